@@ -1,0 +1,122 @@
+package dev.squall.graph;
+
+import dev.squall.api.Device;
+import dev.squall.api.Devices;
+import dev.squall.graph.internal.PlanRunner;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one or more task graphs on a device, as many times as asked. Device memory, compiled kernels
+ * and resident data live as long as the plan: close it to release them.
+ *
+ * <pre>{@code
+ * try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot())) {
+ *     plan.withDevice(Devices.get("java")).execute();
+ * }
+ * }</pre>
+ *
+ * Without {@link #withDevice(Device)}, the plan runs on {@link Devices#defaultDevice()}. Plans are
+ * not thread-safe.
+ */
+public final class ExecutionPlan implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionPlan.class);
+
+    private final List<ImmutableTaskGraph> graphs;
+    private Device device;
+    private GridScheduler scheduler;
+    private ProfilerMode profilerMode = ProfilerMode.SILENT;
+    private PlanRunner runner;
+    private boolean closed;
+
+    public ExecutionPlan(ImmutableTaskGraph... graphs) {
+        if (graphs.length == 0) {
+            throw new TaskGraphException("an execution plan needs at least one task graph");
+        }
+        this.graphs = List.of(graphs);
+        long distinct = this.graphs.stream().map(ImmutableTaskGraph::name).distinct().count();
+        if (distinct != graphs.length) {
+            throw new TaskGraphException("an execution plan's task graphs need distinct names, got "
+                    + this.graphs.stream().map(ImmutableTaskGraph::name).toList());
+        }
+    }
+
+    /** Runs every graph on {@code device}. Must be chosen before the first execution. */
+    public ExecutionPlan withDevice(Device device) {
+        checkOpen();
+        if (runner != null && !runner.device().id().equals(device.id())) {
+            throw new TaskGraphException("the plan already ran on '" + runner.device().id()
+                    + "'; build a new ExecutionPlan to run on '" + device.id() + "'");
+        }
+        this.device = java.util.Objects.requireNonNull(device, "device");
+        return this;
+    }
+
+    /** Launch geometries for tasks, by {@code "graph.task"}. */
+    public ExecutionPlan withGridScheduler(GridScheduler scheduler) {
+        checkOpen();
+        this.scheduler = scheduler;
+        return this;
+    }
+
+    public ExecutionPlan withProfiler(ProfilerMode mode) {
+        this.profilerMode = java.util.Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** The device the plan runs (or will run) on. */
+    public Device device() {
+        return runner != null ? runner.device() : device != null ? device : Devices.defaultDevice();
+    }
+
+    /** Runs every graph once: transfers as their modes ask, launches in order, then waits. */
+    public ExecutionResult execute() {
+        checkOpen();
+        if (runner == null) {
+            Device target = device != null ? device : Devices.defaultDevice();
+            PlanRunner fresh = new PlanRunner(graphs, target);
+            try {
+                fresh.validate(scheduler);
+            } catch (RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
+            runner = fresh;
+            LOG.debug("plan {} runs on {}", graphs.stream().map(ImmutableTaskGraph::name).toList(), target.id());
+        }
+        ExecutionProfile profile = runner.execute(scheduler);
+        if (profilerMode == ProfilerMode.CONSOLE) {
+            System.out.print(profile.toTable());
+        }
+        return new ExecutionResult(runner, profile);
+    }
+
+    /**
+     * Copies arrays to the device now (for inputs declared {@link DataTransferMode#UNDER_DEMAND}, or
+     * any array the plan uses). Before the first execution there is nothing to do: that execution
+     * copies every input.
+     */
+    public List<TransferProfile> transferToDevice(Object... data) {
+        checkOpen();
+        return runner == null ? List.of() : runner.transferToDevice(data);
+    }
+
+    /** Releases device memory and kernels; the plan cannot run again. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (runner != null) {
+                runner.close();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new TaskGraphException("the execution plan is closed");
+        }
+    }
+}

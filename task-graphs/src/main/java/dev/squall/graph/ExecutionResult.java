@@ -1,0 +1,29 @@
+package dev.squall.graph;
+
+import dev.squall.graph.internal.PlanRunner;
+import java.util.List;
+
+/** What one {@link ExecutionPlan#execute()} did, and access to data left on the device. */
+public final class ExecutionResult {
+
+    private final PlanRunner runner;
+    private final ExecutionProfile profile;
+
+    ExecutionResult(PlanRunner runner, ExecutionProfile profile) {
+        this.runner = runner;
+        this.profile = profile;
+    }
+
+    /** Times and bytes of every task and transfer of this execution. */
+    public ExecutionProfile profile() {
+        return profile;
+    }
+
+    /**
+     * Copies arrays declared with {@link DataTransferMode#UNDER_DEMAND} (or any array of the plan)
+     * back to the host now.
+     */
+    public List<TransferProfile> transferToHost(Object... data) {
+        return runner.transferToHost(data);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.squall.graph.internal;
+
+import dev.squall.api.Device;
+import dev.squall.graph.WorkerGrid;
+
+/**
+ * What an execution plan needs from one device: memory for its arrays, copies, launches and a way
+ * to wait. One session per plan; it owns the device memory and compiled kernels of that plan.
+ * Operations are asynchronous where the device is; their timings are valid after
+ * {@link #synchronize()}.
+ */
+public interface DeviceSession extends AutoCloseable {
+
+    Device device();
+
+    /** Ensures the device has memory for {@code data}, without copying. */
+    void allocate(Object data);
+
+    /** Copies {@code data} from the host to the device (allocating first if needed). */
+    Timing copyIn(Object data);
+
+    /** Copies {@code data} from the device back to the host. */
+    Timing copyOut(Object data);
+
+    /** Compiles (or takes from a cache) and launches a task. */
+    LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid);
+
+    /** Waits for everything issued so far. */
+    void synchronize();
+
+    /** Frees the device memory and kernels of this session. */
+    @Override
+    void close();
+
+    /** The duration of an operation; read it only after {@link #synchronize()}. */
+    @FunctionalInterface
+    interface Timing {
+        long nanos();
+
+        static Timing of(long nanos) {
+            return () -> nanos;
+        }
+    }
+
+    /**
+     * How a launch went.
+     *
+     * @param compileNanos time spent compiling in this call (0 when cached)
+     * @param kernel       the kernel's run time
+     * @param global       global work size used, or null for a loop kernel run as Java
+     * @param local        work-group size used, or null
+     */
+    record LaunchTiming(long compileNanos, Timing kernel, int[] global, int[] local) {
+    }
+}

@@ -1,0 +1,255 @@
+package dev.squall.graph.internal;
+
+import dev.squall.api.Device;
+import dev.squall.api.types.NativeArray;
+import dev.squall.graph.DataTransferMode;
+import dev.squall.graph.ExecutionProfile;
+import dev.squall.graph.GridScheduler;
+import dev.squall.graph.ImmutableTaskGraph;
+import dev.squall.graph.TaskGraphException;
+import dev.squall.graph.TaskProfile;
+import dev.squall.graph.TransferProfile;
+import dev.squall.graph.WorkerGrid;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs the graphs of a plan on one device session: the transfers each mode asks for, the launches
+ * in program order, a synchronisation at the end, and the checks that keep a reused plan honest.
+ */
+public final class PlanRunner implements AutoCloseable {
+
+    private final List<ImmutableTaskGraph> graphs;
+    private final DeviceSession session;
+    /** Every array the plan touches, with the version (free/resize count) it had on first execution. */
+    private final Map<Object, Integer> versions = new IdentityHashMap<>();
+    private final Map<Object, Integer> sizes = new IdentityHashMap<>();
+    private boolean executedOnce;
+    private boolean closed;
+
+    public PlanRunner(List<ImmutableTaskGraph> graphs, Device device) {
+        this.graphs = List.copyOf(graphs);
+        this.session = Sessions.open(device);
+    }
+
+    public Device device() {
+        return session.device();
+    }
+
+    public boolean executedOnce() {
+        return executedOnce;
+    }
+
+    /** Checks everything that can be checked before anything runs. */
+    public void validate(GridScheduler scheduler) {
+        Set<String> tasks = new LinkedHashSet<>();
+        for (ImmutableTaskGraph graph : graphs) {
+            tasks.addAll(graph.taskNames());
+        }
+        if (scheduler != null) {
+            for (String name : scheduler.taskNames()) {
+                if (!tasks.contains(name)) {
+                    throw new TaskGraphException("GridScheduler names task '" + name + "', but the plan's tasks are "
+                            + tasks);
+                }
+            }
+        }
+        // Launches first, so a bad array is named by the task argument it is, when it is one.
+        for (ImmutableTaskGraph graph : graphs) {
+            for (GraphStep step : graph.steps()) {
+                if (step instanceof GraphStep.Launch launch) {
+                    checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
+                    List<Object> args = launch.args();
+                    for (int i = 0; i < args.size(); i++) {
+                        checkArray(args.get(i), "argument " + (i + 1) + " of task '" + launch.name() + "'");
+                    }
+                }
+            }
+        }
+        for (ImmutableTaskGraph graph : graphs) {
+            for (GraphStep step : graph.steps()) {
+                if (!(step instanceof GraphStep.Launch)) {
+                    for (Object data : dataOf(step)) {
+                        checkArray(data, "an array transferred by task graph '" + graph.name() + "'");
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkGrid(GraphStep.Launch launch, WorkerGrid grid) {
+        if (launch.kernel().contextIndex() >= 0 && grid == null) {
+            throw new TaskGraphException("task '" + launch.name() + "' runs " + launch.kernel().displayName()
+                    + ", which takes a KernelContext, but no WorkerGrid was given; use withGridScheduler(new"
+                    + " GridScheduler(\"" + launch.name() + "\", new WorkerGrid1D(n)))");
+        }
+        if (grid == null) {
+            return;
+        }
+        int[] global = grid.globalWork();
+        int[] local = grid.localWork();
+        if (local == null) {
+            if (launch.kernel().contextIndex() >= 0 && session.device().backend() == dev.squall.api.Backend.JAVA) {
+                throw new TaskGraphException("task '" + launch.name() + "': the JVM device needs an explicit local"
+                        + " work size for KernelContext kernels; call setLocalWork on its " + grid);
+            }
+            return;
+        }
+        for (int d = 0; d < 3; d++) {
+            if (global[d] % local[d] != 0) {
+                throw new TaskGraphException("task '" + launch.name() + "': global size " + global[d]
+                        + " in dimension " + "xyz".charAt(d) + " is not a multiple of local size " + local[d] + " ("
+                        + grid + ")");
+            }
+        }
+        int max = session.device().maxWorkGroupSize();
+        if (grid.localItems() > max) {
+            throw new TaskGraphException("task '" + launch.name() + "': work-group of " + grid.localItems()
+                    + " work-items exceeds the limit of " + max + " on device '" + session.device().id() + "'");
+        }
+    }
+
+    private void checkArray(Object value, String role) {
+        if (!(value instanceof NativeArray array)) {
+            return;
+        }
+        if (array.isFreed()) {
+            throw new TaskGraphException(role + " (" + array + ") was freed"
+                    + (executedOnce ? " after the plan's first execution; build a new plan for new arrays" : ""));
+        }
+        Integer version = versions.get(array);
+        if (version != null && version != array.version()) {
+            throw new TaskGraphException(role + " was resized from " + sizes.get(array) + " to " + array.getSize()
+                    + " elements after the plan's first execution; the device copy no longer matches, build a new"
+                    + " plan");
+        }
+    }
+
+    /** One execution of every graph, in order. */
+    public ExecutionProfile execute(GridScheduler scheduler) {
+        if (closed) {
+            throw new TaskGraphException("the execution plan is closed");
+        }
+        validate(scheduler);
+        long start = System.nanoTime();
+        List<PendingTask> tasks = new ArrayList<>();
+        List<PendingTransfer> transfers = new ArrayList<>();
+        for (ImmutableTaskGraph graph : graphs) {
+            for (GraphStep step : graph.steps()) {
+                switch (step) {
+                    case GraphStep.CopyIn in -> {
+                        for (Object data : in.data()) {
+                            remember(data);
+                            if (in.mode() == DataTransferMode.EVERY_EXECUTION || !executedOnce) {
+                                transfers.add(new PendingTransfer(graph.name(), "to-device", data, session.copyIn(data)));
+                            } else {
+                                session.allocate(data);
+                            }
+                        }
+                    }
+                    case GraphStep.Launch launch -> {
+                        for (Object arg : launch.args()) {
+                            if (Arguments.isData(arg)) {
+                                remember(arg);
+                                session.allocate(arg);
+                            }
+                        }
+                        WorkerGrid grid = scheduler == null ? null : scheduler.get(launch.name());
+                        tasks.add(new PendingTask(launch, session.launch(launch, grid)));
+                    }
+                    case GraphStep.CopyOut out -> {
+                        for (Object data : out.data()) {
+                            remember(data);
+                            boolean copy = out.mode() == DataTransferMode.EVERY_EXECUTION
+                                    || (out.mode() == DataTransferMode.FIRST_EXECUTION && !executedOnce);
+                            if (copy) {
+                                transfers.add(new PendingTransfer(graph.name(), "to-host", data, session.copyOut(data)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        session.synchronize();
+        executedOnce = true;
+        long total = System.nanoTime() - start;
+        return new ExecutionProfile(session.device().id(),
+                tasks.stream().map(PendingTask::profile).toList(),
+                transfers.stream().map(PendingTransfer::profile).toList(), total);
+    }
+
+    /** Copies arrays back on request (for {@link DataTransferMode#UNDER_DEMAND}); returns their profile. */
+    public List<TransferProfile> transferToHost(Object... data) {
+        return transferOnDemand("to-host", data);
+    }
+
+    /** Copies arrays to the device on request; before the first execution there is nothing to do. */
+    public List<TransferProfile> transferToDevice(Object... data) {
+        return executedOnce ? transferOnDemand("to-device", data) : List.of();
+    }
+
+    private List<TransferProfile> transferOnDemand(String direction, Object... data) {
+        if (closed) {
+            throw new TaskGraphException("the execution plan is closed");
+        }
+        if (!executedOnce) {
+            throw new TaskGraphException("nothing to transfer: the plan has not executed yet");
+        }
+        List<PendingTransfer> pending = new ArrayList<>();
+        for (Object item : data) {
+            if (!versions.containsKey(item)) {
+                throw new TaskGraphException(direction + " of " + (item == null ? "null" : Arguments.describe(item))
+                        + ": this array is not used by the plan");
+            }
+            checkArray(item, "the requested array");
+            pending.add(new PendingTransfer("on-demand", direction, item,
+                    direction.equals("to-host") ? session.copyOut(item) : session.copyIn(item)));
+        }
+        session.synchronize();
+        return pending.stream().map(PendingTransfer::profile).toList();
+    }
+
+    private void remember(Object data) {
+        if (data instanceof NativeArray array && !versions.containsKey(array)) {
+            versions.put(array, array.version());
+            sizes.put(array, array.getSize());
+        } else if (!(data instanceof NativeArray)) {
+            versions.putIfAbsent(data, 0);
+        }
+    }
+
+    private static List<Object> dataOf(GraphStep step) {
+        return switch (step) {
+            case GraphStep.CopyIn in -> in.data();
+            case GraphStep.CopyOut out -> out.data();
+            case GraphStep.Launch launch -> launch.args();
+        };
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            session.close();
+        }
+    }
+
+    private record PendingTask(GraphStep.Launch launch, DeviceSession.LaunchTiming timing) {
+        TaskProfile profile() {
+            long bytes = launch.args().stream().filter(Arguments::isData).mapToLong(Arguments::byteSize).sum();
+            return new TaskProfile(launch.name(), launch.kernel().displayName(), timing.compileNanos(),
+                    timing.kernel().nanos(), bytes, timing.global(), timing.local());
+        }
+    }
+
+    private record PendingTransfer(String graph, String direction, Object data, DeviceSession.Timing timing) {
+        TransferProfile profile() {
+            return new TransferProfile(graph, direction, Arguments.describe(data), Arguments.byteSize(data),
+                    timing.nanos());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.squall.graph.internal;
+
+import dev.squall.api.Device;
+import dev.squall.drivers.jvm.JavaDevice;
+import dev.squall.graph.TaskGraphException;
+
+/** Opens the session that runs plans on a device. */
+public final class Sessions {
+
+    private Sessions() {
+    }
+
+    public static DeviceSession open(Device device) {
+        if (device instanceof JavaDevice java) {
+            return new JavaSession(java);
+        }
+        throw new TaskGraphException("task graphs cannot run on device '" + device.id() + "' (" + device.backend()
+                + "): no execution backend for it in this build");
+    }
+}

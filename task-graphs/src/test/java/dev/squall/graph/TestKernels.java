@@ -1,0 +1,45 @@
+package dev.squall.graph;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.Parallel;
+import dev.squall.api.types.FloatArray;
+
+/** Small kernels for the task-graph tests. */
+final class TestKernels {
+
+    TestKernels() {
+    }
+
+    static void add(FloatArray a, FloatArray b, FloatArray c) {
+        for (@Parallel int i = 0; i < c.getSize(); i++) {
+            c.set(i, a.get(i) + b.get(i));
+        }
+    }
+
+    static void scale(FloatArray x, float factor) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            x.set(i, x.get(i) * factor);
+        }
+    }
+
+    static void increment(FloatArray x) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            x.set(i, x.get(i) + 1f);
+        }
+    }
+
+    static void addSpmd(KernelContext context, FloatArray a, FloatArray b, FloatArray c) {
+        int i = context.globalIdx;
+        if (i < c.getSize()) {
+            c.set(i, a.get(i) + b.get(i));
+        }
+    }
+
+    static int notVoid(FloatArray x) {
+        return x.getSize();
+    }
+
+    void instanceKernel(FloatArray x) {
+        x.set(0, 1f);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.squall.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squall.api.types.FloatArray;
+import java.util.Random;
+
+/** Random inputs, poisoned outputs and the relative-L2 check every kernel test uses. */
+final class Accuracy {
+
+    private Accuracy() {
+    }
+
+    /** Uniform in [-1, 1), fresh each call. */
+    static FloatArray random(Random random, int n) {
+        FloatArray array = new FloatArray(n);
+        for (int i = 0; i < n; i++) {
+            array.set(i, random.nextFloat() * 2 - 1);
+        }
+        return array;
+    }
+
+    /** NaN everywhere, so an element the kernel forgets to write fails the check. */
+    static FloatArray poisoned(int n) {
+        FloatArray array = new FloatArray(n);
+        array.init(Float.NaN);
+        return array;
+    }
+
+    /** ‖out − ref‖ / ‖ref‖ in float64; NaN anywhere gives NaN, which fails every bound. */
+    static double relativeL2(FloatArray out, double[] reference) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < reference.length; i++) {
+            double d = out.get(i) - reference[i];
+            diff += d * d;
+            norm += reference[i] * reference[i];
+        }
+        return Math.sqrt(diff) / Math.sqrt(norm);
+    }
+
+    static void assertClose(FloatArray out, double[] reference, double tolerance, String what) {
+        double error = relativeL2(out, reference);
+        assertTrue(error <= tolerance, what + ": relative L2 error " + error + " exceeds " + tolerance);
+    }
+}
