@@ -10,11 +10,11 @@ public final class ByteArray extends NativeArray {
 
     /** {@code size} elements, all zero. */
     public ByteArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private ByteArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** A copy of {@code values}. */

@@ -10,11 +10,11 @@ public final class DoubleArray extends NativeArray {
 
     /** {@code size} elements, all zero. */
     public DoubleArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private DoubleArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** A copy of {@code values}. */

@@ -11,11 +11,11 @@ public final class FloatArray extends NativeArray {
 
     /** {@code size} elements, all zero. */
     public FloatArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private FloatArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** A copy of {@code values}. */

@@ -14,11 +14,11 @@ public final class HalfFloatArray extends NativeArray {
 
     /** {@code size} elements, all +0.0. */
     public HalfFloatArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private HalfFloatArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** Each float rounded to the nearest half. */

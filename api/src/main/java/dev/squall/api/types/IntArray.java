@@ -11,11 +11,11 @@ public final class IntArray extends NativeArray {
 
     /** {@code size} elements, all zero. */
     public IntArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private IntArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** A copy of {@code values}. */

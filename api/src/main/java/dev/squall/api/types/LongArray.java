@@ -11,11 +11,11 @@ public final class LongArray extends NativeArray {
 
     /** {@code size} elements, all zero. */
     public LongArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private LongArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** A copy of {@code values}. */

@@ -15,8 +15,8 @@ import java.lang.ref.Cleaner;
  *
  * <p>Accessors check bounds; elements use the platform's byte order and natural alignment.
  */
-public abstract sealed class NativeArray
-        permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, ByteArray, HalfFloatArray {
+public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, ByteArray,
+        HalfFloatArray, BFloat16Array, Q8_0Array, Q4_0Array {
 
     private static final Cleaner CLEANER = Cleaner.create();
     /** Cache-line alignment lets CPUs and DMA engines use wide accesses. */
@@ -24,43 +24,70 @@ public abstract sealed class NativeArray
 
     MemorySegment segment;
     int size;
-    private final ValueLayout elementLayout;
+    private final Storage storage;
     private Cleaner.Cleanable owner;
     private boolean freed;
     private int version;
 
-    NativeArray(int size, ValueLayout elementLayout) {
-        if (size < 0) {
-            throw new IllegalArgumentException(kind() + " size must not be negative, got " + size);
+    /**
+     * How elements map to bytes: plain arrays have a fixed element size; block-quantized arrays
+     * store {@code blockElements} elements in {@code blockBytes} bytes.
+     *
+     * @param blockElements elements per block (1 for plain arrays)
+     * @param blockBytes    bytes per block
+     * @param alignment     required address alignment in bytes
+     */
+    record Storage(int blockElements, long blockBytes, long alignment) {
+        static Storage of(ValueLayout layout) {
+            return new Storage(1, layout.byteSize(), layout.byteAlignment());
         }
-        this.elementLayout = elementLayout;
+
+        long bytesFor(long elements) {
+            return elements / blockElements * blockBytes;
+        }
+    }
+
+    NativeArray(int size, Storage storage) {
+        this.storage = storage;
+        checkSize(size);
         allocate(size);
     }
 
-    NativeArray(MemorySegment view, ValueLayout elementLayout) {
-        this.elementLayout = elementLayout;
-        long bytes = elementLayout.byteSize();
+    NativeArray(MemorySegment view, Storage storage) {
+        this.storage = storage;
+        long bytes = storage.blockBytes();
+        String unit = storage.blockElements() == 1 ? bytes + "-byte elements" : bytes + "-byte blocks";
         if (view.byteSize() % bytes != 0) {
             throw new IllegalArgumentException(kind() + ".fromSegment: segment of " + view.byteSize()
-                    + " bytes is not a whole number of " + bytes + "-byte elements");
+                    + " bytes is not a whole number of " + unit);
         }
-        if (view.byteSize() / bytes > Integer.MAX_VALUE) {
+        long elements = view.byteSize() / bytes * storage.blockElements();
+        if (elements > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(kind() + ".fromSegment: segment of " + view.byteSize()
                     + " bytes holds more than " + Integer.MAX_VALUE + " elements");
         }
-        if (view.maxByteAlignment() < elementLayout.byteAlignment()) {
+        if (view.maxByteAlignment() < storage.alignment()) {
             throw new IllegalArgumentException(kind() + ".fromSegment: segment at address 0x"
-                    + Long.toHexString(view.address()) + " is not aligned to " + elementLayout.byteAlignment()
-                    + " bytes");
+                    + Long.toHexString(view.address()) + " is not aligned to " + storage.alignment() + " bytes");
         }
         this.segment = view;
-        this.size = (int) (view.byteSize() / bytes);
+        this.size = (int) elements;
+    }
+
+    private void checkSize(int newSize) {
+        if (newSize < 0) {
+            throw new IllegalArgumentException(kind() + " size must not be negative, got " + newSize);
+        }
+        if (newSize % storage.blockElements() != 0) {
+            throw new IllegalArgumentException(kind() + " size must be a multiple of its block of "
+                    + storage.blockElements() + " elements, got " + newSize);
+        }
     }
 
     private void allocate(int newSize) {
         Arena arena = Arena.ofShared();
-        MemorySegment fresh = arena.allocate(Math.max(1, newSize * elementLayout.byteSize()), ALIGNMENT)
-                .asSlice(0, newSize * elementLayout.byteSize());
+        long bytes = storage.bytesFor(newSize);
+        MemorySegment fresh = arena.allocate(Math.max(1, bytes), ALIGNMENT).asSlice(0, bytes);
         if (segment != null) {
             long keep = Math.min(segment.byteSize(), fresh.byteSize());
             MemorySegment.copy(segment, 0, fresh, 0, keep);
@@ -87,14 +114,9 @@ public abstract sealed class NativeArray
         return size;
     }
 
-    /** Bytes per element. */
-    public final long elementBytes() {
-        return elementLayout.byteSize();
-    }
-
-    /** Total bytes of the elements ({@code getSize() * elementBytes()}). */
+    /** Bytes of storage (elements, or blocks with their scales). */
     public final long byteSize() {
-        return (long) size * elementLayout.byteSize();
+        return storage.bytesFor(size);
     }
 
     /** The elements' memory, with no header. Valid until {@link #free()} or {@link #resize(int)}. */
@@ -142,9 +164,7 @@ public abstract sealed class NativeArray
      */
     public final void resize(int newSize) {
         checkLive();
-        if (newSize < 0) {
-            throw new IllegalArgumentException(kind() + " size must not be negative, got " + newSize);
-        }
+        checkSize(newSize);
         if (owner == null) {
             throw new UnsupportedOperationException(kind() + " wraps a caller's MemorySegment and cannot be resized");
         }

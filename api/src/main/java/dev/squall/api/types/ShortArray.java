@@ -10,11 +10,11 @@ public final class ShortArray extends NativeArray {
 
     /** {@code size} elements, all zero. */
     public ShortArray(int size) {
-        super(size, LAYOUT);
+        super(size, Storage.of(LAYOUT));
     }
 
     private ShortArray(MemorySegment view) {
-        super(view, LAYOUT);
+        super(view, Storage.of(LAYOUT));
     }
 
     /** A copy of {@code values}. */
