@@ -3,7 +3,7 @@ package dev.squall.api.types;
 /**
  * IEEE 754 binary16 conversions, written out bit by bit so every backend can mirror them:
  * widening is exact; narrowing rounds to nearest, ties to even, overflowing to infinity.
- * A NaN stays a NaN of the same sign, quieted, with as much of its payload as fits.
+ * A NaN stays a NaN of the same sign, its payload folded into 10 bits as the JDK folds it.
  */
 public final class Half {
 
@@ -44,7 +44,8 @@ public final class Half {
         int sign = (bits >>> 16) & 0x8000;
         int abs = bits & 0x7fffffff;
         if (abs > 0x7f800000) {
-            return (short) (sign | 0x7e00 | ((abs >>> 13) & 0x3ff));
+            // NaN: fold the 23 payload bits into 10 as Float.floatToFloat16 does, so both agree bit for bit
+            return (short) (sign | 0x7c00 | ((abs & 0x7fe000) >>> 13) | ((abs & 0x1ff0) >>> 4) | (abs & 0xf));
         }
         if (abs >= 0x477ff000) {
             // at or beyond 65520, halfway between 65504 and 2^16: ties to even give infinity

@@ -1,0 +1,123 @@
+package dev.squall.jit;
+
+import dev.squall.jit.frontend.FrontEndResult;
+import dev.squall.jit.frontend.KernelFrontEnd;
+import dev.squall.jit.ir.IrPrinter;
+import dev.squall.jit.ir.IrVerifier;
+import dev.squall.jit.ir.KernelFunction;
+import dev.squall.jit.ir.ReductionPlan;
+import dev.squall.jit.passes.AddressSpaceInference;
+import dev.squall.jit.passes.ConstantFolding;
+import dev.squall.jit.passes.DeadCodeElimination;
+import dev.squall.jit.passes.LoopInvariantCodeMotion;
+import dev.squall.jit.passes.ParallelLoopLowering;
+import dev.squall.jit.passes.Pass;
+import dev.squall.jit.passes.ReductionLowering;
+import dev.squall.jit.passes.SimplifyCfg;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles kernel methods to optimised IR, caching by method and specialisation. The pipeline:
+ * front end (bytecode to SSA, inlining, scalar replacement), parallel-loop and reduction lowering,
+ * address spaces, then folding, CFG clean-up, dead-code elimination and loop-invariant code motion.
+ */
+public final class KernelCompiler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KernelCompiler.class);
+    private static final Map<String, CompiledKernel> CACHE = new ConcurrentHashMap<>();
+
+    private KernelCompiler() {
+    }
+
+    public static CompiledKernel compile(Method kernel) {
+        return compile(kernel, Map.of(), CompileOptions.DEFAULT);
+    }
+
+    /**
+     * Compiles {@code kernel} with scalar parameters bound to constants ({@code specialization},
+     * by Java parameter index: Integer, Long, Float, Double or Boolean).
+     */
+    public static CompiledKernel compile(Method kernel, Map<Integer, Object> specialization, CompileOptions options) {
+        String key = kernel.toGenericString() + new TreeMap<>(specialization) + options;
+        CompiledKernel cached = CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long start = System.nanoTime();
+        KernelFunction f = lower(kernel, specialization, options);
+        String hash = sha256(IrPrinter.print(f) + f.reductions().stream()
+                .map(r -> IrPrinter.print(r.finisher())).reduce("", String::concat));
+        CompiledKernel compiled = new CompiledKernel(kernel, Map.copyOf(specialization), f, hash, System.nanoTime() - start);
+        LOG.debug("compiled {} in {} ms", f.displayName(), compiled.compileNanos() / 1e6);
+        CACHE.putIfAbsent(key, compiled);
+        return compiled;
+    }
+
+    private static KernelFunction lower(Method kernel, Map<Integer, Object> specialization, CompileOptions options) {
+        FrontEndResult fe = KernelFrontEnd.translate(kernel, specialization);
+        KernelFunction f = fe.function();
+        check(f, "front end", options);
+        ParallelLoopLowering.run(fe);
+        check(f, "parallel loops", options);
+        ReductionLowering.run(fe);
+        check(f, "reductions", options);
+        run(new AddressSpaceInference(), f, options);
+        if (options.optimize()) {
+            optimize(f, options);
+            for (ReductionPlan r : f.reductions()) {
+                check(r.finisher(), "finisher", options);
+                optimize(r.finisher(), options);
+            }
+        }
+        return f;
+    }
+
+    /** The clean-up pipeline, to a fixed point (bounded). */
+    public static void optimize(KernelFunction f, CompileOptions options) {
+        List<Pass> passes = List.of(new ConstantFolding(), new SimplifyCfg(), new DeadCodeElimination(),
+                new LoopInvariantCodeMotion());
+        for (int round = 0; round < 4; round++) {
+            boolean changed = false;
+            for (Pass p : passes) {
+                changed |= run(p, f, options);
+            }
+            if (!changed) {
+                break;
+            }
+        }
+    }
+
+    private static boolean run(Pass pass, KernelFunction f, CompileOptions options) {
+        boolean changed = pass.run(f);
+        check(f, pass.name(), options);
+        return changed;
+    }
+
+    private static void check(KernelFunction f, String after, CompileOptions options) {
+        if (options.verifyEachPass()) {
+            try {
+                IrVerifier.verify(f);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("IR invalid after " + after + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

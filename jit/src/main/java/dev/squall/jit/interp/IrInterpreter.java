@@ -1,0 +1,341 @@
+package dev.squall.jit.interp;
+
+import dev.squall.api.KernelExecutionException;
+import dev.squall.api.types.NativeArray;
+import dev.squall.jit.ir.Block;
+import dev.squall.jit.ir.BlockId;
+import dev.squall.jit.ir.Const;
+import dev.squall.jit.ir.Inst;
+import dev.squall.jit.ir.IrPrinter;
+import dev.squall.jit.ir.KernelFunction;
+import dev.squall.jit.ir.Operand;
+import dev.squall.jit.ir.Param;
+import dev.squall.jit.ir.PointerType;
+import dev.squall.jit.ir.ScalarType;
+import dev.squall.jit.ir.Semantics;
+import dev.squall.jit.ir.SourcePos;
+import dev.squall.jit.ir.Terminator;
+import dev.squall.jit.ir.Var;
+import dev.squall.jit.launch.ArgumentValues;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Executes kernel IR on the JVM, with the semantics of {@link Semantics}: the front end's and the
+ * passes' test oracle. Work-groups run one after another; within a group the work-items run one
+ * at a time, each until a barrier or its end, so barriers, local memory and atomics behave as on
+ * a device (and a missing barrier shows up, as on the JVM device). Deterministic.
+ */
+public final class IrInterpreter {
+
+    /** A pointer: memory, a byte offset into it, and the element type it views. */
+    record Pointer(MemorySegment segment, long byteOffset, ScalarType element) {
+    }
+
+    private enum Stop { BARRIER, DONE }
+
+    private final KernelFunction f;
+    private final Map<BlockId, Integer> blockIndex = new HashMap<>();
+    private final Block[] blocks;
+    private final Inst.Phi[][] phis;
+    private final Inst[][] bodies;
+    private final int entry;
+    private final int varCount;
+    private final long[] paramBits;
+    private final Pointer[] paramPointers;
+    private final List<Inst.LocalAlloc> localAllocs = new ArrayList<>();
+
+    private IrInterpreter(KernelFunction f, Object[] javaArgs, Map<Param, Object> hidden) {
+        this.f = f;
+        List<Block> list = new ArrayList<>(f.blocks());
+        blocks = list.toArray(Block[]::new);
+        phis = new Inst.Phi[blocks.length][];
+        bodies = new Inst[blocks.length][];
+        for (int i = 0; i < blocks.length; i++) {
+            blockIndex.put(blocks[i].id(), i);
+            phis[i] = blocks[i].phis().toArray(Inst.Phi[]::new);
+            bodies[i] = blocks[i].body().toArray(Inst[]::new);
+            for (Inst inst : bodies[i]) {
+                if (inst instanceof Inst.LocalAlloc a) {
+                    localAllocs.add(a);
+                }
+            }
+        }
+        entry = blockIndex.get(f.entry().id());
+        varCount = f.varCount();
+        paramBits = new long[varCount];
+        paramPointers = new Pointer[varCount];
+        Map<Var, Long> scalars = ArgumentValues.scalars(f, javaArgs);
+        for (Param p : f.params()) {
+            switch (p.role()) {
+                case VALUE, LENGTH -> paramBits[p.var().id()] = scalars.get(p.var());
+                case DATA -> paramPointers[p.var().id()] = pointerTo(javaArgs[p.javaIndex()],
+                        ((PointerType) p.var().type()).element());
+                case HIDDEN -> paramPointers[p.var().id()] = pointerTo(hidden.get(p),
+                        ((PointerType) p.var().type()).element());
+            }
+        }
+    }
+
+    private static Pointer pointerTo(Object array, ScalarType element) {
+        MemorySegment segment = array instanceof NativeArray a ? a.segment() : switch (array) {
+            case float[] x -> MemorySegment.ofArray(x);
+            case int[] x -> MemorySegment.ofArray(x);
+            case long[] x -> MemorySegment.ofArray(x);
+            case double[] x -> MemorySegment.ofArray(x);
+            case short[] x -> MemorySegment.ofArray(x);
+            case char[] x -> MemorySegment.ofArray(x);
+            case byte[] x -> MemorySegment.ofArray(x);
+            case boolean[] x -> throw new IllegalArgumentException("boolean[] arguments are not supported by the interpreter");
+            case null -> throw new IllegalArgumentException("missing array argument");
+            default -> throw new IllegalArgumentException("not an array argument: " + array.getClass());
+        };
+        return new Pointer(segment, 0, element);
+    }
+
+    /** Runs {@code f} over the given N-D range; {@code hidden} supplies compiler-added buffers. */
+    public static void launch(KernelFunction f, Object[] javaArgs, int[] global, int[] local, Map<Param, Object> hidden) {
+        new IrInterpreter(f, javaArgs, hidden).run(global, local);
+    }
+
+    public static void launch(KernelFunction f, Object[] javaArgs, int[] global, int[] local) {
+        launch(f, javaArgs, global, local, Map.of());
+    }
+
+    private void run(int[] global, int[] local) {
+        int[] groups = new int[3];
+        for (int d = 0; d < 3; d++) {
+            if (global[d] % local[d] != 0) {
+                throw new IllegalArgumentException("global size " + global[d] + " is not a multiple of local size " + local[d]);
+            }
+            groups[d] = global[d] / local[d];
+        }
+        int items = local[0] * local[1] * local[2];
+        for (int gz = 0; gz < groups[2]; gz++) {
+            for (int gy = 0; gy < groups[1]; gy++) {
+                for (int gx = 0; gx < groups[0]; gx++) {
+                    runGroup(new int[] {gx, gy, gz}, global, local, items);
+                }
+            }
+        }
+    }
+
+    private final class Item {
+        final long[] regs = new long[varCount];
+        final Pointer[] ptrs = new Pointer[varCount];
+        final int[] gid = new int[3];
+        final int[] lid = new int[3];
+        int block = entry;
+        int pc;
+        boolean done;
+    }
+
+    private void runGroup(int[] group, int[] global, int[] local, int count) {
+        try (Arena arena = Arena.ofConfined()) {
+            Map<Var, Pointer> shared = new HashMap<>();
+            for (Inst.LocalAlloc a : localAllocs) {
+                shared.put(a.result(), new Pointer(arena.allocate((long) a.length() * a.element().bytes(), 8), 0, a.element()));
+            }
+            Item[] items = new Item[count];
+            for (int i = 0; i < count; i++) {
+                Item it = new Item();
+                System.arraycopy(paramBits, 0, it.regs, 0, varCount);
+                System.arraycopy(paramPointers, 0, it.ptrs, 0, varCount);
+                it.lid[0] = i % local[0];
+                it.lid[1] = i / local[0] % local[1];
+                it.lid[2] = i / (local[0] * local[1]);
+                for (int d = 0; d < 3; d++) {
+                    it.gid[d] = group[d] * local[d] + it.lid[d];
+                }
+                for (var e : shared.entrySet()) {
+                    it.ptrs[e.getKey().id()] = e.getValue();
+                }
+                items[i] = it;
+            }
+            while (true) {
+                int atBarrier = 0;
+                int done = 0;
+                for (Item it : items) {
+                    if (!it.done && execute(it, group, global, local) == Stop.DONE) {
+                        it.done = true;
+                    }
+                    if (it.done) {
+                        done++;
+                    } else {
+                        atBarrier++;
+                    }
+                }
+                if (atBarrier == 0) {
+                    return;
+                }
+                if (done > 0) {
+                    throw new KernelExecutionException(f.displayName() + ": barrier divergence in work-group ("
+                            + group[0] + "," + group[1] + "," + group[2] + "): " + done + " work-items returned while "
+                            + atBarrier + " wait at a barrier");
+                }
+            }
+        }
+    }
+
+    private Stop execute(Item it, int[] group, int[] global, int[] local) {
+        while (true) {
+            Inst[] body = bodies[it.block];
+            while (it.pc < body.length) {
+                Inst inst = body[it.pc++];
+                if (inst instanceof Inst.Barrier) {
+                    return Stop.BARRIER;
+                }
+                try {
+                    step(it, inst, group, global, local);
+                } catch (ArithmeticException | IndexOutOfBoundsException | IllegalStateException e) {
+                    throw new KernelExecutionException(f.displayName() + " at " + where(inst.pos()) + ": work-item ("
+                            + it.gid[0] + "," + it.gid[1] + "," + it.gid[2] + ") " + IrPrinter.inst(inst) + " threw " + e, e);
+                }
+            }
+            Terminator t = blocks[it.block].terminator();
+            switch (t) {
+                case Terminator.Return r -> {
+                    return Stop.DONE;
+                }
+                case Terminator.Jump j -> enter(it, j.target());
+                case Terminator.Branch b -> enter(it, bits(it, b.condition()) != 0 ? b.ifTrue() : b.ifFalse());
+            }
+        }
+    }
+
+    private void enter(Item it, BlockId target) {
+        BlockId from = blocks[it.block].id();
+        int next = blockIndex.get(target);
+        Inst.Phi[] ps = phis[next];
+        if (ps.length > 0) {
+            // phis read their inputs simultaneously
+            long[] bitsIn = new long[ps.length];
+            Pointer[] ptrsIn = new Pointer[ps.length];
+            for (int i = 0; i < ps.length; i++) {
+                Operand v = ps[i].valueFrom(from);
+                if (ps[i].result().type() instanceof PointerType) {
+                    ptrsIn[i] = it.ptrs[((Var) v).id()];
+                } else {
+                    bitsIn[i] = bits(it, v);
+                }
+            }
+            for (int i = 0; i < ps.length; i++) {
+                int id = ps[i].result().id();
+                it.regs[id] = bitsIn[i];
+                it.ptrs[id] = ptrsIn[i];
+            }
+        }
+        it.block = next;
+        it.pc = 0;
+    }
+
+    private void step(Item it, Inst inst, int[] group, int[] global, int[] local) {
+        switch (inst) {
+            case Inst.Binary b -> set(it, b.result(), Semantics.binary(b.op(), (ScalarType) b.result().type(),
+                    bits(it, b.left()), bits(it, b.right())));
+            case Inst.Unary u -> set(it, u.result(), Semantics.unary(u.op(), (ScalarType) u.value().type(), bits(it, u.value())));
+            case Inst.Fma m -> set(it, m.result(), Semantics.fma((ScalarType) m.result().type(), bits(it, m.a()),
+                    bits(it, m.b()), bits(it, m.c())));
+            case Inst.Compare c -> set(it, c.result(), Semantics.compare(c.op(), (ScalarType) c.left().type(),
+                    bits(it, c.left()), bits(it, c.right())) ? 1 : 0);
+            case Inst.Select s -> {
+                boolean cond = bits(it, s.condition()) != 0;
+                Operand chosen = cond ? s.ifTrue() : s.ifFalse();
+                if (s.result().type() instanceof PointerType) {
+                    it.ptrs[s.result().id()] = it.ptrs[((Var) chosen).id()];
+                } else {
+                    set(it, s.result(), bits(it, chosen));
+                }
+            }
+            case Inst.Convert c -> set(it, c.result(), Semantics.convert(c.op(), bits(it, c.value())));
+            case Inst.Load l -> {
+                Pointer p = pointer(it, l.pointer());
+                set(it, l.result(), read(p, bits(it, l.index())));
+            }
+            case Inst.Store s -> {
+                Pointer p = pointer(it, s.pointer());
+                write(p, bits(it, s.index()), bits(it, s.value()));
+            }
+            case Inst.PtrOffset o -> {
+                Pointer p = pointer(it, o.base());
+                it.ptrs[o.result().id()] = new Pointer(p.segment(), p.byteOffset() + bits(it, o.byteOffset()),
+                        ((PointerType) o.result().type()).element());
+            }
+            case Inst.Atomic a -> {
+                Pointer p = pointer(it, a.pointer());
+                long index = bits(it, a.index());
+                long old = read(p, index);
+                long value = bits(it, a.value());
+                ScalarType type = p.element();
+                long updated = switch (a.op()) {
+                    case ADD -> Semantics.binary(dev.squall.jit.ir.BinaryOp.ADD, type, old, value);
+                    case MIN -> Semantics.binary(dev.squall.jit.ir.BinaryOp.MIN, type, old, value);
+                    case MAX -> Semantics.binary(dev.squall.jit.ir.BinaryOp.MAX, type, old, value);
+                };
+                write(p, index, updated);
+                set(it, a.result(), old);
+            }
+            case Inst.WorkItem w -> set(it, w.result(), switch (w.query()) {
+                case GLOBAL_ID -> it.gid[w.dimension()];
+                case LOCAL_ID -> it.lid[w.dimension()];
+                case GROUP_ID -> group[w.dimension()];
+                case GLOBAL_SIZE -> global[w.dimension()];
+                case LOCAL_SIZE -> local[w.dimension()];
+                case NUM_GROUPS -> global[w.dimension()] / local[w.dimension()];
+            });
+            case Inst.LocalAlloc a -> { } // bound to the group's memory when the work-item was made
+            case Inst.Barrier b -> throw new IllegalStateException("barrier handled by the scheduler");
+            case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
+        }
+    }
+
+    private static void set(Item it, Var v, long value) {
+        it.regs[v.id()] = value;
+    }
+
+    private static long bits(Item it, Operand op) {
+        return op instanceof Const c ? c.bits() : it.regs[((Var) op).id()];
+    }
+
+    private static Pointer pointer(Item it, Operand op) {
+        Pointer p = it.ptrs[((Var) op).id()];
+        if (p == null) {
+            throw new IllegalStateException(op.text() + " holds no pointer");
+        }
+        return p;
+    }
+
+    private static long read(Pointer p, long index) {
+        long offset = p.byteOffset() + index * p.element().bytes();
+        MemorySegment s = p.segment();
+        return switch (p.element()) {
+            case I8 -> s.get(ValueLayout.JAVA_BYTE, offset);
+            case I16 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset);
+            case I32 -> s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+            case F32 -> s.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffffffffL;
+            case I64, F64 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+            case BOOL -> throw new IllegalStateException("bool in memory");
+        };
+    }
+
+    private static void write(Pointer p, long index, long value) {
+        long offset = p.byteOffset() + index * p.element().bytes();
+        MemorySegment s = p.segment();
+        switch (p.element()) {
+            case I8 -> s.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
+            case I16 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, (short) value);
+            case I32, F32 -> s.set(ValueLayout.JAVA_INT_UNALIGNED, offset, (int) value);
+            case I64, F64 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
+            case BOOL -> throw new IllegalStateException("bool in memory");
+        }
+    }
+
+    private static String where(SourcePos pos) {
+        return pos.line() > 0 ? pos.toString() : "bytecode " + pos.bci();
+    }
+}

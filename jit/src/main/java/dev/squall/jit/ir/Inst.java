@@ -1,0 +1,239 @@
+package dev.squall.jit.ir;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The instruction set: immutable records. An instruction defines at most one SSA variable
+ * ({@link #result()}); rewriting an operand makes a new record with the same result variable, so
+ * uses elsewhere need no change.
+ */
+public sealed interface Inst {
+
+    /** The variable defined, or null. */
+    Var result();
+
+    /** The operands in a fixed order (for {@link #withOperands}). */
+    List<Operand> operands();
+
+    /** The same instruction with new operands, given in {@link #operands()} order. */
+    Inst withOperands(List<Operand> operands);
+
+    SourcePos pos();
+
+    /** Writes memory or synchronises: never removed or reordered across others with effects. */
+    default boolean hasSideEffects() {
+        return false;
+    }
+
+    /** Reads memory: may be removed when unused, but not moved across writes or barriers. */
+    default boolean readsMemory() {
+        return false;
+    }
+
+    record Binary(Var result, BinaryOp op, Operand left, Operand right, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(left, right);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Binary(result, op, ops.get(0), ops.get(1), pos);
+        }
+    }
+
+    record Unary(Var result, UnaryOp op, Operand value, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(value);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Unary(result, op, ops.get(0), pos);
+        }
+    }
+
+    /** {@code a·b + c} with a single rounding ({@code Math.fma}). */
+    record Fma(Var result, Operand a, Operand b, Operand c, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(a, b, c);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Fma(result, ops.get(0), ops.get(1), ops.get(2), pos);
+        }
+    }
+
+    record Compare(Var result, CompareOp op, Operand left, Operand right, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(left, right);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Compare(result, op, ops.get(0), ops.get(1), pos);
+        }
+    }
+
+    record Select(Var result, Operand condition, Operand ifTrue, Operand ifFalse, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(condition, ifTrue, ifFalse);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Select(result, ops.get(0), ops.get(1), ops.get(2), pos);
+        }
+    }
+
+    record Convert(Var result, ConvertOp op, Operand value, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(value);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Convert(result, op, ops.get(0), pos);
+        }
+    }
+
+    /** {@code result = pointer[index]}; the index counts elements of the pointer's type. */
+    record Load(Var result, Operand pointer, Operand index, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(pointer, index);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Load(result, ops.get(0), ops.get(1), pos);
+        }
+
+        @Override
+        public boolean readsMemory() {
+            return true;
+        }
+    }
+
+    /** {@code pointer[index] = value}. */
+    record Store(Operand pointer, Operand index, Operand value, SourcePos pos) implements Inst {
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            return List.of(pointer, index, value);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Store(ops.get(0), ops.get(1), ops.get(2), pos);
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /**
+     * A pointer {@code byteOffset} bytes past {@code base}, viewing elements of the result's type:
+     * how a binary16 scale is read from the middle of a byte array of quantised blocks.
+     */
+    record PtrOffset(Var result, Operand base, Operand byteOffset, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(base, byteOffset);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new PtrOffset(result, ops.get(0), ops.get(1), pos);
+        }
+    }
+
+    /** Atomic read-modify-write of {@code pointer[index]}; the result is the previous value. */
+    record Atomic(Var result, AtomicOp op, Operand pointer, Operand index, Operand value, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(pointer, index, value);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Atomic(result, op, ops.get(0), ops.get(1), ops.get(2), pos);
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /** A work-group barrier; orders local memory, and global memory too when {@code globalFence}. */
+    record Barrier(boolean globalFence, SourcePos pos) implements Inst {
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            return List.of();
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return this;
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /** A work-item coordinate or size in one dimension (0 = x). */
+    record WorkItem(Var result, WorkItemQuery query, int dimension, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of();
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return this;
+        }
+    }
+
+    /** Work-group local memory of {@code length} elements, shared by the group; lives in the entry block. */
+    record LocalAlloc(Var result, ScalarType element, int length, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of();
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return this;
+        }
+    }
+
+    /** One input of a phi: the value that flows in from {@code predecessor}. */
+    record PhiInput(BlockId predecessor, Operand value) {
+    }
+
+    /** Chooses the input of the predecessor control came from; only at the start of a block. */
+    record Phi(Var result, List<PhiInput> inputs, SourcePos pos) implements Inst {
+        public Phi {
+            inputs = List.copyOf(inputs);
+        }
+
+        public List<Operand> operands() {
+            List<Operand> ops = new ArrayList<>(inputs.size());
+            for (PhiInput in : inputs) {
+                ops.add(in.value());
+            }
+            return ops;
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            List<PhiInput> fresh = new ArrayList<>(inputs.size());
+            for (int i = 0; i < inputs.size(); i++) {
+                fresh.add(new PhiInput(inputs.get(i).predecessor(), ops.get(i)));
+            }
+            return new Phi(result, fresh, pos);
+        }
+
+        /** The value flowing in from {@code predecessor}. */
+        public Operand valueFrom(BlockId predecessor) {
+            for (PhiInput in : inputs) {
+                if (in.predecessor().equals(predecessor)) {
+                    return in.value();
+                }
+            }
+            throw new IllegalStateException(result.text() + " has no input from " + predecessor);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.squall.jit;
+
+import static dev.squall.jit.KernelCase.anyInts;
+import static dev.squall.jit.KernelCase.bfloats;
+import static dev.squall.jit.KernelCase.bytes;
+import static dev.squall.jit.KernelCase.doubles;
+import static dev.squall.jit.KernelCase.floats;
+import static dev.squall.jit.KernelCase.halves;
+import static dev.squall.jit.KernelCase.ints;
+import static dev.squall.jit.KernelCase.longs;
+import static dev.squall.jit.KernelCase.poison;
+import static dev.squall.jit.KernelCase.poisonInts;
+import static dev.squall.jit.KernelCase.q4;
+import static dev.squall.jit.KernelCase.q8;
+import static dev.squall.jit.KernelCase.shorts;
+import static dev.squall.jit.KernelCase.specialFloats;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.types.DoubleArray;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.api.types.LongArray;
+import dev.squall.api.types.ShortArray;
+import dev.squall.api.types.ByteArray;
+import dev.squall.jit.corpus.LoopKernels;
+import dev.squall.jit.corpus.SpmdKernels;
+import dev.squall.kernels.MatrixMultiplication;
+import dev.squall.kernels.Reductions;
+import dev.squall.kernels.Softmax;
+import dev.squall.kernels.VectorKernels;
+import java.util.List;
+import java.util.Map;
+
+/** The differential corpus: the kernel library plus kernels for every construct the front end handles. */
+public final class Corpus {
+
+    private Corpus() {
+    }
+
+    public static List<KernelCase> all() {
+        Class<?> L = LoopKernels.class;
+        Class<?> S = SpmdKernels.class;
+        return List.of(
+                // the kernel library
+                KernelCase.of(VectorKernels.class, "vectorAdd", r -> new Object[] {floats(r, 1000), floats(r, 1000), poison(1000)}),
+                KernelCase.of(VectorKernels.class, "saxpy", r -> new Object[] {r.nextFloat(), floats(r, 777), floats(r, 777)}),
+                KernelCase.spmd(VectorKernels.class, "vectorAddSpmd", new int[] {1024, 1, 1}, new int[] {64, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 1000), floats(r, 1000), poison(1000)}),
+                KernelCase.spmd(VectorKernels.class, "saxpySpmd", new int[] {128, 1, 1}, new int[] {32, 1, 1},
+                        r -> new Object[] {new KernelContext(), r.nextFloat(), floats(r, 1000), floats(r, 1000)}),
+                KernelCase.of(MatrixMultiplication.class, "matmul",
+                        r -> new Object[] {floats(r, 19 * 23), floats(r, 23 * 17), poison(19 * 17), 19, 17, 23}),
+                KernelCase.spmd(MatrixMultiplication.class, "matmulTiled", new int[] {32, 32, 1}, new int[] {16, 16, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 19 * 23), floats(r, 23 * 17), poison(19 * 17), 19, 17, 23}),
+                KernelCase.of(Softmax.class, "softmaxRows", r -> new Object[] {floats(r, 7 * 50), poison(7 * 50), 7, 50}),
+                KernelCase.spmd(Softmax.class, "softmaxRowsSpmd", new int[] {7 * 128, 1, 1}, new int[] {128, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 7 * 300), poison(7 * 300), 7, 300}),
+                KernelCase.of(Reductions.class, "sum", r -> new Object[] {floats(r, 5000), FloatArray.fromElements(r.nextFloat())})
+                        .tolerant(1e-4),
+                KernelCase.of(Reductions.class, "sumInt", r -> new Object[] {ints(r, 5000, -1000, 1000), IntArray.fromElements(7)}),
+                KernelCase.of(Reductions.class, "max", r -> new Object[] {floats(r, 3000), FloatArray.fromElements(-5f)}),
+                KernelCase.spmd(Reductions.class, "sumLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 2000), poison(8)}).tolerant(1e-4),
+                KernelCase.spmd(Reductions.class, "sumIntLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
+                        r -> new Object[] {new KernelContext(), ints(r, 2000, -5000, 5000), poisonInts(8)}),
+                KernelCase.of(Reductions.class, "sumPartials", r -> new Object[] {floats(r, 100), poison(1)}),
+                // constructs
+                KernelCase.of(L, "startAndStride", r -> new Object[] {floats(r, 301), floats(r, 301), 301}),
+                KernelCase.of(L, "inclusiveBound", r -> new Object[] {floats(r, 200), poison(200), 200}),
+                KernelCase.of(L, "firstAbove", r -> new Object[] {floats(r, 40 * 30), poisonInts(40), 30, 0.9f}),
+                KernelCase.of(L, "sumPositivesUntilNaN", r -> new Object[] {specialFloats(r, 30 * 17), poison(30), 17}),
+                KernelCase.of(L, "collatz", r -> new Object[] {ints(r, 300, -100000, 100000), poisonInts(300)}),
+                KernelCase.of(L, "ternaries", r -> new Object[] {floats(r, 500), poison(500)}),
+                KernelCase.of(L, "tableSwitch", r -> new Object[] {anyInts(r, 500), poisonInts(500)}),
+                KernelCase.of(L, "lookupSwitch", r -> new Object[] {anyInts(r, 500), poisonInts(500)}),
+                KernelCase.of(L, "longMath", r -> new Object[] {longs(r, 400), LongArray.fromArray(new long[400])}),
+                KernelCase.of(L, "doubleMath", r -> new Object[] {doubles(r, 400), new DoubleArray(400)}),
+                KernelCase.of(L, "casts", r -> new Object[] {specialFloats(r, 500), poisonInts(500), new LongArray(500), poison(500)}),
+                KernelCase.of(L, "intSemantics", r -> new Object[] {anyInts(r, 500), anyInts(r, 500), poisonInts(500)}),
+                KernelCase.of(L, "floatSemantics", r -> new Object[] {specialFloats(r, 600), specialFloats(r, 600),
+                        poison(600), poisonInts(600)}),
+                KernelCase.of(L, "helperCalls", r -> new Object[] {specialFloats(r, 400), poison(400), poisonInts(400)}),
+                KernelCase.of(L, "records", r -> new Object[] {floats(r, 300), floats(r, 300), poison(300), 5}),
+                KernelCase.of(L, "bitTricks", r -> new Object[] {anyInts(r, 400), specialFloats(r, 400), poisonInts(400)}),
+                KernelCase.of(L, "halfAndBfloat", r -> new Object[] {halves(r, 256), bfloats(r, 256), specialFloats(r, 256),
+                        new HalfFloatArray(256), poison(256)}),
+                KernelCase.of(L, "quantizedDot", r -> new Object[] {q8(r, 8 * 64), q4(r, 8 * 64), floats(r, 64), poison(8), 64}),
+                KernelCase.of(L, "bytesAndShorts", r -> new Object[] {bytes(r, 300), shorts(r, 300), new ByteArray(300),
+                        new ShortArray(300), poisonInts(300)}),
+                KernelCase.of(L, "javaArrays", r -> new Object[] {new float[] {1.5f, -2f, 3.25f, 4f, 0.125f},
+                        r.ints(90, 0, 1000).toArray(), new float[90]}),
+                KernelCase.of(L, "grid3d", r -> new Object[] {floats(r, 5 * 6 * 7), poison(5 * 6 * 7), 5, 6, 7}),
+                KernelCase.of(L, "triangular", r -> new Object[] {floats(r, 23 * 23), floats(r, 23 * 23), 23}),
+                KernelCase.of(L, "kernelMath", r -> new Object[] {floats(r, 300), poison(300)}),
+                KernelCase.of(L, "booleanLogic", r -> new Object[] {ints(r, 400, -3000, 3000), poisonInts(400)}),
+                KernelCase.of(L, "specialized", r -> new Object[] {floats(r, 100), poison(100), 100, 1.5f}),
+                KernelCase.of(L, "specialized", r -> new Object[] {floats(r, 100), poison(100), 100, 1.5f})
+                        .specialize(Map.of(2, 100, 3, 1.5f)),
+                KernelCase.of(L, "sumDouble", r -> new Object[] {doubles(r, 3000), DoubleArray.fromElements(1.0)}).tolerant(1e-12),
+                KernelCase.of(L, "minLong", r -> new Object[] {longs(r, 3000), LongArray.fromElements(Long.MAX_VALUE)}),
+                KernelCase.of(L, "productInt", r -> new Object[] {ints(r, 3000, -9, 9), IntArray.fromElements(1)}),
+                KernelCase.of(L, "sumOfSquares", r -> new Object[] {floats(r, 3000), FloatArray.fromElements(0f)}).tolerant(1e-4),
+                KernelCase.of(L, "prefixSum", r -> new Object[] {ints(r, 500, -100, 100), poisonInts(500)}),
+                KernelCase.spmd(S, "histogram", new int[] {1024, 1, 1}, new int[] {128, 1, 1},
+                        r -> new Object[] {new KernelContext(), anyInts(r, 1000), new IntArray(13)}),
+                KernelCase.spmd(S, "localHistogram", new int[] {512, 1, 1}, new int[] {64, 1, 1},
+                        r -> new Object[] {new KernelContext(), anyInts(r, 500), new IntArray(16)}),
+                KernelCase.spmd(S, "transpose", new int[] {24, 16, 1}, new int[] {8, 8, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 13 * 21), poison(13 * 21), 13, 21}),
+                KernelCase.spmd(S, "ids3d", new int[] {4, 6, 4}, new int[] {2, 3, 2},
+                        r -> new Object[] {new KernelContext(), poisonInts(96)}),
+                KernelCase.spmd(S, "earlyReturn", new int[] {256, 1, 1}, new int[] {64, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 250), poison(250)}),
+                KernelCase.spmd(S, "maxAbsBits", new int[] {64, 1, 1}, new int[] {16, 1, 1},
+                        r -> new Object[] {new KernelContext(), specialFloats(r, 1000), IntArray.fromElements(0)}),
+                KernelCase.spmd(S, "floatAtomicSum", new int[] {512, 1, 1}, new int[] {64, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 500), FloatArray.fromElements(0f)}).tolerant(1e-4),
+                KernelCase.spmd(S, "stencil", new int[] {320, 1, 1}, new int[] {64, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 300), poison(300)}));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.squall.jit.corpus;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.IntArray;
+
+/** KernelContext kernels: ids, local memory, barriers, atomics, 2D and 3D grids. */
+public final class SpmdKernels {
+
+    public static final int TILE = 8;
+
+    private SpmdKernels() {
+    }
+
+    /** A histogram with global atomics: order-independent, so exact on every backend. */
+    public static void histogram(KernelContext ctx, IntArray values, IntArray bins) {
+        int i = ctx.globalIdx;
+        if (i < values.getSize()) {
+            int bin = Math.floorMod(values.get(i), bins.getSize());
+            ctx.atomicAdd(bins, bin, 1);
+        }
+    }
+
+    /** Per-group counts in local memory with local atomics, then one global add per group. */
+    public static void localHistogram(KernelContext ctx, IntArray values, IntArray bins) {
+        int[] local = ctx.allocateIntLocalArray(16);
+        int l = ctx.localIdx;
+        if (l < 16) {
+            local[l] = 0;
+        }
+        ctx.localBarrier();
+        int i = ctx.globalIdx;
+        if (i < values.getSize()) {
+            ctx.atomicAdd(local, values.get(i) & 15, 1);
+        }
+        ctx.localBarrier();
+        if (l < 16) {
+            ctx.atomicAdd(bins, l, local[l]);
+        }
+    }
+
+    /** A tiled transpose through local memory: a 2D grid and a barrier. */
+    public static void transpose(KernelContext ctx, FloatArray in, FloatArray out, int rows, int cols) {
+        float[] tile = ctx.allocateFloatLocalArray(TILE * (TILE + 1));
+        int x = ctx.groupIdx * TILE + ctx.localIdx;
+        int y = ctx.groupIdy * TILE + ctx.localIdy;
+        if (x < cols && y < rows) {
+            tile[ctx.localIdy * (TILE + 1) + ctx.localIdx] = in.get(y * cols + x);
+        }
+        ctx.localBarrier();
+        int tx = ctx.groupIdy * TILE + ctx.localIdx;
+        int ty = ctx.groupIdx * TILE + ctx.localIdy;
+        if (tx < rows && ty < cols) {
+            out.set(ty * rows + tx, tile[ctx.localIdx * (TILE + 1) + ctx.localIdy]);
+        }
+    }
+
+    public static void ids3d(KernelContext ctx, IntArray out) {
+        int linear = ctx.globalIdx + ctx.globalGroupSizeX * (ctx.globalIdy + ctx.globalGroupSizeY * ctx.globalIdz);
+        out.set(linear, ctx.localIdx + 10 * ctx.localIdy + 100 * ctx.localIdz + 1000 * ctx.groupIdx + 10000 * ctx.groupIdy
+                + 100000 * ctx.groupIdz + ctx.localLinearId() * 1000000);
+    }
+
+    /** A work-item leaves early; no barrier follows, so that is legal. */
+    public static void earlyReturn(KernelContext ctx, FloatArray in, FloatArray out) {
+        int i = ctx.globalIdx;
+        if (i >= in.getSize()) {
+            return;
+        }
+        float v = in.get(i);
+        if (v < 0) {
+            out.set(i, 0f);
+            return;
+        }
+        out.set(i, v * v);
+    }
+
+    /** A grid-stride loop written by hand, with a global max via atomics on ints. */
+    public static void maxAbsBits(KernelContext ctx, FloatArray in, IntArray maxBits) {
+        int best = 0;
+        for (int i = ctx.globalIdx; i < in.getSize(); i += ctx.globalGroupSizeX) {
+            best = Math.max(best, Float.floatToRawIntBits(Math.abs(in.get(i))));
+        }
+        ctx.atomicMax(maxBits, 0, best);
+    }
+
+    /** Float atomics: the sum depends on order, so tests compare it within rounding. */
+    public static void floatAtomicSum(KernelContext ctx, FloatArray in, FloatArray total) {
+        int i = ctx.globalIdx;
+        if (i < in.getSize()) {
+            ctx.atomicAdd(total, 0, in.get(i));
+        }
+    }
+
+    /** Shared-memory neighbour stencil with a halo. */
+    public static void stencil(KernelContext ctx, FloatArray in, FloatArray out) {
+        float[] tile = ctx.allocateFloatLocalArray(66);
+        int l = ctx.localIdx;
+        int g = ctx.globalIdx;
+        int n = in.getSize();
+        tile[l + 1] = g < n ? in.get(g) : 0f;
+        if (l == 0) {
+            tile[0] = g > 0 && g - 1 < n ? in.get(g - 1) : 0f;
+        }
+        if (l == ctx.localGroupSizeX - 1) {
+            tile[l + 2] = g + 1 < n ? in.get(g + 1) : 0f;
+        }
+        ctx.localBarrier();
+        if (g < n) {
+            out.set(g, 0.25f * tile[l] + 0.5f * tile[l + 1] + 0.25f * tile[l + 2]);
+        }
+    }
+}
