@@ -7,6 +7,7 @@ import dev.squall.jit.ir.IrVerifier;
 import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.ReductionPlan;
 import dev.squall.jit.passes.AddressSpaceInference;
+import dev.squall.jit.passes.CommonSubexpressions;
 import dev.squall.jit.passes.ConstantFolding;
 import dev.squall.jit.passes.DeadCodeElimination;
 import dev.squall.jit.passes.LoopInvariantCodeMotion;
@@ -84,8 +85,8 @@ public final class KernelCompiler {
 
     /** The clean-up pipeline, to a fixed point (bounded). */
     public static void optimize(KernelFunction f, CompileOptions options) {
-        List<Pass> passes = List.of(new ConstantFolding(), new SimplifyCfg(), new DeadCodeElimination(),
-                new LoopInvariantCodeMotion());
+        List<Pass> passes = List.of(new ConstantFolding(), new SimplifyCfg(), new CommonSubexpressions(),
+                new DeadCodeElimination(), new LoopInvariantCodeMotion());
         for (int round = 0; round < 4; round++) {
             boolean changed = false;
             for (Pass p : passes) {

@@ -165,14 +165,15 @@ final class Intrinsics {
             construct(t, owner, type, receiver, args);
             return;
         }
-        if (op == Opcode.INVOKEINTERFACE) {
-            throw t.error("calls interface method " + owner.getSimpleName() + "." + name
-                    + "; kernels make only static calls and calls on records");
+        if (op == Opcode.INVOKEINTERFACE && !(receiver instanceof AValue.Obj)) {
+            throw t.error("calls interface method " + owner.getSimpleName() + "." + name + " on "
+                    + SsaBuilder.describe(receiver) + "; kernels make only static calls and calls on records");
         }
         AValue result = switch (receiver) {
             case AValue.ArrayRef array when !array.kind().isJavaArray() -> arrayMethod(t, array, name, args);
             case AValue.Context c -> contextMethod(t, name, args);
             case AValue.Obj obj -> {
+                // the record's exact class is known, so the call is resolved statically (devirtualised)
                 Executable target = findMethod(t, obj.info().type(), name, type);
                 AValue[] withReceiver = new AValue[argc + 1];
                 withReceiver[0] = obj;

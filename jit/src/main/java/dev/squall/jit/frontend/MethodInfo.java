@@ -109,6 +109,7 @@ final class MethodInfo {
         int bci = 0;
         int line = -1;
         Map<Label, Integer> labels = new HashMap<>();
+        List<ExceptionCatch> catches = new ArrayList<>();
         for (CodeElement e : code) {
             switch (e) {
                 case Instruction i -> {
@@ -119,11 +120,20 @@ final class MethodInfo {
                 case LabelTarget lt -> labels.put(lt.label(), bci);
                 case LocalVariable lv -> localNames.add(new LocalName(lv.slot(), code.labelToBci(lv.startScope()),
                         code.labelToBci(lv.endScope()), lv.name().stringValue()));
-                case ExceptionCatch ec -> throw new KernelCompilationException(owner.getName(), name,
-                        lineAt(code.labelToBci(ec.handler())), code.labelToBci(ec.handler()),
-                        "try/catch or try/finally: kernels cannot catch exceptions");
+                case ExceptionCatch ec -> catches.add(ec);
                 default -> { }
             }
+        }
+        for (Insn i : insns) {
+            if (i.instruction() instanceof java.lang.classfile.instruction.MonitorInstruction) {
+                throw new KernelCompilationException(owner.getName(), name, i.line(), i.bci(),
+                        "synchronizes on a monitor, which kernels cannot");
+            }
+        }
+        if (!catches.isEmpty()) {
+            int handler = code.labelToBci(catches.get(0).handler());
+            throw new KernelCompilationException(owner.getName(), name, lineAt(handler), handler,
+                    "try/catch or try/finally: kernels cannot catch exceptions");
         }
     }
 

@@ -733,6 +733,9 @@ final class MethodTranslator {
 
     private void newObject(ClassDesc desc) {
         Class<?> type = resolveClass(desc);
+        if (Throwable.class.isAssignableFrom(type)) {
+            throw error("throws an exception (new " + type.getSimpleName() + "), which kernels cannot");
+        }
         if (!type.isRecord()) {
             throw error("allocates a " + type.getSimpleName() + "; kernels can create records only (scalar replaced)");
         }
