@@ -15,6 +15,7 @@ import dev.squall.api.DeviceException;
 import dev.squall.api.Devices;
 import dev.squall.api.spi.DeviceProvider;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +112,17 @@ class OpenCLDiscoveryTest {
         }
         assertEquals(before == null ? OpenCLLibrary.defaultLibrary() : before.strip(),
                 OpenCLLibrary.configuredLibrary());
+    }
+
+    @Test
+    void noPlatformsIsReportedNotThrown(@TempDir Path emptyVendors) throws Exception {
+        OpenCLTestSupport.device(); // the loader is there
+        // a loader that finds no ICD files: OCL_ICD_VENDORS names an empty folder (ocl-icd and the Khronos loader)
+        OpenCLTestSupport.ChildResult child = OpenCLTestSupport.runJava(
+                java.util.Map.of("OCL_ICD_VENDORS", emptyVendors.toString()), DiscoveryProbe.class);
+        assertEquals(0, child.exitCode(), child.output());
+        Assumptions.assumeFalse(child.output().contains("reason=null"), "this loader ignores OCL_ICD_VENDORS");
+        assertTrue(child.output().contains("devices=0 reason=" + OpenCLDeviceProvider.NO_PLATFORMS), child.output());
     }
 
     @Test

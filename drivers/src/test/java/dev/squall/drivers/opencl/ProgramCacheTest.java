@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,14 +133,11 @@ class ProgramCacheTest {
         try (OpenCLContext context = OpenCLContext.create(device, cache)) {
             assertFalse(context.build(SOURCE, "").fromCache());
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), ProgramCacheProbe.class.getName(), dir.toString(), SOURCE)
-                .redirectErrorStream(true).start();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe process finished");
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("fromCache=true hits=1 misses=0 stores=0 kernels=[twice]"), output);
+        OpenCLTestSupport.ChildResult child = OpenCLTestSupport.runJava(java.util.Map.of(), ProgramCacheProbe.class,
+                dir.toString(), SOURCE);
+        assertEquals(0, child.exitCode(), child.output());
+        assertTrue(child.output().contains("fromCache=true hits=1 misses=0 stores=0 kernels=[twice]"),
+                child.output());
     }
 
     @Test
