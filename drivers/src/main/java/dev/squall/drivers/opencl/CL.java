@@ -8,6 +8,7 @@ final class CL {
 
     static final int SUCCESS = 0;
     static final int DEVICE_NOT_FOUND = -1;
+    static final int INVALID_BUFFER_SIZE = -61;
     static final int PLATFORM_NOT_FOUND_KHR = -1001;
 
     static final int TRUE = 1;

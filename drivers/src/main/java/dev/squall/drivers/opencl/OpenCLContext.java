@@ -140,7 +140,8 @@ public final class OpenCLContext implements AutoCloseable {
         long limit = device.info().maxAllocationBytes();
         if (bytes > limit) {
             // the spec's error for this case; checked here so every driver reports it the same way
-            throw new DeviceException("clCreateBuffer", OpenCLErrors.name(-61), -61, "requested " + bytes
+            throw new DeviceException("clCreateBuffer", OpenCLErrors.name(CL.INVALID_BUFFER_SIZE),
+                    CL.INVALID_BUFFER_SIZE, "requested " + bytes
                     + " bytes exceeds CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + limit + " bytes of " + device);
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -205,6 +206,12 @@ public final class OpenCLContext implements AutoCloseable {
             }
             return new OpenCLEvent(this, event.get(ADDRESS, 0), "clEnqueueNDRangeKernel", command);
         }
+    }
+
+    /** {@link #launch(OpenCLKernel, long[], long[])} with {@code int} sizes, as task-graph grids hold them. */
+    public OpenCLEvent launch(OpenCLKernel kernel, int[] global, int[] local) {
+        return launch(kernel, Arrays.stream(global).asLongStream().toArray(),
+                local == null ? null : Arrays.stream(local).asLongStream().toArray());
     }
 
     private String limits(OpenCLKernel kernel) {
