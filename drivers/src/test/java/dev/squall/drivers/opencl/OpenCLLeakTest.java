@@ -123,7 +123,11 @@ class OpenCLLeakTest {
                 context.close();
                 assertTrue(context.isClosed() && buffer.isClosed() && run.isClosed() && inc.isClosed()
                         && program.isClosed());
-                buffer.close(); // after the context: still a no-op
+                // after the context, every close is still a no-op
+                buffer.close();
+                run.close();
+                inc.close();
+                program.close();
             }
         }
         System.gc();
