@@ -38,11 +38,10 @@ public final class Dequantize {
     }
 
     /**
-     * Elements {@code [from, from + out.length)} into {@code out}: one row of a weight matrix.
+     * Elements {@code [from, from + n)} into {@code out[0..n)}: one row of a weight matrix.
      * Dispatches on the storage once per row, not once per element.
      */
-    public static void row(NativeArray array, int from, float[] out) {
-        int n = out.length;
+    public static void row(NativeArray array, int from, float[] out, int n) {
         switch (array) {
             case FloatArray a -> {
                 for (int i = 0; i < n; i++) {
