@@ -59,6 +59,8 @@ class SyntheticModelTest {
             assertEquals(3 + 2 * 9, progress.size(), "every tensor reported");
             try (GgufFile gguf = GgufFile.open(file)) {
                 assertEquals(ModelPresets.TINY.config(), dev.squall.models.llama.LlamaConfig.fromGguf(gguf.metadata()));
+                assertEquals(ModelPresets.TINY.parameterCount(),
+                        gguf.tensorInfos().stream().mapToLong(GgufTensorInfo::elementCount).sum());
                 assertEquals(dtype.fileType(), gguf.metadata().getInt("general.file_type"));
                 for (GgufTensorInfo info : gguf.tensorInfos()) {
                     GgmlType expected = info.rank() == 2 ? dtype.matrixType() : GgmlType.F32;
