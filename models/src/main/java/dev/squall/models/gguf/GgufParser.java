@@ -259,14 +259,19 @@ final class GgufParser {
             case BOOL -> {
                 boolean[] out = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    out[i] = ((GgufValue.BoolValue) readValue(GgufValueType.BOOL, field + "[" + i + "]", depth)).value();
+                    int b = data.get(ValueLayout.JAVA_BYTE, pos) & 0xff; // present: the count check covered n bytes
+                    if (b > 1) {
+                        throw new GgufFormatException(pos, field + "[" + i + "]", "bool must be 0 or 1, found " + b);
+                    }
+                    out[i] = b == 1;
+                    pos++;
                 }
                 yield out;
             }
             case STRING -> {
                 String[] out = new String[n];
                 for (int i = 0; i < n; i++) {
-                    out[i] = readString(field + "[" + i + "]");
+                    out[i] = readString(field, i); // the field name is built only on error: vocabularies are large
                 }
                 yield out;
             }
@@ -310,10 +315,20 @@ final class GgufParser {
     }
 
     private String readString(String field) throws GgufFormatException {
+        return readString(field, -1);
+    }
+
+    /** A string; {@code index ≥ 0} names it as element {@code index} of the array {@code field}. */
+    private String readString(String field, int index) throws GgufFormatException {
         long at = pos;
-        long length = readU64(field + ".length");
+        if (8 > size - pos) {
+            throw new GgufFormatException(pos, name(field, index) + ".length", "truncated: needs 8 bytes, " + (size - pos)
+                    + " remain");
+        }
+        long length = data.get(U64, pos);
+        pos += 8;
         if (length < 0 || length > size - pos || length > Integer.MAX_VALUE - 8) {
-            throw new GgufFormatException(at, field + ".length", "string of " + Long.toUnsignedString(length)
+            throw new GgufFormatException(at, name(field, index) + ".length", "string of " + Long.toUnsignedString(length)
                     + " bytes cannot fit in the " + (size - pos) + " bytes that remain");
         }
         byte[] bytes = new byte[(int) length];
@@ -321,6 +336,10 @@ final class GgufParser {
         pos += length;
         // Malformed UTF-8 becomes U+FFFD rather than failing: some vocabularies hold such bytes.
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String name(String field, int index) {
+        return index < 0 ? field : field + "[" + index + "]";
     }
 
     private int readU8(String field) throws GgufFormatException {

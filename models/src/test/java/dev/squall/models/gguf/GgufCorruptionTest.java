@@ -275,5 +275,9 @@ class GgufCorruptionTest {
         GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufFile.open(truncated));
         assertTrue(e.getMessage().startsWith("GGUF file " + truncated + ": at byte offset "), e.getMessage());
         assertTrue(e.field().startsWith("metadata['tokenizer.ggml.tokens']"), e.getMessage());
+        Path empty = Files.write(dir.resolve("empty.gguf"), new byte[0]);
+        GgufFormatException none = assertThrows(GgufFormatException.class, () -> GgufFile.open(empty));
+        assertEquals("magic", none.field());
+        assertEquals(0, none.offset());
     }
 }
