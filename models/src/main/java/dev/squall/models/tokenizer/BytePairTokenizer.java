@@ -198,7 +198,7 @@ public final class BytePairTokenizer implements Tokenizer {
         for (int id : ids) {
             bytes.writeBytes(decodePiece(id));
         }
-        return Tokenizer.utf8(bytes.toByteArray(), bytes.size());
+        return Utf8.decode(bytes.toByteArray(), bytes.size());
     }
 
     @Override

@@ -176,7 +176,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
             bytes.write(piece, skip, piece.length - skip);
             first = false;
         }
-        return Tokenizer.utf8(bytes.toByteArray(), bytes.size());
+        return Utf8.decode(bytes.toByteArray(), bytes.size());
     }
 
     @Override

@@ -31,14 +31,14 @@ public final class StreamingDecoder {
         }
         pending.reset();
         pending.write(bytes, complete, bytes.length - complete);
-        return Tokenizer.utf8(bytes, complete);
+        return Utf8.decode(bytes, complete);
     }
 
     /** Whatever is still held back (malformed bytes become U+FFFD). */
     public String finish() {
         byte[] bytes = pending.toByteArray();
         pending.reset();
-        return Tokenizer.utf8(bytes, bytes.length);
+        return Utf8.decode(bytes, bytes.length);
     }
 
     /**

@@ -2,10 +2,6 @@ package dev.squall.models.tokenizer;
 
 import dev.squall.models.gguf.GgufMetadata;
 import dev.squall.models.gguf.GgufMetadataException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,15 +86,5 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, BytePairTokeni
             default -> throw new GgufMetadataException(MODEL_KEY, "tokenizer model '" + model
                     + "' is not supported (supported: llama, gpt2)");
         };
-    }
-
-    /** UTF-8 bytes to text, malformed sequences replaced by U+FFFD. */
-    static String utf8(byte[] bytes, int length) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("replacing decoder failed", e);
-        }
     }
 }
