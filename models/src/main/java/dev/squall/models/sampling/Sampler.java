@@ -1,0 +1,66 @@
+package dev.squall.models.sampling;
+
+import java.util.SplittableRandom;
+
+/**
+ * Picks next tokens from logits by {@link SamplingParams}, deterministically for a seed: the same
+ * seed and the same logits give the same tokens. Remembers the tokens it returned (and any given to
+ * {@link #accept}) for the repetition penalty. Not thread-safe.
+ *
+ * <pre>{@code
+ * Sampler sampler = new Sampler(SamplingParams.defaults(42));
+ * sampler.accept(promptIds);
+ * int next = sampler.sample(logits);
+ * }</pre>
+ */
+public final class Sampler {
+
+    private final SamplingParams params;
+    private final SplittableRandom random;
+    private int[] history = new int[64];
+    private int historySize;
+
+    public Sampler(SamplingParams params) {
+        this.params = params;
+        this.random = new SplittableRandom(params.seed());
+    }
+
+    public SamplingParams params() {
+        return params;
+    }
+
+    /** Records tokens (the prompt, say) as seen, for the repetition penalty. */
+    public void accept(int... tokens) {
+        for (int t : tokens) {
+            if (historySize == history.length) {
+                history = java.util.Arrays.copyOf(history, historySize * 2);
+            }
+            history[historySize++] = t;
+        }
+    }
+
+    /** The last {@code repetitionWindow} tokens seen. */
+    int[] recent() {
+        int n = Math.min(historySize, params.repetitionWindow());
+        return java.util.Arrays.copyOfRange(history, historySize - n, historySize);
+    }
+
+    /** The next token for {@code logits} (left unchanged); it is recorded as seen. */
+    public int sample(float[] logits) {
+        float[] adjusted = logits.clone();
+        if (params.repetitionPenalty() != 1f) {
+            SamplingRules.applyRepetitionPenalty(adjusted, recent(), params.repetitionPenalty());
+        }
+        int token;
+        if (params.isGreedy()) {
+            token = SamplingRules.argmax(adjusted);
+        } else {
+            Candidates c = Candidates.of(adjusted);
+            c = SamplingRules.topK(c, params.topK());
+            c = SamplingRules.topP(c, params.topP());
+            token = SamplingRules.draw(c, params.temperature(), random.nextDouble());
+        }
+        accept(token);
+        return token;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.squall.models.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squall.models.gguf.GgmlType;
+import dev.squall.models.gguf.GgufFile;
+import dev.squall.models.synth.ModelPreset;
+import dev.squall.models.synth.ModelPresets;
+import dev.squall.models.synth.SyntheticModel;
+import dev.squall.models.synth.WeightDType;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reference forward on synthetic models that exercise what the fixture does not: grouped-query
+ * attention, two layers, qwen2 (biases, NeoX RoPE, tied embeddings), and Q8_0 weights.
+ */
+class SyntheticForwardTest {
+
+    @TempDir
+    Path dir;
+
+    private static final int[] TOKENS = {379, 17, 300, 42, 5, 260, 261, 99, 7, 1, 0, 255};
+
+    private void check(ModelPreset preset, WeightDType dtype) throws IOException {
+        Path file = dir.resolve(preset.name() + "-" + dtype.label() + ".gguf");
+        SyntheticModel.write(preset, dtype, 3, file, (n, d, t) -> {
+        });
+        try (GgufFile gguf = GgufFile.open(file)) {
+            LlamaWeights weights = LlamaWeights.load(gguf);
+            assertEquals(dtype.matrixType(), weights.weightType());
+            double[][] expected = new Float64Llama(gguf, weights.config()).logits(TOKENS);
+            ReferenceLlama model = new ReferenceLlama(weights, 32);
+            for (int p = 0; p < TOKENS.length; p++) {
+                double error = Float64Llama.relativeL2(model.forward(TOKENS[p], p), expected[p]);
+                assertTrue(error < 1e-5, preset.name() + " " + dtype.label() + " position " + p + ": relative L2 " + error);
+            }
+        }
+    }
+
+    @Test
+    void llamaWithGroupedQueryAttention() throws IOException {
+        check(ModelPresets.TINY, WeightDType.F32);
+        check(ModelPresets.TINY, WeightDType.F16);
+    }
+
+    @Test
+    void q8_0Weights() throws IOException {
+        check(ModelPresets.TINY, WeightDType.Q8_0);
+    }
+
+    @Test
+    void qwen2WithBiasesNeoxRopeAndTiedEmbeddings() throws IOException {
+        check(ModelPresets.TINY_QWEN2, WeightDType.F16);
+        Path file = dir.resolve("qwen.gguf");
+        SyntheticModel.write(ModelPresets.TINY_QWEN2, WeightDType.F32, 1, file, (n, d, t) -> {
+        });
+        try (GgufFile gguf = GgufFile.open(file)) {
+            LlamaWeights w = LlamaWeights.load(gguf);
+            assertEquals(RopeStyle.HALF_SPLIT, w.config().ropeStyle());
+            assertTrue(w.outputTied());
+            assertSame(w.tokenEmbedding(), w.output());
+            assertEquals("blk.0.attn_k.bias F32 (1, 32)", w.layers().getFirst().bk().toString());
+            assertNull(w.ropeFreqs());
+            assertEquals(GgmlType.F32, w.weightType());
+        }
+    }
+}
