@@ -915,12 +915,13 @@ def write_references(out_dir, gguf_path, trained_model, args, stats, log=print):
     max_exact, max_vs_unrounded = 0.0, 0.0
     with torch.no_grad():
         for i, p in enumerate(REFERENCE_PROMPTS):
-            ids = [tok.bos_id] + tok.encode(p)
+            # Keep prompt + continuation inside the context window (matters only for toy configs).
+            ids = ([tok.bos_id] + tok.encode(p))[:c.context - 1]
             x = torch.tensor([ids])
             logits = ref(x)[0]
             max_exact = max(max_exact, (logits - rounded(x)[0]).abs().max().item())
             max_vs_unrounded = max(max_vs_unrounded, (logits - plain(x)[0]).abs().max().item())
-            g = greedy(ref, ids, 32)
+            g = greedy(ref, ids, min(32, c.context - len(ids)))
             top = torch.topk(logits[-1], 5)
             entry = {
                 "prompt": p,
@@ -944,7 +945,7 @@ def write_references(out_dir, gguf_path, trained_model, args, stats, log=print):
         "description": "Reference outputs of the model in the GGUF file, computed in float32 on CPU from weights "
                        "read back from that file (F16 widened to F32). Ids include BOS. last_logits: logits at "
                        "the last prompt position; all_logits (first prompt only): every position. greedy_ids: 32 "
-                       "tokens, argmax each step with full recomputation, ties to the lowest id.",
+                       "tokens (fewer only if the context is shorter), argmax each step with full recomputation, ties to the lowest id.",
         "gguf": os.path.basename(gguf_path),
         "config": c.as_dict(),
         "rope": "llama.cpp NORM rope: adjacent pairs (x[2i], x[2i+1]) rotated by pos*theta^(-2i/head_dim), pos from 0",
