@@ -53,9 +53,11 @@ public final class Corpus {
                         r -> new Object[] {floats(r, 19 * 23), floats(r, 23 * 17), poison(19 * 17), 19, 17, 23}),
                 KernelCase.spmd(MatrixMultiplication.class, "matmulTiled", new int[] {32, 32, 1}, new int[] {16, 16, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 19 * 23), floats(r, 23 * 17), poison(19 * 17), 19, 17, 23}),
-                KernelCase.of(Softmax.class, "softmaxRows", r -> new Object[] {floats(r, 7 * 50), poison(7 * 50), 7, 50}),
+                KernelCase.of(Softmax.class, "softmaxRows", r -> new Object[] {floats(r, 7 * 50), poison(7 * 50), 7, 50})
+                        .mathTolerance(1e-6),
                 KernelCase.spmd(Softmax.class, "softmaxRowsSpmd", new int[] {7 * 128, 1, 1}, new int[] {128, 1, 1},
-                        r -> new Object[] {new KernelContext(), floats(r, 7 * 300), poison(7 * 300), 7, 300}),
+                        r -> new Object[] {new KernelContext(), floats(r, 7 * 300), poison(7 * 300), 7, 300})
+                        .mathTolerance(1e-6),
                 KernelCase.of(Reductions.class, "sum", r -> new Object[] {floats(r, 5000), FloatArray.fromElements(r.nextFloat())})
                         .tolerant(1e-4),
                 KernelCase.of(Reductions.class, "sumInt", r -> new Object[] {ints(r, 5000, -1000, 1000), IntArray.fromElements(7)}),
@@ -75,7 +77,7 @@ public final class Corpus {
                 KernelCase.of(L, "tableSwitch", r -> new Object[] {anyInts(r, 500), poisonInts(500)}),
                 KernelCase.of(L, "lookupSwitch", r -> new Object[] {anyInts(r, 500), poisonInts(500)}),
                 KernelCase.of(L, "longMath", r -> new Object[] {longs(r, 400), LongArray.fromArray(new long[400])}),
-                KernelCase.of(L, "doubleMath", r -> new Object[] {doubles(r, 400), new DoubleArray(400)}),
+                KernelCase.of(L, "doubleMath", r -> new Object[] {doubles(r, 400), new DoubleArray(400)}).mathTolerance(1e-13),
                 KernelCase.of(L, "casts", r -> new Object[] {specialFloats(r, 500), poisonInts(500), new LongArray(500), poison(500)}),
                 KernelCase.of(L, "intSemantics", r -> new Object[] {anyInts(r, 500), anyInts(r, 500), poisonInts(500)}),
                 KernelCase.of(L, "floatSemantics", r -> new Object[] {specialFloats(r, 600), specialFloats(r, 600),
@@ -92,7 +94,7 @@ public final class Corpus {
                         r.ints(90, 0, 1000).toArray(), new float[90]}),
                 KernelCase.of(L, "grid3d", r -> new Object[] {floats(r, 5 * 6 * 7), poison(5 * 6 * 7), 5, 6, 7}),
                 KernelCase.of(L, "triangular", r -> new Object[] {floats(r, 23 * 23), floats(r, 23 * 23), 23}),
-                KernelCase.of(L, "kernelMath", r -> new Object[] {floats(r, 300), poison(300)}),
+                KernelCase.of(L, "kernelMath", r -> new Object[] {floats(r, 300), poison(300)}).mathTolerance(1e-5),
                 KernelCase.of(L, "booleanLogic", r -> new Object[] {ints(r, 400, -3000, 3000), poisonInts(400)}),
                 KernelCase.of(L, "specialized", r -> new Object[] {floats(r, 100), poison(100), 100, 1.5f}),
                 KernelCase.of(L, "specialized", r -> new Object[] {floats(r, 100), poison(100), 100, 1.5f})

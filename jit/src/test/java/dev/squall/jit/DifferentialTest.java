@@ -45,7 +45,7 @@ class DifferentialTest {
         Object[] args = c.arguments().apply(new Random(seed));
         Object[] expected = KernelCase.copy(args);
         Object[] actual = KernelCase.copy(args);
-        runJava(c, expected);
+        CorpusChecks.runJava(c, expected);
         CompiledKernel compiled = KernelCompiler.compile(c.kernel(), c.specialization(), CompileOptions.CHECKED);
         IrVerifier.verify(compiled.function());
         List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), actual, c.global(), c.local(), 1024);
@@ -53,91 +53,9 @@ class DifferentialTest {
             IrInterpreter.launch(s.function(), s.args(), s.global(), s.local(), s.hidden());
         }
         for (int i = 0; i < args.length; i++) {
-            compare(c, i, expected[i], actual[i], seed, compiled);
+            CorpusChecks.compare(c.name() + " argument " + i + " (seed " + seed + ")", expected[i], actual[i],
+                    c.floatTolerance(), compiled.ir());
         }
     }
 
-    static void runJava(KernelCase c, Object[] args) throws Throwable {
-        if (c.global() != null) {
-            int ctx = -1;
-            for (int i = 0; i < args.length; i++) {
-                ctx = args[i] instanceof KernelContext ? i : ctx;
-            }
-            c.kernel().setAccessible(true);
-            ((JavaDevice) Devices.get("java")).launcher().launch(c.name(), MethodHandles.lookup().unreflect(c.kernel()),
-                    args, ctx, c.global(), c.local());
-        } else {
-            try {
-                c.kernel().invoke(null, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
-    }
-
-    private static void compare(KernelCase c, int index, Object expected, Object actual, long seed, CompiledKernel k) {
-        MemorySegment e = segment(expected);
-        MemorySegment a = segment(actual);
-        if (e == null) {
-            return;
-        }
-        String where = c.name() + " argument " + index + " (seed " + seed + ")";
-        if (c.floatTolerance() > 0 && (expected instanceof dev.squall.api.types.FloatArray
-                || expected instanceof dev.squall.api.types.DoubleArray)) {
-            boolean single = expected instanceof dev.squall.api.types.FloatArray;
-            double diff = 0;
-            double norm = 0;
-            long n = e.byteSize() / (single ? 4 : 8);
-            for (long i = 0; i < n; i++) {
-                double x = single ? e.getAtIndex(ValueLayout.JAVA_FLOAT, i) : e.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
-                double y = single ? a.getAtIndex(ValueLayout.JAVA_FLOAT, i) : a.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
-                diff += (x - y) * (x - y);
-                norm += x * x;
-            }
-            double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-            assertTrue(rel <= c.floatTolerance(), where + ": relative error " + rel);
-            return;
-        }
-        assertEquals(e.byteSize(), a.byteSize());
-        // Bit for bit, except that NaN payloads are not portable (the JDK's own float16 conversion gives
-        // different payloads interpreted and compiled), so any NaN equals any NaN.
-        int width = expected instanceof dev.squall.api.types.FloatArray || expected instanceof float[] ? 4
-                : expected instanceof dev.squall.api.types.DoubleArray || expected instanceof double[] ? 8
-                : expected instanceof dev.squall.api.types.HalfFloatArray
-                || expected instanceof dev.squall.api.types.BFloat16Array ? 2 : 1;
-        long count = e.byteSize() / width;
-        for (long i = 0; i < count; i++) {
-            boolean same = switch (width) {
-                case 4 -> Float.floatToIntBits(e.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i))
-                        == Float.floatToIntBits(a.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i));
-                case 8 -> Double.doubleToLongBits(e.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i))
-                        == Double.doubleToLongBits(a.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i));
-                case 2 -> {
-                    short x = e.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
-                    short y = a.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
-                    boolean bf = expected instanceof dev.squall.api.types.BFloat16Array;
-                    yield x == y || (isNaN16(x, bf) && isNaN16(y, bf));
-                }
-                default -> e.get(ValueLayout.JAVA_BYTE, i) == a.get(ValueLayout.JAVA_BYTE, i);
-            };
-            if (!same) {
-                fail(where + ": first difference at element " + i + " of " + count + "\n" + k.ir());
-            }
-        }
-    }
-
-    private static boolean isNaN16(short bits, boolean bfloat) {
-        return bfloat ? (bits & 0x7f80) == 0x7f80 && (bits & 0x7f) != 0 : (bits & 0x7c00) == 0x7c00 && (bits & 0x3ff) != 0;
-    }
-
-    private static MemorySegment segment(Object o) {
-        return switch (o) {
-            case NativeArray a -> a.segment();
-            case float[] x -> MemorySegment.ofArray(x);
-            case int[] x -> MemorySegment.ofArray(x);
-            case long[] x -> MemorySegment.ofArray(x);
-            case double[] x -> MemorySegment.ofArray(x);
-            default -> null;
-        };
-    }
 }

@@ -29,28 +29,38 @@ import java.util.function.Function;
  * @param local          work-group size for KernelContext kernels, else null
  * @param specialization scalar parameters bound at compile time
  * @param floatTolerance 0 for bit-exact comparison, else the relative L2 bound (reassociating reductions)
+ * @param deviceTolerance on devices, whose math functions differ from Java's within a few ulp: 0 for
+ *                        bit-exact, else the relative L2 bound for float arrays
  */
 public record KernelCase(String name, Method kernel, Function<Random, Object[]> arguments, int[] global, int[] local,
-                         Map<Integer, Object> specialization, double floatTolerance) {
+                         Map<Integer, Object> specialization, double floatTolerance, double deviceTolerance) {
 
     public static KernelCase of(Class<?> owner, String method, Function<Random, Object[]> arguments) {
-        return new KernelCase(method, find(owner, method), arguments, null, null, Map.of(), 0);
+        return new KernelCase(method, find(owner, method), arguments, null, null, Map.of(), 0, 0);
     }
 
     public static KernelCase spmd(Class<?> owner, String method, int[] global, int[] local,
                                   Function<Random, Object[]> arguments) {
-        return new KernelCase(method, find(owner, method), arguments, global, local, Map.of(), 0);
+        return new KernelCase(method, find(owner, method), arguments, global, local, Map.of(), 0, 0);
     }
 
+    /** Reassociates floats (reductions, float atomics): compared within {@code tolerance} everywhere. */
     public KernelCase tolerant(double tolerance) {
-        return new KernelCase(name, kernel, arguments, global, local, specialization, tolerance);
+        return new KernelCase(name, kernel, arguments, global, local, specialization, tolerance,
+                Math.max(tolerance, deviceTolerance));
+    }
+
+    /** Calls math functions whose device versions may differ from Java's by a few ulp. */
+    public KernelCase mathTolerance(double tolerance) {
+        return new KernelCase(name, kernel, arguments, global, local, specialization, floatTolerance, tolerance);
     }
 
     public KernelCase specialize(Map<Integer, Object> values) {
-        return new KernelCase(name + "-specialized", kernel, arguments, global, local, values, floatTolerance);
+        return new KernelCase(name + "-specialized", kernel, arguments, global, local, values, floatTolerance,
+                deviceTolerance);
     }
 
-    static Method find(Class<?> owner, String name) {
+    public static Method find(Class<?> owner, String name) {
         for (Method m : owner.getDeclaredMethods()) {
             if (m.getName().equals(name)) {
                 return m;
@@ -170,7 +180,7 @@ public record KernelCase(String name, Method kernel, Function<Random, Object[]> 
     // ---- copies ----------------------------------------------------------------------------------
 
     /** A deep copy: arrays copied, scalars shared, a fresh KernelContext. */
-    static Object[] copy(Object[] args) {
+    public static Object[] copy(Object[] args) {
         Object[] out = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
             out[i] = copyOne(args[i]);

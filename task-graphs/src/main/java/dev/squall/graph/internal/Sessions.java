@@ -14,6 +14,9 @@ public final class Sessions {
         if (device instanceof JavaDevice java) {
             return new JavaSession(java);
         }
+        if (device instanceof dev.squall.drivers.opencl.OpenCLDevice opencl) {
+            return new OpenCLSession(opencl);
+        }
         throw new TaskGraphException("task graphs cannot run on device '" + device.id() + "' (" + device.backend()
                 + "): no execution backend for it in this build");
     }

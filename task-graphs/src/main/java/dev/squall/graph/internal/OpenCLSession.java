@@ -1,0 +1,186 @@
+package dev.squall.graph.internal;
+
+import dev.squall.api.Device;
+import dev.squall.api.types.NativeArray;
+import dev.squall.drivers.opencl.OpenCLBuffer;
+import dev.squall.drivers.opencl.OpenCLContext;
+import dev.squall.drivers.opencl.OpenCLDevice;
+import dev.squall.drivers.opencl.OpenCLEvent;
+import dev.squall.drivers.opencl.OpenCLKernel;
+import dev.squall.drivers.opencl.OpenCLProgram;
+import dev.squall.graph.WorkerGrid;
+import dev.squall.jit.CompiledKernel;
+import dev.squall.jit.ir.Param;
+import dev.squall.jit.ir.ScalarType;
+import dev.squall.jit.launch.ArgumentValues;
+import dev.squall.jit.launch.LaunchPlanner;
+import dev.squall.jit.launch.LaunchStep;
+import dev.squall.jit.opencl.OpenCLEmitter;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs plans on an OpenCL device: one context and in-order profiling queue per plan, device
+ * buffers allocated once per array and kept resident, kernels compiled to OpenCL C and built once
+ * (and cached on disk by the driver), timings from OpenCL events.
+ */
+final class OpenCLSession implements DeviceSession {
+
+    private final OpenCLDevice device;
+    private final OpenCLContext context;
+    private final Map<Object, OpenCLBuffer> buffers = new IdentityHashMap<>();
+    /** Buffers for compiler-added parameters (reduction partials), reused across executions. */
+    private final Map<String, OpenCLBuffer> hiddenBuffers = new HashMap<>();
+    private final Map<String, OpenCLProgram> programs = new HashMap<>();
+    private final Map<String, OpenCLKernel> kernels = new HashMap<>();
+    private final List<OpenCLEvent> pending = new ArrayList<>();
+    private final List<long[]> pendingDurations = new ArrayList<>();
+
+    OpenCLSession(OpenCLDevice device) {
+        this.device = device;
+        this.context = OpenCLContext.create(device);
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void allocate(Object data) {
+        buffer(data);
+    }
+
+    private OpenCLBuffer buffer(Object data) {
+        return buffers.computeIfAbsent(data, d -> context.allocate(Math.max(1, Arguments.byteSize(d))));
+    }
+
+    @Override
+    public Timing copyIn(Object data) {
+        OpenCLBuffer b = buffer(data);
+        MemorySegment host = hostSegment(data);
+        if (host.isNative()) {
+            return track(b.writeAsync(host, 0));
+        }
+        long start = System.nanoTime();
+        b.write(host);
+        return Timing.of(System.nanoTime() - start);
+    }
+
+    @Override
+    public Timing copyOut(Object data) {
+        OpenCLBuffer b = buffer(data);
+        MemorySegment host = hostSegment(data);
+        if (host.isNative()) {
+            return track(b.readAsync(host, 0));
+        }
+        long start = System.nanoTime();
+        b.read(host);
+        return Timing.of(System.nanoTime() - start);
+    }
+
+    @Override
+    public LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid) {
+        long compileStart = System.nanoTime();
+        CompiledKernel compiled = BackendKernels.compile(launch);
+        OpenCLProgram program = programs.get(compiled.contentHash());
+        if (program == null) {
+            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.BUILD_OPTIONS);
+            programs.put(compiled.contentHash(), program);
+        }
+        long compileNanos = System.nanoTime() - compileStart;
+        Object[] args = launch.args().toArray();
+        List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), args,
+                grid == null ? null : grid.globalWork(), grid == null ? null : grid.localWork(), device.maxWorkGroupSize());
+        List<Timing> timings = new ArrayList<>();
+        Map<Object, OpenCLBuffer> hidden = new IdentityHashMap<>();
+        for (LaunchStep step : steps) {
+            String name = OpenCLEmitter.kernelName(step.function());
+            OpenCLProgram p = program;
+            OpenCLKernel kernel = kernels.computeIfAbsent(compiled.contentHash() + "/" + name, k -> p.kernel(name));
+            int index = 0;
+            for (Param param : step.function().params()) {
+                switch (param.role()) {
+                    case DATA -> {
+                        Object array = step.args()[param.javaIndex()];
+                        OpenCLBuffer b = hidden.containsKey(array) ? hidden.get(array) : buffer(array);
+                        kernel.setBuffer(index, b);
+                    }
+                    case LENGTH -> kernel.setInt(index, ArgumentValues.length(step.args()[param.javaIndex()]));
+                    case VALUE -> setScalar(kernel, index, param, step.args()[param.javaIndex()]);
+                    case HIDDEN -> {
+                        Object array = step.hidden().get(param);
+                        long bytes = Arguments.byteSize(array);
+                        OpenCLBuffer b = hiddenBuffers.computeIfAbsent(launch.name() + "/" + param.javaName() + "/" + bytes,
+                                k -> context.allocate(Math.max(1, bytes)));
+                        hidden.put(array, b);
+                        kernel.setBuffer(index, b);
+                    }
+                }
+                index++;
+            }
+            timings.add(track(context.launch(kernel, step.global(), step.local())));
+        }
+        LaunchStep main = steps.get(0);
+        return new LaunchTiming(compileNanos, () -> timings.stream().mapToLong(Timing::nanos).sum(), main.global(),
+                main.local());
+    }
+
+    private static void setScalar(OpenCLKernel kernel, int index, Param param, Object value) {
+        ScalarType type = (ScalarType) param.var().type();
+        long bits = ArgumentValues.bits(value);
+        switch (type) {
+            case I64 -> kernel.setLong(index, bits);
+            case F32 -> kernel.setFloat(index, Float.intBitsToFloat((int) bits));
+            case F64 -> kernel.setDouble(index, Double.longBitsToDouble(bits));
+            default -> kernel.setInt(index, (int) bits);
+        }
+    }
+
+    /** Keeps an event until {@link #synchronize()} reads its time and releases it. */
+    private Timing track(OpenCLEvent event) {
+        long[] holder = {0};
+        pending.add(event);
+        pendingDurations.add(holder);
+        return () -> holder[0];
+    }
+
+    @Override
+    public void synchronize() {
+        context.finish();
+        for (int i = 0; i < pending.size(); i++) {
+            OpenCLEvent e = pending.get(i);
+            pendingDurations.get(i)[0] = e.durationNanos();
+            e.close();
+        }
+        pending.clear();
+        pendingDurations.clear();
+    }
+
+    private static MemorySegment hostSegment(Object data) {
+        return switch (data) {
+            case NativeArray a -> a.segment();
+            case float[] x -> MemorySegment.ofArray(x);
+            case int[] x -> MemorySegment.ofArray(x);
+            case long[] x -> MemorySegment.ofArray(x);
+            case double[] x -> MemorySegment.ofArray(x);
+            case short[] x -> MemorySegment.ofArray(x);
+            case char[] x -> MemorySegment.ofArray(x);
+            case byte[] x -> MemorySegment.ofArray(x);
+            default -> throw new IllegalArgumentException("cannot move " + data.getClass().getSimpleName() + " to a device");
+        };
+    }
+
+    @Override
+    public void close() {
+        for (OpenCLEvent e : pending) {
+            e.close();
+        }
+        pending.clear();
+        context.close(); // releases buffers, kernels and programs still open
+    }
+}
