@@ -65,7 +65,7 @@ public final class KernelCompiler {
     }
 
     private static KernelFunction lower(Method kernel, Map<Integer, Object> specialization, CompileOptions options) {
-        FrontEndResult fe = KernelFrontEnd.translate(kernel, specialization);
+        FrontEndResult fe = KernelFrontEnd.translate(kernel, specialization, options.softMath());
         KernelFunction f = fe.function();
         check(f, "front end", options);
         ParallelLoopLowering.run(fe);

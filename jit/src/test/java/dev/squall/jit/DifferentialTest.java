@@ -40,13 +40,28 @@ class DifferentialTest {
         return Corpus.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 
+    /**
+     * With soft math (the PTX configuration), math functions are inlined Java from {@code SoftMath}:
+     * the interpreter then runs exactly the code a GPU would, and it must agree with Java within the
+     * case's device tolerance.
+     */
+    @TestFactory
+    Stream<DynamicTest> softMathInterpreterMatchesJava() {
+        return Corpus.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c,
+                new CompileOptions(true, true, true), Math.max(c.floatTolerance(), c.deviceTolerance()))));
+    }
+
     static void check(KernelCase c) throws Throwable {
+        check(c, CompileOptions.CHECKED, c.floatTolerance());
+    }
+
+    static void check(KernelCase c, CompileOptions options, double tolerance) throws Throwable {
         long seed = new Random().nextLong();
         Object[] args = c.arguments().apply(new Random(seed));
         Object[] expected = KernelCase.copy(args);
         Object[] actual = KernelCase.copy(args);
         CorpusChecks.runJava(c, expected);
-        CompiledKernel compiled = KernelCompiler.compile(c.kernel(), c.specialization(), CompileOptions.CHECKED);
+        CompiledKernel compiled = KernelCompiler.compile(c.kernel(), c.specialization(), options);
         IrVerifier.verify(compiled.function());
         List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), actual, c.global(), c.local(), 1024);
         for (LaunchStep s : steps) {
@@ -54,7 +69,7 @@ class DifferentialTest {
         }
         for (int i = 0; i < args.length; i++) {
             CorpusChecks.compare(c.name() + " argument " + i + " (seed " + seed + ")", expected[i], actual[i],
-                    c.floatTolerance(), compiled.ir());
+                    tolerance, compiled.ir());
         }
     }
 

@@ -268,9 +268,36 @@ final class Intrinsics {
         return t.inline(findMethod(t, owner, name, type), args);
     }
 
+    /** The named {@code SoftMath} function inlined, when the target needs math in software; else null. */
+    static Operand soft(MethodTranslator t, String name, Operand... args) {
+        if (!t.context().softMath) {
+            return null;
+        }
+        Class<?>[] types = new Class<?>[args.length];
+        AValue[] values = new AValue[args.length];
+        for (int i = 0; i < args.length; i++) {
+            types[i] = args[i].type() == ScalarType.F32 ? float.class : double.class;
+            values[i] = MethodTranslator.scalar(args[i]);
+        }
+        try {
+            Executable method = dev.squall.jit.math.SoftMath.class.getDeclaredMethod(name, types);
+            return t.operand(t.inline(method, values));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("SoftMath has no " + name + " for " + java.util.Arrays.toString(types), e);
+        }
+    }
+
+    private static final Set<String> NATIVE_EVERYWHERE = Set.of("sqrt", "floor", "ceil", "rint");
+
     private static Operand math(MethodTranslator t, String name, Operand[] a) {
         if (a.length == 1 && a[0] != null) {
             ScalarType type = (ScalarType) a[0].type();
+            if (type == ScalarType.F64 && MATH_UNARY_F64.contains(name) && !NATIVE_EVERYWHERE.contains(name)) {
+                Operand s = soft(t, name, a[0]);
+                if (s != null) {
+                    return s;
+                }
+            }
             if (name.equals("abs")) {
                 return t.unary(UnaryOp.ABS, a[0]);
             }
@@ -294,11 +321,12 @@ final class Intrinsics {
                 case "max":
                     return t.binary(BinaryOp.MAX, a[0], a[1]);
                 case "pow":
-                    return t.binary(BinaryOp.POW, a[0], a[1]);
                 case "atan2":
-                    return t.binary(BinaryOp.ATAN2, a[0], a[1]);
-                case "hypot":
-                    return t.binary(BinaryOp.HYPOT, a[0], a[1]);
+                case "hypot": {
+                    Operand s = soft(t, name, a[0], a[1]);
+                    return s != null ? s : t.binary(name.equals("pow") ? BinaryOp.POW
+                            : name.equals("atan2") ? BinaryOp.ATAN2 : BinaryOp.HYPOT, a[0], a[1]);
+                }
                 case "copySign":
                     return t.binary(BinaryOp.COPY_SIGN, a[0], a[1]);
                 case "floorMod":
@@ -379,6 +407,9 @@ final class Intrinsics {
     }
 
     private static Operand kernelMath(MethodTranslator t, String name, Operand[] a) {
+        if (t.context().softMath && Set.of("exp", "log", "tanh", "sin", "cos", "pow").contains(name)) {
+            return soft(t, name + "f", a);
+        }
         return switch (name) {
             case "exp" -> t.unary(UnaryOp.EXP, a[0]);
             case "log" -> t.unary(UnaryOp.LOG, a[0]);

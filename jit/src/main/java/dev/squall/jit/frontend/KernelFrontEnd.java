@@ -38,6 +38,11 @@ public final class KernelFrontEnd {
      * are bound to those constants.
      */
     public static FrontEndResult translate(Method kernel, Map<Integer, Object> specialization) {
+        return translate(kernel, specialization, false);
+    }
+
+    /** As {@link #translate(Method, Map)}; with {@code softMath}, math functions become inlined {@code SoftMath} code. */
+    public static FrontEndResult translate(Method kernel, Map<Integer, Object> specialization, boolean softMath) {
         String owner = kernel.getDeclaringClass().getName();
         if (!java.lang.reflect.Modifier.isStatic(kernel.getModifiers())) {
             throw new KernelCompilationException(owner, kernel.getName(), -1, 0, "kernels must be static methods");
@@ -50,7 +55,7 @@ public final class KernelFrontEnd {
         boolean spmd = java.util.Arrays.stream(params).anyMatch(p -> p.getType() == KernelContext.class);
         KernelFunction fn = new KernelFunction(owner, kernel.getName(), MethodInfo.descriptorOf(kernel),
                 spmd ? KernelKind.SPMD : KernelKind.SERIAL);
-        TranslationContext cx = new TranslationContext(fn);
+        TranslationContext cx = new TranslationContext(fn, softMath);
         MethodInfo info = cx.methodInfo(kernel);
         cx.kernelMethod = info;
         fn.newBlock(0, new SourcePos(owner, kernel.getName(), info.insns.isEmpty() ? -1 : info.insns.get(0).line(), 0));

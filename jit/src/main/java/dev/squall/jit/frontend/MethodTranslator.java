@@ -398,7 +398,13 @@ final class MethodTranslator {
             case ISUB, LSUB, FSUB, DSUB -> binaryFromStack(BinaryOp.SUB);
             case IMUL, LMUL, FMUL, DMUL -> binaryFromStack(BinaryOp.MUL);
             case IDIV, LDIV, FDIV, DDIV -> binaryFromStack(BinaryOp.DIV);
-            case IREM, LREM, FREM, DREM -> binaryFromStack(BinaryOp.REM);
+            case IREM, LREM -> binaryFromStack(BinaryOp.REM);
+            case FREM, DREM -> {
+                Operand right = popOperand();
+                Operand left = popOperand();
+                Operand soft = Intrinsics.soft(this, code == Opcode.FREM ? "fmodf" : "fmod", left, right);
+                push(scalar(soft != null ? soft : binary(BinaryOp.REM, left, right)));
+            }
             case IAND, LAND -> binaryFromStack(BinaryOp.AND);
             case IOR, LOR -> binaryFromStack(BinaryOp.OR);
             case IXOR, LXOR -> binaryFromStack(BinaryOp.XOR);

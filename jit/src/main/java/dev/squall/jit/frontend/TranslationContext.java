@@ -23,6 +23,8 @@ final class TranslationContext {
 
     final KernelFunction function;
     final SsaBuilder builder;
+    /** Expand math functions into {@code SoftMath} (for targets without them). */
+    final boolean softMath;
     final Deque<Executable> inlineStack = new ArrayDeque<>();
     final List<Inst.LocalAlloc> localAllocs = new ArrayList<>();
     /** The block each local allocation was requested in, to refuse allocations inside loops. */
@@ -35,9 +37,10 @@ final class TranslationContext {
     private int nextFrame;
     private int nextAllocation;
 
-    TranslationContext(KernelFunction function) {
+    TranslationContext(KernelFunction function, boolean softMath) {
         this.function = function;
         this.builder = new SsaBuilder(function);
+        this.softMath = softMath;
     }
 
     Block newBlock(int bci, SourcePos pos) {
