@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 /** The {@code squall} command. */
 @Command(name = "squall", mixinStandardHelpOptions = true, versionProvider = SquallCommand.Version.class,
         description = "Squall: annotated Java kernels JIT-compiled for GPUs, OpenCL devices and the JVM.",
-        subcommands = {DevicesCommand.class, RunSampleCommand.class, DemoCommand.class, TokenizeCommand.class,
-                MakeModelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevicesCommand.class, CompileCommand.class, RunSampleCommand.class, DemoCommand.class,
+                TokenizeCommand.class, MakeModelCommand.class, CommandLine.HelpCommand.class})
 public final class SquallCommand implements Runnable {
 
     @CommandLine.Spec

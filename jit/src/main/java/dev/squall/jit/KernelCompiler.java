@@ -54,13 +54,25 @@ public final class KernelCompiler {
         if (cached != null) {
             return cached;
         }
+        CompiledKernel compiled = compileUncached(kernel, specialization, options);
+        CACHE.putIfAbsent(key, compiled);
+        return compiled;
+    }
+
+    /**
+     * Compiles {@code kernel} as {@link #compile(Method, Map, CompileOptions)} does, but neither looks
+     * in nor adds to the cache: every call runs the whole pipeline. For compile-time benchmarks and for
+     * tools that must see a fresh compilation (the cache key is the method's generic signature, which
+     * does not tell apart two same-named classes from different class loaders).
+     */
+    public static CompiledKernel compileUncached(Method kernel, Map<Integer, Object> specialization,
+                                                 CompileOptions options) {
         long start = System.nanoTime();
         KernelFunction f = lower(kernel, specialization, options);
         String hash = sha256(IrPrinter.print(f) + f.reductions().stream()
                 .map(r -> IrPrinter.print(r.finisher())).reduce("", String::concat));
         CompiledKernel compiled = new CompiledKernel(kernel, Map.copyOf(specialization), f, hash, System.nanoTime() - start);
         LOG.debug("compiled {} in {} ms", f.displayName(), compiled.compileNanos() / 1e6);
-        CACHE.putIfAbsent(key, compiled);
         return compiled;
     }
 
