@@ -56,6 +56,10 @@ final class CompileCommand implements Callable<Integer> {
             description = "What to print: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String target;
 
+    @CommandLine.Option(names = "--arch", paramLabel = "SM", defaultValue = "sm_90",
+            description = "GPU architecture for --target ptx (default: ${DEFAULT-VALUE}).")
+    String arch;
+
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
@@ -72,16 +76,17 @@ final class CompileCommand implements Callable<Integer> {
             CompiledKernel compiled;
             try {
                 // uncached: always a real compilation, and no stale result for a same-named class from another loader
-                compiled = KernelCompiler.compileUncached(kernel, bound, CompileOptions.DEFAULT);
+                compiled = KernelCompiler.compileUncached(kernel, bound, chosen.options());
             } catch (KernelCompilationException e) {
                 cli.getErr().println("squall: " + e.getMessage());
                 return 1;
             }
             PrintWriter out = cli.getOut();
             if (ir && chosen != CompileTargets.IR) {
-                out.println(CompileTargets.IR.render(compiled));
+                out.println(CompileTargets.IR.render(compiled, arch));
             }
-            out.print(chosen.render(compiled));
+            String text = usage(() -> chosen.render(compiled, arch));
+            out.print(text);
             out.flush();
             return 0;
         }

@@ -23,20 +23,23 @@ final class CompileTargets {
      *
      * @param name          the {@code --target} value
      * @param comment       how a line comment starts in the output
-     * @param emitter       the compiled kernel to program text, or null when this build has none
+     * @param emitter       the compiled kernel and the GPU architecture (for PTX) to program text, or
+     *                      null when this build has none
+     * @param options       how the kernel is compiled for this target (PTX expands math in software)
      */
-    record Target(String name, String comment, Function<CompiledKernel, String> emitter) {
+    record Target(String name, String comment, java.util.function.BiFunction<CompiledKernel, String, String> emitter,
+                  dev.squall.jit.CompileOptions options) {
 
         boolean available() {
             return emitter != null;
         }
 
         /** The program text after a header comment line naming the kernel, its content hash and compile time. */
-        String render(CompiledKernel kernel) {
+        String render(CompiledKernel kernel, String arch) {
             if (emitter == null) {
                 throw new IllegalStateException(unavailableMessage(name));
             }
-            return header(kernel) + emitter.apply(kernel);
+            return header(kernel) + emitter.apply(kernel, arch);
         }
 
         private String header(CompiledKernel kernel) {
@@ -48,13 +51,23 @@ final class CompileTargets {
         }
     }
 
-    static final Target IR = new Target("ir", ";", CompileTargets::irListing);
+    static final Target IR = new Target("ir", ";", (k, arch) -> irListing(k), dev.squall.jit.CompileOptions.DEFAULT);
 
     private static final List<Target> ALL = List.of(
             IR,
-            new Target("opencl", "//", null),
-            new Target("ptx", "//", null),
-            new Target("spirv", ";", null));
+            new Target("opencl", "//", (k, arch) -> dev.squall.jit.opencl.OpenCLEmitter.emit(k),
+                    dev.squall.jit.CompileOptions.DEFAULT),
+            new Target("ptx", "//", (k, arch) -> dev.squall.jit.ptx.PtxEmitter.emit(k, ptxTarget(arch)),
+                    dev.squall.jit.CompileOptions.PTX),
+            new Target("spirv", ";", null, dev.squall.jit.CompileOptions.DEFAULT));
+
+    /** sm_80, sm_90, ... as a PTX target. */
+    static dev.squall.jit.ptx.PtxTarget ptxTarget(String arch) {
+        if (arch == null || !arch.matches("sm_\\d{2,3}")) {
+            throw new IllegalArgumentException("--arch must look like sm_90, got " + arch);
+        }
+        return new dev.squall.jit.ptx.PtxTarget(Integer.parseInt(arch.substring(3)), "8.0");
+    }
 
     private CompileTargets() {
     }

@@ -313,13 +313,37 @@ class CompileCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"opencl", "ptx", "spirv"})
+    @ValueSource(strings = {"spirv"})
     void targetsWithoutAnEmitterAreAcceptedButRefused(String target) {
         Run r = run("compile", "--class", "dev.squall.kernels.VectorKernels", "--method", "vectorAdd", "--target", target);
         assertEquals(1, r.exit());
         assertEquals("", r.out());
-        assertEquals("squall: target " + target + " is not available in this build (available: ir)\n",
+        assertEquals("squall: target " + target + " is not available in this build (available: ir, opencl, ptx)\n",
                 r.err().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void printsOpenClC() {
+        Run r = run("compile", "--class", "dev.squall.kernels.MatrixMultiplication", "--method", "matmulTiled",
+                "--target", "opencl");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("__kernel void MatrixMultiplication_matmulTiled(__global float* a"), r.out());
+        assertTrue(r.out().contains("barrier(CLK_LOCAL_MEM_FENCE);"), r.out());
+        assertTrue(r.out().contains("__local float"), r.out());
+    }
+
+    @Test
+    void printsPtxForTheChosenArchitecture() {
+        Run r = run("compile", "--class", "dev.squall.kernels.Softmax", "--method", "softmaxRows", "--target", "ptx",
+                "--arch", "sm_80");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains(".target sm_80"), r.out());
+        assertTrue(r.out().contains(".visible .entry Softmax_softmaxRows("), r.out());
+        assertTrue(!r.out().contains("ex2.approx"), "exp comes from the soft-math library, not an approximation");
+        Run bad = run("compile", "--class", "dev.squall.kernels.Softmax", "--method", "softmaxRows", "--target", "ptx",
+                "--arch", "volta");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().startsWith("--arch must look like sm_90, got volta"), bad.err());
     }
 
     @Test
