@@ -13,8 +13,9 @@
  *    primary context is current on the calling thread;
  *  - PTX containing "syntax_error" fails to compile with an error log naming the line; a module
  *    has the functions its ".entry" directives name;
- *  - the kernel "fake_vadd_f32" (float* a, float* b, float* c, int n) computes c = a + b on the
- *    host; launches while a stream is captured become graph nodes, replayed by cuGraphLaunch.
+ *  - the kernels "vadd_f32" (float* a, float* b, float* c, unsigned n: c = a + b) and "inc_i32"
+ *    (int* x, unsigned n: x += 1) run on the host, whatever the grid; launches while a stream is
+ *    captured become graph nodes (with their argument values), replayed by cuGraphLaunch.
  *
  * Not thread-safe beyond what the tests need: one test runs at a time.
  */
@@ -739,13 +740,24 @@ void squall_fake_last_launch(unsigned int *dims, unsigned long long *params) {
 
 static void run(node_t *node) {
     function_t *f = node->function;
-    if (!strcmp(f->name, "fake_vadd_f32")) {
+    if (!strcmp(f->name, "vadd_f32")) {
         float *a = (float *) (uintptr_t) node->params[0];
         float *b = (float *) (uintptr_t) node->params[1];
         float *c = (float *) (uintptr_t) node->params[2];
-        int n = (int) (node->params[3] & 0xffffffffu);
-        for (int i = 0; i < n; i++) c[i] = a[i] + b[i];
+        unsigned n = (unsigned) (node->params[3] & 0xffffffffu);
+        for (unsigned i = 0; i < n; i++) c[i] = a[i] + b[i];
+    } else if (!strcmp(f->name, "inc_i32")) {
+        int *x = (int *) (uintptr_t) node->params[0];
+        unsigned n = (unsigned) (node->params[1] & 0xffffffffu);
+        for (unsigned i = 0; i < n; i++) x[i] += 1;
     }
+}
+
+/* Parameter slots the fake copies for a function: its known kernels' counts, else the expectation. */
+static int param_count(function_t *f) {
+    if (!strcmp(f->name, "vadd_f32")) return 4;
+    if (!strcmp(f->name, "inc_i32")) return 2;
+    return expected_params;
 }
 
 CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
@@ -762,7 +774,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     node_t node;
     memset(&node, 0, sizeof node);
     node.function = f;
-    int count = !strcmp(((function_t *) f)->name, "fake_vadd_f32") ? 4 : expected_params;
+    int count = param_count(f);
     for (int i = 0; i < count; i++) {
         if (params == NULL || params[i] == NULL) return E_INVALID_VALUE;
         memcpy(&node.params[i], params[i], 8);

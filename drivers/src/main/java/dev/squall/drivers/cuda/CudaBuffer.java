@@ -186,6 +186,11 @@ public final class CudaBuffer extends CudaResource {
         fill(Float.floatToRawIntBits(value), 0, size);
     }
 
+    /** Issues setting {@code bytes} bytes from {@code offset} to the bits of {@code value}; both multiples of 4. */
+    public void fill(float value, long offset, long bytes) {
+        fill(Float.floatToRawIntBits(value), offset, bytes);
+    }
+
     /** Issues setting {@code bytes} bytes from {@code offset} to 32-bit {@code value}s; both multiples of 4. */
     public void fill(int value, long offset, long bytes) {
         if (bytes <= 0) {
