@@ -13,8 +13,9 @@
  *    primary context is current on the calling thread;
  *  - PTX containing "syntax_error" fails to compile with an error log naming the line; a module
  *    has the functions its ".entry" directives name;
- *  - the kernels "vadd_f32" (float* a, float* b, float* c, unsigned n: c = a + b) and "inc_i32"
- *    (int* x, unsigned n: x += 1) run on the host, whatever the grid; launches while a stream is
+ *  - the kernels "vadd_f32" (float* a, float* b, float* c, unsigned n: c = a + b), "inc_i32"
+ *    (int* x, unsigned n: x += 1) and "copy_v4" (src, dst, 16-byte vectors) run on the host,
+ *    whatever the grid; launches while a stream is
  *    captured become graph nodes (with their argument values), replayed by cuGraphLaunch.
  *
  * Not thread-safe beyond what the tests need: one test runs at a time.
@@ -750,6 +751,9 @@ static void run(node_t *node) {
         int *x = (int *) (uintptr_t) node->params[0];
         unsigned n = (unsigned) (node->params[1] & 0xffffffffu);
         for (unsigned i = 0; i < n; i++) x[i] += 1;
+    } else if (!strcmp(f->name, "copy_v4")) {
+        memmove((void *) (uintptr_t) node->params[1], (const void *) (uintptr_t) node->params[0],
+                (size_t) node->params[2] * 16);
     }
 }
 
@@ -757,6 +761,7 @@ static void run(node_t *node) {
 static int param_count(function_t *f) {
     if (!strcmp(f->name, "vadd_f32")) return 4;
     if (!strcmp(f->name, "inc_i32")) return 2;
+    if (!strcmp(f->name, "copy_v4")) return 3;
     return expected_params;
 }
 
