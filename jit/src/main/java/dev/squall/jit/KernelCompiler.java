@@ -12,6 +12,7 @@ import dev.squall.jit.passes.ConstantFolding;
 import dev.squall.jit.passes.DeadCodeElimination;
 import dev.squall.jit.passes.LoopInvariantCodeMotion;
 import dev.squall.jit.passes.ParallelLoopLowering;
+import dev.squall.jit.passes.ParallelLoopVectorizer;
 import dev.squall.jit.passes.Pass;
 import dev.squall.jit.passes.ReductionLowering;
 import dev.squall.jit.passes.SimplifyCfg;
@@ -87,6 +88,9 @@ public final class KernelCompiler {
         run(new AddressSpaceInference(), f, options);
         if (options.optimize()) {
             optimize(f, options);
+            if (run(new ParallelLoopVectorizer(), f, options)) {
+                optimize(f, options);
+            }
             for (ReductionPlan r : f.reductions()) {
                 check(r.finisher(), "finisher", options);
                 optimize(r.finisher(), options);

@@ -288,6 +288,20 @@ public final class IrInterpreter {
                 case LOCAL_SIZE -> local[w.dimension()];
                 case NUM_GROUPS -> global[w.dimension()] / local[w.dimension()];
             });
+            case Inst.VectorLoad v -> {
+                Pointer p = pointer(it, v.pointer());
+                long index = bits(it, v.index());
+                for (int k = 0; k < v.results().size(); k++) {
+                    set(it, v.results().get(k), read(p, index + k));
+                }
+            }
+            case Inst.VectorStore v -> {
+                Pointer p = pointer(it, v.pointer());
+                long index = bits(it, v.index());
+                for (int k = 0; k < v.values().size(); k++) {
+                    write(p, index + k, bits(it, v.values().get(k)));
+                }
+            }
             case Inst.LocalAlloc a -> { } // bound to the group's memory when the work-item was made
             case Inst.Barrier b -> throw new IllegalStateException("barrier handled by the scheduler");
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");

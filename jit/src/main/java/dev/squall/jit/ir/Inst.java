@@ -10,8 +10,13 @@ import java.util.List;
  */
 public sealed interface Inst {
 
-    /** The variable defined, or null. */
+    /** The variable defined, or null (also for {@link VectorLoad}, which defines several). */
     Var result();
+
+    /** Every variable defined: none, {@link #result()}, or a vector load's lanes. */
+    default List<Var> results() {
+        return result() == null ? List.of() : List.of(result());
+    }
 
     /** The operands in a fixed order (for {@link #withOperands}). */
     List<Operand> operands();
@@ -197,6 +202,62 @@ public sealed interface Inst {
 
         public Inst withOperands(List<Operand> ops) {
             return this;
+        }
+    }
+
+    /**
+     * {@code results.size()} consecutive elements from {@code pointer[index]} in one access. The
+     * index is a multiple of the width and the pointer aligned to the width in bytes (the
+     * vectoriser proves both), so a device can use one wide load.
+     */
+    record VectorLoad(List<Var> results, Operand pointer, Operand index, SourcePos pos) implements Inst {
+        public VectorLoad {
+            results = List.copyOf(results);
+        }
+
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            return List.of(pointer, index);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new VectorLoad(results, ops.get(0), ops.get(1), pos);
+        }
+
+        @Override
+        public boolean readsMemory() {
+            return true;
+        }
+    }
+
+    /** Stores {@code values} to consecutive elements from {@code pointer[index]}, aligned as for {@link VectorLoad}. */
+    record VectorStore(Operand pointer, Operand index, List<Operand> values, SourcePos pos) implements Inst {
+        public VectorStore {
+            values = List.copyOf(values);
+        }
+
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            List<Operand> ops = new ArrayList<>();
+            ops.add(pointer);
+            ops.add(index);
+            ops.addAll(values);
+            return ops;
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new VectorStore(ops.get(0), ops.get(1), ops.subList(2, ops.size()), pos);
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
         }
     }
 

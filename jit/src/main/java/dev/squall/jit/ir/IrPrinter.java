@@ -37,6 +37,9 @@ public final class IrPrinter {
             } else {
                 out.append(" (trip count known only on the device)");
             }
+            if (d.coarsening() > 1) {
+                out.append(", ").append(d.coarsening()).append(" per work-item");
+            }
             out.append('\n');
         }
         for (ReductionPlan r : f.reductions()) {
@@ -88,6 +91,12 @@ public final class IrPrinter {
                     + p.byteOffset().text();
             case Inst.Atomic a -> "atomic " + a.op().text() + " " + a.result().type().text() + " " + a.pointer().text()
                     + "[" + a.index().text() + "], " + a.value().text();
+            case Inst.VectorLoad v -> v.results().stream().map(Var::text).collect(Collectors.joining(", "))
+                    + " = vload" + v.results().size() + " " + v.results().get(0).type().text() + " " + v.pointer().text()
+                    + "[" + v.index().text() + "]";
+            case Inst.VectorStore v -> "vstore" + v.values().size() + " " + v.values().get(0).type().text() + " "
+                    + v.pointer().text() + "[" + v.index().text() + "], " + v.values().stream().map(Operand::text)
+                    .collect(Collectors.joining(", "));
             case Inst.Barrier b -> "barrier " + (b.globalFence() ? "global" : "local");
             case Inst.WorkItem w -> w.query().text() + " " + "xyz".charAt(w.dimension());
             case Inst.LocalAlloc a -> "local_alloc " + a.element().text() + " x " + a.length();

@@ -60,8 +60,8 @@ public final class IrVerifier {
                 if (inst instanceof Inst.LocalAlloc && !b.id().equals(entry)) {
                     fail(b, "allocates local memory outside the entry block");
                 }
-                if (inst.result() != null) {
-                    define(inst.result(), b.id(), i);
+                for (Var v : inst.results()) {
+                    define(v, b.id(), i);
                 }
             }
         }
@@ -203,6 +203,22 @@ public final class IrVerifier {
             case Inst.WorkItem x -> {
                 if (x.dimension() < 0 || x.dimension() > 2) {
                     fail(b, IrPrinter.inst(x) + " has dimension " + x.dimension());
+                }
+            }
+            case Inst.VectorLoad x -> {
+                PointerType p = pointer(b, x, x.pointer());
+                checkIndex(b, x, x.index());
+                for (Var v : x.results()) {
+                    if (v.type() != p.element()) {
+                        fail(b, IrPrinter.inst(x) + " loads " + v.type().text() + " through " + p.text());
+                    }
+                }
+            }
+            case Inst.VectorStore x -> {
+                PointerType p = pointer(b, x, x.pointer());
+                checkIndex(b, x, x.index());
+                for (Operand v : x.values()) {
+                    checkType(b, x, v, p.element());
                 }
             }
             case Inst.Barrier x -> { }

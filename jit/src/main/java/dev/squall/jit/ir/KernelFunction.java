@@ -172,8 +172,8 @@ public final class KernelFunction {
                 defs.put(phi.result(), phi);
             }
             for (Inst inst : b.body()) {
-                if (inst.result() != null) {
-                    defs.put(inst.result(), inst);
+                for (Var v : inst.results()) {
+                    defs.put(v, inst);
                 }
             }
         }

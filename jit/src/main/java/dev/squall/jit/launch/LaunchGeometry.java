@@ -47,7 +47,8 @@ public final class LaunchGeometry {
         Map<Var, Long> values = ArgumentValues.scalars(f, javaArgs);
         long[] trips = {1, 1, 1};
         for (ParallelDim d : f.parallelDims()) {
-            trips[d.dimension()] = d.tripCount() == null ? UNKNOWN_TRIP_COUNT_ITEMS : tripCount(d.tripCount(), values);
+            long trips0 = d.tripCount() == null ? UNKNOWN_TRIP_COUNT_ITEMS : tripCount(d.tripCount(), values);
+            trips[d.dimension()] = (trips0 + d.coarsening() - 1) / d.coarsening();
         }
         int dims = f.parallelDims().size();
         int[] local = required != null ? required : defaultLocal(dims, trips, Math.min(maxWorkGroupSize, preferredGroupSize));

@@ -80,8 +80,9 @@ final class CExpressions {
         }
         boolean f32 = t == ScalarType.F32;
         return switch (op) {
-            case NEG -> "-" + a;
-            case ABS -> "fabs(" + a + ")";
+            // Java's abs and negation only touch the sign bit, also of a NaN
+            case NEG -> f32 ? "as_float(as_uint(" + a + ") ^ 0x80000000u)" : "as_double(as_ulong(" + a + ") ^ 0x8000000000000000ul)";
+            case ABS -> f32 ? "as_float(as_uint(" + a + ") & 0x7fffffffu)" : "as_double(as_ulong(" + a + ") & 0x7ffffffffffffffful)";
             case SIGNUM -> (f32 ? "squall_signumf(" : "squall_signum(") + a + ")";
             case IS_NAN -> "isnan(" + a + ")";
             case IS_INFINITE -> "isinf(" + a + ")";
@@ -115,8 +116,8 @@ final class CExpressions {
             case I2F, L2F -> "(float) " + a;
             case I2D, L2D -> "(double) " + a;
             case L2I -> "(int) (uint) " + a;
-            case F2I, D2I -> "convert_int_sat_rtz(" + a + ")";
-            case F2L, D2L -> "convert_long_sat_rtz(" + a + ")";
+            case F2I, D2I -> "(isnan(" + a + ") ? 0 : convert_int_sat_rtz(" + a + "))";
+            case F2L, D2L -> "(isnan(" + a + ") ? 0L : convert_long_sat_rtz(" + a + "))"; // NVIDIA maps NaN to MIN_VALUE
             case F2D -> "(double) " + a;
             case D2F -> "(float) " + a;
             case I2B -> "(int) (char) " + a;

@@ -174,8 +174,14 @@ public final class OpenCLEmitter {
                 declare(phi.result());
             }
             for (Inst i : b.body()) {
-                if (i.result() != null && !(i instanceof Inst.LocalAlloc) && !paramVars.contains(i.result())) {
-                    declare(i.result());
+                if (i instanceof Inst.VectorLoad v) {
+                    out.append("    ").append(scalar((ScalarType) v.results().get(0).type())).append(v.results().size())
+                            .append(" vec_").append(v.results().get(0).id()).append(";\n");
+                }
+                for (Var v : i.results()) {
+                    if (!(i instanceof Inst.LocalAlloc) && !paramVars.contains(v)) {
+                        declare(v);
+                    }
                 }
             }
         }
@@ -362,7 +368,7 @@ public final class OpenCLEmitter {
         for (Inst inst : b.body()) {
             String text = instruction(inst);
             if (text != null) {
-                line(text);
+                text.lines().forEach(this::line);
             }
         }
     }
@@ -397,6 +403,23 @@ public final class OpenCLEmitter {
                 case LOCAL_SIZE -> "get_local_size";
                 case NUM_GROUPS -> "get_num_groups";
             } + "(" + w.dimension() + ")");
+            case Inst.VectorLoad v -> {
+                // one wide access; the lanes are then read from the vector
+                String vec = "vec_" + v.results().get(0).id();
+                StringBuilder text = new StringBuilder(vec + " = vload" + v.results().size() + "(0, " + operand(v.pointer())
+                        + " + " + operand(v.index()) + ");");
+                for (int k = 0; k < v.results().size(); k++) {
+                    text.append('\n').append(names.of(v.results().get(k))).append(" = ").append(vec).append(".s").append(k)
+                            .append(';');
+                }
+                yield text.toString();
+            }
+            case Inst.VectorStore v -> {
+                ScalarType element = ((PointerType) v.pointer().type()).element();
+                yield "vstore" + v.values().size() + "((" + scalar(element) + v.values().size() + ") (" + String.join(", ",
+                        v.values().stream().map(this::operand).toList()) + "), 0, " + operand(v.pointer()) + " + "
+                        + operand(v.index()) + ");";
+            }
             case Inst.LocalAlloc a -> null; // declared at the top of the kernel
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         };

@@ -53,7 +53,8 @@ public final class DeadCodeElimination implements Pass {
         for (Block b : f.blocks()) {
             List<Inst.Phi> phis = b.phis().stream().filter(p -> live.contains(p.result())).toList();
             List<Inst> body = b.body().stream()
-                    .filter(i -> i.hasSideEffects() || i.result() == null || live.contains(i.result())).toList();
+                    .filter(i -> i.hasSideEffects() || i.results().isEmpty() || i.results().stream().anyMatch(live::contains))
+                    .toList();
             changed |= phis.size() != b.phis().size() || body.size() != b.body().size();
             b.setPhis(phis);
             b.setBody(body);

@@ -44,7 +44,7 @@ public final class LoopInvariantCodeMotion implements Pass {
             for (BlockId b : loop.body()) {
                 Block block = f.block(b);
                 block.phis().forEach(p -> definedInLoop.add(p.result()));
-                block.body().stream().filter(i -> i.result() != null).forEach(i -> definedInLoop.add(i.result()));
+                block.body().forEach(i -> definedInLoop.addAll(i.results()));
             }
             List<Inst> hoisted = new ArrayList<>();
             boolean moved = true;
