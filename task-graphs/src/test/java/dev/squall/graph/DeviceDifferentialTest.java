@@ -27,8 +27,14 @@ import org.junit.jupiter.api.TestFactory;
  */
 class DeviceDifferentialTest {
 
+    /**
+     * The accelerators to test: every one, or those of the types in {@code -Dsquall.test.types}
+     * (e.g. {@code GPU}, so a GPU run does not spend its time on the CPU's OpenCL).
+     */
     static List<Device> accelerators() {
-        return Devices.list().stream().filter(d -> d.type() != DeviceType.JVM).toList();
+        String types = System.getProperty("squall.test.types", "");
+        return Devices.list().stream().filter(d -> d.type() != DeviceType.JVM)
+                .filter(d -> types.isBlank() || List.of(types.split(",")).contains(d.type().name())).toList();
     }
 
     @TestFactory

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResidencyOnDevicesTest {
 
     static Stream<Device> devices() {
-        return Devices.list().stream();
+        return Stream.concat(Stream.of(Devices.get("java")), DeviceDifferentialTest.accelerators().stream());
     }
 
     private static boolean separateMemory(Device d) {

@@ -13,6 +13,10 @@ public interface DeviceSession extends AutoCloseable {
 
     Device device();
 
+    /** Called at the start of every execution of the plan. */
+    default void beginExecution() {
+    }
+
     /** Ensures the device has memory for {@code data}, without copying. */
     void allocate(Object data);
 

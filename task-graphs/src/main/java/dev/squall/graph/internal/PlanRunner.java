@@ -32,8 +32,12 @@ public final class PlanRunner implements AutoCloseable {
     private boolean closed;
 
     public PlanRunner(List<ImmutableTaskGraph> graphs, Device device) {
+        this(graphs, device, false);
+    }
+
+    public PlanRunner(List<ImmutableTaskGraph> graphs, Device device, boolean cudaGraph) {
         this.graphs = List.copyOf(graphs);
-        this.session = Sessions.open(device);
+        this.session = Sessions.open(device, cudaGraph);
     }
 
     public Device device() {
@@ -135,6 +139,7 @@ public final class PlanRunner implements AutoCloseable {
             throw new TaskGraphException("the execution plan is closed");
         }
         validate(scheduler);
+        session.beginExecution();
         long start = System.nanoTime();
         List<PendingTask> tasks = new ArrayList<>();
         List<PendingTransfer> transfers = new ArrayList<>();

@@ -1,0 +1,281 @@
+package dev.squall.graph.internal;
+
+import dev.squall.api.Device;
+import dev.squall.api.types.NativeArray;
+import dev.squall.drivers.cuda.CudaBuffer;
+import dev.squall.drivers.cuda.CudaContext;
+import dev.squall.drivers.cuda.CudaDevice;
+import dev.squall.drivers.cuda.CudaEvent;
+import dev.squall.drivers.cuda.CudaFunction;
+import dev.squall.drivers.cuda.CudaGraphExec;
+import dev.squall.drivers.cuda.CudaModule;
+import dev.squall.drivers.cuda.KernelArgs;
+import dev.squall.graph.TaskGraphException;
+import dev.squall.graph.WorkerGrid;
+import dev.squall.jit.CompileOptions;
+import dev.squall.jit.CompiledKernel;
+import dev.squall.jit.KernelCompiler;
+import dev.squall.jit.ir.Param;
+import dev.squall.jit.ir.ScalarType;
+import dev.squall.jit.launch.ArgumentValues;
+import dev.squall.jit.launch.LaunchPlanner;
+import dev.squall.jit.launch.LaunchStep;
+import dev.squall.jit.ptx.PtxEmitter;
+import dev.squall.jit.ptx.PtxTarget;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs plans on an NVIDIA GPU through the CUDA driver: one primary context and stream per plan,
+ * device buffers kept resident, kernels compiled to PTX (with math in software) and loaded once
+ * (cubins cached on disk by the driver), timings from CUDA events. With CUDA graphs on, the
+ * launches of the first execution are captured into a graph that later executions replay in one
+ * call, which is what decode loops of many small kernels need.
+ */
+final class CudaSession implements DeviceSession {
+
+    private final CudaDevice device;
+    private final CudaContext context;
+    private final PtxTarget target;
+    private final boolean useGraph;
+    private final Map<Object, CudaBuffer> buffers = new IdentityHashMap<>();
+    private final Map<String, CudaBuffer> hiddenBuffers = new HashMap<>();
+    private final Map<String, CudaModule> modules = new HashMap<>();
+    private final Map<String, CudaFunction> functions = new HashMap<>();
+    private final List<CudaEvent[]> pendingEvents = new ArrayList<>();
+    private final List<long[]> pendingDurations = new ArrayList<>();
+    /** In graph mode: the launches of the first execution, replayed into the graph. */
+    private final List<Runnable> recorded = new ArrayList<>();
+    private CudaGraphExec graph;
+    private boolean graphPending;
+    /** Where a replayed graph's time goes: the first task of the execution. */
+    private long[] graphTime;
+    private boolean launchedThisExecution;
+    private int execution;
+
+    CudaSession(CudaDevice device, boolean useGraph) {
+        this.device = device;
+        this.context = CudaContext.create(device);
+        this.target = new PtxTarget(device.computeCapability().major() * 10 + device.computeCapability().minor(),
+                device.ptxIsaVersion().toString());
+        this.useGraph = useGraph;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void beginExecution() {
+        execution++;
+        launchedThisExecution = false;
+    }
+
+    @Override
+    public void allocate(Object data) {
+        buffer(data);
+    }
+
+    private CudaBuffer buffer(Object data) {
+        return buffers.computeIfAbsent(data, d -> context.allocate(Math.max(1, Arguments.byteSize(d))));
+    }
+
+    @Override
+    public Timing copyIn(Object data) {
+        if (useGraph && launchedThisExecution) {
+            throw new TaskGraphException("with CUDA graphs, copies to the device must come before the first task of"
+                    + " an execution; move transferToDevice of " + Arguments.describe(data) + " to the start");
+        }
+        CudaBuffer b = buffer(data);
+        MemorySegment host = hostSegment(data);
+        CudaEvent start = context.recordEvent();
+        if (host.isNative()) {
+            b.writeAsync(host, 0);
+        } else {
+            b.write(host);
+        }
+        return track(start);
+    }
+
+    @Override
+    public Timing copyOut(Object data) {
+        flushGraph();
+        CudaBuffer b = buffer(data);
+        MemorySegment host = hostSegment(data);
+        CudaEvent start = context.recordEvent();
+        if (host.isNative()) {
+            b.readAsync(host, 0);
+        } else {
+            b.read(host);
+        }
+        return track(start);
+    }
+
+    @Override
+    public LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid) {
+        launchedThisExecution = true;
+        long compileStart = System.nanoTime();
+        CompiledKernel compiled = KernelCompiler.compile(launch.kernel().method(), Map.of(), CompileOptions.PTX);
+        Object[] args = launch.args().toArray();
+        boolean aliased = aliased(args);
+        String key = compiled.contentHash() + (aliased ? "/no-nc" : "");
+        CudaModule module = modules.get(key);
+        if (module == null) {
+            module = context.load(PtxEmitter.emit(compiled, target, !aliased));
+            modules.put(key, module);
+        }
+        long compileNanos = System.nanoTime() - compileStart;
+        List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), args,
+                grid == null ? null : grid.globalWork(), grid == null ? null : grid.localWork(), device.maxWorkGroupSize());
+        List<Runnable> launches = new ArrayList<>();
+        Map<Object, CudaBuffer> hidden = new IdentityHashMap<>();
+        for (LaunchStep step : steps) {
+            String name = PtxEmitter.entryName(step.function());
+            CudaModule m = module;
+            CudaFunction function = functions.computeIfAbsent(key + "/" + name, k -> m.function(name));
+            List<Object> values = new ArrayList<>();
+            for (Param param : step.function().params()) {
+                values.add(switch (param.role()) {
+                    case DATA -> {
+                        Object array = step.args()[param.javaIndex()];
+                        yield hidden.containsKey(array) ? hidden.get(array) : buffer(array);
+                    }
+                    case LENGTH -> ArgumentValues.length(step.args()[param.javaIndex()]);
+                    case VALUE -> scalar(param, step.args()[param.javaIndex()]);
+                    case HIDDEN -> {
+                        Object array = step.hidden().get(param);
+                        long bytes = Arguments.byteSize(array);
+                        CudaBuffer b = hiddenBuffers.computeIfAbsent(launch.name() + "/" + param.javaName() + "/" + bytes,
+                                k -> context.allocate(Math.max(1, bytes)));
+                        hidden.put(array, b);
+                        yield b;
+                    }
+                });
+            }
+            int[] blocks = new int[3];
+            for (int d = 0; d < 3; d++) {
+                blocks[d] = step.global()[d] / step.local()[d];
+            }
+            int[] threads = step.local();
+            launches.add(() -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    KernelArgs kernelArgs = KernelArgs.in(arena);
+                    for (Object v : values) {
+                        switch (v) {
+                            case CudaBuffer b -> kernelArgs.pointer(b);
+                            case Integer i -> kernelArgs.i32(i);
+                            case Long l -> kernelArgs.i64(l);
+                            case Float x -> kernelArgs.f32(x);
+                            case Double x -> kernelArgs.f64(x);
+                            default -> throw new IllegalStateException("argument " + v);
+                        }
+                    }
+                    context.launch(function, blocks, threads, 0, kernelArgs);
+                }
+            });
+        }
+        LaunchStep main = steps.get(0);
+        if (useGraph && execution > 1 && graph != null) {
+            long[] holder = {0};
+            if (!graphPending) {
+                graphTime = holder; // the whole graph's time is reported on the first task
+            }
+            graphPending = true;
+            return new LaunchTiming(compileNanos, () -> holder[0], main.global(), main.local());
+        }
+        if (useGraph && execution == 1) {
+            recorded.addAll(launches);
+        }
+        CudaEvent start = context.recordEvent();
+        launches.forEach(Runnable::run);
+        return new LaunchTiming(compileNanos, track(start), main.global(), main.local());
+    }
+
+    /** Replays the captured launches, once, before anything that must see their results. */
+    private void flushGraph() {
+        if (graphPending) {
+            graphPending = false;
+            CudaEvent start = context.recordEvent();
+            graph.launch();
+            CudaEvent end = context.recordEvent();
+            pendingEvents.add(new CudaEvent[] {start, end});
+            pendingDurations.add(graphTime);
+        }
+    }
+
+    private static boolean aliased(Object[] args) {
+        Map<Object, Boolean> seen = new IdentityHashMap<>();
+        for (Object a : args) {
+            if (Arguments.isData(a) && seen.put(a, Boolean.TRUE) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Object scalar(Param param, Object value) {
+        long bits = ArgumentValues.bits(value);
+        return switch ((ScalarType) param.var().type()) {
+            case I64 -> bits;
+            case F32 -> Float.intBitsToFloat((int) bits);
+            case F64 -> Double.longBitsToDouble(bits);
+            default -> (int) bits;
+        };
+    }
+
+    /** An operation's time: from the event recorded before it to one recorded now, read at synchronize. */
+    private Timing track(CudaEvent start) {
+        CudaEvent end = context.recordEvent();
+        long[] holder = {0};
+        pendingEvents.add(new CudaEvent[] {start, end});
+        pendingDurations.add(holder);
+        return () -> holder[0];
+    }
+
+    @Override
+    public void synchronize() {
+        flushGraph();
+        context.synchronize();
+        for (int i = 0; i < pendingEvents.size(); i++) {
+            CudaEvent[] pair = pendingEvents.get(i);
+            pendingDurations.get(i)[0] = Math.round(pair[0].elapsedMillisTo(pair[1]) * 1e6);
+            pair[0].close();
+            pair[1].close();
+        }
+        pendingEvents.clear();
+        pendingDurations.clear();
+        if (useGraph && execution == 1 && graph == null && !recorded.isEmpty()) {
+            graph = context.capture(() -> recorded.forEach(Runnable::run));
+            recorded.clear();
+        }
+    }
+
+    private static MemorySegment hostSegment(Object data) {
+        return switch (data) {
+            case NativeArray a -> a.segment();
+            case float[] x -> MemorySegment.ofArray(x);
+            case int[] x -> MemorySegment.ofArray(x);
+            case long[] x -> MemorySegment.ofArray(x);
+            case double[] x -> MemorySegment.ofArray(x);
+            case short[] x -> MemorySegment.ofArray(x);
+            case char[] x -> MemorySegment.ofArray(x);
+            case byte[] x -> MemorySegment.ofArray(x);
+            default -> throw new IllegalArgumentException("cannot move " + data.getClass().getSimpleName() + " to a device");
+        };
+    }
+
+    @Override
+    public void close() {
+        for (CudaEvent[] pair : pendingEvents) {
+            pair[0].close();
+            pair[1].close();
+        }
+        context.close();
+    }
+}
