@@ -24,6 +24,7 @@ import dev.squall.jit.ptx.PtxEmitter;
 import dev.squall.jit.ptx.PtxTarget;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -49,6 +50,10 @@ final class CudaSession implements DeviceSession {
     private final Map<String, CudaFunction> functions = new HashMap<>();
     private final List<CudaEvent[]> pendingEvents = new ArrayList<>();
     private final List<long[]> pendingDurations = new ArrayList<>();
+    private final ArrayDeque<CudaEvent> freeEvents = new ArrayDeque<>();
+    private final LaunchCache<PreparedLaunch> prepared = new LaunchCache<>();
+    /** Argument blocks of prepared launches: they live as long as the session. */
+    private final Arena argumentArena = Arena.ofShared();
     /** In graph mode: the launches of the first execution, replayed into the graph. */
     private final List<Runnable> recorded = new ArrayList<>();
     private CudaGraphExec graph;
@@ -94,7 +99,7 @@ final class CudaSession implements DeviceSession {
         }
         CudaBuffer b = buffer(data);
         MemorySegment host = hostSegment(data);
-        CudaEvent start = context.recordEvent();
+        CudaEvent start = recordEvent();
         if (host.isNative()) {
             b.writeAsync(host, 0);
         } else {
@@ -108,7 +113,7 @@ final class CudaSession implements DeviceSession {
         flushGraph();
         CudaBuffer b = buffer(data);
         MemorySegment host = hostSegment(data);
-        CudaEvent start = context.recordEvent();
+        CudaEvent start = recordEvent();
         if (host.isNative()) {
             b.readAsync(host, 0);
         } else {
@@ -117,9 +122,41 @@ final class CudaSession implements DeviceSession {
         return track(start);
     }
 
+    /** A launch worked out once: its kernel launches with their argument blocks, ready to issue. */
+    private record PreparedLaunch(long compileNanos, List<Runnable> launches, LaunchStep main) {
+    }
+
     @Override
     public LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid) {
         launchedThisExecution = true;
+        boolean[] fresh = {false};
+        PreparedLaunch p = prepared.get(launch, grid, () -> {
+            fresh[0] = true;
+            return prepare(launch, grid);
+        });
+        if (fresh[0] && useGraph && graph != null) {
+            throw new TaskGraphException("task '" + launch.name() + "': its grid changed after the CUDA graph was"
+                    + " captured; the graph replays the first execution's launches, so build a new plan for a new grid");
+        }
+        long compileNanos = fresh[0] ? p.compileNanos() : 0;
+        LaunchStep main = p.main();
+        if (useGraph && execution > 1 && graph != null) {
+            long[] holder = {0};
+            if (!graphPending) {
+                graphTime = holder; // the whole graph's time is reported on the first task
+            }
+            graphPending = true;
+            return new LaunchTiming(compileNanos, () -> holder[0], main.global(), main.local());
+        }
+        if (useGraph && execution == 1) {
+            recorded.addAll(p.launches());
+        }
+        CudaEvent start = recordEvent();
+        p.launches().forEach(Runnable::run);
+        return new LaunchTiming(compileNanos, track(start), main.global(), main.local());
+    }
+
+    private PreparedLaunch prepare(GraphStep.Launch launch, WorkerGrid grid) {
         long compileStart = System.nanoTime();
         CompiledKernel compiled = KernelCompiler.compile(launch.kernel().method(), Map.of(), CompileOptions.PTX);
         Object[] args = launch.args().toArray();
@@ -139,71 +176,42 @@ final class CudaSession implements DeviceSession {
             String name = PtxEmitter.entryName(step.function());
             CudaModule m = module;
             CudaFunction function = functions.computeIfAbsent(key + "/" + name, k -> m.function(name));
-            List<Object> values = new ArrayList<>();
+            KernelArgs kernelArgs = KernelArgs.in(argumentArena);
             for (Param param : step.function().params()) {
-                values.add(switch (param.role()) {
+                switch (param.role()) {
                     case DATA -> {
                         Object array = step.args()[param.javaIndex()];
-                        yield hidden.containsKey(array) ? hidden.get(array) : buffer(array);
+                        kernelArgs.pointer(hidden.containsKey(array) ? hidden.get(array) : buffer(array));
                     }
-                    case LENGTH -> ArgumentValues.length(step.args()[param.javaIndex()]);
-                    case VALUE -> scalar(param, step.args()[param.javaIndex()]);
+                    case LENGTH -> kernelArgs.i32(ArgumentValues.length(step.args()[param.javaIndex()]));
+                    case VALUE -> scalar(kernelArgs, param, step.args()[param.javaIndex()]);
                     case HIDDEN -> {
                         Object array = step.hidden().get(param);
                         long bytes = Arguments.byteSize(array);
                         CudaBuffer b = hiddenBuffers.computeIfAbsent(launch.name() + "/" + param.javaName() + "/" + bytes,
                                 k -> context.allocate(Math.max(1, bytes)));
                         hidden.put(array, b);
-                        yield b;
+                        kernelArgs.pointer(b);
                     }
-                });
+                }
             }
             int[] blocks = new int[3];
             for (int d = 0; d < 3; d++) {
                 blocks[d] = step.global()[d] / step.local()[d];
             }
-            int[] threads = step.local();
-            launches.add(() -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    KernelArgs kernelArgs = KernelArgs.in(arena);
-                    for (Object v : values) {
-                        switch (v) {
-                            case CudaBuffer b -> kernelArgs.pointer(b);
-                            case Integer i -> kernelArgs.i32(i);
-                            case Long l -> kernelArgs.i64(l);
-                            case Float x -> kernelArgs.f32(x);
-                            case Double x -> kernelArgs.f64(x);
-                            default -> throw new IllegalStateException("argument " + v);
-                        }
-                    }
-                    context.launch(function, blocks, threads, 0, kernelArgs);
-                }
-            });
+            int[] threads = step.local().clone();
+            launches.add(() -> context.launch(function, blocks, threads, 0, kernelArgs));
         }
-        LaunchStep main = steps.get(0);
-        if (useGraph && execution > 1 && graph != null) {
-            long[] holder = {0};
-            if (!graphPending) {
-                graphTime = holder; // the whole graph's time is reported on the first task
-            }
-            graphPending = true;
-            return new LaunchTiming(compileNanos, () -> holder[0], main.global(), main.local());
-        }
-        if (useGraph && execution == 1) {
-            recorded.addAll(launches);
-        }
-        CudaEvent start = context.recordEvent();
-        launches.forEach(Runnable::run);
-        return new LaunchTiming(compileNanos, track(start), main.global(), main.local());
+        return new PreparedLaunch(compileNanos, List.copyOf(launches), steps.get(0));
     }
 
     /** Replays the captured launches, once, before anything that must see their results. */
     private void flushGraph() {
         if (graphPending) {
             graphPending = false;
-            CudaEvent start = context.recordEvent();
+            CudaEvent start = recordEvent();
             graph.launch();
-            CudaEvent end = context.recordEvent();
+            CudaEvent end = recordEvent();
             pendingEvents.add(new CudaEvent[] {start, end});
             pendingDurations.add(graphTime);
         }
@@ -219,19 +227,25 @@ final class CudaSession implements DeviceSession {
         return false;
     }
 
-    private static Object scalar(Param param, Object value) {
+    private static void scalar(KernelArgs kernelArgs, Param param, Object value) {
         long bits = ArgumentValues.bits(value);
-        return switch ((ScalarType) param.var().type()) {
-            case I64 -> bits;
-            case F32 -> Float.intBitsToFloat((int) bits);
-            case F64 -> Double.longBitsToDouble(bits);
-            default -> (int) bits;
-        };
+        switch ((ScalarType) param.var().type()) {
+            case I64 -> kernelArgs.i64(bits);
+            case F32 -> kernelArgs.f32(Float.intBitsToFloat((int) bits));
+            case F64 -> kernelArgs.f64(Double.longBitsToDouble(bits));
+            default -> kernelArgs.i32((int) bits);
+        }
+    }
+
+    /** An event from the pool (events are reused across executions), recorded now. */
+    private CudaEvent recordEvent() {
+        CudaEvent event = freeEvents.isEmpty() ? context.createEvent() : freeEvents.pop();
+        return event.record();
     }
 
     /** An operation's time: from the event recorded before it to one recorded now, read at synchronize. */
     private Timing track(CudaEvent start) {
-        CudaEvent end = context.recordEvent();
+        CudaEvent end = recordEvent();
         long[] holder = {0};
         pendingEvents.add(new CudaEvent[] {start, end});
         pendingDurations.add(holder);
@@ -245,8 +259,8 @@ final class CudaSession implements DeviceSession {
         for (int i = 0; i < pendingEvents.size(); i++) {
             CudaEvent[] pair = pendingEvents.get(i);
             pendingDurations.get(i)[0] = Math.round(pair[0].elapsedMillisTo(pair[1]) * 1e6);
-            pair[0].close();
-            pair[1].close();
+            freeEvents.push(pair[0]);
+            freeEvents.push(pair[1]);
         }
         pendingEvents.clear();
         pendingDurations.clear();
@@ -276,6 +290,8 @@ final class CudaSession implements DeviceSession {
             pair[0].close();
             pair[1].close();
         }
+        freeEvents.forEach(CudaEvent::close);
+        argumentArena.close();
         context.close();
     }
 }

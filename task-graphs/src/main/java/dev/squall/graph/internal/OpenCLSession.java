@@ -36,7 +36,7 @@ final class OpenCLSession implements DeviceSession {
     /** Buffers for compiler-added parameters (reduction partials), reused across executions. */
     private final Map<String, OpenCLBuffer> hiddenBuffers = new HashMap<>();
     private final Map<String, OpenCLProgram> programs = new HashMap<>();
-    private final Map<String, OpenCLKernel> kernels = new HashMap<>();
+    private final LaunchCache<PreparedLaunch> prepared = new LaunchCache<>();
     private final List<OpenCLEvent> pending = new ArrayList<>();
     private final List<long[]> pendingDurations = new ArrayList<>();
 
@@ -83,8 +83,31 @@ final class OpenCLSession implements DeviceSession {
         return Timing.of(System.nanoTime() - start);
     }
 
+    /**
+     * A launch worked out once: one kernel object per launch step with its arguments already set,
+     * so a later execution only enqueues.
+     */
+    private record PreparedLaunch(long compileNanos, List<OpenCLKernel> kernels, List<LaunchStep> steps) {
+    }
+
     @Override
     public LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid) {
+        boolean[] fresh = {false};
+        PreparedLaunch p = prepared.get(launch, grid, () -> {
+            fresh[0] = true;
+            return prepare(launch, grid);
+        });
+        List<Timing> timings = new ArrayList<>(p.steps().size());
+        for (int i = 0; i < p.steps().size(); i++) {
+            LaunchStep step = p.steps().get(i);
+            timings.add(track(context.launch(p.kernels().get(i), step.global(), step.local())));
+        }
+        LaunchStep main = p.steps().get(0);
+        Timing kernelTime = timings.size() == 1 ? timings.get(0) : () -> timings.stream().mapToLong(Timing::nanos).sum();
+        return new LaunchTiming(fresh[0] ? p.compileNanos() : 0, kernelTime, main.global(), main.local());
+    }
+
+    private PreparedLaunch prepare(GraphStep.Launch launch, WorkerGrid grid) {
         long compileStart = System.nanoTime();
         CompiledKernel compiled = BackendKernels.compile(launch);
         OpenCLProgram program = programs.get(compiled.contentHash());
@@ -96,12 +119,10 @@ final class OpenCLSession implements DeviceSession {
         Object[] args = launch.args().toArray();
         List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), args,
                 grid == null ? null : grid.globalWork(), grid == null ? null : grid.localWork(), device.maxWorkGroupSize());
-        List<Timing> timings = new ArrayList<>();
+        List<OpenCLKernel> kernels = new ArrayList<>();
         Map<Object, OpenCLBuffer> hidden = new IdentityHashMap<>();
         for (LaunchStep step : steps) {
-            String name = OpenCLEmitter.kernelName(step.function());
-            OpenCLProgram p = program;
-            OpenCLKernel kernel = kernels.computeIfAbsent(compiled.contentHash() + "/" + name, k -> p.kernel(name));
+            OpenCLKernel kernel = program.kernel(OpenCLEmitter.kernelName(step.function()));
             int index = 0;
             for (Param param : step.function().params()) {
                 switch (param.role()) {
@@ -123,11 +144,9 @@ final class OpenCLSession implements DeviceSession {
                 }
                 index++;
             }
-            timings.add(track(context.launch(kernel, step.global(), step.local())));
+            kernels.add(kernel);
         }
-        LaunchStep main = steps.get(0);
-        return new LaunchTiming(compileNanos, () -> timings.stream().mapToLong(Timing::nanos).sum(), main.global(),
-                main.local());
+        return new PreparedLaunch(compileNanos, List.copyOf(kernels), List.copyOf(steps));
     }
 
     private static void setScalar(OpenCLKernel kernel, int index, Param param, Object value) {
