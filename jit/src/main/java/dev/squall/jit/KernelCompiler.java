@@ -7,6 +7,7 @@ import dev.squall.jit.ir.IrVerifier;
 import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.ReductionPlan;
 import dev.squall.jit.passes.AddressSpaceInference;
+import dev.squall.jit.passes.AdjacentBarrierMerging;
 import dev.squall.jit.passes.CommonSubexpressions;
 import dev.squall.jit.passes.ConstantFolding;
 import dev.squall.jit.passes.DeadCodeElimination;
@@ -102,7 +103,7 @@ public final class KernelCompiler {
     /** The clean-up pipeline, to a fixed point (bounded). */
     public static void optimize(KernelFunction f, CompileOptions options) {
         List<Pass> passes = List.of(new ConstantFolding(), new SimplifyCfg(), new CommonSubexpressions(),
-                new DeadCodeElimination(), new LoopInvariantCodeMotion());
+                new DeadCodeElimination(), new LoopInvariantCodeMotion(), new AdjacentBarrierMerging());
         for (int round = 0; round < 4; round++) {
             boolean changed = false;
             for (Pass p : passes) {

@@ -29,11 +29,19 @@ import dev.squall.kernels.MatrixMultiplication;
 import dev.squall.kernels.Reductions;
 import dev.squall.kernels.Softmax;
 import dev.squall.kernels.VectorKernels;
+import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.transformer.DecodeAttention;
+import dev.squall.kernels.transformer.MatVec;
+import dev.squall.kernels.transformer.RmsNorm;
+import dev.squall.kernels.transformer.RotaryEmbedding;
 import java.util.List;
 import java.util.Map;
 
 /** The differential corpus: the kernel library plus kernels for every construct the front end handles. */
 public final class Corpus {
+
+    private static final int[] MATVEC_GRID = {MatVec.spmdGlobalSize(37), 1, 1};
+    private static final int[] MATVEC_GROUP = {MatVec.GROUP_SIZE, 1, 1};
 
     private Corpus() {
     }
@@ -67,6 +75,38 @@ public final class Corpus {
                 KernelCase.spmd(Reductions.class, "sumIntLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
                         r -> new Object[] {new KernelContext(), ints(r, 2000, -5000, 5000), poisonInts(8)}),
                 KernelCase.of(Reductions.class, "sumPartials", r -> new Object[] {floats(r, 100), poison(1)}),
+                // the transformer kernels (decode step)
+                KernelCase.of(RmsNorm.class, "rmsNorm", r -> new Object[] {floats(r, 3 * 100), floats(r, 100), poison(300), 3, 100, 1e-5f}),
+                KernelCase.spmd(RmsNorm.class, "rmsNormSpmd", new int[] {3 * RmsNorm.GROUP_SIZE, 1, 1}, new int[] {RmsNorm.GROUP_SIZE, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 3 * 1000), floats(r, 1000), poison(3000), 3, 1000, 1e-5f}),
+                KernelCase.of(MatVec.class, "matVecF32", r -> new Object[] {floats(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0}),
+                KernelCase.of(MatVec.class, "matVecF16", r -> new Object[] {halves(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1}),
+                KernelCase.of(MatVec.class, "matVecBF16", r -> new Object[] {bfloats(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0}),
+                KernelCase.of(MatVec.class, "matVecQ8", r -> new Object[] {q8(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1}),
+                KernelCase.of(MatVec.class, "matVecQ4", r -> new Object[] {q4(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0}),
+                KernelCase.spmd(MatVec.class, "matVecF32Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), floats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1}),
+                KernelCase.spmd(MatVec.class, "matVecF16Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), halves(r, 37 * 100), floats(r, 100), poison(37), 37, 100, 0}),
+                KernelCase.spmd(MatVec.class, "matVecBF16Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), bfloats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1}),
+                KernelCase.spmd(MatVec.class, "matVecQ8Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), q8(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0}),
+                KernelCase.spmd(MatVec.class, "matVecQ4Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), q4(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1}),
+                KernelCase.of(Activations.class, "swiGlu", r -> new Object[] {floats(r, 500), floats(r, 500), 500}).mathTolerance(1e-6),
+                KernelCase.of(Activations.class, "addInPlace", r -> new Object[] {floats(r, 300), floats(r, 300), 300}),
+                // 4 query heads, 2 key/value heads of 16 (12 rotated), cache of 8 positions, position 5
+                KernelCase.of(RotaryEmbedding.class, "ropeAndCache", r -> new Object[] {floats(r, 64), floats(r, 32), floats(r, 32),
+                        floats(r, 8 * 32), floats(r, 8 * 32), floats(r, 12), IntArray.fromElements(5), 4, 2, 16, 12, 0, 48}),
+                KernelCase.of(RotaryEmbedding.class, "ropeAndCache", r -> new Object[] {floats(r, 64), floats(r, 32), floats(r, 32),
+                        floats(r, 8 * 32), floats(r, 8 * 32), floats(r, 12), IntArray.fromElements(7), 4, 2, 16, 12, 1, 48}),
+                KernelCase.of(DecodeAttention.class, "attention", r -> new Object[] {floats(r, 64), floats(r, 10 * 32), floats(r, 10 * 32),
+                        floats(r, 4 * 10), poison(64), IntArray.fromElements(7), 4, 2, 16, 10}).mathTolerance(1e-6),
+                KernelCase.spmd(DecodeAttention.class, "attentionSpmd", new int[] {4 * DecodeAttention.GROUP_SIZE, 1, 1},
+                        new int[] {DecodeAttention.GROUP_SIZE, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 64), floats(r, 200 * 32), floats(r, 200 * 32),
+                                floats(r, 4 * 200), poison(64), IntArray.fromElements(150), 4, 2, 16, 200}).mathTolerance(1e-5),
                 // constructs
                 KernelCase.of(L, "startAndStride", r -> new Object[] {floats(r, 301), floats(r, 301), 301}),
                 KernelCase.of(L, "inclusiveBound", r -> new Object[] {floats(r, 200), poison(200), 200}),

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.squall.api.BackendStatus;
 import dev.squall.api.Device;
-import dev.squall.api.DeviceType;
 import dev.squall.api.Devices;
 import dev.squall.jit.Corpus;
 import dev.squall.jit.CorpusChecks;
@@ -27,19 +26,9 @@ import org.junit.jupiter.api.TestFactory;
  */
 class DeviceDifferentialTest {
 
-    /**
-     * The accelerators to test: every one, or those of the types in {@code -Dsquall.test.types}
-     * (e.g. {@code GPU}, so a GPU run does not spend its time on the CPU's OpenCL).
-     */
-    static List<Device> accelerators() {
-        String types = System.getProperty("squall.test.types", "");
-        return Devices.list().stream().filter(d -> d.type() != DeviceType.JVM)
-                .filter(d -> types.isBlank() || List.of(types.split(",")).contains(d.type().name())).toList();
-    }
-
     @TestFactory
     Stream<DynamicNode> corpusMatchesJavaOnEveryDevice() {
-        List<Device> devices = accelerators();
+        List<Device> devices = TestDevices.accelerators();
         assumeFalse(devices.isEmpty(), () -> "no accelerator to test: " + Devices.status().stream()
                 .filter(s -> !s.available()).map(s -> s.backend().prefix() + ": " + s.unavailableReason())
                 .collect(Collectors.joining("; ")));

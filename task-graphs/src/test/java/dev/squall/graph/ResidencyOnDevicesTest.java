@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
-import dev.squall.api.Devices;
 import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import java.util.stream.Stream;
@@ -20,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResidencyOnDevicesTest {
 
     static Stream<Device> devices() {
-        return Stream.concat(Stream.of(Devices.get("java")), DeviceDifferentialTest.accelerators().stream());
+        return TestDevices.all();
     }
 
     private static boolean separateMemory(Device d) {

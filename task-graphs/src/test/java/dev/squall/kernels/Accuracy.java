@@ -6,13 +6,13 @@ import dev.squall.api.types.FloatArray;
 import java.util.Random;
 
 /** Random inputs, poisoned outputs and the relative-L2 check every kernel test uses. */
-final class Accuracy {
+public final class Accuracy {
 
     private Accuracy() {
     }
 
     /** Uniform in [-1, 1), fresh each call. */
-    static FloatArray random(Random random, int n) {
+    public static FloatArray random(Random random, int n) {
         FloatArray array = new FloatArray(n);
         for (int i = 0; i < n; i++) {
             array.set(i, random.nextFloat() * 2 - 1);
@@ -21,14 +21,14 @@ final class Accuracy {
     }
 
     /** NaN everywhere, so an element the kernel forgets to write fails the check. */
-    static FloatArray poisoned(int n) {
+    public static FloatArray poisoned(int n) {
         FloatArray array = new FloatArray(n);
         array.init(Float.NaN);
         return array;
     }
 
     /** ‖out − ref‖ / ‖ref‖ in float64; NaN anywhere gives NaN, which fails every bound. */
-    static double relativeL2(FloatArray out, double[] reference) {
+    public static double relativeL2(FloatArray out, double[] reference) {
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < reference.length; i++) {
@@ -39,7 +39,26 @@ final class Accuracy {
         return Math.sqrt(diff) / Math.sqrt(norm);
     }
 
-    static void assertClose(FloatArray out, double[] reference, double tolerance, String what) {
+    /**
+     * The FlashAttention tests' rule: the largest error of {@code out} against the float64
+     * reference is at most twice that of a plain same-precision computation ({@code naive}), plus
+     * {@code atol}. It scales with the problem, unlike a fixed bound.
+     */
+    public static void assertWithinTwiceNaive(FloatArray out, double[] reference, float[] naive, double atol,
+                                              String what) {
+        double worst = 0;
+        double naiveWorst = 0;
+        for (int i = 0; i < reference.length; i++) {
+            double e = Math.abs(out.get(i) - reference[i]);
+            worst = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(worst, e);
+            naiveWorst = Math.max(naiveWorst, Math.abs(naive[i] - reference[i]));
+        }
+        double bound = 2 * naiveWorst + atol;
+        assertTrue(worst <= bound, what + ": max error " + worst + " exceeds 2 × naive float error " + naiveWorst
+                + " + " + atol);
+    }
+
+    public static void assertClose(FloatArray out, double[] reference, double tolerance, String what) {
         double error = relativeL2(out, reference);
         assertTrue(error <= tolerance, what + ": relative L2 error " + error + " exceeds " + tolerance);
     }

@@ -46,13 +46,13 @@ public final class Softmax {
         int row = context.groupIdx;
         int local = context.localIdx;
         int size = context.localGroupSizeX;
-        if (row >= rows) {
-            return; // a whole group leaves together, so no barrier is skipped by part of a group
-        }
+        // A group past the last row runs its loops zero times rather than returning early: barriers
+        // stay outside conditionals, which PoCL's CPU compiler needs (it corrupts memory otherwise).
+        int limit = row < rows ? cols : 0;
         int base = row * cols;
 
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = local; j < cols; j += size) {
+        for (int j = local; j < limit; j += size) {
             max = Math.max(max, input.get(base + j));
         }
         scratch[local] = max;
@@ -67,7 +67,7 @@ public final class Softmax {
         context.localBarrier(); // all have read the max before scratch is reused for sums
 
         float sum = 0f;
-        for (int j = local; j < cols; j += size) {
+        for (int j = local; j < limit; j += size) {
             float e = (float) Math.exp(input.get(base + j) - rowMax);
             output.set(base + j, e);
             sum += e;
@@ -81,7 +81,7 @@ public final class Softmax {
             context.localBarrier();
         }
         float inverse = 1f / scratch[0];
-        for (int j = local; j < cols; j += size) {
+        for (int j = local; j < limit; j += size) {
             output.set(base + j, output.get(base + j) * inverse);
         }
     }

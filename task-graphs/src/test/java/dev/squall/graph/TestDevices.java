@@ -1,0 +1,29 @@
+package dev.squall.graph;
+
+import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
+import dev.squall.api.Devices;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The devices a device test runs on. */
+public final class TestDevices {
+
+    private TestDevices() {
+    }
+
+    /**
+     * The accelerators to test: every one, or those of the types in {@code -Dsquall.test.types}
+     * (e.g. {@code GPU}, so a GPU run does not spend its time on the CPU's OpenCL).
+     */
+    public static List<Device> accelerators() {
+        String types = System.getProperty("squall.test.types", "");
+        return Devices.list().stream().filter(d -> d.type() != DeviceType.JVM)
+                .filter(d -> types.isBlank() || List.of(types.split(",")).contains(d.type().name())).toList();
+    }
+
+    /** The JVM reference device, then the accelerators. */
+    public static Stream<Device> all() {
+        return Stream.concat(Stream.of(Devices.get("java")), accelerators().stream());
+    }
+}

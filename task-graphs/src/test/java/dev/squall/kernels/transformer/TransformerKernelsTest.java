@@ -1,0 +1,372 @@
+package dev.squall.kernels.transformer;
+
+import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
+import static dev.squall.kernels.Accuracy.poisoned;
+import static dev.squall.kernels.Accuracy.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.squall.api.Device;
+import dev.squall.api.KernelContext;
+import dev.squall.api.types.BFloat16Array;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.api.types.NativeArray;
+import dev.squall.api.types.Q4_0Array;
+import dev.squall.api.types.Q8_0Array;
+import dev.squall.graph.DataTransferMode;
+import dev.squall.graph.ExecutionPlan;
+import dev.squall.graph.GridScheduler;
+import dev.squall.graph.TaskGraph;
+import dev.squall.graph.TestDevices;
+import dev.squall.graph.WorkerGrid1D;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The decoder kernels, both forms, through task graphs on the JVM and every accelerator, against
+ * float64 references with the FlashAttention tests' rule (error at most twice a plain float
+ * computation's): odd shapes, one row, accumulation into random outputs, both RoPE layouts,
+ * grouped-query ratios, the first position and a long one. Outputs start as NaN.
+ */
+class TransformerKernelsTest {
+
+    private final Random rng = new Random();
+
+    static Stream<Device> devices() {
+        return TestDevices.all();
+    }
+
+    // ---- running one kernel ----------------------------------------------------------------------
+
+    private static Method kernel(Class<?> owner, String name) {
+        return Arrays.stream(owner.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Runs {@code name} once on {@code device}; a non-null {@code global} makes it an SPMD launch. */
+    private static void run(Device device, Class<?> owner, String name, int global, int local, Object... args) {
+        List<Object> arrays = new ArrayList<>();
+        for (Object a : args) {
+            if (a instanceof NativeArray) {
+                arrays.add(a);
+            }
+        }
+        TaskGraph graph = new TaskGraph("g")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.toArray())
+                .task("k", kernel(owner, name), args)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.toArray());
+        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
+            if (global > 0) {
+                plan.withGridScheduler(new GridScheduler("g.k", new WorkerGrid1D(global).setLocalWork(local)));
+            }
+            plan.execute();
+        }
+    }
+
+    private static Object[] withContext(Object... args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = new KernelContext();
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
+    }
+
+    // ---- matrix-vector products ------------------------------------------------------------------
+
+    static Stream<Arguments> matVecCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Device d : devices().toList()) {
+            for (String type : List.of("F32", "F16", "BF16", "Q8", "Q4")) {
+                for (int[] shape : new int[][] {{1, 64}, {3, 96}, {37, 160}}) {
+                    cases.add(Arguments.of(d, type, shape[0], shape[1]));
+                }
+            }
+            cases.add(Arguments.of(d, "F32", 5, 100)); // columns not a multiple of the lanes
+            cases.add(Arguments.of(d, "F16", 19, 33));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}x{3}")
+    @MethodSource("matVecCases")
+    void matVecBothFormsAgainstFloat64(Device device, String type, int rows, int cols) {
+        NativeArray w = weights(type, rows * cols);
+        float[] dequantised = dequantise(w, rows * cols);
+        FloatArray x = random(rng, cols);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            FloatArray start = random(rng, rows);
+            double[] ref = new double[rows];
+            float[] naive = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                double sum = accumulate ? start.get(r) : 0;
+                float sumF = 0f;
+                for (int c = 0; c < cols; c++) {
+                    sum += (double) dequantised[r * cols + c] * x.get(c);
+                    sumF += dequantised[r * cols + c] * x.get(c);
+                }
+                ref[r] = sum;
+                naive[r] = accumulate ? start.get(r) + sumF : sumF;
+            }
+            for (boolean spmd : new boolean[] {false, true}) {
+                FloatArray out = accumulate ? FloatArray.fromArray(start.toHeapArray()) : poisoned(rows);
+                String name = "matVec" + type + (spmd ? "Spmd" : "");
+                Object[] args = {w, x, out, rows, cols, accumulate ? 1 : 0};
+                if (spmd) {
+                    run(device, MatVec.class, name, MatVec.spmdGlobalSize(rows), MatVec.GROUP_SIZE, withContext(args));
+                } else {
+                    run(device, MatVec.class, name, 0, 0, args);
+                }
+                assertWithinTwiceNaive(out, ref, naive, 1e-6, name + (accumulate ? " accumulate" : "") + " on " + device.id());
+            }
+        }
+    }
+
+    private NativeArray weights(String type, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = rng.nextFloat() * 2 - 1;
+        }
+        return switch (type) {
+            case "F32" -> FloatArray.fromArray(values);
+            case "F16" -> {
+                HalfFloatArray h = new HalfFloatArray(n);
+                for (int i = 0; i < n; i++) {
+                    h.setFloat(i, values[i]);
+                }
+                yield h;
+            }
+            case "BF16" -> {
+                BFloat16Array b = new BFloat16Array(n);
+                for (int i = 0; i < n; i++) {
+                    b.setFloat(i, values[i]);
+                }
+                yield b;
+            }
+            case "Q8" -> Q8_0Array.quantize(values);
+            case "Q4" -> Q4_0Array.quantize(values);
+            default -> throw new IllegalArgumentException(type);
+        };
+    }
+
+    /** The weights' values as the kernels see them (widened or dequantised). */
+    private static float[] dequantise(NativeArray w, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (w) {
+                case FloatArray f -> f.get(i);
+                case HalfFloatArray h -> h.getFloat(i);
+                case BFloat16Array b -> b.getFloat(i);
+                case Q8_0Array q -> q.getFloat(i);
+                case Q4_0Array q -> q.getFloat(i);
+                default -> throw new IllegalArgumentException(w.toString());
+            };
+        }
+        return out;
+    }
+
+    // ---- RMSNorm ---------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void rmsNormBothFormsAgainstFloat64(Device device) {
+        int rows = 3;
+        int n = 1000 + rng.nextInt(50);
+        float eps = 1e-5f;
+        FloatArray x = random(rng, rows * n);
+        FloatArray weight = random(rng, n);
+        double[] ref = new double[rows * n];
+        float[] naive = new float[rows * n];
+        for (int r = 0; r < rows; r++) {
+            double ss = 0;
+            float ssF = 0f;
+            for (int j = 0; j < n; j++) {
+                ss += (double) x.get(r * n + j) * x.get(r * n + j);
+                ssF += x.get(r * n + j) * x.get(r * n + j);
+            }
+            double inv = 1 / Math.sqrt(ss / n + eps);
+            float invF = (float) (1.0 / Math.sqrt(ssF / n + eps));
+            for (int j = 0; j < n; j++) {
+                ref[r * n + j] = x.get(r * n + j) * inv * weight.get(j);
+                naive[r * n + j] = x.get(r * n + j) * invF * weight.get(j);
+            }
+        }
+        FloatArray loop = poisoned(rows * n);
+        run(device, RmsNorm.class, "rmsNorm", 0, 0, x, weight, loop, rows, n, eps);
+        assertWithinTwiceNaive(loop, ref, naive, 1e-6, "rmsNorm on " + device.id());
+        FloatArray spmd = poisoned(rows * n);
+        run(device, RmsNorm.class, "rmsNormSpmd", rows * RmsNorm.GROUP_SIZE, RmsNorm.GROUP_SIZE,
+                withContext(x, weight, spmd, rows, n, eps));
+        assertWithinTwiceNaive(spmd, ref, naive, 1e-6, "rmsNormSpmd on " + device.id());
+    }
+
+    // ---- RoPE with the KV-cache write ------------------------------------------------------------
+
+    static Stream<Arguments> ropeCases() {
+        return devices().flatMap(d -> Stream.of(Arguments.of(d, 0), Arguments.of(d, 1)));
+    }
+
+    @ParameterizedTest(name = "{0} halfRotation={1}")
+    @MethodSource("ropeCases")
+    void ropeRotatesQueriesAndWritesTheCacheRow(Device device, int halfRotation) {
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 16;
+        int ropeDim = 12; // the last 4 dimensions of each head pass through
+        int positions = 8;
+        int position = 1 + rng.nextInt(positions - 1);
+        int kvDim = kvHeads * headDim;
+        FloatArray q = random(rng, heads * headDim);
+        FloatArray k = random(rng, kvDim);
+        FloatArray v = random(rng, kvDim);
+        FloatArray keyCache = random(rng, positions * kvDim);
+        FloatArray valueCache = random(rng, positions * kvDim);
+        float[] keyBefore = keyCache.toHeapArray();
+        float[] valueBefore = valueCache.toHeapArray();
+        FloatArray rotation = new FloatArray(ropeDim);
+        double[] angles = new double[ropeDim / 2];
+        for (int i = 0; i < ropeDim / 2; i++) {
+            angles[i] = position * Math.pow(10000, -2.0 * i / ropeDim);
+            rotation.set(i, (float) Math.cos(angles[i]));
+            rotation.set(ropeDim / 2 + i, (float) Math.sin(angles[i]));
+        }
+        double[] qRef = rotate(q.toHeapArray(), heads, headDim, ropeDim, angles, halfRotation != 0);
+        double[] kRef = rotate(k.toHeapArray(), kvHeads, headDim, ropeDim, angles, halfRotation != 0);
+        float[] qIn = q.toHeapArray();
+        run(device, RotaryEmbedding.class, "ropeAndCache", 0, 0, q, k, v, keyCache, valueCache, rotation,
+                IntArray.fromElements(position), heads, kvHeads, headDim, ropeDim, halfRotation, (heads + kvHeads) * headDim / 2);
+        // rotation error: the float cos/sin tables against exact angles, a few ulp of |x|
+        for (int i = 0; i < qRef.length; i++) {
+            assertEquals(qRef[i], q.get(i), 1e-6, "q[" + i + "] (was " + qIn[i] + ") on " + device.id());
+        }
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < kvDim; i++) {
+                int at = p * kvDim + i;
+                if (p == position) {
+                    assertEquals(kRef[i], keyCache.get(at), 1e-6, "key cache row " + p + "[" + i + "]");
+                    assertEquals(v.get(i), valueCache.get(at), "value cache row " + p + "[" + i + "]");
+                } else {
+                    assertEquals(keyBefore[at], keyCache.get(at), "key cache row " + p + " must not change");
+                    assertEquals(valueBefore[at], valueCache.get(at), "value cache row " + p + " must not change");
+                }
+            }
+        }
+    }
+
+    private static double[] rotate(float[] x, int heads, int headDim, int ropeDim, double[] angles, boolean halves) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        int half = ropeDim / 2;
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < half; i++) {
+                int a = h * headDim + (halves ? i : 2 * i);
+                int b = halves ? a + half : a + 1;
+                out[a] = x[a] * Math.cos(angles[i]) - x[b] * Math.sin(angles[i]);
+                out[b] = x[a] * Math.sin(angles[i]) + x[b] * Math.cos(angles[i]);
+            }
+        }
+        return out;
+    }
+
+    // ---- decode attention ------------------------------------------------------------------------
+
+    static Stream<Arguments> attentionCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Device d : devices().toList()) {
+            for (int[] heads : new int[][] {{4, 4}, {4, 2}, {8, 2}}) {
+                for (int position : new int[] {0, 1, 150}) {
+                    cases.add(Arguments.of(d, heads[0], heads[1], position));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} heads {1}/{2} position {3}")
+    @MethodSource("attentionCases")
+    void attentionBothFormsAgainstFloat64(Device device, int heads, int kvHeads, int position) {
+        int headDim = 32;
+        int maxSeq = 200;
+        int kvDim = kvHeads * headDim;
+        FloatArray q = random(rng, heads * headDim);
+        FloatArray keys = random(rng, maxSeq * kvDim);
+        FloatArray values = random(rng, maxSeq * kvDim);
+        double[] ref = new double[heads * headDim];
+        float[] naive = new float[heads * headDim];
+        for (int h = 0; h < heads; h++) {
+            int kv = h / (heads / kvHeads) * headDim;
+            double[] s = new double[position + 1];
+            float[] sF = new float[position + 1];
+            double max = Double.NEGATIVE_INFINITY;
+            float maxF = Float.NEGATIVE_INFINITY;
+            for (int t = 0; t <= position; t++) {
+                double dot = 0;
+                float dotF = 0f;
+                for (int i = 0; i < headDim; i++) {
+                    dot += (double) q.get(h * headDim + i) * keys.get(t * kvDim + kv + i);
+                    dotF += q.get(h * headDim + i) * keys.get(t * kvDim + kv + i);
+                }
+                s[t] = dot / Math.sqrt(headDim);
+                sF[t] = dotF * (float) (1.0 / Math.sqrt(headDim));
+                max = Math.max(max, s[t]);
+                maxF = Math.max(maxF, sF[t]);
+            }
+            double sum = 0;
+            float sumF = 0f;
+            for (int t = 0; t <= position; t++) {
+                s[t] = Math.exp(s[t] - max);
+                sF[t] = (float) Math.exp(sF[t] - maxF);
+                sum += s[t];
+                sumF += sF[t];
+            }
+            for (int i = 0; i < headDim; i++) {
+                double acc = 0;
+                float accF = 0f;
+                for (int t = 0; t <= position; t++) {
+                    acc += s[t] / sum * values.get(t * kvDim + kv + i);
+                    accF += sF[t] / sumF * values.get(t * kvDim + kv + i);
+                }
+                ref[h * headDim + i] = acc;
+                naive[h * headDim + i] = accF;
+            }
+        }
+        IntArray state = IntArray.fromElements(position);
+        FloatArray loop = poisoned(heads * headDim);
+        run(device, DecodeAttention.class, "attention", 0, 0, q, keys, values, poisoned(heads * maxSeq), loop, state,
+                heads, kvHeads, headDim, maxSeq);
+        assertWithinTwiceNaive(loop, ref, naive, 1e-6, "attention on " + device.id());
+        FloatArray spmd = poisoned(heads * headDim);
+        run(device, DecodeAttention.class, "attentionSpmd", heads * DecodeAttention.GROUP_SIZE, DecodeAttention.GROUP_SIZE,
+                withContext(q, keys, values, poisoned(heads * maxSeq), spmd, state, heads, kvHeads, headDim, maxSeq));
+        assertWithinTwiceNaive(spmd, ref, naive, 1e-6, "attentionSpmd on " + device.id());
+    }
+
+    // ---- SwiGLU ----------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void swiGluAgainstFloat64(Device device) {
+        int n = 777;
+        FloatArray gate = random(rng, n);
+        for (int i = 0; i < n; i++) {
+            gate.set(i, gate.get(i) * 8); // well into both tails of the sigmoid
+        }
+        FloatArray up = random(rng, n);
+        double[] ref = new double[n];
+        float[] naive = new float[n];
+        for (int i = 0; i < n; i++) {
+            double g = gate.get(i);
+            ref[i] = g / (1 + Math.exp(-g)) * up.get(i);
+            naive[i] = gate.get(i) / (1f + (float) Math.exp(-gate.get(i))) * up.get(i);
+        }
+        run(device, Activations.class, "swiGlu", 0, 0, gate, up, n);
+        assertWithinTwiceNaive(gate, ref, naive, 1e-7, "swiGlu on " + device.id());
+    }
+}
