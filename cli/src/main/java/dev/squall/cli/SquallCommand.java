@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "squall", mixinStandardHelpOptions = true, versionProvider = SquallCommand.Version.class,
         description = "Squall: annotated Java kernels JIT-compiled for GPUs, OpenCL devices and the JVM.",
         subcommands = {DevicesCommand.class, CompileCommand.class, RunSampleCommand.class, DemoCommand.class,
-                TokenizeCommand.class, MakeModelCommand.class, CommandLine.HelpCommand.class})
+                TokenizeCommand.class, MakeModelCommand.class, GenerateCommand.class, ChatCommand.class, CommandLine.HelpCommand.class})
 public final class SquallCommand implements Runnable {
 
     @CommandLine.Spec

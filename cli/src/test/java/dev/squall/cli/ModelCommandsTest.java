@@ -83,4 +83,49 @@ class ModelCommandsTest {
         assertEquals(2, badType.exit());
         assertTrue(badType.err().contains("no dtype 'q4_k'; dtypes: [f32, f16, q8_0]"), badType.err());
     }
+
+    @Test
+    void generateStreamsTheDemoModelsGreedyContinuationAndItsSpeed() {
+        Run r = run("generate", "--device", "java", "--greedy", "-n", "12");
+        assertEquals(0, r.exit(), r.err());
+        // the PyTorch model's greedy continuation of "ROMEO:" (reference-logits.json in the models tests)
+        assertTrue(r.out().startsWith("ROMEO: I'll not bite the book of the"), r.out());
+        assertTrue(r.err().contains("task graphs on java"), r.err());
+        assertTrue(r.err().contains("compiled the kernels and moved"), r.err());
+        assertTrue(r.err().matches("(?s).*prefill: 3 tokens in [0-9.]+ ms \\([0-9.]+ tokens/s\\); decode: 11 tokens in"
+                + " [0-9.]+ ms \\([0-9.]+ tokens/s\\); stopped: max tokens.*"), r.err());
+        Run reference = run("generate", "--reference", "--greedy", "-n", "12");
+        assertEquals(r.out(), reference.out(), "the plain-Java reference generates the same tokens");
+    }
+
+    @Test
+    void generateRunsAnyLlamaFileAndExplainsBadInput() {
+        Run r = run("generate", "--model", FIXTURE, "--device", "java", "--prompt", "Once upon a time", "-n", "4",
+                "--seed", "3");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Once upon a time"), r.out());
+        assertTrue(r.err().contains("seed 3"), r.err());
+        Run noPrompt = run("generate", "--model", FIXTURE);
+        assertEquals(2, noPrompt.exit());
+        assertTrue(noPrompt.err().contains("--prompt is required with --model"), noPrompt.err());
+        Run zero = run("generate", "-n", "0");
+        assertEquals(2, zero.exit());
+        assertTrue(zero.err().contains("--max-tokens must be at least 1"), zero.err());
+        Run forms = run("generate", "--kernels", "fast");
+        assertEquals(2, forms.exit());
+        assertTrue(forms.err().contains("--kernels must be auto, loops or work-groups"), forms.err());
+        Run context = run("generate", "--context", "100000");
+        assertEquals(2, context.exit());
+        assertTrue(context.err().contains("--context must be in 1..256"), context.err());
+        Run device = run("generate", "--device", "cuda:7");
+        assertEquals(1, device.exit());
+        assertTrue(device.err().startsWith("squall: "), device.err());
+    }
+
+    @Test
+    void chatExplainsThatTheDemoModelIsNotAChatModel() {
+        Run r = run("chat", "--device", "java");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("the demo model is not a chat model"), r.err());
+    }
 }

@@ -22,8 +22,13 @@ public final class TestDevices {
                 .filter(d -> types.isBlank() || List.of(types.split(",")).contains(d.type().name())).toList();
     }
 
-    /** The JVM reference device, then the accelerators. */
+    /**
+     * The JVM reference device, then the accelerators; with {@code -Dsquall.test.types}, only the
+     * devices of those types ({@code JVM} names the reference device).
+     */
     public static Stream<Device> all() {
-        return Stream.concat(Stream.of(Devices.get("java")), accelerators().stream());
+        String types = System.getProperty("squall.test.types", "");
+        boolean jvm = types.isBlank() || List.of(types.split(",")).contains(DeviceType.JVM.name());
+        return Stream.concat(jvm ? Stream.of(Devices.get("java")) : Stream.empty(), accelerators().stream());
     }
 }

@@ -78,6 +78,20 @@ public final class GgufFile implements AutoCloseable {
         return new GgufFile(null, null, contents, parseHeader(contents));
     }
 
+    /**
+     * Parses GGUF bytes in memory that {@code owner} holds; {@link #close()} closes {@code owner}
+     * (for files read from a resource into native memory).
+     */
+    public static GgufFile parse(MemorySegment contents, Arena owner) throws GgufFormatException {
+        checkLittleEndianPlatform();
+        try {
+            return new GgufFile(null, owner, contents, parseHeader(contents));
+        } catch (RuntimeException e) {
+            owner.close();
+            throw e;
+        }
+    }
+
     /** Squall arrays use the platform's byte order; GGUF data is little-endian. */
     private static void checkLittleEndianPlatform() {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {

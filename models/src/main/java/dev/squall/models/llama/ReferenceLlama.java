@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Not thread-safe: one sequence at a time.
  */
-public final class ReferenceLlama {
+public final class ReferenceLlama implements LanguageModel {
 
     private final LlamaWeights weights;
     private final LlamaConfig c;
@@ -66,16 +66,29 @@ public final class ReferenceLlama {
         this.rowBuffer = new float[Math.max(Math.max(c.dim(), c.qDim()), c.ffnDim())];
     }
 
+    @Override
     public LlamaConfig config() {
         return c;
     }
 
+    @Override
+    public int capacity() {
+        return maxSequenceLength;
+    }
+
+    @Override
+    public String describe() {
+        return "reference forward pass (plain Java, float32)";
+    }
+
     /** Positions currently in the KV cache. */
+    @Override
     public int length() {
         return length;
     }
 
     /** Forgets the cached positions. */
+    @Override
     public void reset() {
         length = 0;
     }
@@ -85,14 +98,9 @@ public final class ReferenceLlama {
      * Positions before it must be cached: {@code position ≤ length()}; a smaller position
      * rewinds the sequence to there.
      */
+    @Override
     public float[] forward(int token, int position) {
-        if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token " + token + " is outside the vocabulary of " + c.vocabSize());
-        }
-        if (position < 0 || position > length || position >= maxSequenceLength) {
-            throw new IllegalArgumentException("position " + position + " must be in 0.." + Math.min(length, maxSequenceLength - 1)
-                    + " (cached positions: " + length + ", capacity " + maxSequenceLength + ")");
-        }
+        LanguageModel.checkStep(c, token, position, length, maxSequenceLength);
         weights.tokenEmbedding().row(token, x);
         List<LayerWeights> layers = weights.layers();
         for (int l = 0; l < layers.size(); l++) {
@@ -126,18 +134,6 @@ public final class ReferenceLlama {
         rmsNorm(x, weights.outputNorm(), h);
         float[] logits = new float[c.vocabSize()];
         matmul(weights.output(), h, logits);
-        return logits;
-    }
-
-    /** Runs {@code tokens} from {@code startPosition} on; returns the logits after the last one. */
-    public float[] prefill(int[] tokens, int startPosition) {
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("prefill needs at least one token");
-        }
-        float[] logits = null;
-        for (int i = 0; i < tokens.length; i++) {
-            logits = forward(tokens[i], startPosition + i);
-        }
         return logits;
     }
 

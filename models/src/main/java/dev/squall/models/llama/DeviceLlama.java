@@ -1,0 +1,298 @@
+package dev.squall.models.llama;
+
+import dev.squall.api.Backend;
+import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
+import dev.squall.api.KernelContext;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.api.types.NativeArray;
+import dev.squall.graph.DataTransferMode;
+import dev.squall.graph.ExecutionPlan;
+import dev.squall.graph.ExecutionProfile;
+import dev.squall.graph.GridScheduler;
+import dev.squall.graph.TaskGraph;
+import dev.squall.graph.WorkerGrid1D;
+import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.transformer.DecodeAttention;
+import dev.squall.kernels.transformer.MatVec;
+import dev.squall.kernels.transformer.RmsNorm;
+import dev.squall.kernels.transformer.RotaryEmbedding;
+import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Llama-family decoder step as one task graph on a device: the weights go to the device once
+ * and stay there, the KV cache lives there, and one execution plan runs every token. Per token the
+ * host sends only the token's embedding row, the position and the RoPE cosines and sines (a few
+ * kilobytes) and reads back the logits.
+ *
+ * <p>Per layer: RMSNorm, the Q, K and V products (plus biases for Qwen2), RoPE fused with the
+ * KV-cache write, attention over the cache, the output product accumulated into the residual
+ * stream, RMSNorm, the gate and up products, SwiGLU and the down product accumulated into the
+ * residual. Then the final norm and the vocabulary product.
+ *
+ * <p>Kernel forms: on GPUs the work-group forms ({@code …Spmd}, several work-items per row
+ * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
+ * row), which suit a few cores. On CUDA the plan replays as a CUDA graph.
+ */
+public final class DeviceLlama implements LanguageModel {
+
+    /** Which form of each kernel the graph uses. */
+    public enum KernelForms {
+        /** Work-group forms on GPUs, loop forms elsewhere. */
+        AUTO,
+        /** One work-item per row ({@code @Parallel} loops). */
+        LOOPS,
+        /** Several work-items per row (KernelContext). */
+        WORK_GROUPS
+    }
+
+    private static final String GRAPH = "decode";
+
+    private final LlamaWeights weights;
+    private final LlamaConfig c;
+    private final Device device;
+    private final int capacity;
+    private final boolean workGroups;
+    private final float[] ropeFactors;
+    private final ExecutionPlan plan;
+    // per-token inputs and the output
+    private final FloatArray x;
+    private final IntArray state;
+    private final FloatArray rotation;
+    private final FloatArray logits;
+    private final float[] embeddingRow;
+    private final long weightBytes;
+    private int length;
+    private ExecutionProfile lastProfile;
+
+    public DeviceLlama(LlamaWeights weights, Device device, int maxSequenceLength) {
+        this(weights, device, maxSequenceLength, KernelForms.AUTO);
+    }
+
+    /**
+     * @param maxSequenceLength positions the KV cache holds (at most the model's context length)
+     */
+    public DeviceLlama(LlamaWeights weights, Device device, int maxSequenceLength, KernelForms forms) {
+        this.weights = weights;
+        this.c = weights.config();
+        this.device = device;
+        if (maxSequenceLength <= 0 || maxSequenceLength > c.contextLength()) {
+            throw new IllegalArgumentException("maxSequenceLength " + maxSequenceLength + " must be in 1.." + c.contextLength());
+        }
+        this.capacity = maxSequenceLength;
+        this.workGroups = forms == KernelForms.WORK_GROUPS || (forms == KernelForms.AUTO && device.type() == DeviceType.GPU);
+        this.ropeFactors = weights.ropeFreqs() != null ? weights.ropeFreqs().toFloats() : null;
+        this.x = new FloatArray(c.dim());
+        this.state = new IntArray(1);
+        this.rotation = new FloatArray(c.ropeDim());
+        this.logits = new FloatArray(c.vocabSize());
+        this.embeddingRow = new float[c.dim()];
+        Builder b = new Builder();
+        this.plan = b.build();
+        this.weightBytes = b.weightBytes;
+    }
+
+    /** Builds the graph: buffers, tasks and the grids of the work-group kernels. */
+    private final class Builder {
+        private record TaskSpec(String name, Method kernel, Object[] args) {
+        }
+
+        private final List<TaskSpec> tasks = new ArrayList<>();
+        private final GridScheduler grids = new GridScheduler();
+        private final Set<NativeArray> resident = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final List<Object> residentOrder = new ArrayList<>();
+        private long weightBytes;
+
+        ExecutionPlan build() {
+            int d = c.dim();
+            FloatArray h = new FloatArray(d);
+            FloatArray q = new FloatArray(c.qDim());
+            FloatArray k = new FloatArray(c.kvDim());
+            FloatArray v = new FloatArray(c.kvDim());
+            FloatArray attention = new FloatArray(c.qDim());
+            FloatArray gate = new FloatArray(c.ffnDim());
+            FloatArray up = new FloatArray(c.ffnDim());
+            FloatArray scores = new FloatArray(c.heads() * capacity);
+            int halfRotation = c.ropeStyle() == RopeStyle.HALF_SPLIT ? 1 : 0;
+            for (int l = 0; l < c.layers(); l++) {
+                LayerWeights w = weights.layers().get(l);
+                String p = "l" + l + "_";
+                FloatArray keyCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
+                FloatArray valueCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
+                rmsNorm(p + "attn_norm", x, vector(w.attnNorm()), h);
+                matVec(p + "q", w.wq(), h, q, false);
+                matVec(p + "k", w.wk(), h, k, false);
+                matVec(p + "v", w.wv(), h, v, false);
+                if (w.hasQkvBias()) {
+                    add(p + "q_bias", q, vector(w.bq()));
+                    add(p + "k_bias", k, vector(w.bk()));
+                    add(p + "v_bias", v, vector(w.bv()));
+                }
+                task(p + "rope", method(RotaryEmbedding.class, "ropeAndCache"), q, k, v, keyCache, valueCache,
+                        rotation, state, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), halfRotation,
+                        (c.heads() + c.kvHeads()) * c.headDim() / 2);
+                Object[] attentionArgs = {q, keyCache, valueCache, scores, attention, state, c.heads(), c.kvHeads(),
+                    c.headDim(), capacity};
+                if (workGroups) {
+                    spmd(p + "attention", DecodeAttention.class, "attentionSpmd", c.heads() * DecodeAttention.GROUP_SIZE,
+                            DecodeAttention.GROUP_SIZE, attentionArgs);
+                } else {
+                    task(p + "attention", method(DecodeAttention.class, "attention"), attentionArgs);
+                }
+                matVec(p + "o", w.wo(), attention, x, true);
+                rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);
+                matVec(p + "gate", w.ffnGate(), h, gate, false);
+                matVec(p + "up", w.ffnUp(), h, up, false);
+                task(p + "swiglu", method(Activations.class, "swiGlu"), gate, up, c.ffnDim());
+                matVec(p + "down", w.ffnDown(), gate, x, true);
+            }
+            rmsNorm("output_norm", x, vector(weights.outputNorm()), h);
+            matVec("output", weights.output(), h, logits, false);
+            // Transfers first: weights once, the per-token inputs every time (CUDA graphs need copies before tasks).
+            TaskGraph graph = new TaskGraph(GRAPH)
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, residentOrder.toArray())
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, state, rotation);
+            for (TaskSpec t : tasks) {
+                graph.task(t.name(), t.kernel(), t.args());
+            }
+            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
+            ExecutionPlan built = new ExecutionPlan(graph.snapshot()).withDevice(device).withGridScheduler(grids);
+            if (device.backend() == Backend.CUDA) {
+                built.withCudaGraph();
+            }
+            return built;
+        }
+
+        private FloatArray vector(Weight w) {
+            FloatArray values = w.array() instanceof FloatArray f ? f : FloatArray.fromArray(w.toFloats());
+            keep(values);
+            return values;
+        }
+
+        private void keep(NativeArray array) {
+            if (resident.add(array)) {
+                residentOrder.add(array);
+                weightBytes += array.getSize() == 0 ? 0 : array.segment().byteSize();
+            }
+        }
+
+        private void rmsNorm(String name, FloatArray in, FloatArray weight, FloatArray out) {
+            if (workGroups) {
+                spmd(name, RmsNorm.class, "rmsNormSpmd", RmsNorm.GROUP_SIZE, RmsNorm.GROUP_SIZE, in, weight, out, 1,
+                        c.dim(), c.rmsEps());
+            } else {
+                task(name, method(RmsNorm.class, "rmsNorm"), in, weight, out, 1, c.dim(), c.rmsEps());
+            }
+        }
+
+        private void matVec(String name, Weight w, FloatArray in, FloatArray out, boolean accumulate) {
+            keep(w.array());
+            String kernel = "matVec" + switch (w.type()) {
+                case F32 -> "F32";
+                case F16 -> "F16";
+                case BF16 -> "BF16";
+                case Q8_0 -> "Q8";
+                case Q4_0 -> "Q4";
+                default -> throw new IncompatibleModelException("tensor '" + w.name() + "' has type " + w.type()
+                        + ", which has no mat-vec kernel (supported: F32, F16, BF16, Q8_0, Q4_0)");
+            };
+            Object[] args = {w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0};
+            if (workGroups) {
+                spmd(name, MatVec.class, kernel + "Spmd", MatVec.spmdGlobalSize(w.rows()), MatVec.GROUP_SIZE, args);
+            } else {
+                task(name, method(MatVec.class, kernel), args);
+            }
+        }
+
+        private void task(String name, Method kernel, Object... args) {
+            tasks.add(new TaskSpec(name, kernel, args));
+        }
+
+        private void add(String name, FloatArray acc, FloatArray delta) {
+            task(name, method(Activations.class, "addInPlace"), acc, delta, acc.getSize());
+        }
+
+        private void spmd(String name, Class<?> owner, String kernel, int global, int local, Object... args) {
+            Object[] withContext = new Object[args.length + 1];
+            withContext[0] = new KernelContext();
+            System.arraycopy(args, 0, withContext, 1, args.length);
+            task(name, method(owner, kernel), withContext);
+            grids.addWorkerGrid(GRAPH + "." + name, new WorkerGrid1D(global).setLocalWork(local));
+        }
+    }
+
+    private static Method method(Class<?> owner, String name) {
+        return Arrays.stream(owner.getMethods()).filter(m -> m.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(owner.getSimpleName() + "." + name + " is missing"));
+    }
+
+    @Override
+    public float[] forward(int token, int position) {
+        LanguageModel.checkStep(c, token, position, length, capacity);
+        weights.tokenEmbedding().row(token, embeddingRow);
+        java.lang.foreign.MemorySegment.copy(embeddingRow, 0, x.segment(), ValueLayout.JAVA_FLOAT, 0, c.dim());
+        state.set(0, position);
+        int half = c.ropeDim() / 2;
+        for (int i = 0; i < half; i++) {
+            double angle = Rope.angle(position, i, c.ropeDim(), c.ropeBase(), ropeFactors);
+            rotation.set(i, (float) Math.cos(angle));
+            rotation.set(half + i, (float) Math.sin(angle));
+        }
+        lastProfile = plan.execute().profile();
+        length = position + 1;
+        return logits.toHeapArray();
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return c;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public void reset() {
+        length = 0;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Bytes of the weights the device holds (the vectors widened to float). */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    /** The profile of the last token's execution (per-task times; with CUDA graphs, one total), or null. */
+    public ExecutionProfile lastProfile() {
+        return lastProfile;
+    }
+
+    @Override
+    public String describe() {
+        return "task graphs on " + device.id() + " (" + device.name() + "), " + (workGroups ? "work-group" : "loop")
+                + " kernels" + (device.backend() == Backend.CUDA ? ", CUDA graph" : "");
+    }
+
+    @Override
+    public void close() {
+        plan.close();
+    }
+}
