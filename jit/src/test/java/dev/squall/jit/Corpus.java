@@ -40,7 +40,8 @@ import java.util.Map;
 /** The differential corpus: the kernel library plus kernels for every construct the front end handles. */
 public final class Corpus {
 
-    private static final int[] MATVEC_GRID = {MatVec.spmdGlobalSize(37), 1, 1};
+    private static final int[] MATVEC_GRID = {MatVec.spmdGlobalSize(37, 64), 1, 1};
+    private static final int[] QKV_GRID = {MatVec.spmdGlobalSize(20 + 2 * 9, 32), 1, 1};
     private static final int[] MATVEC_GROUP = {MatVec.GROUP_SIZE, 1, 1};
 
     private Corpus() {
@@ -85,15 +86,30 @@ public final class Corpus {
                 KernelCase.of(MatVec.class, "matVecQ8", r -> new Object[] {q8(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1}),
                 KernelCase.of(MatVec.class, "matVecQ4", r -> new Object[] {q4(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0}),
                 KernelCase.spmd(MatVec.class, "matVecF32Spmd", MATVEC_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), floats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1}),
+                        r -> new Object[] {new KernelContext(), floats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1, 64}),
                 KernelCase.spmd(MatVec.class, "matVecF16Spmd", MATVEC_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), halves(r, 37 * 100), floats(r, 100), poison(37), 37, 100, 0}),
+                        r -> new Object[] {new KernelContext(), halves(r, 37 * 100), floats(r, 100), poison(37), 37, 100, 0, 64}),
                 KernelCase.spmd(MatVec.class, "matVecBF16Spmd", MATVEC_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), bfloats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1}),
+                        r -> new Object[] {new KernelContext(), bfloats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1, 64}),
                 KernelCase.spmd(MatVec.class, "matVecQ8Spmd", MATVEC_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), q8(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0}),
+                        r -> new Object[] {new KernelContext(), q8(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0, 64}),
                 KernelCase.spmd(MatVec.class, "matVecQ4Spmd", MATVEC_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), q4(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1}),
+                        r -> new Object[] {new KernelContext(), q4(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1, 64}),
+                KernelCase.spmd(MatVec.class, "matVecQkvF16Spmd", QKV_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), halves(r, 20 * 70), halves(r, 9 * 70), halves(r, 9 * 70), floats(r, 70),
+                                poison(20), poison(9), poison(9), 20, 9, 70, 32}),
+                KernelCase.spmd(MatVec.class, "matVecQkvQ8Spmd", QKV_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), q8(r, 20 * 64), q8(r, 9 * 64), q8(r, 9 * 64), floats(r, 64),
+                                poison(20), poison(9), poison(9), 20, 9, 64, 32}),
+                KernelCase.spmd(MatVec.class, "matVecSwiGluF32Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), floats(r, 37 * 100), floats(r, 37 * 100), floats(r, 100), poison(37),
+                                37, 100, 64}).mathTolerance(1e-6),
+                KernelCase.spmd(MatVec.class, "matVecSwiGluBF16Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), bfloats(r, 37 * 100), bfloats(r, 37 * 100), floats(r, 100), poison(37),
+                                37, 100, 64}).mathTolerance(1e-6),
+                KernelCase.spmd(MatVec.class, "matVecSwiGluQ4Spmd", MATVEC_GRID, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), q4(r, 37 * 96), q4(r, 37 * 96), floats(r, 96), poison(37),
+                                37, 96, 64}).mathTolerance(1e-6),
                 KernelCase.of(Activations.class, "swiGlu", r -> new Object[] {floats(r, 500), floats(r, 500), 500}).mathTolerance(1e-6),
                 KernelCase.of(Activations.class, "addInPlace", r -> new Object[] {floats(r, 300), floats(r, 300), 300}),
                 // 4 query heads, 2 key/value heads of 16 (12 rotated), cache of 8 positions, position 5

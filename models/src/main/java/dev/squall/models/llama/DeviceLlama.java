@@ -33,10 +33,11 @@ import java.util.Set;
  * host sends only the token's embedding row, the position and the RoPE cosines and sines (a few
  * kilobytes) and reads back the logits.
  *
- * <p>Per layer: RMSNorm, the Q, K and V products (plus biases for Qwen2), RoPE fused with the
- * KV-cache write, attention over the cache, the output product accumulated into the residual
- * stream, RMSNorm, the gate and up products, SwiGLU and the down product accumulated into the
- * residual. Then the final norm and the vocabulary product.
+ * <p>Per layer: RMSNorm, the Q, K and V products (one fused launch in the work-group forms; plus
+ * biases for Qwen2), RoPE fused with the KV-cache write, attention over the cache, the output
+ * product accumulated into the residual stream, RMSNorm, the gate and up products with SwiGLU (one
+ * fused launch in the work-group forms) and the down product accumulated into the residual. Then
+ * the final norm and the vocabulary product.
  *
  * <p>Kernel forms: on GPUs the work-group forms ({@code …Spmd}, several work-items per row
  * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
@@ -89,6 +90,10 @@ public final class DeviceLlama implements LanguageModel {
         }
         this.capacity = maxSequenceLength;
         this.workGroups = forms == KernelForms.WORK_GROUPS || (forms == KernelForms.AUTO && device.type() == DeviceType.GPU);
+        if (workGroups && c.headDim() > DecodeAttention.GROUP_SIZE) {
+            throw new IncompatibleModelException("head dimension " + c.headDim() + " exceeds the " + DecodeAttention.GROUP_SIZE
+                    + " the work-group attention kernel handles; use KernelForms.LOOPS");
+        }
         this.ropeFactors = weights.ropeFreqs() != null ? weights.ropeFreqs().toFloats() : null;
         this.x = new FloatArray(c.dim());
         this.state = new IntArray(1);
@@ -128,9 +133,13 @@ public final class DeviceLlama implements LanguageModel {
                 FloatArray keyCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
                 FloatArray valueCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
                 rmsNorm(p + "attn_norm", x, vector(w.attnNorm()), h);
-                matVec(p + "q", w.wq(), h, q, false);
-                matVec(p + "k", w.wk(), h, k, false);
-                matVec(p + "v", w.wv(), h, v, false);
+                if (workGroups && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type()) {
+                    qkv(p + "qkv", w, h, q, k, v);
+                } else {
+                    matVec(p + "q", w.wq(), h, q, false);
+                    matVec(p + "k", w.wk(), h, k, false);
+                    matVec(p + "v", w.wv(), h, v, false);
+                }
                 if (w.hasQkvBias()) {
                     add(p + "q_bias", q, vector(w.bq()));
                     add(p + "k_bias", k, vector(w.bk()));
@@ -149,9 +158,18 @@ public final class DeviceLlama implements LanguageModel {
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
                 rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);
-                matVec(p + "gate", w.ffnGate(), h, gate, false);
-                matVec(p + "up", w.ffnUp(), h, up, false);
-                task(p + "swiglu", method(Activations.class, "swiGlu"), gate, up, c.ffnDim());
+                if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
+                    keep(w.ffnGate().array());
+                    keep(w.ffnUp().array());
+                    int lanes = MatVec.lanesFor(d);
+                    spmd(p + "gate_up", MatVec.class, "matVecSwiGlu" + suffix(w.ffnGate()) + "Spmd",
+                            MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, w.ffnGate().array(),
+                            w.ffnUp().array(), h, gate, c.ffnDim(), d, lanes);
+                } else {
+                    matVec(p + "gate", w.ffnGate(), h, gate, false);
+                    matVec(p + "up", w.ffnUp(), h, up, false);
+                    task(p + "swiglu", method(Activations.class, "swiGlu"), gate, up, c.ffnDim());
+                }
                 matVec(p + "down", w.ffnDown(), gate, x, true);
             }
             rmsNorm("output_norm", x, vector(weights.outputNorm()), h);
@@ -195,21 +213,25 @@ public final class DeviceLlama implements LanguageModel {
 
         private void matVec(String name, Weight w, FloatArray in, FloatArray out, boolean accumulate) {
             keep(w.array());
-            String kernel = "matVec" + switch (w.type()) {
-                case F32 -> "F32";
-                case F16 -> "F16";
-                case BF16 -> "BF16";
-                case Q8_0 -> "Q8";
-                case Q4_0 -> "Q4";
-                default -> throw new IncompatibleModelException("tensor '" + w.name() + "' has type " + w.type()
-                        + ", which has no mat-vec kernel (supported: F32, F16, BF16, Q8_0, Q4_0)");
-            };
-            Object[] args = {w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0};
+            String kernel = "matVec" + suffix(w);
             if (workGroups) {
-                spmd(name, MatVec.class, kernel + "Spmd", MatVec.spmdGlobalSize(w.rows()), MatVec.GROUP_SIZE, args);
+                int lanes = MatVec.lanesFor(w.cols());
+                spmd(name, MatVec.class, kernel + "Spmd", MatVec.spmdGlobalSize(w.rows(), lanes), MatVec.GROUP_SIZE,
+                        w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else {
-                task(name, method(MatVec.class, kernel), args);
+                task(name, method(MatVec.class, kernel), w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0);
             }
+        }
+
+        /** Q, K and V in one launch (the work-group form). */
+        private void qkv(String name, LayerWeights w, FloatArray in, FloatArray q, FloatArray k, FloatArray v) {
+            keep(w.wq().array());
+            keep(w.wk().array());
+            keep(w.wv().array());
+            int lanes = MatVec.lanesFor(c.dim());
+            spmd(name, MatVec.class, "matVecQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(c.qDim() + 2 * c.kvDim(),
+                    lanes), MatVec.GROUP_SIZE, w.wq().array(), w.wk().array(), w.wv().array(), in, q, k, v, c.qDim(),
+                    c.kvDim(), c.dim(), lanes);
         }
 
         private void task(String name, Method kernel, Object... args) {
@@ -227,6 +249,19 @@ public final class DeviceLlama implements LanguageModel {
             task(name, method(owner, kernel), withContext);
             grids.addWorkerGrid(GRAPH + "." + name, new WorkerGrid1D(global).setLocalWork(local));
         }
+    }
+
+    /** The kernel-name suffix of a weight's storage type. */
+    private static String suffix(Weight w) {
+        return switch (w.type()) {
+            case F32 -> "F32";
+            case F16 -> "F16";
+            case BF16 -> "BF16";
+            case Q8_0 -> "Q8";
+            case Q4_0 -> "Q4";
+            default -> throw new IncompatibleModelException("tensor '" + w.name() + "' has type " + w.type()
+                    + ", which has no mat-vec kernel (supported: F32, F16, BF16, Q8_0, Q4_0)");
+        };
     }
 
     private static Method method(Class<?> owner, String name) {

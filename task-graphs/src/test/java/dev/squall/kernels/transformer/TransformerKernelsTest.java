@@ -89,6 +89,7 @@ class TransformerKernelsTest {
             }
             cases.add(Arguments.of(d, "F32", 5, 100)); // columns not a multiple of the lanes
             cases.add(Arguments.of(d, "F16", 19, 33));
+            cases.add(Arguments.of(d, "F16", 9, 5000)); // long rows: more lanes per row
         }
         return cases.stream();
     }
@@ -113,18 +114,93 @@ class TransformerKernelsTest {
                 ref[r] = sum;
                 naive[r] = accumulate ? start.get(r) + sumF : sumF;
             }
-            for (boolean spmd : new boolean[] {false, true}) {
+            FloatArray loop = accumulate ? FloatArray.fromArray(start.toHeapArray()) : poisoned(rows);
+            run(device, MatVec.class, "matVec" + type, 0, 0, w, x, loop, rows, cols, accumulate ? 1 : 0);
+            assertWithinTwiceNaive(loop, ref, naive, 1e-6, "matVec" + type + (accumulate ? " accumulate" : "") + " on "
+                    + device.id());
+            for (int lanes : new int[] {32, MatVec.lanesFor(cols), MatVec.GROUP_SIZE}) {
                 FloatArray out = accumulate ? FloatArray.fromArray(start.toHeapArray()) : poisoned(rows);
-                String name = "matVec" + type + (spmd ? "Spmd" : "");
-                Object[] args = {w, x, out, rows, cols, accumulate ? 1 : 0};
-                if (spmd) {
-                    run(device, MatVec.class, name, MatVec.spmdGlobalSize(rows), MatVec.GROUP_SIZE, withContext(args));
-                } else {
-                    run(device, MatVec.class, name, 0, 0, args);
-                }
-                assertWithinTwiceNaive(out, ref, naive, 1e-6, name + (accumulate ? " accumulate" : "") + " on " + device.id());
+                run(device, MatVec.class, "matVec" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
+                        withContext(w, x, out, rows, cols, accumulate ? 1 : 0, lanes));
+                assertWithinTwiceNaive(out, ref, naive, 1e-6, "matVec" + type + "Spmd with " + lanes + " lanes"
+                        + (accumulate ? " accumulate" : "") + " on " + device.id());
             }
         }
+    }
+
+    /** float64 and plain-float W·x for a dequantised rows×cols matrix. */
+    private static void reference(float[] w, FloatArray x, int rows, int cols, double[] ref, float[] naive) {
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            float sumF = 0f;
+            for (int c = 0; c < cols; c++) {
+                sum += (double) w[r * cols + c] * x.get(c);
+                sumF += w[r * cols + c] * x.get(c);
+            }
+            ref[r] = sum;
+            naive[r] = sumF;
+        }
+    }
+
+    static Stream<Arguments> fusedCases() {
+        return devices().flatMap(d -> Stream.of(Arguments.of(d, "F32", 96), Arguments.of(d, "F16", 200),
+                Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} cols {2}")
+    @MethodSource("fusedCases")
+    void fusedQkvEqualsThreeProducts(Device device, String type, int cols) {
+        int qRows = 24;
+        int kvRows = 8;
+        NativeArray wq = weights(type, qRows * cols);
+        NativeArray wk = weights(type, kvRows * cols);
+        NativeArray wv = weights(type, kvRows * cols);
+        FloatArray x = random(rng, cols);
+        FloatArray q = poisoned(qRows);
+        FloatArray k = poisoned(kvRows);
+        FloatArray v = poisoned(kvRows);
+        int lanes = MatVec.lanesFor(cols);
+        run(device, MatVec.class, "matVecQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
+                MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, q, k, v, qRows, kvRows, cols, lanes));
+        NativeArray[] ws = {wq, wk, wv};
+        FloatArray[] outs = {q, k, v};
+        for (int m = 0; m < 3; m++) {
+            int rows = m == 0 ? qRows : kvRows;
+            double[] ref = new double[rows];
+            float[] naive = new float[rows];
+            reference(dequantise(ws[m], rows * cols), x, rows, cols, ref, naive);
+            assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, "matVecQkv" + type + "Spmd output " + "qkv".charAt(m)
+                    + " on " + device.id());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} cols {2}")
+    @MethodSource("fusedCases")
+    void fusedSwiGluEqualsTwoProductsAndTheActivation(Device device, String type, int cols) {
+        int rows = 45;
+        NativeArray gate = weights(type, rows * cols);
+        NativeArray up = weights(type, rows * cols);
+        FloatArray x = random(rng, cols);
+        for (int i = 0; i < cols; i++) {
+            x.set(i, x.get(i) * 4); // pre-activations of a few units, into both tails of the sigmoid
+        }
+        double[] g = new double[rows];
+        float[] gF = new float[rows];
+        double[] u = new double[rows];
+        float[] uF = new float[rows];
+        reference(dequantise(gate, rows * cols), x, rows, cols, g, gF);
+        reference(dequantise(up, rows * cols), x, rows, cols, u, uF);
+        double[] ref = new double[rows];
+        float[] naive = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            ref[r] = g[r] / (1 + Math.exp(-g[r])) * u[r];
+            naive[r] = gF[r] / (1f + (float) Math.exp(-gF[r])) * uF[r];
+        }
+        FloatArray out = poisoned(rows);
+        int lanes = MatVec.lanesFor(cols);
+        run(device, MatVec.class, "matVecSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
+                withContext(gate, up, x, out, rows, cols, lanes));
+        assertWithinTwiceNaive(out, ref, naive, 1e-6, "matVecSwiGlu" + type + "Spmd on " + device.id());
     }
 
     private NativeArray weights(String type, int n) {

@@ -14,7 +14,7 @@ import dev.squall.api.types.IntArray;
 public final class DecodeAttention {
 
     /** Work-items per head in {@link #attentionSpmd} (a power of two). */
-    public static final int GROUP_SIZE = 128;
+    public static final int GROUP_SIZE = 256;
 
     private DecodeAttention() {
     }
@@ -57,8 +57,11 @@ public final class DecodeAttention {
     }
 
     /**
-     * One work-group of {@link #GROUP_SIZE} per query head (grid x = heads · GROUP_SIZE): the
-     * work-items split the positions for the scores and the dimensions for the weighted sum.
+     * One work-group of {@link #GROUP_SIZE} per query head (grid x = heads · GROUP_SIZE; headDim at
+     * most GROUP_SIZE). Scores: the work-items split the positions, each dot product kept as four
+     * independent sums. Weighted sum of values: work-item i takes dimension i mod headDim for every
+     * (GROUP_SIZE / headDim)-th position, reading value rows coalesced, and the partial sums meet in
+     * local memory; the division by the softmax sum comes once, at the end.
      */
     public static void attentionSpmd(KernelContext context, FloatArray q, FloatArray keyCache, FloatArray valueCache,
                                      FloatArray scores, FloatArray out, IntArray state, int heads, int kvHeads,
@@ -76,12 +79,22 @@ public final class DecodeAttention {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         for (int t = local; t <= position; t += GROUP_SIZE) {
-            float dot = 0f;
             int keyBase = t * kvDim + kvOffset;
-            for (int i = 0; i < headDim; i++) {
-                dot += q.get(qOffset + i) * keyCache.get(keyBase + i);
+            float d0 = 0f;
+            float d1 = 0f;
+            float d2 = 0f;
+            float d3 = 0f;
+            int i = 0;
+            for (; i + 3 < headDim; i += 4) {
+                d0 += q.get(qOffset + i) * keyCache.get(keyBase + i);
+                d1 += q.get(qOffset + i + 1) * keyCache.get(keyBase + i + 1);
+                d2 += q.get(qOffset + i + 2) * keyCache.get(keyBase + i + 2);
+                d3 += q.get(qOffset + i + 3) * keyCache.get(keyBase + i + 3);
             }
-            float s = dot * scale;
+            for (; i < headDim; i++) {
+                d0 += q.get(qOffset + i) * keyCache.get(keyBase + i);
+            }
+            float s = ((d0 + d1) + (d2 + d3)) * scale;
             scores.set(row + t, s);
             max = Math.max(max, s);
         }
@@ -94,12 +107,29 @@ public final class DecodeAttention {
         }
         float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sum);
         context.globalBarrier(); // the exponentials other work-items wrote are visible before they are read
-        for (int i = local; i < headDim && position >= 0; i += GROUP_SIZE) {
-            float acc = 0f;
-            for (int t = 0; t <= position; t++) {
-                acc += scores.get(row + t) / total * valueCache.get(t * kvDim + kvOffset + i);
+        int replicas = GROUP_SIZE / headDim;
+        int dim = local % headDim;
+        int replica = local / headDim;
+        float a0 = 0f;
+        float a1 = 0f;
+        if (replica < replicas) {
+            int t = replica;
+            for (; t + replicas <= position; t += 2 * replicas) {
+                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
+                a1 += scores.get(row + t + replicas) * valueCache.get((t + replicas) * kvDim + kvOffset + dim);
             }
-            out.set(qOffset + i, acc);
+            for (; t <= position; t += replicas) {
+                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
+            }
+        }
+        scratch[local] = a0 + a1;
+        context.localBarrier();
+        if (replica == 0 && position >= 0) {
+            float acc = 0f;
+            for (int r = 0; r < replicas; r++) {
+                acc += scratch[r * headDim + dim];
+            }
+            out.set(qOffset + dim, acc / total);
         }
     }
 }

@@ -9,30 +9,44 @@ import dev.squall.api.types.Q4_0Array;
 import dev.squall.api.types.Q8_0Array;
 
 /**
- * Matrix-vector products of decoding: out = W·x, or out += W·x when {@code accumulate} is not 0
- * (the residual add folded in), for a row-major rows×cols weight matrix W in each GGUF storage
- * type. Weights are widened or dequantised in registers; the bytes of W dominate, so these kernels
- * are memory-bound and the SPMD forms are laid out for coalesced reads: {@link #LANES} neighbouring
- * work-items share a row and read neighbouring columns.
+ * Matrix-vector products of decoding (GEMV, one activation row): out = W·x, or out += W·x when
+ * {@code accumulate} is not 0 (the residual add folded in), for a row-major rows×cols weight
+ * matrix W in each GGUF storage type, widened or dequantised in registers. The bytes of W
+ * dominate, so these kernels are memory-bound.
+ *
+ * <p>The work-group forms give each row {@code lanes} neighbouring work-items (a power of two from
+ * 32 to {@link #GROUP_SIZE}, see {@link #lanesFor}) that read neighbouring columns, so a row's
+ * bytes stream in coalesced, and combine their partial sums in local memory. Two fused forms save
+ * launches and passes: Q, K and V from one normalised input in one launch, and the gate and up
+ * products with SwiGLU applied, so the feed-forward's hidden vector is written once.
  */
 public final class MatVec {
 
-    /** Work-items per row in the SPMD forms (a power of two, at most {@link #GROUP_SIZE}). */
-    public static final int LANES = 32;
-    /** Work-items per work-group in the SPMD forms: {@code GROUP_SIZE / LANES} rows per group. */
+    /** Work-items per work-group in the work-group forms. */
     public static final int GROUP_SIZE = 256;
-    /** Rows per work-group in the SPMD forms. */
-    public static final int ROWS_PER_GROUP = GROUP_SIZE / LANES;
+    /** Columns each lane covers at most before {@link #lanesFor} gives a row more lanes. */
+    public static final int COLUMNS_PER_LANE = 64;
 
     private MatVec() {
     }
 
-    /** The SPMD forms' global size for {@code rows} rows (whole work-groups). */
-    public static int spmdGlobalSize(int rows) {
-        return Math.ceilDiv(rows, ROWS_PER_GROUP) * GROUP_SIZE;
+    /** Lanes per row for rows of {@code cols} columns: a power of two in [32, GROUP_SIZE]. */
+    public static int lanesFor(int cols) {
+        int lanes = 32;
+        while (lanes < GROUP_SIZE && (long) lanes * COLUMNS_PER_LANE < cols) {
+            lanes *= 2;
+        }
+        return lanes;
     }
 
-    /** one float per weight: one parallel iteration per row. */
+    /** The work-group forms' global size for {@code rows} rows of {@code lanes} lanes (whole work-groups). */
+    public static int spmdGlobalSize(int rows, int lanes) {
+        return Math.ceilDiv(rows, GROUP_SIZE / lanes) * GROUP_SIZE;
+    }
+
+    // ---- F32 ----
+
+    /** One parallel iteration per row. */
     public static void matVecF32(FloatArray w, FloatArray x, FloatArray out, int rows, int cols, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             float dot = RowDots.f32(w, r, cols, x, 0, 1);
@@ -40,21 +54,73 @@ public final class MatVec {
         }
     }
 
-    /** one float per weight: {@link #ROWS_PER_GROUP} rows per work-group of {@link #GROUP_SIZE}, grid {@link #spmdGlobalSize}. */
+    /** {@code GROUP_SIZE / lanes} rows per work-group; grid {@link #spmdGlobalSize}. */
     public static void matVecF32Spmd(KernelContext context, FloatArray w, FloatArray x, FloatArray out, int rows, int cols,
-                                    int accumulate) {
+                                    int accumulate, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
-        int lane = local & (LANES - 1);
-        int row = context.groupIdx * ROWS_PER_GROUP + local / LANES;
-        float partial = row < rows ? RowDots.f32(w, row, cols, x, lane, LANES) : 0f;
-        float dot = GroupSums.sumLanes(context, scratch, local, LANES, partial);
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = row < rows ? RowDots.f32(w, row, cols, x, lane, lanes) : 0f;
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0 && row < rows) {
             out.set(row, accumulate != 0 ? out.get(row) + dot : dot);
         }
     }
 
-    /** IEEE half weights: one parallel iteration per row. */
+    /**
+     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
+     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     */
+    public static void matVecQkvF32Spmd(KernelContext context, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x, FloatArray q,
+                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = 0f;
+        if (row < qRows) {
+            partial = RowDots.f32(wq, row, cols, x, lane, lanes);
+        } else if (row < qRows + kvRows) {
+            partial = RowDots.f32(wk, row - qRows, cols, x, lane, lanes);
+        } else if (row < qRows + 2 * kvRows) {
+            partial = RowDots.f32(wv, row - qRows - kvRows, cols, x, lane, lanes);
+        }
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        if (lane == 0) {
+            if (row < qRows) {
+                q.set(row, dot);
+            } else if (row < qRows + kvRows) {
+                k.set(row - qRows, dot);
+            } else if (row < qRows + 2 * kvRows) {
+                v.set(row - qRows - kvRows, dot);
+            }
+        }
+    }
+
+    /**
+     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
+     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     */
+    public static void matVecSwiGluF32Spmd(KernelContext context, FloatArray wGate, FloatArray wUp, FloatArray x, FloatArray out,
+                                          int rows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float gatePartial = row < rows ? RowDots.f32(wGate, row, cols, x, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.f32(wUp, row, cols, x, lane, lanes) : 0f;
+        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
+        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        if (lane == 0 && row < rows) {
+            out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
+        }
+    }
+
+    // ---- F16 ----
+
+    /** One parallel iteration per row. */
     public static void matVecF16(HalfFloatArray w, FloatArray x, FloatArray out, int rows, int cols, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             float dot = RowDots.f16(w, r, cols, x, 0, 1);
@@ -62,21 +128,73 @@ public final class MatVec {
         }
     }
 
-    /** IEEE half weights: {@link #ROWS_PER_GROUP} rows per work-group of {@link #GROUP_SIZE}, grid {@link #spmdGlobalSize}. */
+    /** {@code GROUP_SIZE / lanes} rows per work-group; grid {@link #spmdGlobalSize}. */
     public static void matVecF16Spmd(KernelContext context, HalfFloatArray w, FloatArray x, FloatArray out, int rows, int cols,
-                                    int accumulate) {
+                                    int accumulate, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
-        int lane = local & (LANES - 1);
-        int row = context.groupIdx * ROWS_PER_GROUP + local / LANES;
-        float partial = row < rows ? RowDots.f16(w, row, cols, x, lane, LANES) : 0f;
-        float dot = GroupSums.sumLanes(context, scratch, local, LANES, partial);
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = row < rows ? RowDots.f16(w, row, cols, x, lane, lanes) : 0f;
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0 && row < rows) {
             out.set(row, accumulate != 0 ? out.get(row) + dot : dot);
         }
     }
 
-    /** bfloat16 weights: one parallel iteration per row. */
+    /**
+     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
+     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     */
+    public static void matVecQkvF16Spmd(KernelContext context, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x, FloatArray q,
+                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = 0f;
+        if (row < qRows) {
+            partial = RowDots.f16(wq, row, cols, x, lane, lanes);
+        } else if (row < qRows + kvRows) {
+            partial = RowDots.f16(wk, row - qRows, cols, x, lane, lanes);
+        } else if (row < qRows + 2 * kvRows) {
+            partial = RowDots.f16(wv, row - qRows - kvRows, cols, x, lane, lanes);
+        }
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        if (lane == 0) {
+            if (row < qRows) {
+                q.set(row, dot);
+            } else if (row < qRows + kvRows) {
+                k.set(row - qRows, dot);
+            } else if (row < qRows + 2 * kvRows) {
+                v.set(row - qRows - kvRows, dot);
+            }
+        }
+    }
+
+    /**
+     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
+     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     */
+    public static void matVecSwiGluF16Spmd(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x, FloatArray out,
+                                          int rows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float gatePartial = row < rows ? RowDots.f16(wGate, row, cols, x, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.f16(wUp, row, cols, x, lane, lanes) : 0f;
+        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
+        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        if (lane == 0 && row < rows) {
+            out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
+        }
+    }
+
+    // ---- BF16 ----
+
+    /** One parallel iteration per row. */
     public static void matVecBF16(BFloat16Array w, FloatArray x, FloatArray out, int rows, int cols, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             float dot = RowDots.bf16(w, r, cols, x, 0, 1);
@@ -84,21 +202,73 @@ public final class MatVec {
         }
     }
 
-    /** bfloat16 weights: {@link #ROWS_PER_GROUP} rows per work-group of {@link #GROUP_SIZE}, grid {@link #spmdGlobalSize}. */
+    /** {@code GROUP_SIZE / lanes} rows per work-group; grid {@link #spmdGlobalSize}. */
     public static void matVecBF16Spmd(KernelContext context, BFloat16Array w, FloatArray x, FloatArray out, int rows, int cols,
-                                    int accumulate) {
+                                    int accumulate, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
-        int lane = local & (LANES - 1);
-        int row = context.groupIdx * ROWS_PER_GROUP + local / LANES;
-        float partial = row < rows ? RowDots.bf16(w, row, cols, x, lane, LANES) : 0f;
-        float dot = GroupSums.sumLanes(context, scratch, local, LANES, partial);
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = row < rows ? RowDots.bf16(w, row, cols, x, lane, lanes) : 0f;
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0 && row < rows) {
             out.set(row, accumulate != 0 ? out.get(row) + dot : dot);
         }
     }
 
-    /** GGUF Q8_0 blocks (cols a multiple of 32): one parallel iteration per row. */
+    /**
+     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
+     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     */
+    public static void matVecQkvBF16Spmd(KernelContext context, BFloat16Array wq, BFloat16Array wk, BFloat16Array wv, FloatArray x, FloatArray q,
+                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = 0f;
+        if (row < qRows) {
+            partial = RowDots.bf16(wq, row, cols, x, lane, lanes);
+        } else if (row < qRows + kvRows) {
+            partial = RowDots.bf16(wk, row - qRows, cols, x, lane, lanes);
+        } else if (row < qRows + 2 * kvRows) {
+            partial = RowDots.bf16(wv, row - qRows - kvRows, cols, x, lane, lanes);
+        }
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        if (lane == 0) {
+            if (row < qRows) {
+                q.set(row, dot);
+            } else if (row < qRows + kvRows) {
+                k.set(row - qRows, dot);
+            } else if (row < qRows + 2 * kvRows) {
+                v.set(row - qRows - kvRows, dot);
+            }
+        }
+    }
+
+    /**
+     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
+     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     */
+    public static void matVecSwiGluBF16Spmd(KernelContext context, BFloat16Array wGate, BFloat16Array wUp, FloatArray x, FloatArray out,
+                                          int rows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float gatePartial = row < rows ? RowDots.bf16(wGate, row, cols, x, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.bf16(wUp, row, cols, x, lane, lanes) : 0f;
+        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
+        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        if (lane == 0 && row < rows) {
+            out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
+        }
+    }
+
+    // ---- Q8 ----
+
+    /** One parallel iteration per row. */
     public static void matVecQ8(Q8_0Array w, FloatArray x, FloatArray out, int rows, int cols, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             float dot = RowDots.q8(w, r, cols, x, 0, 1);
@@ -106,21 +276,73 @@ public final class MatVec {
         }
     }
 
-    /** GGUF Q8_0 blocks (cols a multiple of 32): {@link #ROWS_PER_GROUP} rows per work-group of {@link #GROUP_SIZE}, grid {@link #spmdGlobalSize}. */
+    /** {@code GROUP_SIZE / lanes} rows per work-group; grid {@link #spmdGlobalSize}. */
     public static void matVecQ8Spmd(KernelContext context, Q8_0Array w, FloatArray x, FloatArray out, int rows, int cols,
-                                    int accumulate) {
+                                    int accumulate, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
-        int lane = local & (LANES - 1);
-        int row = context.groupIdx * ROWS_PER_GROUP + local / LANES;
-        float partial = row < rows ? RowDots.q8(w, row, cols, x, lane, LANES) : 0f;
-        float dot = GroupSums.sumLanes(context, scratch, local, LANES, partial);
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = row < rows ? RowDots.q8(w, row, cols, x, lane, lanes) : 0f;
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0 && row < rows) {
             out.set(row, accumulate != 0 ? out.get(row) + dot : dot);
         }
     }
 
-    /** GGUF Q4_0 blocks (cols a multiple of 32): one parallel iteration per row. */
+    /**
+     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
+     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     */
+    public static void matVecQkvQ8Spmd(KernelContext context, Q8_0Array wq, Q8_0Array wk, Q8_0Array wv, FloatArray x, FloatArray q,
+                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = 0f;
+        if (row < qRows) {
+            partial = RowDots.q8(wq, row, cols, x, lane, lanes);
+        } else if (row < qRows + kvRows) {
+            partial = RowDots.q8(wk, row - qRows, cols, x, lane, lanes);
+        } else if (row < qRows + 2 * kvRows) {
+            partial = RowDots.q8(wv, row - qRows - kvRows, cols, x, lane, lanes);
+        }
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        if (lane == 0) {
+            if (row < qRows) {
+                q.set(row, dot);
+            } else if (row < qRows + kvRows) {
+                k.set(row - qRows, dot);
+            } else if (row < qRows + 2 * kvRows) {
+                v.set(row - qRows - kvRows, dot);
+            }
+        }
+    }
+
+    /**
+     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
+     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     */
+    public static void matVecSwiGluQ8Spmd(KernelContext context, Q8_0Array wGate, Q8_0Array wUp, FloatArray x, FloatArray out,
+                                          int rows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float gatePartial = row < rows ? RowDots.q8(wGate, row, cols, x, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.q8(wUp, row, cols, x, lane, lanes) : 0f;
+        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
+        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        if (lane == 0 && row < rows) {
+            out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
+        }
+    }
+
+    // ---- Q4 ----
+
+    /** One parallel iteration per row. */
     public static void matVecQ4(Q4_0Array w, FloatArray x, FloatArray out, int rows, int cols, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             float dot = RowDots.q4(w, r, cols, x, 0, 1);
@@ -128,17 +350,67 @@ public final class MatVec {
         }
     }
 
-    /** GGUF Q4_0 blocks (cols a multiple of 32): {@link #ROWS_PER_GROUP} rows per work-group of {@link #GROUP_SIZE}, grid {@link #spmdGlobalSize}. */
+    /** {@code GROUP_SIZE / lanes} rows per work-group; grid {@link #spmdGlobalSize}. */
     public static void matVecQ4Spmd(KernelContext context, Q4_0Array w, FloatArray x, FloatArray out, int rows, int cols,
-                                    int accumulate) {
+                                    int accumulate, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
-        int lane = local & (LANES - 1);
-        int row = context.groupIdx * ROWS_PER_GROUP + local / LANES;
-        float partial = row < rows ? RowDots.q4(w, row, cols, x, lane, LANES) : 0f;
-        float dot = GroupSums.sumLanes(context, scratch, local, LANES, partial);
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = row < rows ? RowDots.q4(w, row, cols, x, lane, lanes) : 0f;
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0 && row < rows) {
             out.set(row, accumulate != 0 ? out.get(row) + dot : dot);
+        }
+    }
+
+    /**
+     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
+     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     */
+    public static void matVecQkvQ4Spmd(KernelContext context, Q4_0Array wq, Q4_0Array wk, Q4_0Array wv, FloatArray x, FloatArray q,
+                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float partial = 0f;
+        if (row < qRows) {
+            partial = RowDots.q4(wq, row, cols, x, lane, lanes);
+        } else if (row < qRows + kvRows) {
+            partial = RowDots.q4(wk, row - qRows, cols, x, lane, lanes);
+        } else if (row < qRows + 2 * kvRows) {
+            partial = RowDots.q4(wv, row - qRows - kvRows, cols, x, lane, lanes);
+        }
+        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        if (lane == 0) {
+            if (row < qRows) {
+                q.set(row, dot);
+            } else if (row < qRows + kvRows) {
+                k.set(row - qRows, dot);
+            } else if (row < qRows + 2 * kvRows) {
+                v.set(row - qRows - kvRows, dot);
+            }
+        }
+    }
+
+    /**
+     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
+     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     */
+    public static void matVecSwiGluQ4Spmd(KernelContext context, Q4_0Array wGate, Q4_0Array wUp, FloatArray x, FloatArray out,
+                                          int rows, int cols, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        int local = context.localIdx;
+        int lane = local & (lanes - 1);
+        int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float gatePartial = row < rows ? RowDots.q4(wGate, row, cols, x, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.q4(wUp, row, cols, x, lane, lanes) : 0f;
+        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
+        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        if (lane == 0 && row < rows) {
+            out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
     }
 }
