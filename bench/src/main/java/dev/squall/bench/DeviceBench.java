@@ -140,7 +140,7 @@ public final class DeviceBench {
     }
 
     /** The driver's device-to-device copy of the same size, timed with device events. */
-    private static Stats driverCopy(Device d, long bytes) {
+    static Stats driverCopy(Device d, long bytes) {
         double[] gbs = new double[30];
         if (d instanceof CudaDevice cuda) {
             try (CudaContext ctx = CudaContext.create(cuda); CudaBuffer a = ctx.allocate(bytes);

@@ -1,0 +1,55 @@
+package dev.squall.bench;
+
+import dev.squall.graph.ExecutionPlan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A kernel (or a chain of kernels) on one shape, ready to time. {@code copies} instances each own
+ * their device buffers and are run round-robin, so consecutive runs read different memory and L2
+ * does not flatter the numbers; the kernel time is the sum of the plan's task event times.
+ */
+public record BenchCase(String group, String kernel, String key, double flops, double bytes, int copies, int runs,
+                        Factory factory) {
+
+    /** Builds the plan of copy {@code index}, and says how to check its output. */
+    public interface Factory {
+        Instance create(int index);
+    }
+
+    /** A plan with its inputs resident, and a check run after timing (throws on a wrong result). */
+    public record Instance(ExecutionPlan plan, Check check) {
+    }
+
+    public interface Check {
+        /** Executes once more, reads the output back and compares it; returns a short summary. */
+        String run(ExecutionPlan plan);
+    }
+
+    public BenchResult run() {
+        List<Instance> instances = new ArrayList<>();
+        try {
+            for (int i = 0; i < copies; i++) {
+                instances.add(factory.create(i));
+            }
+            for (Instance instance : instances) {
+                instance.plan().execute();
+                instance.plan().execute();
+            }
+            double[] millis = new double[Math.max(runs, copies)];
+            for (int r = 0; r < millis.length; r++) {
+                millis[r] = instances.get(r % copies).plan().execute().profile().kernelNanos() / 1e6;
+            }
+            String check = instances.get(0).check().run(instances.get(0).plan());
+            return new BenchResult(group, kernel, key, Stats.of(millis), flops, bytes, copies, check, null);
+        } catch (RuntimeException | LinkageError e) {
+            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new BenchResult(group, kernel, key, null, flops, bytes, copies, null,
+                    message.length() > 400 ? message.substring(0, 400) + "..." : message);
+        } finally {
+            for (Instance instance : instances) {
+                instance.plan().close();
+            }
+        }
+    }
+}

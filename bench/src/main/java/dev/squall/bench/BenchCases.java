@@ -1,0 +1,395 @@
+package dev.squall.bench;
+
+import dev.squall.api.Device;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.graph.DataTransferMode;
+import dev.squall.graph.ExecutionPlan;
+import dev.squall.graph.ExecutionResult;
+import dev.squall.graph.GridScheduler;
+import dev.squall.graph.TaskGraph;
+import dev.squall.graph.WorkerGrid1D;
+import dev.squall.graph.WorkerGrid2D;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The shapes of the IO-aware kernel benchmark (issue 6), per group: {@code flat_gemm} (M = 1…64
+ * activation rows against fp16 weights of decode shapes; the GEMV at M = 1 and the
+ * register-blocked GEMM from M = 8, for the dataflow thresholds), {@code gemm} (4096³ fp32 and
+ * fp16 storage), {@code prefill} (FlashAttention-2, B = 1, H = 32, D = 128) and {@code decode}
+ * (Flash-Decoding and FlashDecoding++ over fp16 caches). Keys match bench/peers/peers.py.
+ */
+final class BenchCases {
+
+    private static final int[][] FLAT_SHAPES = {{4096, 4096}, {11008, 4096}, {4096, 11008}, {14336, 4096}, {128256, 2048}};
+
+    private final Device device;
+    private final Ceilings ceilings;
+    private final boolean quick;
+    private final int computeUnits;
+
+    BenchCases(Device device, Ceilings ceilings, boolean quick) {
+        this.device = device;
+        this.ceilings = ceilings;
+        this.quick = quick;
+        this.computeUnits = device.computeUnits();
+    }
+
+    List<BenchCase> group(String group) {
+        return switch (group) {
+            case "flat_gemm" -> flatGemm();
+            case "gemm" -> gemm();
+            case "prefill" -> prefill();
+            case "decode" -> decode();
+            default -> throw new IllegalArgumentException("no benchmark group '" + group
+                    + "'; groups: flat_gemm, gemm, prefill, decode");
+        };
+    }
+
+    private int runs() {
+        return quick ? 10 : 50;
+    }
+
+    /** Enough copies that three L2s' worth of inputs rotate (at most 8). */
+    private int copiesFor(double bytesPerCopy) {
+        return (int) Math.max(1, Math.min(8, Math.ceil(3.0 * ceilings.l2Bytes() / bytesPerCopy)));
+    }
+
+    /** A plan: inputs copied once, the launches in order, outputs read back on request. */
+    private ExecutionPlan plan(Object[] inputs, Object[] outputs, Launch... launches) {
+        TaskGraph graph = new TaskGraph("b").transferToDevice(DataTransferMode.FIRST_EXECUTION, inputs);
+        GridScheduler grids = new GridScheduler();
+        for (Launch l : launches) {
+            graph.task(l.name(), l.kernel(), l.args());
+            if (l.grid() != null) {
+                grids.addWorkerGrid("b." + l.name(), l.grid());
+            }
+        }
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, outputs);
+        return new ExecutionPlan(graph.snapshot()).withDevice(device).withGridScheduler(grids);
+    }
+
+    private static ExecutionResult executeAndRead(ExecutionPlan plan, Object... outputs) {
+        ExecutionResult r = plan.execute();
+        r.transferToHost(outputs);
+        return r;
+    }
+
+    // ---- flat GEMM, GEMV, and the tiled GEMM at small M ----------------------------------------
+
+    private List<BenchCase> flatGemm() {
+        List<BenchCase> cases = new ArrayList<>();
+        int[] ms = quick ? new int[] {1, 8} : new int[] {1, 2, 4, 8, 16, 32, 64};
+        for (int[] shape : FLAT_SHAPES) {
+            int n = shape[0];
+            int k = shape[1];
+            HalfFloatArray w = Fill.halves((long) n * k, n + k);
+            for (int m : ms) {
+                FloatArray x = Fill.floats(m * k, m);
+                String key = String.format(Locale.ROOT, "flat_gemm f16 M=%d N=%d K=%d", m, n, k);
+                double bytes = 2.0 * n * k + 4.0 * m * k + 4.0 * m * n;
+                double flops = 2.0 * m * n * k;
+                int copies = copiesFor(2.0 * n * k);
+                FloatArray out = new FloatArray(m * n);
+                cases.add(new BenchCase("flat_gemm", "FlatGemm.flatGemmF16", key, flops, bytes, copies, runs(), i -> {
+                    Launch l = Launch.spmd("k", "gemm.FlatGemm", "flatGemmF16",
+                            new WorkerGrid1D(Launch.helper("gemm.FlatGemm", "globalX", n))
+                                    .setLocalWork(Launch.constant("gemm.FlatGemm", "THREADS")), x, w, out, m, n, k, 0);
+                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                            p -> checkLinear(p, out, x, w, m, n, k));
+                }));
+                if (m == 1) {
+                    int lanes = Launch.helper("transformer.MatVec", "lanesFor", k);
+                    cases.add(new BenchCase("flat_gemm", "MatVec.matVecF16Spmd", key, flops, bytes, copies, runs(), i -> {
+                        Launch l = Launch.spmd("k", "transformer.MatVec", "matVecF16Spmd",
+                                new WorkerGrid1D(Launch.helper("transformer.MatVec", "spmdGlobalSize", n, lanes))
+                                        .setLocalWork(Launch.constant("transformer.MatVec", "GROUP_SIZE")),
+                                w, x, out, n, k, 0, lanes);
+                        return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                                p -> checkLinear(p, out, x, w, m, n, k));
+                    }));
+                }
+                if (m >= 8) {
+                    HalfFloatArray a = Fill.halves(x);
+                    FloatArray bias = Fill.floats(n, 7);
+                    cases.add(new BenchCase("flat_gemm", "Gemm.registerBlockedF16", key, flops, bytes, copies, runs(),
+                            i -> new BenchCase.Instance(plan(new Object[] {a, w, bias}, new Object[] {out},
+                                    blockedF16(a, w, bias, out, m, n, k)), p -> checkLinear(p, out, x, w, m, n, k))));
+                }
+            }
+        }
+        return cases;
+    }
+
+    private static Launch blockedF16(HalfFloatArray a, HalfFloatArray b, FloatArray bias, FloatArray out, int m, int n, int k) {
+        String g = "gemm.Gemm";
+        return Launch.spmd("k", g, "registerBlockedF16", new WorkerGrid2D(Launch.helper(g, "blockedGlobalX", n),
+                Launch.helper(g, "blockedGlobalY", m)).setLocalWork(Launch.helper(g, "blockedLocalX"),
+                Launch.helper(g, "blockedLocalY")), a, b, bias, out, m, n, k, 0, 0);
+    }
+
+    /** out[r][c] against Σ x[r]·w[c] in float64, at the corners and the middle. */
+    private static String checkLinear(ExecutionPlan plan, FloatArray out, FloatArray x, HalfFloatArray w, int m, int n, int k) {
+        out.init(Float.NaN);
+        executeAndRead(plan, out);
+        double worst = 0;
+        for (int r : new int[] {0, m / 2, m - 1}) {
+            for (int c : new int[] {0, n / 2, n - 1}) {
+                double sum = 0;
+                double magnitude = 0;
+                for (int p = 0; p < k; p++) {
+                    double t = (double) x.get(r * k + p) * w.getFloat(c * k + p);
+                    sum += t;
+                    magnitude += Math.abs(t);
+                }
+                worst = Math.max(worst, Math.abs(out.get(r * n + c) - sum) / magnitude);
+            }
+        }
+        return verdict(worst, 1e-4);
+    }
+
+    private static String verdict(double worst, double bound) {
+        if (!(worst <= bound)) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "wrong result: error %.3g > %.1g", worst, bound));
+        }
+        return String.format(Locale.ROOT, "ok (err %.1e)", worst);
+    }
+
+    // ---- GEMM 4096³ ------------------------------------------------------------------------------
+
+    private List<BenchCase> gemm() {
+        List<BenchCase> cases = new ArrayList<>();
+        int m = 4096;
+        int n = 4096;
+        int k = 4096;
+        double flops = 2.0 * m * n * k;
+        FloatArray a = Fill.floats(m * k, 1);
+        FloatArray b = Fill.floats(n * k, 2);
+        FloatArray bias = Fill.floats(n, 3);
+        FloatArray out = new FloatArray(m * n);
+        HalfFloatArray a16 = Fill.halves(a);
+        HalfFloatArray b16 = Fill.halves(b);
+        String g = "gemm.Gemm";
+        String f32 = "gemm f32 M=4096 N=4096 K=4096";
+        String f16 = "gemm f16 M=4096 N=4096 K=4096";
+        double bytes32 = 4.0 * (m * k + n * k + m * n);
+        double bytes16 = 2.0 * (m * k + n * k) + 4.0 * m * n;
+        cases.add(new BenchCase("gemm", "Gemm.registerBlocked", f32, flops, bytes32, 1, quick ? 5 : 20, i ->
+                new BenchCase.Instance(plan(new Object[] {a, b, bias}, new Object[] {out},
+                        Launch.spmd("k", g, "registerBlocked", new WorkerGrid2D(Launch.helper(g, "blockedGlobalX", n),
+                                Launch.helper(g, "blockedGlobalY", m)).setLocalWork(Launch.helper(g, "blockedLocalX"),
+                                Launch.helper(g, "blockedLocalY")), a, b, bias, out, m, n, k, 0, 0)),
+                        p -> checkGemm(p, out, a, b, m, n, k))));
+        cases.add(new BenchCase("gemm", "Gemm.tiled", f32, flops, bytes32, 1, quick ? 3 : 10, i ->
+                new BenchCase.Instance(plan(new Object[] {a, b, bias}, new Object[] {out},
+                        Launch.spmd("k", g, "tiled", new WorkerGrid2D(Launch.helper(g, "tiledGlobalX", n),
+                                Launch.helper(g, "tiledGlobalY", m)).setLocalWork(Launch.constant(g, "TILE"),
+                                Launch.constant(g, "TILE")), a, b, bias, out, m, n, k, 0, 0)),
+                        p -> checkGemm(p, out, a, b, m, n, k))));
+        cases.add(new BenchCase("gemm", "Gemm.registerBlockedF16", f16, flops, bytes16, 1, quick ? 5 : 20, i ->
+                new BenchCase.Instance(plan(new Object[] {a16, b16, bias}, new Object[] {out},
+                        blockedF16(a16, b16, bias, out, m, n, k)), p -> checkGemm(p, out, a16, b16, m, n, k))));
+        return cases;
+    }
+
+    private static String checkGemm(ExecutionPlan plan, FloatArray out, Object a, Object b, int m, int n, int k) {
+        out.init(Float.NaN);
+        executeAndRead(plan, out);
+        double worst = 0;
+        for (int[] rc : new int[][] {{0, 0}, {m - 1, n - 1}, {123, 4000}, {m / 2, 7}}) {
+            double sum = 0;
+            double magnitude = 0;
+            for (int p = 0; p < k; p++) {
+                double t = (double) value(a, rc[0] * k + p) * value(b, rc[1] * k + p);
+                sum += t;
+                magnitude += Math.abs(t);
+            }
+            worst = Math.max(worst, Math.abs(out.get(rc[0] * n + rc[1]) - sum) / magnitude);
+        }
+        return verdict(worst, 1e-4);
+    }
+
+    private static float value(Object array, int index) {
+        return array instanceof HalfFloatArray h ? h.getFloat(index) : ((FloatArray) array).get(index);
+    }
+
+    // ---- FlashAttention-2 prefill ------------------------------------------------------------------
+
+    private List<BenchCase> prefill() {
+        List<BenchCase> cases = new ArrayList<>();
+        int heads = 32;
+        int d = 128;
+        String fa = "attention.FlashAttention2";
+        for (int s : quick ? new int[] {1024} : new int[] {1024, 4096}) {
+            HalfFloatArray q = Fill.halves((long) heads * s * d, 11);
+            HalfFloatArray k = Fill.halves((long) heads * s * d, 12);
+            HalfFloatArray v = Fill.halves((long) heads * s * d, 13);
+            HalfFloatArray o = new HalfFloatArray(heads * s * d);
+            FloatArray lse = new FloatArray(heads * s);
+            for (int causal : new int[] {0, 1}) {
+                String key = String.format(Locale.ROOT, "prefill f16 B=1 H=32 D=128 S=%d causal=%d", s, causal);
+                double flops = 4.0 * s * s * d * heads / (causal == 1 ? 2 : 1);
+                double bytes = 2.0 * 4 * heads * s * d;
+                cases.add(new BenchCase("prefill", "FlashAttention2.forwardF16", key, flops, bytes, 1, quick ? 5 : 20, i ->
+                        new BenchCase.Instance(plan(new Object[] {q, k, v}, new Object[] {o, lse},
+                                Launch.spmd("k", fa, "forwardF16", new WorkerGrid2D(Launch.helper(fa, "globalX", s), heads)
+                                        .setLocalWork(Launch.constant(fa, "THREADS"), 1), q, k, v, o, lse, s, heads, heads, d,
+                                        causal)), p -> checkPrefill(p, q, k, v, o, s, heads, d, causal == 1))));
+            }
+        }
+        return cases;
+    }
+
+    private static String checkPrefill(ExecutionPlan plan, HalfFloatArray q, HalfFloatArray k, HalfFloatArray v,
+                                       HalfFloatArray o, int s, int heads, int d, boolean causal) {
+        o.init(Float.NaN);
+        executeAndRead(plan, o);
+        double worst = 0;
+        for (int[] hi : new int[][] {{0, 0}, {heads - 1, s - 1}, {5, s / 2 + 3}}) {
+            int base = hi[0] * s * d;
+            double[] ref = attentionRow(i -> q.getFloat(base + hi[1] * d + i), j -> base + j * d, k::getFloat, v::getFloat,
+                    causal ? hi[1] + 1 : s, d);
+            for (int i = 0; i < d; i++) {
+                worst = Math.max(worst, Math.abs(o.getFloat(base + hi[1] * d + i) - ref[i]));
+            }
+        }
+        return verdict(worst, 4e-3);
+    }
+
+    interface Element {
+        float at(int index);
+    }
+
+    interface RowBase {
+        int of(int position);
+    }
+
+    /** softmax(q·Kᵀ/√d)·V over positions 0..length-1 in float64. */
+    private static double[] attentionRow(Element q, RowBase row, Element k, Element v, int length, int d) {
+        double[] scores = new double[length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < length; j++) {
+            double dot = 0;
+            for (int i = 0; i < d; i++) {
+                dot += (double) q.at(i) * k.at(row.of(j) + i);
+            }
+            scores[j] = dot / Math.sqrt(d);
+            max = Math.max(max, scores[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < length; j++) {
+            scores[j] = Math.exp(scores[j] - max);
+            sum += scores[j];
+        }
+        double[] out = new double[d];
+        for (int j = 0; j < length; j++) {
+            for (int i = 0; i < d; i++) {
+                out[i] += scores[j] / sum * v.at(row.of(j) + i);
+            }
+        }
+        return out;
+    }
+
+    // ---- decode attention --------------------------------------------------------------------------
+
+    private List<BenchCase> decode() {
+        List<BenchCase> cases = new ArrayList<>();
+        int heads = 32;
+        int d = 128;
+        for (int batch : quick ? new int[] {1} : new int[] {1, 8}) {
+            for (int kvHeads : new int[] {32, 8}) {
+                for (int length : quick ? new int[] {4096} : new int[] {4096, 32768, 131072}) {
+                    String key = String.format(Locale.ROOT, "decode f16 B=%d Hq=32 Hkv=%d D=128 L=%d", batch, kvHeads, length);
+                    long elements = (long) batch * kvHeads * length * d;
+                    double bytes = 2.0 * 2 * elements + 2.0 * 4 * batch * heads * d;
+                    double flops = 4.0 * batch * heads * length * d;
+                    if (elements > Integer.MAX_VALUE) {
+                        cases.add(skipped("decode", "FlashDecoding", key, flops, bytes, "the cache has " + elements
+                                + " elements; Squall arrays are int-indexed (at most 2^31 - 1)"));
+                        continue;
+                    }
+                    HalfFloatArray kc = Fill.halves(elements, 21 + length);
+                    HalfFloatArray vc = Fill.halves(elements, 22 + length);
+                    FloatArray q = Fill.floats(batch * heads * d, 23);
+                    int copies = copiesFor(2.0 * 2 * elements);
+                    int splits = Launch.helper("attention.FlashDecoding", "splitsFor", batch, kvHeads, length, computeUnits);
+                    cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
+                            i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
+                    cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
+                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
+                }
+            }
+        }
+        return cases;
+    }
+
+    private static BenchCase skipped(String group, String kernel, String key, double flops, double bytes, String why) {
+        return new BenchCase(group, kernel, key, flops, bytes, 1, 1, i -> {
+            throw new IllegalStateException("skipped: " + why);
+        });
+    }
+
+    private BenchCase.Instance flashDecoding(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
+                                             int kvHeads, int d, int length, int splits) {
+        String fd = "attention.FlashDecoding";
+        int rows = batch * heads;
+        FloatArray partialOut = new FloatArray(rows * splits * d);
+        FloatArray partialLse = new FloatArray(rows * splits);
+        FloatArray out = new FloatArray(rows * d);
+        FloatArray lse = new FloatArray(rows);
+        int threads = Launch.constant(fd, "THREADS");
+        Launch split = Launch.spmd("split", fd, "splitKvF16", new WorkerGrid2D(Launch.helper(fd, "splitGlobalX", splits),
+                batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, partialOut, partialLse, heads, kvHeads, d, length,
+                length, splits);
+        Launch merge = Launch.spmd("merge", fd, "merge", new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows))
+                .setLocalWork(Launch.constant(fd, "MERGE_THREADS")), partialOut, partialLse, out, lse, rows, d, splits);
+        return new BenchCase.Instance(plan(new Object[] {q, kc, vc}, new Object[] {out}, split, merge),
+                p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
+    }
+
+    private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
+                                          int kvHeads, int d, int length, int splits) {
+        String um = "attention.UnifiedMaxDecoding";
+        String fd = "attention.FlashDecoding";
+        int rows = batch * heads;
+        FloatArray num = new FloatArray(rows * splits * d);
+        FloatArray den = new FloatArray(rows * splits);
+        IntArray flags = new IntArray(rows);
+        IntArray fallbacks = new IntArray(1);
+        FloatArray out = new FloatArray(rows * d);
+        // Scores here are q·k/√d of values in [-1, 1): within a few units of 0, so φ = 0 with the
+        // fp32-safe window keeps every row on the asynchronous path.
+        float phi = 0f;
+        float low = -60f;
+        float high = 60f;
+        int threads = Launch.constant(fd, "THREADS");
+        Launch partial = Launch.spmd("partial", um, "partialF16", new WorkerGrid2D(Launch.helper(fd, "splitGlobalX", splits),
+                batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, num, den, flags, heads, kvHeads, d, length, length,
+                splits, phi, low, high);
+        Launch merge = Launch.spmd("merge", um, "merge", new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows))
+                .setLocalWork(Launch.constant(fd, "MERGE_THREADS")), num, den, flags, out, fallbacks, rows, d, splits);
+        return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, fallbacks}, new Object[] {out, fallbacks},
+                partial, merge), p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
+    }
+
+    private static String checkDecode(ExecutionPlan plan, FloatArray out, FloatArray q, HalfFloatArray kc, HalfFloatArray vc,
+                                      int batch, int heads, int kvHeads, int d, int length) {
+        out.init(Float.NaN);
+        executeAndRead(plan, out);
+        double worst = 0;
+        for (int[] bh : new int[][] {{0, 0}, {batch - 1, heads - 1}}) {
+            int row = bh[0] * heads + bh[1];
+            int kvRow = bh[0] * kvHeads + bh[1] / (heads / kvHeads);
+            long base = (long) kvRow * length * d;
+            double[] ref = attentionRow(i -> q.get(row * d + i), j -> (int) (base + (long) j * d), kc::getFloat,
+                    vc::getFloat, length, d);
+            for (int i = 0; i < d; i++) {
+                worst = Math.max(worst, Math.abs(out.get(row * d + i) - ref[i]));
+            }
+        }
+        return verdict(worst, 1e-3);
+    }
+}

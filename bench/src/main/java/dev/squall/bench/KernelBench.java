@@ -1,0 +1,93 @@
+package dev.squall.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
+import dev.squall.api.Devices;
+import dev.squall.drivers.cuda.CudaDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The IO-aware kernel benchmark on one device: flat GEMM and GEMV over decode shapes, GEMM 4096³,
+ * FlashAttention-2 prefill and decode attention (Flash-Decoding and FlashDecoding++), each the
+ * median of many event-timed runs after warm-up, with inputs rotated over enough copies that
+ * they do not sit in L2, and a spot check of the output against float64. With the peers' JSON
+ * ({@code bench/peers/peers.py}) it prints one table, Squall beside PyTorch on the same shapes, and
+ * writes it as Markdown and JSON.
+ *
+ * <p>Usage: {@code KernelBench [--device ID] [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]}.
+ */
+public final class KernelBench {
+
+    private KernelBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        Device device = device(options.get("device"));
+        boolean quick = options.containsKey("quick");
+        String only = options.getOrDefault("only", "flat_gemm,gemm,prefill,decode");
+        Path out = Path.of(options.getOrDefault("out", "."));
+        Files.createDirectories(out);
+
+        Ceilings ceilings = Ceilings.measure(device);
+        System.out.printf(Locale.ROOT, "== %s (%s): copy %.0f GB/s (read+write, driver copy), FP32 FMA peak %.1f TFLOP/s,"
+                + " L2 %d MiB%n", device.id(), device.name(), ceilings.copyGBs(), ceilings.fp32Tflops(),
+                ceilings.l2Bytes() >> 20);
+        List<BenchResult> results = new ArrayList<>();
+        BenchCases cases = new BenchCases(device, ceilings, quick);
+        for (String group : only.split(",")) {
+            for (BenchCase c : cases.group(group)) {
+                BenchResult r = c.run();
+                results.add(r);
+                System.out.println(r.line());
+                System.out.flush();
+            }
+        }
+        JsonNode peers = options.containsKey("peers") && Files.exists(Path.of(options.get("peers")))
+                ? new ObjectMapper().readTree(Path.of(options.get("peers")).toFile()) : null;
+        BenchTable table = new BenchTable(device, ceilings, results, peers);
+        String markdown = table.markdown();
+        System.out.println();
+        System.out.println(markdown);
+        Files.writeString(out.resolve("kernel-bench.md"), markdown);
+        Files.writeString(out.resolve("kernel-bench.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(table.json()));
+        Map<String, Object> dataflow = DataflowTable.derive(results);
+        if (!dataflow.isEmpty()) {
+            Files.writeString(out.resolve("dataflow-" + device.id().replace(':', '_') + ".json"),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(dataflow));
+            System.out.println("dataflow thresholds per (N, K): " + dataflow);
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; usage: KernelBench [--device ID]"
+                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]");
+            }
+            String name = args[i].substring(2);
+            boolean flag = name.equals("quick");
+            options.put(name, flag ? "true" : args[++i]);
+        }
+        return options;
+    }
+
+    private static Device device(String id) {
+        if (id != null) {
+            return Devices.get(id);
+        }
+        return Devices.list().stream().filter(d -> d.type() == DeviceType.GPU).filter(d -> d instanceof CudaDevice)
+                .findFirst().orElseGet(Devices::best);
+    }
+}
