@@ -43,7 +43,10 @@ public final class FlatGemm {
     public static final int BN = THREADS / LANES * ROWS_PER_WARP;
     /** Columns a lane takes per step (LANES apart), for 16 independent weight loads in flight. */
     public static final int COLUMNS_PER_STEP = 4;
-    /** Columns of k per staged chunk of activations (M_PAD × KC floats per buffer); equal to THREADS, so each work-item stages one column. */
+    /**
+     * Columns of k per staged chunk of activations (M_PAD × KC floats per buffer); equal to
+     * THREADS, so each work-item stages one column of the 8 rows.
+     */
     public static final int KC = 256;
 
     private static final int STEPS = KC / (LANES * COLUMNS_PER_STEP);
@@ -65,7 +68,7 @@ public final class FlatGemm {
      * 2·M_PAD·KC + M_PAD·(THREADS+1) + THREADS floats (25 KB).
      */
     public static void flatGemmF32(KernelContext context, FloatArray x, FloatArray w, FloatArray out, int m, int n, int k,
-            int accumulate) {
+                                   int accumulate) {
         float[] xs = context.allocateFloatLocalArray(2 * X_BUFFER);
         float[] partials = context.allocateFloatLocalArray(M_PAD * PARTIAL_STRIDE);
         float[] quarters = context.allocateFloatLocalArray(THREADS);
@@ -81,10 +84,14 @@ public final class FlatGemm {
         for (int mc = 0; mc < m; mc += M_PAD) {
             stageX(xs, 0, x, mc, 0, m, k, local);
             context.localBarrier();
-            float s00 = 0f; float s01 = 0f; float s02 = 0f; float s03 = 0f; float s04 = 0f; float s05 = 0f; float s06 = 0f; float s07 = 0f;
-            float s10 = 0f; float s11 = 0f; float s12 = 0f; float s13 = 0f; float s14 = 0f; float s15 = 0f; float s16 = 0f; float s17 = 0f;
-            float s20 = 0f; float s21 = 0f; float s22 = 0f; float s23 = 0f; float s24 = 0f; float s25 = 0f; float s26 = 0f; float s27 = 0f;
-            float s30 = 0f; float s31 = 0f; float s32 = 0f; float s33 = 0f; float s34 = 0f; float s35 = 0f; float s36 = 0f; float s37 = 0f;
+            float s00 = 0f; float s01 = 0f; float s02 = 0f; float s03 = 0f;
+            float s04 = 0f; float s05 = 0f; float s06 = 0f; float s07 = 0f;
+            float s10 = 0f; float s11 = 0f; float s12 = 0f; float s13 = 0f;
+            float s14 = 0f; float s15 = 0f; float s16 = 0f; float s17 = 0f;
+            float s20 = 0f; float s21 = 0f; float s22 = 0f; float s23 = 0f;
+            float s24 = 0f; float s25 = 0f; float s26 = 0f; float s27 = 0f;
+            float s30 = 0f; float s31 = 0f; float s32 = 0f; float s33 = 0f;
+            float s34 = 0f; float s35 = 0f; float s36 = 0f; float s37 = 0f;
             for (int chunk = 0; chunk < chunks; chunk++) {
                 int kc = chunk * KC;
                 int buffer = (chunk & 1) * X_BUFFER;
@@ -205,7 +212,7 @@ public final class FlatGemm {
 
     /** As {@link #flatGemmF32}, with binary16 weights widened in registers. Same grid. */
     public static void flatGemmF16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
-            int accumulate) {
+                                   int accumulate) {
         float[] xs = context.allocateFloatLocalArray(2 * X_BUFFER);
         float[] partials = context.allocateFloatLocalArray(M_PAD * PARTIAL_STRIDE);
         float[] quarters = context.allocateFloatLocalArray(THREADS);
@@ -221,10 +228,14 @@ public final class FlatGemm {
         for (int mc = 0; mc < m; mc += M_PAD) {
             stageX(xs, 0, x, mc, 0, m, k, local);
             context.localBarrier();
-            float s00 = 0f; float s01 = 0f; float s02 = 0f; float s03 = 0f; float s04 = 0f; float s05 = 0f; float s06 = 0f; float s07 = 0f;
-            float s10 = 0f; float s11 = 0f; float s12 = 0f; float s13 = 0f; float s14 = 0f; float s15 = 0f; float s16 = 0f; float s17 = 0f;
-            float s20 = 0f; float s21 = 0f; float s22 = 0f; float s23 = 0f; float s24 = 0f; float s25 = 0f; float s26 = 0f; float s27 = 0f;
-            float s30 = 0f; float s31 = 0f; float s32 = 0f; float s33 = 0f; float s34 = 0f; float s35 = 0f; float s36 = 0f; float s37 = 0f;
+            float s00 = 0f; float s01 = 0f; float s02 = 0f; float s03 = 0f;
+            float s04 = 0f; float s05 = 0f; float s06 = 0f; float s07 = 0f;
+            float s10 = 0f; float s11 = 0f; float s12 = 0f; float s13 = 0f;
+            float s14 = 0f; float s15 = 0f; float s16 = 0f; float s17 = 0f;
+            float s20 = 0f; float s21 = 0f; float s22 = 0f; float s23 = 0f;
+            float s24 = 0f; float s25 = 0f; float s26 = 0f; float s27 = 0f;
+            float s30 = 0f; float s31 = 0f; float s32 = 0f; float s33 = 0f;
+            float s34 = 0f; float s35 = 0f; float s36 = 0f; float s37 = 0f;
             for (int chunk = 0; chunk < chunks; chunk++) {
                 int kc = chunk * KC;
                 int buffer = (chunk & 1) * X_BUFFER;
@@ -349,7 +360,7 @@ public final class FlatGemm {
      * boundaries, and a warp's 32 lanes read one block's 32 quants). Same grid.
      */
     public static void flatGemmQ8(KernelContext context, FloatArray x, Q8_0Array w, FloatArray out, int m, int n, int k,
-            int accumulate) {
+                                   int accumulate) {
         float[] xs = context.allocateFloatLocalArray(2 * X_BUFFER);
         float[] partials = context.allocateFloatLocalArray(M_PAD * PARTIAL_STRIDE);
         float[] quarters = context.allocateFloatLocalArray(THREADS);
@@ -365,10 +376,14 @@ public final class FlatGemm {
         for (int mc = 0; mc < m; mc += M_PAD) {
             stageX(xs, 0, x, mc, 0, m, k, local);
             context.localBarrier();
-            float s00 = 0f; float s01 = 0f; float s02 = 0f; float s03 = 0f; float s04 = 0f; float s05 = 0f; float s06 = 0f; float s07 = 0f;
-            float s10 = 0f; float s11 = 0f; float s12 = 0f; float s13 = 0f; float s14 = 0f; float s15 = 0f; float s16 = 0f; float s17 = 0f;
-            float s20 = 0f; float s21 = 0f; float s22 = 0f; float s23 = 0f; float s24 = 0f; float s25 = 0f; float s26 = 0f; float s27 = 0f;
-            float s30 = 0f; float s31 = 0f; float s32 = 0f; float s33 = 0f; float s34 = 0f; float s35 = 0f; float s36 = 0f; float s37 = 0f;
+            float s00 = 0f; float s01 = 0f; float s02 = 0f; float s03 = 0f;
+            float s04 = 0f; float s05 = 0f; float s06 = 0f; float s07 = 0f;
+            float s10 = 0f; float s11 = 0f; float s12 = 0f; float s13 = 0f;
+            float s14 = 0f; float s15 = 0f; float s16 = 0f; float s17 = 0f;
+            float s20 = 0f; float s21 = 0f; float s22 = 0f; float s23 = 0f;
+            float s24 = 0f; float s25 = 0f; float s26 = 0f; float s27 = 0f;
+            float s30 = 0f; float s31 = 0f; float s32 = 0f; float s33 = 0f;
+            float s34 = 0f; float s35 = 0f; float s36 = 0f; float s37 = 0f;
             for (int chunk = 0; chunk < chunks; chunk++) {
                 int kc = chunk * KC;
                 int buffer = (chunk & 1) * X_BUFFER;

@@ -155,8 +155,8 @@ public final class Gemm {
      * the TM×TN elements at rows gy·BM + ty + 16i and columns gx·BN + tx + 16j. Local memory:
      * 2 × (BK × (BM+4) + BK × (BN+4)) floats (16.5 KB).
      */
-    public static void registerBlocked(KernelContext context, FloatArray a, FloatArray b, FloatArray bias, FloatArray out, int m, int n, int k,
-            int useBias, int accumulate) {
+    public static void registerBlocked(KernelContext context, FloatArray a, FloatArray b, FloatArray bias, FloatArray out,
+                                       int m, int n, int k, int useBias, int accumulate) {
         float[] tileA = context.allocateFloatLocalArray(2 * BLOCK_BUFFER_A);
         float[] tileB = context.allocateFloatLocalArray(2 * BLOCK_BUFFER_B);
         int tx = context.localIdx;
@@ -176,14 +176,22 @@ public final class Gemm {
             tileB[storeB + e * BLOCK_STRIDE_B] = at(b, bRow, loadK + e, n, k);
         }
         context.localBarrier();
-        float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f; float c04 = 0f; float c05 = 0f; float c06 = 0f; float c07 = 0f;
-        float c10 = 0f; float c11 = 0f; float c12 = 0f; float c13 = 0f; float c14 = 0f; float c15 = 0f; float c16 = 0f; float c17 = 0f;
-        float c20 = 0f; float c21 = 0f; float c22 = 0f; float c23 = 0f; float c24 = 0f; float c25 = 0f; float c26 = 0f; float c27 = 0f;
-        float c30 = 0f; float c31 = 0f; float c32 = 0f; float c33 = 0f; float c34 = 0f; float c35 = 0f; float c36 = 0f; float c37 = 0f;
-        float c40 = 0f; float c41 = 0f; float c42 = 0f; float c43 = 0f; float c44 = 0f; float c45 = 0f; float c46 = 0f; float c47 = 0f;
-        float c50 = 0f; float c51 = 0f; float c52 = 0f; float c53 = 0f; float c54 = 0f; float c55 = 0f; float c56 = 0f; float c57 = 0f;
-        float c60 = 0f; float c61 = 0f; float c62 = 0f; float c63 = 0f; float c64 = 0f; float c65 = 0f; float c66 = 0f; float c67 = 0f;
-        float c70 = 0f; float c71 = 0f; float c72 = 0f; float c73 = 0f; float c74 = 0f; float c75 = 0f; float c76 = 0f; float c77 = 0f;
+        float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f;
+        float c04 = 0f; float c05 = 0f; float c06 = 0f; float c07 = 0f;
+        float c10 = 0f; float c11 = 0f; float c12 = 0f; float c13 = 0f;
+        float c14 = 0f; float c15 = 0f; float c16 = 0f; float c17 = 0f;
+        float c20 = 0f; float c21 = 0f; float c22 = 0f; float c23 = 0f;
+        float c24 = 0f; float c25 = 0f; float c26 = 0f; float c27 = 0f;
+        float c30 = 0f; float c31 = 0f; float c32 = 0f; float c33 = 0f;
+        float c34 = 0f; float c35 = 0f; float c36 = 0f; float c37 = 0f;
+        float c40 = 0f; float c41 = 0f; float c42 = 0f; float c43 = 0f;
+        float c44 = 0f; float c45 = 0f; float c46 = 0f; float c47 = 0f;
+        float c50 = 0f; float c51 = 0f; float c52 = 0f; float c53 = 0f;
+        float c54 = 0f; float c55 = 0f; float c56 = 0f; float c57 = 0f;
+        float c60 = 0f; float c61 = 0f; float c62 = 0f; float c63 = 0f;
+        float c64 = 0f; float c65 = 0f; float c66 = 0f; float c67 = 0f;
+        float c70 = 0f; float c71 = 0f; float c72 = 0f; float c73 = 0f;
+        float c74 = 0f; float c75 = 0f; float c76 = 0f; float c77 = 0f;
         int tiles = (k + BK - 1) / BK;
         for (int t = 0; t < tiles; t++) {
             int bufferA = (t & 1) * BLOCK_BUFFER_A;
@@ -199,6 +207,7 @@ public final class Gemm {
             float nextB2 = at(b, bRow, nextK + 2, n, k);
             float nextB3 = at(b, bRow, nextK + 3, n, k);
             for (int p = 0; p < BK; p++) {
+                // fragments 16 apart (16 = BM / TM = BN / TN, the work-group's edge): a half-warp reads 16 neighbours
                 int oa = bufferA + p * BLOCK_STRIDE_A + ty;
                 int ob = bufferB + p * BLOCK_STRIDE_B + tx;
                 float a0 = tileA[oa];
@@ -381,8 +390,8 @@ public final class Gemm {
      * C = A·Bᵀ with binary16 A and B widened to fp32 as the tiles are loaded; otherwise as
      * {@link #registerBlocked} (same grid, same layout).
      */
-    public static void registerBlockedF16(KernelContext context, HalfFloatArray a, HalfFloatArray b, FloatArray bias, FloatArray out, int m, int n, int k,
-            int useBias, int accumulate) {
+    public static void registerBlockedF16(KernelContext context, HalfFloatArray a, HalfFloatArray b, FloatArray bias,
+                                          FloatArray out, int m, int n, int k, int useBias, int accumulate) {
         float[] tileA = context.allocateFloatLocalArray(2 * BLOCK_BUFFER_A);
         float[] tileB = context.allocateFloatLocalArray(2 * BLOCK_BUFFER_B);
         int tx = context.localIdx;
@@ -402,14 +411,22 @@ public final class Gemm {
             tileB[storeB + e * BLOCK_STRIDE_B] = atF16(b, bRow, loadK + e, n, k);
         }
         context.localBarrier();
-        float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f; float c04 = 0f; float c05 = 0f; float c06 = 0f; float c07 = 0f;
-        float c10 = 0f; float c11 = 0f; float c12 = 0f; float c13 = 0f; float c14 = 0f; float c15 = 0f; float c16 = 0f; float c17 = 0f;
-        float c20 = 0f; float c21 = 0f; float c22 = 0f; float c23 = 0f; float c24 = 0f; float c25 = 0f; float c26 = 0f; float c27 = 0f;
-        float c30 = 0f; float c31 = 0f; float c32 = 0f; float c33 = 0f; float c34 = 0f; float c35 = 0f; float c36 = 0f; float c37 = 0f;
-        float c40 = 0f; float c41 = 0f; float c42 = 0f; float c43 = 0f; float c44 = 0f; float c45 = 0f; float c46 = 0f; float c47 = 0f;
-        float c50 = 0f; float c51 = 0f; float c52 = 0f; float c53 = 0f; float c54 = 0f; float c55 = 0f; float c56 = 0f; float c57 = 0f;
-        float c60 = 0f; float c61 = 0f; float c62 = 0f; float c63 = 0f; float c64 = 0f; float c65 = 0f; float c66 = 0f; float c67 = 0f;
-        float c70 = 0f; float c71 = 0f; float c72 = 0f; float c73 = 0f; float c74 = 0f; float c75 = 0f; float c76 = 0f; float c77 = 0f;
+        float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f;
+        float c04 = 0f; float c05 = 0f; float c06 = 0f; float c07 = 0f;
+        float c10 = 0f; float c11 = 0f; float c12 = 0f; float c13 = 0f;
+        float c14 = 0f; float c15 = 0f; float c16 = 0f; float c17 = 0f;
+        float c20 = 0f; float c21 = 0f; float c22 = 0f; float c23 = 0f;
+        float c24 = 0f; float c25 = 0f; float c26 = 0f; float c27 = 0f;
+        float c30 = 0f; float c31 = 0f; float c32 = 0f; float c33 = 0f;
+        float c34 = 0f; float c35 = 0f; float c36 = 0f; float c37 = 0f;
+        float c40 = 0f; float c41 = 0f; float c42 = 0f; float c43 = 0f;
+        float c44 = 0f; float c45 = 0f; float c46 = 0f; float c47 = 0f;
+        float c50 = 0f; float c51 = 0f; float c52 = 0f; float c53 = 0f;
+        float c54 = 0f; float c55 = 0f; float c56 = 0f; float c57 = 0f;
+        float c60 = 0f; float c61 = 0f; float c62 = 0f; float c63 = 0f;
+        float c64 = 0f; float c65 = 0f; float c66 = 0f; float c67 = 0f;
+        float c70 = 0f; float c71 = 0f; float c72 = 0f; float c73 = 0f;
+        float c74 = 0f; float c75 = 0f; float c76 = 0f; float c77 = 0f;
         int tiles = (k + BK - 1) / BK;
         for (int t = 0; t < tiles; t++) {
             int bufferA = (t & 1) * BLOCK_BUFFER_A;
@@ -425,6 +442,7 @@ public final class Gemm {
             float nextB2 = atF16(b, bRow, nextK + 2, n, k);
             float nextB3 = atF16(b, bRow, nextK + 3, n, k);
             for (int p = 0; p < BK; p++) {
+                // fragments 16 apart (16 = BM / TM = BN / TN, the work-group's edge): a half-warp reads 16 neighbours
                 int oa = bufferA + p * BLOCK_STRIDE_A + ty;
                 int ob = bufferB + p * BLOCK_STRIDE_B + tx;
                 float a0 = tileA[oa];
