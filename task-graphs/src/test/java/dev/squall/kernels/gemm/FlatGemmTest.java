@@ -1,0 +1,94 @@
+package dev.squall.kernels.gemm;
+
+import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
+import static dev.squall.kernels.gemm.KernelRuns.half;
+import static dev.squall.kernels.gemm.KernelRuns.inside;
+import static dev.squall.kernels.gemm.KernelRuns.output;
+import static dev.squall.kernels.gemm.KernelRuns.run;
+import static dev.squall.kernels.gemm.KernelRuns.values;
+
+import dev.squall.api.Device;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.NativeArray;
+import dev.squall.api.types.Q8_0Array;
+import dev.squall.graph.TestDevices;
+import dev.squall.graph.WorkerGrid1D;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Flat GEMM out = X·Wᵀ (+ out) for fp32, binary16 and Q8_0 weights, through task graphs on the JVM
+ * and every accelerator, against float64 with the FlashAttention rule: m of 1, 3, 8, 9, 17 and 64 (one
+ * partial chunk of 8 rows, exactly one, one and a row, several, the largest), n below and above one
+ * work-group's 32 rows and a multiple of nothing, k with a partial chunk (k a multiple of 32 for
+ * Q8_0), accumulation into random values, and an output longer than m·n whose tail must stay NaN.
+ */
+class FlatGemmTest {
+
+    /** (m, n, k); Q8_0 rounds k up to a multiple of 32. */
+    private static final int[][] SHAPES = {{1, 45, 300}, {3, 7, 96}, {8, 70, 257}, {9, 41, 160}, {17, 37, 33}, {64, 45, 288}};
+
+    private final Random rng = new Random();
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Device d : TestDevices.all().toList()) {
+            for (String type : List.of("F32", "F16", "Q8")) {
+                for (int[] s : SHAPES) {
+                    int k = type.equals("Q8") ? (s[2] + 31) / 32 * 32 : s[2];
+                    cases.add(Arguments.of(d, type, s[0], s[1], k));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} m={2} n={3} k={4}")
+    @MethodSource("cases")
+    void matchesFloat64(Device device, String type, int m, int n, int k) {
+        float[] x = values(rng, m * k);
+        float[] raw = values(rng, n * k);
+        NativeArray w = switch (type) {
+            case "F32" -> FloatArray.fromArray(raw);
+            case "F16" -> half(raw);
+            case "Q8" -> Q8_0Array.quantize(raw);
+            default -> throw new IllegalArgumentException(type);
+        };
+        float[] weights = switch (w) { // the values the kernel sees
+            case FloatArray f -> f.toHeapArray();
+            case HalfFloatArray h -> h.toFloatArray();
+            case Q8_0Array q -> q.toFloatArray();
+            default -> throw new IllegalArgumentException(type);
+        };
+        FloatArray xArray = FloatArray.fromArray(x);
+        for (int accumulate = 0; accumulate < 2; accumulate++) {
+            float[] start = accumulate != 0 ? values(rng, m * n) : null;
+            double[] ref = new double[m * n];
+            float[] naive = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double sum = 0;
+                    float sumF = 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum += (double) x[i * k + p] * weights[j * k + p];
+                        sumF += x[i * k + p] * weights[j * k + p];
+                    }
+                    ref[i * n + j] = start != null ? start[i * n + j] + sum : sum;
+                    naive[i * n + j] = start != null ? start[i * n + j] + sumF : sumF;
+                }
+            }
+            FloatArray out = output(start, m * n, 2 * n + 3);
+            run(device, FlatGemm.class, "flatGemm" + type, new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS),
+                    xArray, w, out, m, n, k, accumulate);
+            String what = "flatGemm" + type + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on "
+                    + device.id();
+            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
+        }
+    }
+}

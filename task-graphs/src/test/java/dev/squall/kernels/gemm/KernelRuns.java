@@ -1,0 +1,90 @@
+package dev.squall.kernels.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squall.api.Device;
+import dev.squall.api.KernelContext;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.NativeArray;
+import dev.squall.graph.DataTransferMode;
+import dev.squall.graph.ExecutionPlan;
+import dev.squall.graph.GridScheduler;
+import dev.squall.graph.TaskGraph;
+import dev.squall.graph.WorkerGrid;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/** Launching one SPMD kernel through a task graph, and the inputs and checks the GEMM tests share. */
+final class KernelRuns {
+
+    private KernelRuns() {
+    }
+
+    /** Runs {@code owner.name} once on {@code device} over {@code grid}; a KernelContext is prepended to {@code args}. */
+    static void run(Device device, Class<?> owner, String name, WorkerGrid grid, Object... args) {
+        Method kernel = Arrays.stream(owner.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst()
+                .orElseThrow();
+        Object[] all = new Object[args.length + 1];
+        all[0] = new KernelContext();
+        System.arraycopy(args, 0, all, 1, args.length);
+        List<Object> arrays = new ArrayList<>();
+        for (Object a : args) {
+            if (a instanceof NativeArray) {
+                arrays.add(a);
+            }
+        }
+        TaskGraph graph = new TaskGraph("g")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.toArray())
+                .task("k", kernel, all)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.toArray());
+        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)
+                .withGridScheduler(new GridScheduler("g.k", grid))) {
+            plan.execute();
+        }
+    }
+
+    /** Uniform values in [-1, 1). */
+    static float[] values(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = random.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    static HalfFloatArray half(float[] values) {
+        HalfFloatArray h = new HalfFloatArray(values.length);
+        for (int i = 0; i < values.length; i++) {
+            h.setFloat(i, values[i]);
+        }
+        return h;
+    }
+
+    /** An output of {@code size + extra} floats: {@code start} (or NaN) in the first {@code size}, NaN after. */
+    static FloatArray output(float[] start, int size, int extra) {
+        FloatArray out = new FloatArray(size + extra);
+        out.init(Float.NaN);
+        if (start != null) {
+            for (int i = 0; i < size; i++) {
+                out.set(i, start[i]);
+            }
+        }
+        return out;
+    }
+
+    /** The first {@code size} elements of {@code out}, and a check that the ones after them are still NaN. */
+    static FloatArray inside(FloatArray out, int size, String what) {
+        for (int i = size; i < out.getSize(); i++) {
+            assertTrue(Float.isNaN(out.get(i)), what + ": wrote element " + i + " outside the " + size + "-element output");
+        }
+        FloatArray head = new FloatArray(size);
+        for (int i = 0; i < size; i++) {
+            head.set(i, out.get(i));
+        }
+        return head;
+    }
+}
