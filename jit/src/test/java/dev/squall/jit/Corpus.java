@@ -30,6 +30,8 @@ import dev.squall.kernels.Reductions;
 import dev.squall.kernels.Softmax;
 import dev.squall.kernels.VectorKernels;
 import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.gemm.FlatGemm;
+import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
 import dev.squall.kernels.transformer.RmsNorm;
@@ -123,6 +125,23 @@ public final class Corpus {
                         new int[] {DecodeAttention.GROUP_SIZE, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 64), floats(r, 200 * 32), floats(r, 200 * 32),
                                 floats(r, 4 * 200), poison(64), IntArray.fromElements(150), 4, 2, 16, 200}).mathTolerance(1e-5),
+                // GEMM C = A·Bᵀ (20×24×19: partial tiles everywhere) and the decode flat GEMM; explicit fma
+                // and a fixed summation order make them bit-exact everywhere (random half bits include NaN)
+                KernelCase.spmd(Gemm.class, "tiled", new int[] {Gemm.tiledGlobalX(24), Gemm.tiledGlobalY(20), 1},
+                        new int[] {Gemm.TILE, Gemm.TILE, 1}, r -> new Object[] {new KernelContext(), floats(r, 20 * 19),
+                                floats(r, 24 * 19), floats(r, 24), poison(20 * 24), 20, 24, 19, 1, 0}),
+                KernelCase.spmd(Gemm.class, "registerBlocked", new int[] {Gemm.blockedGlobalX(24), Gemm.blockedGlobalY(20), 1},
+                        new int[] {Gemm.blockedLocalX(), Gemm.blockedLocalY(), 1}, r -> new Object[] {new KernelContext(),
+                                floats(r, 20 * 19), floats(r, 24 * 19), floats(r, 24), floats(r, 20 * 24), 20, 24, 19, 0, 1}),
+                KernelCase.spmd(Gemm.class, "registerBlockedF16", new int[] {Gemm.blockedGlobalX(24), Gemm.blockedGlobalY(20), 1},
+                        new int[] {Gemm.blockedLocalX(), Gemm.blockedLocalY(), 1}, r -> new Object[] {new KernelContext(),
+                                halves(r, 20 * 19), halves(r, 24 * 19), floats(r, 24), poison(20 * 24), 20, 24, 19, 1, 0}),
+                KernelCase.spmd(FlatGemm.class, "flatGemmF16", new int[] {FlatGemm.globalX(45), 1, 1},
+                        new int[] {FlatGemm.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 3 * 300),
+                                halves(r, 45 * 300), poison(3 * 45), 3, 45, 300, 0}),
+                KernelCase.spmd(FlatGemm.class, "flatGemmQ8", new int[] {FlatGemm.globalX(45), 1, 1},
+                        new int[] {FlatGemm.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 9 * 96),
+                                q8(r, 45 * 96), floats(r, 9 * 45), 9, 45, 96, 1}),
                 // constructs
                 KernelCase.of(L, "startAndStride", r -> new Object[] {floats(r, 301), floats(r, 301), 301}),
                 KernelCase.of(L, "inclusiveBound", r -> new Object[] {floats(r, 200), poison(200), 200}),
