@@ -14,7 +14,7 @@ import dev.squall.api.types.HalfFloatArray;
  * {@link #BLOCK_KV} positions stream through one local buffer. Each work-item owns four query rows
  * (row group = localIdx / 8) and, within them, eight "lanes" (lane = localIdx % 8): for scores the
  * keys lane + 8·s of the tile (a 4×4 block, s = 0..3), for the output the head dimensions
- * lane + 8·u (a 4×16 block, u = 0..15). Both blocks live in registers, as does the online-softmax
+ * 4·lane + 32·w + i (a 4×16 block, w, i = 0..3). Both blocks live in registers, as does the online-softmax
  * state (running max m, running sum ℓ) of the work-item's rows; the output is normalised once, at
  * the end, and L = m + log ℓ is written beside it. Arithmetic is fp32 throughout.
  *
@@ -45,11 +45,14 @@ public final class FlashAttention2 {
     private static final int KV_TILE = BLOCK_KV * MAX_HEAD_DIM;
     /** Floats of value rows staged at once (32 rows of ≤ 64 dimensions, or 16 rows of ≤ 128). */
     private static final int VALUE_CHUNK = 2048;
-    /** After the scores, the key tile's space holds: values at 0, probabilities (BLOCK_Q, BLOCK_KV + 1) ... */
+    /**
+     * After the scores, the key tile's space holds: values at 0, the probabilities transposed
+     * (BLOCK_KV, BLOCK_Q + 4), so a work-item's four rows of one key are one aligned run of four ...
+     */
     private static final int P_OFFSET = VALUE_CHUNK;
-    private static final int P_STRIDE = BLOCK_KV + 1;
+    private static final int P_STRIDE = BLOCK_Q + 4;
     /** ... and per-lane partial row maxima or sums (BLOCK_Q, LANES + 1); padding avoids bank conflicts. */
-    private static final int RED_OFFSET = P_OFFSET + BLOCK_Q * P_STRIDE;
+    private static final int RED_OFFSET = P_OFFSET + BLOCK_KV * P_STRIDE;
     private static final int RED_STRIDE = LANES + 1;
     /** Distance between a work-item's keys lane + 8·s in the key tile. */
     private static final int KEY_STEP = LANES * MAX_HEAD_DIM;
@@ -119,7 +122,7 @@ public final class FlashAttention2 {
             Float4 shift = finiteOrZero(mNew); // a row with no key yet keeps p = 0 instead of (−∞) − (−∞)
             Float4 correction = exp(m, shift);
             ScoreBlock p = s.exponentials(shift);
-            p.store(tile, P_OFFSET + ROWS * group * P_STRIDE + lane, P_STRIDE);
+            p.storeTransposed(tile, P_OFFSET + lane * P_STRIDE + ROWS * group, P_STRIDE);
             l = l.times(correction).plus(p.rowSums());
             o = o.scale(correction);
             m = mNew;
@@ -184,7 +187,7 @@ public final class FlashAttention2 {
             Float4 shift = finiteOrZero(mNew);
             Float4 correction = exp(m, shift);
             ScoreBlock p = s.exponentials(shift);
-            p.store(tile, P_OFFSET + ROWS * group * P_STRIDE + lane, P_STRIDE);
+            p.storeTransposed(tile, P_OFFSET + lane * P_STRIDE + ROWS * group, P_STRIDE);
             l = l.times(correction).plus(p.rowSums());
             o = o.scale(correction);
             m = mNew;
@@ -238,11 +241,11 @@ public final class FlashAttention2 {
         ScoreBlock s = ScoreBlock.zero();
         int qColumn = ROWS * group;
         int keyRow = lane * MAX_HEAD_DIM;
-        int swizzle = lane << 2;
-        for (int c = 0; c < headDim; c += 4) {
-            // (c + i) ^ swizzle = (c ^ swizzle) + i, since c is a multiple of 4 and the swizzle has no low bits
-            int kc = keyRow + (c ^ swizzle);
-            int qc = c * BLOCK_Q + qColumn;
+        for (int c4 = 0; c4 < headDim / 4; c4++) {
+            // Columns 4·c4 .. 4·c4 + 3 of key row j sit at 4·(c4 ^ (j % 8)) + i: the swizzle keeps runs of
+            // four together and 16-byte aligned, which the shifts make plain to the assembler.
+            int kc = keyRow + ((c4 ^ lane) << 2);
+            int qc = (c4 * BLOCK_Q + group) << 2;
             s = s.fma(Float4.load(queries, qc, 1), Float4.load(keys, kc, KEY_STEP));
             s = s.fma(Float4.load(queries, qc + BLOCK_Q, 1), Float4.load(keys, kc + 1, KEY_STEP));
             s = s.fma(Float4.load(queries, qc + 2 * BLOCK_Q, 1), Float4.load(keys, kc + 2, KEY_STEP));
@@ -258,16 +261,18 @@ public final class FlashAttention2 {
     /** P·V for value rows first .. first + rows − 1 of the tile, added to the work-item's output block. */
     private static OutputBlock accumulate(float[] tile, OutputBlock o, int first, int rows, int vStride, int group,
                                           int lane) {
-        int p = P_OFFSET + ROWS * group * P_STRIDE + first;
+        int p = P_OFFSET + first * P_STRIDE + ROWS * group;
+        int dims = lane << 2;
         OutputBlock acc = o;
         if (vStride == MAX_HEAD_DIM) {
             for (int j = 0; j < rows; j++) {
-                int value = j * MAX_HEAD_DIM + lane;
-                acc = acc.fma(Float4.load(tile, p + j, P_STRIDE), Float8.load(tile, value), Float8.load(tile, value + 64));
+                int value = j * MAX_HEAD_DIM + dims;
+                acc = acc.fma(Float4.load(tile, p + j * P_STRIDE, 1), Float8.load(tile, value),
+                        Float8.load(tile, value + 64));
             }
         } else {
             for (int j = 0; j < rows; j++) {
-                acc = acc.fmaLow(Float4.load(tile, p + j, P_STRIDE), Float8.load(tile, j * vStride + lane));
+                acc = acc.fmaLow(Float4.load(tile, p + j * P_STRIDE, 1), Float8.load(tile, j * (MAX_HEAD_DIM / 2) + dims));
             }
         }
         return acc;
@@ -388,13 +393,13 @@ public final class FlashAttention2 {
         }
     }
 
-    /** One output row's dimensions lane + 8·u, normalised by ℓ; lane 0 also writes L. */
+    /** One output row's dimensions 4·lane + 32·w + i, normalised by ℓ; lane 0 also writes L. */
     private static void storeRow(FloatArray out, FloatArray lse, int base, int lseIndex, Float8 lo, Float8 hi, float m,
                                  float l, boolean inRange, int lane, int headDim) {
         if (inRange) {
             float inv = inverse(l);
-            lo.store(out, base, lane, headDim, inv);
-            hi.store(out, base, lane + 64, headDim, inv);
+            lo.store(out, base, 4 * lane, headDim, inv);
+            hi.store(out, base, 4 * lane + 64, headDim, inv);
             if (lane == 0) {
                 lse.set(lseIndex, logSumExp(m, l));
             }
@@ -405,8 +410,8 @@ public final class FlashAttention2 {
                                  float m, float l, boolean inRange, int lane, int headDim) {
         if (inRange) {
             float inv = inverse(l);
-            lo.store(out, base, lane, headDim, inv);
-            hi.store(out, base, lane + 64, headDim, inv);
+            lo.store(out, base, 4 * lane, headDim, inv);
+            hi.store(out, base, 4 * lane + 64, headDim, inv);
             if (lane == 0) {
                 lse.set(lseIndex, logSumExp(m, l));
             }

@@ -4,8 +4,9 @@ import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 
 /**
- * Eight floats a work-item keeps in registers: its eight output dimensions {@code lane + 8·u} of
- * one query row (u = 0..7), scalar-replaced by the JIT.
+ * Eight floats a work-item keeps in registers: eight output dimensions of one query row, two runs
+ * of four, {@code first + i} and {@code first + 32 + i} (i = 0..3); scalar-replaced by the JIT.
+ * Runs of four contiguous, 16-byte aligned floats give the assembler the chance of vector loads.
  */
 record Float8(float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7) {
 
@@ -23,37 +24,37 @@ record Float8(float v0, float v1, float v2, float v3, float v4, float v5, float 
         return new Float8(v0 * s, v1 * s, v2 * s, v3 * s, v4 * s, v5 * s, v6 * s, v7 * s);
     }
 
-    /** local[base + 8·u] for u = 0..7: one value row's elements at this work-item's dimensions. */
+    /** local[base + i] and local[base + 32 + i], i = 0..3: one value row at this block's dimensions. */
     static Float8 load(float[] local, int base) {
-        return new Float8(local[base], local[base + 8], local[base + 16], local[base + 24], local[base + 32],
-                local[base + 40], local[base + 48], local[base + 56]);
+        return new Float8(local[base], local[base + 1], local[base + 2], local[base + 3], local[base + 32],
+                local[base + 33], local[base + 34], local[base + 35]);
     }
 
-    /** out[base + first + 8·u] = v_u·s for the dimensions first + 8·u below {@code limit}. */
+    /** out[base + d] = (component)·s for this block's dimensions d = first + i, first + 32 + i below {@code limit}. */
     void store(FloatArray out, int base, int first, int limit, float s) {
         if (first < limit) {
             out.set(base + first, v0 * s);
         }
-        if (first + 8 < limit) {
-            out.set(base + first + 8, v1 * s);
+        if (first + 1 < limit) {
+            out.set(base + first + 1, v1 * s);
         }
-        if (first + 16 < limit) {
-            out.set(base + first + 16, v2 * s);
+        if (first + 2 < limit) {
+            out.set(base + first + 2, v2 * s);
         }
-        if (first + 24 < limit) {
-            out.set(base + first + 24, v3 * s);
+        if (first + 3 < limit) {
+            out.set(base + first + 3, v3 * s);
         }
         if (first + 32 < limit) {
             out.set(base + first + 32, v4 * s);
         }
-        if (first + 40 < limit) {
-            out.set(base + first + 40, v5 * s);
+        if (first + 33 < limit) {
+            out.set(base + first + 33, v5 * s);
         }
-        if (first + 48 < limit) {
-            out.set(base + first + 48, v6 * s);
+        if (first + 34 < limit) {
+            out.set(base + first + 34, v6 * s);
         }
-        if (first + 56 < limit) {
-            out.set(base + first + 56, v7 * s);
+        if (first + 35 < limit) {
+            out.set(base + first + 35, v7 * s);
         }
     }
 
@@ -62,26 +63,26 @@ record Float8(float v0, float v1, float v2, float v3, float v4, float v5, float 
         if (first < limit) {
             out.setFloat(base + first, v0 * s);
         }
-        if (first + 8 < limit) {
-            out.setFloat(base + first + 8, v1 * s);
+        if (first + 1 < limit) {
+            out.setFloat(base + first + 1, v1 * s);
         }
-        if (first + 16 < limit) {
-            out.setFloat(base + first + 16, v2 * s);
+        if (first + 2 < limit) {
+            out.setFloat(base + first + 2, v2 * s);
         }
-        if (first + 24 < limit) {
-            out.setFloat(base + first + 24, v3 * s);
+        if (first + 3 < limit) {
+            out.setFloat(base + first + 3, v3 * s);
         }
         if (first + 32 < limit) {
             out.setFloat(base + first + 32, v4 * s);
         }
-        if (first + 40 < limit) {
-            out.setFloat(base + first + 40, v5 * s);
+        if (first + 33 < limit) {
+            out.setFloat(base + first + 33, v5 * s);
         }
-        if (first + 48 < limit) {
-            out.setFloat(base + first + 48, v6 * s);
+        if (first + 34 < limit) {
+            out.setFloat(base + first + 34, v6 * s);
         }
-        if (first + 56 < limit) {
-            out.setFloat(base + first + 56, v7 * s);
+        if (first + 35 < limit) {
+            out.setFloat(base + first + 35, v7 * s);
         }
     }
 }

@@ -2,7 +2,8 @@ package dev.squall.kernels.attention;
 
 /**
  * A work-item's unnormalised output in registers: four query rows × sixteen head dimensions
- * {@code lane + 8·u}; {@code lo} holds u = 0..7 (dimensions below 64), {@code hi} u = 8..15.
+ * {@code 4·lane + 32·w + i} (w, i = 0..3); {@code lo} holds w = 0, 1 (dimensions below 64),
+ * {@code hi} w = 2, 3.
  */
 record OutputBlock(Float8 lo0, Float8 hi0, Float8 lo1, Float8 hi1, Float8 lo2, Float8 hi2, Float8 lo3, Float8 hi3) {
 

@@ -56,11 +56,14 @@ record ScoreBlock(Float4 r0, Float4 r1, Float4 r2, Float4 r3) {
         return new Float4(r0.sumOfAll(), r1.sumOfAll(), r2.sumOfAll(), r3.sumOfAll());
     }
 
-    /** Row r to local[base + r·rowStride + 8·s]: the block's place in a row-major tile. */
-    void store(float[] local, int base, int rowStride) {
-        r0.store(local, base, 8);
-        r1.store(local, base + rowStride, 8);
-        r2.store(local, base + 2 * rowStride, 8);
-        r3.store(local, base + 3 * rowStride, 8);
+    /**
+     * Transposed into a (key, row) tile: key s of the block to local[base + 8·s·keyStride + r] for
+     * rows r = 0..3, four contiguous floats per key.
+     */
+    void storeTransposed(float[] local, int base, int keyStride) {
+        new Float4(r0.x(), r1.x(), r2.x(), r3.x()).store(local, base, 1);
+        new Float4(r0.y(), r1.y(), r2.y(), r3.y()).store(local, base + 8 * keyStride, 1);
+        new Float4(r0.z(), r1.z(), r2.z(), r3.z()).store(local, base + 16 * keyStride, 1);
+        new Float4(r0.w(), r1.w(), r2.w(), r3.w()).store(local, base + 24 * keyStride, 1);
     }
 }
