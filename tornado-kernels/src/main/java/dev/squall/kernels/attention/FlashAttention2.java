@@ -306,10 +306,10 @@ public final class FlashAttention2 {
         return m == Float.NEGATIVE_INFINITY ? 0f : m;
     }
 
-    /** e^(a − b) component-wise. */
+    /** e^(a − b) component-wise, for a ≤ b (the old running max against the new). */
     private static Float4 exp(Float4 a, Float4 b) {
-        return new Float4(KernelMath.exp(a.x() - b.x()), KernelMath.exp(a.y() - b.y()), KernelMath.exp(a.z() - b.z()),
-                KernelMath.exp(a.w() - b.w()));
+        return new Float4(NonPositiveExp.exp(a.x() - b.x()), NonPositiveExp.exp(a.y() - b.y()),
+                NonPositiveExp.exp(a.z() - b.z()), NonPositiveExp.exp(a.w() - b.w()));
     }
 
     /** 1/ℓ, or 0 for a row that saw no key (ℓ = 0), whose output is then 0. */

@@ -1,7 +1,5 @@
 package dev.squall.kernels.attention;
 
-import dev.squall.api.KernelMath;
-
 /**
  * A work-item's 4×4 block of one score tile, in registers: row {@code r} of its row group
  * (component r{@code r}) against its keys {@code lane + 8·s} (s = 0..3 as x, y, z, w).
@@ -48,8 +46,8 @@ record ScoreBlock(Float4 r0, Float4 r1, Float4 r2, Float4 r3) {
     }
 
     private static Float4 exp(Float4 s, float shift) {
-        return new Float4(KernelMath.exp(s.x() - shift), KernelMath.exp(s.y() - shift),
-                KernelMath.exp(s.z() - shift), KernelMath.exp(s.w() - shift));
+        return new Float4(NonPositiveExp.exp(s.x() - shift), NonPositiveExp.exp(s.y() - shift),
+                NonPositiveExp.exp(s.z() - shift), NonPositiveExp.exp(s.w() - shift));
     }
 
     Float4 rowSums() {
