@@ -98,21 +98,22 @@ public final class FlashAttention2 {
         int qStart = context.groupIdx * BLOCK_Q;
         int qBase = head * seqLen * headDim;
         int kvBase = kvRow(head, heads, kvHeads) * seqLen * headDim;
-        // Walking the elements of a (rows, headDim) block THREADS at a time: row and column steps.
-        int rowStep = THREADS / headDim;
-        int colStep = THREADS % headDim;
+        // Walking a (rows, headDim) block in runs of four, THREADS runs at a time: row and run steps.
+        int quads = headDim / 4;
+        int rowStep = THREADS / quads;
+        int quadStep = THREADS % quads;
         int vStride = valueStride(headDim);
         int vRows = VALUE_CHUNK / vStride;
-        stageQueries(queries, q, qBase + qStart * headDim, (seqLen - qStart) * headDim, headDim,
-                (float) (1.0 / Math.sqrt(headDim)), rowStep, colStep, t);
+        stageQueries(queries, q, qBase + qStart * headDim, (seqLen - qStart) * headDim,
+                (float) (1.0 / Math.sqrt(headDim)), quads, rowStep, quadStep, t);
         Float4 m = Float4.of(Float.NEGATIVE_INFINITY);
         Float4 l = Float4.of(0f);
         OutputBlock o = OutputBlock.zero();
         int tiles = tileCount(qStart, seqLen, causal);
         for (int tileIndex = 0; tileIndex < tiles; tileIndex++) {
             int kvStart = tileIndex * BLOCK_KV;
-            stage(tile, k, kvBase + kvStart * headDim, (seqLen - kvStart) * headDim, BLOCK_KV, MAX_HEAD_DIM, 1,
-                    headDim, rowStep, colStep, t);
+            stage(tile, k, kvBase + kvStart * headDim, (seqLen - kvStart) * headDim, BLOCK_KV, MAX_HEAD_DIM / 4,
+                    LANES - 1, quads, rowStep, quadStep, t);
             context.localBarrier(); // the keys (and the first time the queries) are in place
             ScoreBlock s = scores(queries, tile, group, lane, headDim, qStart, kvStart, seqLen, causal);
             context.localBarrier(); // everyone is done with the keys: their space is reused from here on
@@ -128,7 +129,7 @@ public final class FlashAttention2 {
             m = mNew;
             for (int first = 0; first < BLOCK_KV; first += vRows) {
                 stage(tile, v, kvBase + (kvStart + first) * headDim, (seqLen - kvStart - first) * headDim, vRows,
-                        vStride, 0, headDim, rowStep, colStep, t);
+                        vStride / 4, 0, quads, rowStep, quadStep, t);
                 context.localBarrier(); // values and probabilities are in place
                 o = accumulate(tile, o, first, vRows, vStride, group, lane);
                 context.localBarrier(); // everyone is done with them before the space is refilled
@@ -164,20 +165,21 @@ public final class FlashAttention2 {
         int qStart = context.groupIdx * BLOCK_Q;
         int qBase = head * seqLen * headDim;
         int kvBase = kvRow(head, heads, kvHeads) * seqLen * headDim;
-        int rowStep = THREADS / headDim;
-        int colStep = THREADS % headDim;
+        int quads = headDim / 4;
+        int rowStep = THREADS / quads;
+        int quadStep = THREADS % quads;
         int vStride = valueStride(headDim);
         int vRows = VALUE_CHUNK / vStride;
-        stageQueries(queries, q, qBase + qStart * headDim, (seqLen - qStart) * headDim, headDim,
-                (float) (1.0 / Math.sqrt(headDim)), rowStep, colStep, t);
+        stageQueries(queries, q, qBase + qStart * headDim, (seqLen - qStart) * headDim,
+                (float) (1.0 / Math.sqrt(headDim)), quads, rowStep, quadStep, t);
         Float4 m = Float4.of(Float.NEGATIVE_INFINITY);
         Float4 l = Float4.of(0f);
         OutputBlock o = OutputBlock.zero();
         int tiles = tileCount(qStart, seqLen, causal);
         for (int tileIndex = 0; tileIndex < tiles; tileIndex++) {
             int kvStart = tileIndex * BLOCK_KV;
-            stage(tile, k, kvBase + kvStart * headDim, (seqLen - kvStart) * headDim, BLOCK_KV, MAX_HEAD_DIM, 1,
-                    headDim, rowStep, colStep, t);
+            stage(tile, k, kvBase + kvStart * headDim, (seqLen - kvStart) * headDim, BLOCK_KV, MAX_HEAD_DIM / 4,
+                    LANES - 1, quads, rowStep, quadStep, t);
             context.localBarrier();
             ScoreBlock s = scores(queries, tile, group, lane, headDim, qStart, kvStart, seqLen, causal);
             context.localBarrier();
@@ -193,7 +195,7 @@ public final class FlashAttention2 {
             m = mNew;
             for (int first = 0; first < BLOCK_KV; first += vRows) {
                 stage(tile, v, kvBase + (kvStart + first) * headDim, (seqLen - kvStart - first) * headDim, vRows,
-                        vStride, 0, headDim, rowStep, colStep, t);
+                        vStride / 4, 0, quads, rowStep, quadStep, t);
                 context.localBarrier();
                 o = accumulate(tile, o, first, vRows, vStride, group, lane);
                 context.localBarrier();
@@ -326,68 +328,80 @@ public final class FlashAttention2 {
 
     /**
      * Copies a (rows, headDim) block that starts at src[base] into local memory at row stride
-     * {@code stride}, coalesced (work-item t takes elements t, t + THREADS, ...); elements at or past
-     * {@code valid} (rows past the sequence) become 0. With {@code swizzled} = 1 the column index is
-     * XOR-ed with (row % 8)·4, which lets the score loop read 8 key rows without bank conflicts.
+     * 4·{@code strideQuads}, in runs of four (work-item t takes runs t, t + THREADS, ..., so a warp
+     * reads contiguous memory); runs at or past element {@code valid} (rows past the sequence)
+     * become 0. The run index is XOR-ed with row & {@code swizzleMask}: with LANES − 1 the score loop
+     * then reads 8 key rows without bank conflicts. Index arithmetic in runs keeps the stores
+     * visibly 16-byte aligned, so they can be vector stores.
      */
-    private static void stage(float[] dst, FloatArray src, int base, int valid, int rows, int stride, int swizzled,
-                              int headDim, int rowStep, int colStep, int t) {
-        int row = t / headDim;
-        int col = t - row * headDim;
-        int swizzleMask = swizzled * ((LANES - 1) << 2);
-        for (int e = t; e < rows * headDim; e += THREADS) {
-            dst[row * stride + (col ^ (row << 2 & swizzleMask))] = e < valid ? src.get(base + e) : 0f;
-            col += colStep;
+    private static void stage(float[] dst, FloatArray src, int base, int valid, int rows, int strideQuads,
+                              int swizzleMask, int quads, int rowStep, int quadStep, int t) {
+        int row = t / quads;
+        int quad = t - row * quads;
+        for (int e = t; e < rows * quads; e += THREADS) {
+            Float4 x = e << 2 < valid ? Float4.load(src, base + (e << 2)) : Float4.of(0f);
+            x.store(dst, (row * strideQuads + (quad ^ (row & swizzleMask))) << 2, 1);
+            quad += quadStep;
             row += rowStep;
-            if (col >= headDim) {
-                col -= headDim;
+            if (quad >= quads) {
+                quad -= quads;
                 row++;
             }
         }
     }
 
-    private static void stage(float[] dst, HalfFloatArray src, int base, int valid, int rows, int stride, int swizzled,
-                              int headDim, int rowStep, int colStep, int t) {
-        int row = t / headDim;
-        int col = t - row * headDim;
-        int swizzleMask = swizzled * ((LANES - 1) << 2);
-        for (int e = t; e < rows * headDim; e += THREADS) {
-            dst[row * stride + (col ^ (row << 2 & swizzleMask))] = e < valid ? src.getFloat(base + e) : 0f;
-            col += colStep;
+    private static void stage(float[] dst, HalfFloatArray src, int base, int valid, int rows, int strideQuads,
+                              int swizzleMask, int quads, int rowStep, int quadStep, int t) {
+        int row = t / quads;
+        int quad = t - row * quads;
+        for (int e = t; e < rows * quads; e += THREADS) {
+            Float4 x = e << 2 < valid ? Float4.load(src, base + (e << 2)) : Float4.of(0f);
+            x.store(dst, (row * strideQuads + (quad ^ (row & swizzleMask))) << 2, 1);
+            quad += quadStep;
             row += rowStep;
-            if (col >= headDim) {
-                col -= headDim;
+            if (quad >= quads) {
+                quad -= quads;
                 row++;
             }
         }
     }
 
     /** The query tile, transposed to (headDim, BLOCK_Q) and multiplied by {@code scale}; rows past the end are 0. */
-    private static void stageQueries(float[] dst, FloatArray src, int base, int valid, int headDim, float scale,
-                                     int rowStep, int colStep, int t) {
-        int row = t / headDim;
-        int col = t - row * headDim;
-        for (int e = t; e < BLOCK_Q * headDim; e += THREADS) {
-            dst[col * BLOCK_Q + row] = e < valid ? src.get(base + e) * scale : 0f;
-            col += colStep;
+    private static void stageQueries(float[] dst, FloatArray src, int base, int valid, float scale, int quads,
+                                     int rowStep, int quadStep, int t) {
+        int row = t / quads;
+        int quad = t - row * quads;
+        for (int e = t; e < BLOCK_Q * quads; e += THREADS) {
+            Float4 x = e << 2 < valid ? Float4.load(src, base + (e << 2)) : Float4.of(0f);
+            int at = (quad << 2) * BLOCK_Q + row;
+            dst[at] = x.x() * scale;
+            dst[at + BLOCK_Q] = x.y() * scale;
+            dst[at + 2 * BLOCK_Q] = x.z() * scale;
+            dst[at + 3 * BLOCK_Q] = x.w() * scale;
+            quad += quadStep;
             row += rowStep;
-            if (col >= headDim) {
-                col -= headDim;
+            if (quad >= quads) {
+                quad -= quads;
                 row++;
             }
         }
     }
 
-    private static void stageQueries(float[] dst, HalfFloatArray src, int base, int valid, int headDim, float scale,
-                                     int rowStep, int colStep, int t) {
-        int row = t / headDim;
-        int col = t - row * headDim;
-        for (int e = t; e < BLOCK_Q * headDim; e += THREADS) {
-            dst[col * BLOCK_Q + row] = e < valid ? src.getFloat(base + e) * scale : 0f;
-            col += colStep;
+    private static void stageQueries(float[] dst, HalfFloatArray src, int base, int valid, float scale, int quads,
+                                     int rowStep, int quadStep, int t) {
+        int row = t / quads;
+        int quad = t - row * quads;
+        for (int e = t; e < BLOCK_Q * quads; e += THREADS) {
+            Float4 x = e << 2 < valid ? Float4.load(src, base + (e << 2)) : Float4.of(0f);
+            int at = (quad << 2) * BLOCK_Q + row;
+            dst[at] = x.x() * scale;
+            dst[at + BLOCK_Q] = x.y() * scale;
+            dst[at + 2 * BLOCK_Q] = x.z() * scale;
+            dst[at + 3 * BLOCK_Q] = x.w() * scale;
+            quad += quadStep;
             row += rowStep;
-            if (col >= headDim) {
-                col -= headDim;
+            if (quad >= quads) {
+                quad -= quads;
                 row++;
             }
         }

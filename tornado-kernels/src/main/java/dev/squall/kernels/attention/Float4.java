@@ -1,5 +1,8 @@
 package dev.squall.kernels.attention;
 
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+
 /**
  * Four floats a work-item keeps in registers: one value per query row of its row group (a running
  * max, a running sum) or four keys of one row (scores). The JIT scalar-replaces the record, so
@@ -39,6 +42,16 @@ record Float4(float x, float y, float z, float w) {
     /** local[base], local[base + stride], local[base + 2·stride], local[base + 3·stride]. */
     static Float4 load(float[] local, int base, int stride) {
         return new Float4(local[base], local[base + stride], local[base + 2 * stride], local[base + 3 * stride]);
+    }
+
+    /** src[i .. i + 3]. */
+    static Float4 load(FloatArray src, int i) {
+        return new Float4(src.get(i), src.get(i + 1), src.get(i + 2), src.get(i + 3));
+    }
+
+    /** src[i .. i + 3], widened from fp16. */
+    static Float4 load(HalfFloatArray src, int i) {
+        return new Float4(src.getFloat(i), src.getFloat(i + 1), src.getFloat(i + 2), src.getFloat(i + 3));
     }
 
     void store(float[] local, int base, int stride) {
