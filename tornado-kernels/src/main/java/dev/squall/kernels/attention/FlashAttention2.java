@@ -16,7 +16,10 @@ import dev.squall.api.types.HalfFloatArray;
  * keys lane + 8·s of the tile (a 4×4 block, s = 0..3), for the output the head dimensions
  * 4·lane + 32·w + i (a 4×16 block, w, i = 0..3). Both blocks live in registers, as does the online-softmax
  * state (running max m, running sum ℓ) of the work-item's rows; the output is normalised once, at
- * the end, and L = m + log ℓ is written beside it. Arithmetic is fp32 throughout.
+ * the end, and L = m + log ℓ is written beside it. Arithmetic is fp32 throughout. The two inner
+ * loops read local memory only in 16-byte aligned runs of four (queries and probabilities stored
+ * transposed, key columns swizzled by whole runs), which ptxas turns into 128-bit loads: per four
+ * head dimensions, 8 such loads feed 64 FMAs of scores; per key, 5 feed 64 FMAs of output.
  *
  * <p>Local memory: 32 KB per work-group for any headDim ≤ {@link #MAX_HEAD_DIM} (16 KB queries, 16 KB
  * for the key tile, which afterwards holds a value chunk, the probability tile and a small
@@ -71,6 +74,11 @@ public final class FlashAttention2 {
         return (seqLen + BLOCK_Q - 1) / BLOCK_Q * THREADS;
     }
 
+    /** Global size in y of a launch: one row of work-groups per (batch, query head). */
+    public static int globalY(int batch, int heads) {
+        return batch * heads;
+    }
+
     /** Bytes of local memory a work-group uses. */
     public static int localMemoryBytes() {
         return 4 * (QUERY_TILE + KV_TILE);
@@ -85,7 +93,8 @@ public final class FlashAttention2 {
      * Scale 1/√headDim; causal ≠ 0 lets query i see keys j ≤ i only. headDim ≤ {@link #MAX_HEAD_DIM}, a
      * multiple of 4; heads a multiple of kvHeads.
      *
-     * <p>Grid: 2D, global ({@link #globalX globalX(seqLen)}, batch·heads), local ({@link #THREADS}, 1).
+     * <p>Grid: 2D, global ({@link #globalX globalX(seqLen)}, {@link #globalY globalY(batch, heads)} = batch·heads),
+     * local ({@link #THREADS}, 1).
      */
     public static void forward(KernelContext context, FloatArray q, FloatArray k, FloatArray v, FloatArray out,
                                FloatArray lse, int seqLen, int heads, int kvHeads, int headDim, int causal) {
@@ -236,7 +245,8 @@ public final class FlashAttention2 {
     /**
      * The work-item's 4×4 score block of this tile: rows 4·group + r of the query tile against keys
      * lane + 8·s of the key tile; masked with −∞ only on tiles that cross the diagonal or the end.
-     * Query reads are broadcasts across lanes; key reads hit 8 distinct banks thanks to the swizzle.
+     * Query reads are broadcasts across lanes; the 8 lanes' key reads land in distinct banks thanks to
+     * the swizzle.
      */
     private static ScoreBlock scores(float[] queries, float[] keys, int group, int lane, int headDim, int qStart,
                                      int kvStart, int seqLen, int causal) {
@@ -274,7 +284,8 @@ public final class FlashAttention2 {
             }
         } else {
             for (int j = 0; j < rows; j++) {
-                acc = acc.fmaLow(Float4.load(tile, p + j * P_STRIDE, 1), Float8.load(tile, j * (MAX_HEAD_DIM / 2) + dims));
+                int value = j * (MAX_HEAD_DIM / 2) + dims;
+                acc = acc.fmaLow(Float4.load(tile, p + j * P_STRIDE, 1), Float8.load(tile, value));
             }
         }
         return acc;
