@@ -160,7 +160,8 @@ public final class FlashAttention2 {
 
     /**
      * {@link #forward} with fp16 q, k, v and out (read as fp16, computed in fp32, out rounded once to
-     * fp16); lse stays fp32. Same layouts and grid.
+     * fp16); lse stays fp32. Same layouts and grid. The body mirrors {@link #forward} line for line:
+     * only the overloads it calls for global memory differ, so change both together.
      */
     public static void forwardF16(KernelContext context, HalfFloatArray q, HalfFloatArray k, HalfFloatArray v,
                                   HalfFloatArray out, FloatArray lse, int seqLen, int heads, int kvHeads, int headDim,
