@@ -345,7 +345,7 @@ final class BenchCases {
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, partialOut, partialLse, heads, kvHeads, d, length,
                 length, splits);
         Launch merge = Launch.spmd("merge", fd, "merge", new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows))
-                .setLocalWork(Launch.constant(fd, "MERGE_THREADS")), partialOut, partialLse, out, lse, rows, d, splits);
+                .setLocalWork(threads), partialOut, partialLse, out, lse, rows, d, splits);
         return new BenchCase.Instance(plan(new Object[] {q, kc, vc}, new Object[] {out}, split, merge),
                 p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
     }
@@ -370,9 +370,23 @@ final class BenchCases {
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, num, den, flags, heads, kvHeads, d, length, length,
                 splits, phi, low, high);
         Launch merge = Launch.spmd("merge", um, "merge", new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows))
-                .setLocalWork(Launch.constant(fd, "MERGE_THREADS")), num, den, flags, out, fallbacks, rows, d, splits);
+                .setLocalWork(threads), num, den, flags, out, fallbacks, rows, d, splits);
+        // The synchronised path for flagged rows: its work-groups return at once when no row of their kv
+        // head is flagged, which is what the timing then includes.
+        FloatArray partialOut = new FloatArray(rows * splits * d);
+        FloatArray partialLse = new FloatArray(rows * splits);
+        Launch fallbackPartial = Launch.spmd("fallback_partial", um, "fallbackPartialF16",
+                new WorkerGrid2D(Launch.helper(fd, "splitGlobalX", splits), batch * kvHeads).setLocalWork(threads, 1),
+                q, kc, vc, partialOut, partialLse, flags, heads, kvHeads, d, length, length, splits);
+        Launch fallbackMerge = Launch.spmd("fallback_merge", um, "fallbackMerge",
+                new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows)).setLocalWork(threads),
+                partialOut, partialLse, flags, out, rows, d, splits);
         return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, fallbacks}, new Object[] {out, fallbacks},
-                partial, merge), p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
+                partial, merge, fallbackPartial, fallbackMerge), p -> {
+                    String check = checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length);
+                    p.execute().transferToHost(fallbacks);
+                    return check + ", rows on the fallback path so far: " + fallbacks.get(0);
+                });
     }
 
     private static String checkDecode(ExecutionPlan plan, FloatArray out, FloatArray q, HalfFloatArray kc, HalfFloatArray vc,

@@ -4,6 +4,7 @@ import static dev.squall.jit.KernelCase.anyInts;
 import static dev.squall.jit.KernelCase.bfloats;
 import static dev.squall.jit.KernelCase.bytes;
 import static dev.squall.jit.KernelCase.doubles;
+import static dev.squall.jit.KernelCase.finiteHalves;
 import static dev.squall.jit.KernelCase.floats;
 import static dev.squall.jit.KernelCase.halves;
 import static dev.squall.jit.KernelCase.ints;
@@ -30,6 +31,7 @@ import dev.squall.kernels.Reductions;
 import dev.squall.kernels.Softmax;
 import dev.squall.kernels.VectorKernels;
 import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.attention.FlashAttention2;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.DecodeAttention;
@@ -142,6 +144,15 @@ public final class Corpus {
                 KernelCase.spmd(FlatGemm.class, "flatGemmQ8", new int[] {FlatGemm.globalX(45), 1, 1},
                         new int[] {FlatGemm.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 9 * 96),
                                 q8(r, 45 * 96), floats(r, 9 * 45), 9, 45, 96, 1}),
+                // FlashAttention-2 forward: 37 positions (a partial second tile), 2 query heads on 1 kv head, causal
+                KernelCase.spmd(FlashAttention2.class, "forward", new int[] {FlashAttention2.globalX(37), 2, 1},
+                        new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 2 * 37 * 64),
+                                floats(r, 37 * 64), floats(r, 37 * 64), poison(2 * 37 * 64), poison(2 * 37), 37, 2, 1, 64, 1})
+                        .mathTolerance(1e-5),
+                KernelCase.spmd(FlashAttention2.class, "forwardF16", new int[] {FlashAttention2.globalX(37), 2, 1},
+                        new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
+                                finiteHalves(r, 2 * 37 * 128), finiteHalves(r, 2 * 37 * 128), finiteHalves(r, 2 * 37 * 128),
+                                finiteHalves(r, 2 * 37 * 128), poison(2 * 37), 37, 2, 2, 128, 0}).mathTolerance(1e-3),
                 // constructs
                 KernelCase.of(L, "startAndStride", r -> new Object[] {floats(r, 301), floats(r, 301), 301}),
                 KernelCase.of(L, "inclusiveBound", r -> new Object[] {floats(r, 200), poison(200), 200}),

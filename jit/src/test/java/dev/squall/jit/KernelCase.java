@@ -139,6 +139,15 @@ public record KernelCase(String name, Method kernel, Function<Random, Object[]> 
         return a;
     }
 
+    /** Halves of values in [-1, 1): for kernels whose results are compared within a tolerance. */
+    static HalfFloatArray finiteHalves(Random r, int n) {
+        HalfFloatArray a = new HalfFloatArray(n);
+        for (int i = 0; i < n; i++) {
+            a.setFloat(i, r.nextFloat() * 2 - 1);
+        }
+        return a;
+    }
+
     static BFloat16Array bfloats(Random r, int n) {
         BFloat16Array a = new BFloat16Array(n);
         for (int i = 0; i < n; i++) {
