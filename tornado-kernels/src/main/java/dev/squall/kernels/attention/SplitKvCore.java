@@ -328,32 +328,37 @@ final class SplitKvCore {
         return (partials[at] + partials[at + 1]) + (partials[at + 2] + partials[at + 3]);
     }
 
-    /** Partial q·k of one key row over dimensions lane, lane+LANES, … below dEnd, for the block's 4 heads. */
+    /**
+     * Partial q·k of one key row over dimensions lane, lane+LANES, … below dEnd, for the block's 4 heads,
+     * into partials[at + h·THREADS]. Eight loads are issued before they are used (memory-level
+     * parallelism is what a memory-bound pass needs); products are fused multiply-adds.
+     */
     static void keyPartialsF32(FloatArray k, float[] query, float[] partials, int at, int base, int lane, int dEnd) {
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
         float s3 = 0f;
         int d = lane;
-        for (; d + 3 * LANES < dEnd; d += 4 * LANES) {
+        for (; d + 7 * LANES < dEnd; d += 8 * LANES) {
             float k0 = k.get(base + d);
             float k1 = k.get(base + d + LANES);
             float k2 = k.get(base + d + 2 * LANES);
             float k3 = k.get(base + d + 3 * LANES);
-            s0 += query[d] * k0 + query[d + LANES] * k1 + query[d + 2 * LANES] * k2 + query[d + 3 * LANES] * k3;
-            s1 += query[MAX_HEAD_DIM + d] * k0 + query[MAX_HEAD_DIM + d + LANES] * k1
-                    + query[MAX_HEAD_DIM + d + 2 * LANES] * k2 + query[MAX_HEAD_DIM + d + 3 * LANES] * k3;
-            s2 += query[2 * MAX_HEAD_DIM + d] * k0 + query[2 * MAX_HEAD_DIM + d + LANES] * k1
-                    + query[2 * MAX_HEAD_DIM + d + 2 * LANES] * k2 + query[2 * MAX_HEAD_DIM + d + 3 * LANES] * k3;
-            s3 += query[3 * MAX_HEAD_DIM + d] * k0 + query[3 * MAX_HEAD_DIM + d + LANES] * k1
-                    + query[3 * MAX_HEAD_DIM + d + 2 * LANES] * k2 + query[3 * MAX_HEAD_DIM + d + 3 * LANES] * k3;
+            float k4 = k.get(base + d + 4 * LANES);
+            float k5 = k.get(base + d + 5 * LANES);
+            float k6 = k.get(base + d + 6 * LANES);
+            float k7 = k.get(base + d + 7 * LANES);
+            s0 = dot8(query, d, LANES, s0, k0, k1, k2, k3, k4, k5, k6, k7);
+            s1 = dot8(query, MAX_HEAD_DIM + d, LANES, s1, k0, k1, k2, k3, k4, k5, k6, k7);
+            s2 = dot8(query, 2 * MAX_HEAD_DIM + d, LANES, s2, k0, k1, k2, k3, k4, k5, k6, k7);
+            s3 = dot8(query, 3 * MAX_HEAD_DIM + d, LANES, s3, k0, k1, k2, k3, k4, k5, k6, k7);
         }
         for (; d < dEnd; d += LANES) {
             float k0 = k.get(base + d);
-            s0 += query[d] * k0;
-            s1 += query[MAX_HEAD_DIM + d] * k0;
-            s2 += query[2 * MAX_HEAD_DIM + d] * k0;
-            s3 += query[3 * MAX_HEAD_DIM + d] * k0;
+            s0 = Math.fma(query[d], k0, s0);
+            s1 = Math.fma(query[MAX_HEAD_DIM + d], k0, s1);
+            s2 = Math.fma(query[2 * MAX_HEAD_DIM + d], k0, s2);
+            s3 = Math.fma(query[3 * MAX_HEAD_DIM + d], k0, s3);
         }
         partials[at] = s0;
         partials[at + THREADS] = s1;
@@ -367,25 +372,26 @@ final class SplitKvCore {
         float s2 = 0f;
         float s3 = 0f;
         int d = lane;
-        for (; d + 3 * LANES < dEnd; d += 4 * LANES) {
+        for (; d + 7 * LANES < dEnd; d += 8 * LANES) {
             float k0 = k.getFloat(base + d);
             float k1 = k.getFloat(base + d + LANES);
             float k2 = k.getFloat(base + d + 2 * LANES);
             float k3 = k.getFloat(base + d + 3 * LANES);
-            s0 += query[d] * k0 + query[d + LANES] * k1 + query[d + 2 * LANES] * k2 + query[d + 3 * LANES] * k3;
-            s1 += query[MAX_HEAD_DIM + d] * k0 + query[MAX_HEAD_DIM + d + LANES] * k1
-                    + query[MAX_HEAD_DIM + d + 2 * LANES] * k2 + query[MAX_HEAD_DIM + d + 3 * LANES] * k3;
-            s2 += query[2 * MAX_HEAD_DIM + d] * k0 + query[2 * MAX_HEAD_DIM + d + LANES] * k1
-                    + query[2 * MAX_HEAD_DIM + d + 2 * LANES] * k2 + query[2 * MAX_HEAD_DIM + d + 3 * LANES] * k3;
-            s3 += query[3 * MAX_HEAD_DIM + d] * k0 + query[3 * MAX_HEAD_DIM + d + LANES] * k1
-                    + query[3 * MAX_HEAD_DIM + d + 2 * LANES] * k2 + query[3 * MAX_HEAD_DIM + d + 3 * LANES] * k3;
+            float k4 = k.getFloat(base + d + 4 * LANES);
+            float k5 = k.getFloat(base + d + 5 * LANES);
+            float k6 = k.getFloat(base + d + 6 * LANES);
+            float k7 = k.getFloat(base + d + 7 * LANES);
+            s0 = dot8(query, d, LANES, s0, k0, k1, k2, k3, k4, k5, k6, k7);
+            s1 = dot8(query, MAX_HEAD_DIM + d, LANES, s1, k0, k1, k2, k3, k4, k5, k6, k7);
+            s2 = dot8(query, 2 * MAX_HEAD_DIM + d, LANES, s2, k0, k1, k2, k3, k4, k5, k6, k7);
+            s3 = dot8(query, 3 * MAX_HEAD_DIM + d, LANES, s3, k0, k1, k2, k3, k4, k5, k6, k7);
         }
         for (; d < dEnd; d += LANES) {
             float k0 = k.getFloat(base + d);
-            s0 += query[d] * k0;
-            s1 += query[MAX_HEAD_DIM + d] * k0;
-            s2 += query[2 * MAX_HEAD_DIM + d] * k0;
-            s3 += query[3 * MAX_HEAD_DIM + d] * k0;
+            s0 = Math.fma(query[d], k0, s0);
+            s1 = Math.fma(query[MAX_HEAD_DIM + d], k0, s1);
+            s2 = Math.fma(query[2 * MAX_HEAD_DIM + d], k0, s2);
+            s3 = Math.fma(query[3 * MAX_HEAD_DIM + d], k0, s3);
         }
         partials[at] = s0;
         partials[at + THREADS] = s1;
@@ -395,7 +401,8 @@ final class SplitKvCore {
 
     /**
      * acc_h ← a_h·acc_h + b_h·Σ_t p_h[t]·v[t][d] over this work-item's positions t = r, r+R, … below
-     * count (d = t % headDim, r = t / headDim, R = THREADS / headDim; work-items with r ≥ R add nothing).
+     * count (d = t % headDim, r = t / headDim, R = THREADS / headDim; work-items with r ≥ R add
+     * nothing), eight value rows in flight per step.
      */
     static void valuesF32(FloatArray v, float[] probs, float[] acc, int t, int base, int headDim, int count,
                           float a0, float a1, float a2, float a3, float b0, float b1, float b2, float b3) {
@@ -407,25 +414,26 @@ final class SplitKvCore {
         float c1 = 0f;
         float c2 = 0f;
         float c3 = 0f;
-        for (; p + 3 * replicas < end; p += 4 * replicas) {
+        for (; p + 7 * replicas < end; p += 8 * replicas) {
             float v0 = v.get(base + p * headDim + d);
             float v1 = v.get(base + (p + replicas) * headDim + d);
             float v2 = v.get(base + (p + 2 * replicas) * headDim + d);
             float v3 = v.get(base + (p + 3 * replicas) * headDim + d);
-            c0 += probs[p] * v0 + probs[p + replicas] * v1 + probs[p + 2 * replicas] * v2 + probs[p + 3 * replicas] * v3;
-            c1 += probs[CHUNK + p] * v0 + probs[CHUNK + p + replicas] * v1 + probs[CHUNK + p + 2 * replicas] * v2
-                    + probs[CHUNK + p + 3 * replicas] * v3;
-            c2 += probs[2 * CHUNK + p] * v0 + probs[2 * CHUNK + p + replicas] * v1
-                    + probs[2 * CHUNK + p + 2 * replicas] * v2 + probs[2 * CHUNK + p + 3 * replicas] * v3;
-            c3 += probs[3 * CHUNK + p] * v0 + probs[3 * CHUNK + p + replicas] * v1
-                    + probs[3 * CHUNK + p + 2 * replicas] * v2 + probs[3 * CHUNK + p + 3 * replicas] * v3;
+            float v4 = v.get(base + (p + 4 * replicas) * headDim + d);
+            float v5 = v.get(base + (p + 5 * replicas) * headDim + d);
+            float v6 = v.get(base + (p + 6 * replicas) * headDim + d);
+            float v7 = v.get(base + (p + 7 * replicas) * headDim + d);
+            c0 = dot8(probs, p, replicas, c0, v0, v1, v2, v3, v4, v5, v6, v7);
+            c1 = dot8(probs, CHUNK + p, replicas, c1, v0, v1, v2, v3, v4, v5, v6, v7);
+            c2 = dot8(probs, 2 * CHUNK + p, replicas, c2, v0, v1, v2, v3, v4, v5, v6, v7);
+            c3 = dot8(probs, 3 * CHUNK + p, replicas, c3, v0, v1, v2, v3, v4, v5, v6, v7);
         }
         for (; p < end; p += replicas) {
             float v0 = v.get(base + p * headDim + d);
-            c0 += probs[p] * v0;
-            c1 += probs[CHUNK + p] * v0;
-            c2 += probs[2 * CHUNK + p] * v0;
-            c3 += probs[3 * CHUNK + p] * v0;
+            c0 = Math.fma(probs[p], v0, c0);
+            c1 = Math.fma(probs[CHUNK + p], v0, c1);
+            c2 = Math.fma(probs[2 * CHUNK + p], v0, c2);
+            c3 = Math.fma(probs[3 * CHUNK + p], v0, c3);
         }
         acc[t] = a0 * acc[t] + b0 * c0;
         acc[THREADS + t] = a1 * acc[THREADS + t] + b1 * c1;
@@ -443,30 +451,44 @@ final class SplitKvCore {
         float c1 = 0f;
         float c2 = 0f;
         float c3 = 0f;
-        for (; p + 3 * replicas < end; p += 4 * replicas) {
+        for (; p + 7 * replicas < end; p += 8 * replicas) {
             float v0 = v.getFloat(base + p * headDim + d);
             float v1 = v.getFloat(base + (p + replicas) * headDim + d);
             float v2 = v.getFloat(base + (p + 2 * replicas) * headDim + d);
             float v3 = v.getFloat(base + (p + 3 * replicas) * headDim + d);
-            c0 += probs[p] * v0 + probs[p + replicas] * v1 + probs[p + 2 * replicas] * v2 + probs[p + 3 * replicas] * v3;
-            c1 += probs[CHUNK + p] * v0 + probs[CHUNK + p + replicas] * v1 + probs[CHUNK + p + 2 * replicas] * v2
-                    + probs[CHUNK + p + 3 * replicas] * v3;
-            c2 += probs[2 * CHUNK + p] * v0 + probs[2 * CHUNK + p + replicas] * v1
-                    + probs[2 * CHUNK + p + 2 * replicas] * v2 + probs[2 * CHUNK + p + 3 * replicas] * v3;
-            c3 += probs[3 * CHUNK + p] * v0 + probs[3 * CHUNK + p + replicas] * v1
-                    + probs[3 * CHUNK + p + 2 * replicas] * v2 + probs[3 * CHUNK + p + 3 * replicas] * v3;
+            float v4 = v.getFloat(base + (p + 4 * replicas) * headDim + d);
+            float v5 = v.getFloat(base + (p + 5 * replicas) * headDim + d);
+            float v6 = v.getFloat(base + (p + 6 * replicas) * headDim + d);
+            float v7 = v.getFloat(base + (p + 7 * replicas) * headDim + d);
+            c0 = dot8(probs, p, replicas, c0, v0, v1, v2, v3, v4, v5, v6, v7);
+            c1 = dot8(probs, CHUNK + p, replicas, c1, v0, v1, v2, v3, v4, v5, v6, v7);
+            c2 = dot8(probs, 2 * CHUNK + p, replicas, c2, v0, v1, v2, v3, v4, v5, v6, v7);
+            c3 = dot8(probs, 3 * CHUNK + p, replicas, c3, v0, v1, v2, v3, v4, v5, v6, v7);
         }
         for (; p < end; p += replicas) {
             float v0 = v.getFloat(base + p * headDim + d);
-            c0 += probs[p] * v0;
-            c1 += probs[CHUNK + p] * v0;
-            c2 += probs[2 * CHUNK + p] * v0;
-            c3 += probs[3 * CHUNK + p] * v0;
+            c0 = Math.fma(probs[p], v0, c0);
+            c1 = Math.fma(probs[CHUNK + p], v0, c1);
+            c2 = Math.fma(probs[2 * CHUNK + p], v0, c2);
+            c3 = Math.fma(probs[3 * CHUNK + p], v0, c3);
         }
         acc[t] = a0 * acc[t] + b0 * c0;
         acc[THREADS + t] = a1 * acc[THREADS + t] + b1 * c1;
         acc[2 * THREADS + t] = a2 * acc[2 * THREADS + t] + b2 * c2;
         acc[3 * THREADS + t] = a3 * acc[3 * THREADS + t] + b3 * c3;
+    }
+
+    /** acc + Σ_j w[at + j·stride]·x_j for j = 0..7, as a chain of fused multiply-adds. */
+    static float dot8(float[] w, int at, int stride, float acc, float x0, float x1, float x2, float x3, float x4, float x5,
+                      float x6, float x7) {
+        float s = Math.fma(w[at], x0, acc);
+        s = Math.fma(w[at + stride], x1, s);
+        s = Math.fma(w[at + 2 * stride], x2, s);
+        s = Math.fma(w[at + 3 * stride], x3, s);
+        s = Math.fma(w[at + 4 * stride], x4, s);
+        s = Math.fma(w[at + 5 * stride], x5, s);
+        s = Math.fma(w[at + 6 * stride], x6, s);
+        return Math.fma(w[at + 7 * stride], x7, s);
     }
 
     /**
