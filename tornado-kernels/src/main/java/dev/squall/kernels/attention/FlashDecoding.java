@@ -14,16 +14,16 @@ import dev.squall.api.types.HalfFloatArray;
  * headDim), positions 0..length−1 valid (anything beyond, NaN included, is never read);
  * partialOut (batch·heads, splits, headDim); partialLse (batch·heads, splits); out (batch·heads,
  * headDim); lse (batch·heads). Grouped-query attention: query head h of batch b reads kv row
- * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM}; all
- * element indices must fit in an int.
+ * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and even;
+ * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int.
  *
  * <p>Split s covers positions [s·span, min(length, (s+1)·span)) with span = ⌈length / splits⌉; an empty
  * split (and length 0) yields output 0 and log-sum-exp −∞, and the merge turns a row whose splits
  * are all empty into out = 0, lse = −∞, never NaN.
  *
  * <p>One work-group handles one split of one kv head for all query heads of that kv head (four at a
- * time), so K and V are read from memory once for up to four query heads per kv head; see
- * {@link SplitKvCore} for the schedule. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
+ * time), so K and V are read from memory once for up to four query heads per kv head (once per
+ * block of four beyond that); see {@link SplitKvCore} for the schedule. 26 KB of local memory per work-group. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
  * 2·splits·g·(headDim+1)·4.
  */
 public final class FlashDecoding {
@@ -77,11 +77,10 @@ public final class FlashDecoding {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] acc = c.allocateFloatLocalArray(SplitKvCore.ACC_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.THREADS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.THREADS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
-                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, acc, statM, statL);
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
     }
 
     /** {@link #splitKv} with an F16 (IEEE binary16) cache; same layouts and grid, fp32 arithmetic. */
@@ -91,11 +90,10 @@ public final class FlashDecoding {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] acc = c.allocateFloatLocalArray(SplitKvCore.ACC_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.THREADS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.THREADS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
-                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, acc, statM, statL);
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
     }
 
     /**

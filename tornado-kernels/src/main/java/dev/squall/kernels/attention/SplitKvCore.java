@@ -9,48 +9,53 @@ import dev.squall.api.types.HalfFloatArray;
  * The body shared by the split-KV decode kernels ({@link FlashDecoding} and
  * {@link UnifiedMaxDecoding}); the kernels inline it. One work-group of {@link #THREADS} handles one
  * split of one kv head for all g = heads / kvHeads query heads of that kv head, {@link #HEAD_BLOCK}
- * query heads at a time, so for g ≤ HEAD_BLOCK every K and V element is read from memory once.
+ * query heads at a time, so for g ≤ HEAD_BLOCK every K and V element is read from memory once (for
+ * larger g, once per block of four heads).
  *
- * <p>The split's positions are walked in chunks of {@link #CHUNK}; a chunk's scores (or
- * probabilities) stay in local memory. Per chunk:
+ * <p>The split is walked in chunks of {@link #CHUNK} positions, whose probabilities stay in local
+ * memory. Per chunk:
  * <ol>
- * <li>score passes of {@link #PASS} positions: {@link #LANES} neighbouring work-items per key row,
- * lane l reading dimensions l, l+LANES, … (a warp reads whole 32-byte sectors of consecutive rows),
- * four partial dot products per work-item (one per head of the block) meeting in local memory
- * (double-buffered, one barrier per pass); the reducing work-item (head rh = t / PASS, position
- * residue rj = t % PASS) owns that score and keeps its own softmax statistics over the positions it
- * owns;</li>
- * <li>synchronised mode: a (max, sum) tree over the PASS owners of each head gives the chunk's max
- * and sum, the owners turn their scores into e^{x − max}, and the running state is rescaled
- * (§0); unified mode: the owners wrote e^{x − φ} directly, nothing is rescaled;</li>
- * <li>the value pass: work-item t takes dimension t % headDim of every (THREADS / headDim)-th
- * position (coalesced rows), four positions per step in flight, into per-work-item accumulators
- * kept in local memory.</li>
+ * <li>key pass: {@link #LANES} neighbouring work-items share a key row (lane l reads dimensions l,
+ * l+LANES, …, so a warp reads whole 32-byte sectors of consecutive rows); each work-item covers four
+ * rows (OWNERS apart) for the four heads, so one query value from local memory serves four key
+ * loads; 16 partial sums per work-item meet in local memory (one barrier);</li>
+ * <li>work-item t owns the four scores of head t / OWNERS at positions t % OWNERS + OWNERS·j;
+ * synchronised mode: a (max, Σ e^{x−max}) tree over the OWNERS owners of each head gives the chunk's
+ * statistics, the running max and sum are updated (§0), and the owners store e^{x − new max};
+ * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
+ * <li>value pass: work-item t takes dimensions t % cols + cols·k (k &lt; 4, cols = headDim / 4) of every
+ * (THREADS / cols)-th position (coalesced rows, eight loads in flight), so one probability load serves
+ * VALUE_DIMS value loads; 4·VALUE_DIMS accumulators per work-item stay in registers across chunks.</li>
  * </ol>
- * Every barrier sits in a loop whose trip count is the same for the whole work-group; positions past
- * the split's end run loops zero times and never touch memory (the cache past {@code length} may hold
- * garbage, even NaN).
+ * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
+ * branches on kernel arguments); positions past the split's end never touch memory past
+ * {@code length} (the cache there may hold garbage, even NaN).
  */
 final class SplitKvCore {
 
     /** Work-items per work-group. */
     static final int THREADS = 256;
-    /** Query heads processed together per walk over the split (registers: four partial dot products). */
+    /** Query heads processed together per walk over the split. */
     static final int HEAD_BLOCK = 4;
-    /** Largest supported head dimension. */
+    /** Largest supported head dimension (a multiple of {@link #VALUE_DIMS}). */
     static final int MAX_HEAD_DIM = 128;
-    /** Work-items per key row in a score pass. */
+    /** Work-items per key row in the key pass. */
     static final int LANES = 4;
-    /** Positions per score pass. */
-    static final int PASS = THREADS / LANES;
-    /** Positions per chunk (probabilities kept in local memory). */
-    static final int CHUNK = 512;
+    /** Score owners per head (and key-pass rows per step): THREADS / HEAD_BLOCK. */
+    static final int OWNERS = THREADS / HEAD_BLOCK;
+    /** Positions per chunk: each work-item covers four rows of it in the key pass. */
+    static final int CHUNK = 4 * OWNERS;
+    /** Value dimensions per work-item in the value pass. */
+    static final int VALUE_DIMS = 2;
+    /** Layout of the key-pass partial sums: padded so that both their writes and reads are free of bank conflicts. */
+    static final int LANE_STRIDE = OWNERS + 8;
+    static final int BLOCK_STRIDE = LANES * LANE_STRIDE;
 
     /** Local array sizes, allocated by the kernels and passed in. */
     static final int QUERY_FLOATS = HEAD_BLOCK * MAX_HEAD_DIM;
-    static final int PARTIAL_FLOATS = 2 * HEAD_BLOCK * THREADS;
+    static final int PARTIAL_FLOATS = 16 * BLOCK_STRIDE;
     static final int PROB_FLOATS = HEAD_BLOCK * CHUNK;
-    static final int ACC_FLOATS = HEAD_BLOCK * THREADS;
+    static final int STAT_FLOATS = THREADS;
 
     private SplitKvCore() {
     }
@@ -76,431 +81,748 @@ final class SplitKvCore {
         return h == 0 ? v0 : h == 1 ? v1 : h == 2 ? v2 : v3;
     }
 
-    /**
-     * F32 cache. Writes, per query row r = kvRow·g + head and split s: {@code outA[(r·splits + s)·headDim + d]}
-     * and {@code outB[r·splits + s]}: the normalised output and the log-sum-exp (synchronised mode,
-     * {@code unified == 0}) or Σ e^{x−φ}·v and Σ e^{x−φ} (unified mode). With {@code active == 0} the
-     * group does nothing. Returns, in unified mode, a bit mask (bit = query head within the kv head's
-     * group, for g ≤ 32) of heads for which this work-item saw a score x with x − φ outside (low, high).
-     */
-    static int runF32(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache, FloatArray outA,
-                      FloatArray outB, int heads, int kvHeads, int headDim, int capacity, int length, int splits,
-                      int unified, int active, float phi, float low, float high, float[] query, float[] partials,
-                      float[] probs, float[] acc, float[] statM, float[] statL) {
-        int t = c.localIdx;
-        int split = c.groupIdx;
-        int kvRow = c.groupIdy;
-        int g = heads / kvHeads;
-        int start = splitStart(length, splits, split);
-        int n = active != 0 ? splitEnd(length, splits, split) - start : 0;
-        int cacheBase = (kvRow * capacity + start) * headDim;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        int mask = 0;
-        int blocks = active != 0 ? (g + HEAD_BLOCK - 1) / HEAD_BLOCK : 0;
-        for (int block = 0; block < blocks; block++) {
-            int firstHead = block * HEAD_BLOCK;
-            loadQueries(q, query, acc, t, kvRow * g + firstHead, Math.min(HEAD_BLOCK, g - firstHead), headDim);
-            c.localBarrier();
-            float m0 = Float.NEGATIVE_INFINITY;
-            float m1 = Float.NEGATIVE_INFINITY;
-            float m2 = Float.NEGATIVE_INFINITY;
-            float m3 = Float.NEGATIVE_INFINITY;
-            float l0 = 0f;
-            float l1 = 0f;
-            float l2 = 0f;
-            float l3 = 0f;
-            float ownMax = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
-            float ownSum = 0f;
-            for (int chunk = 0; chunk < n; chunk += CHUNK) {
-                int count = Math.min(CHUNK, n - chunk);
-                if (unified == 0) {
-                    ownMax = Float.NEGATIVE_INFINITY;
-                    ownSum = 0f;
-                }
-                for (int pass = 0; pass < count; pass += PASS) {
-                    int buffer = (pass / PASS & 1) * HEAD_BLOCK * THREADS;
-                    int position = pass + t / LANES;
-                    keyPartialsF32(kCache, query, partials, buffer + t, cacheBase + (chunk + position) * headDim,
-                            t % LANES, position < count ? headDim : 0);
-                    c.localBarrier();
-                    int owned = pass + t % PASS;
-                    float x = ownedScore(partials, buffer, t) * scale;
-                    if (owned < count) {
-                        if (unified != 0) {
-                            float e = KernelMath.exp(x - phi);
-                            probs[t / PASS * CHUNK + owned] = e;
-                            ownSum += e;
-                            mask |= outside(x - phi, low, high) && t / PASS < g - firstHead ? 1 << (firstHead + t / PASS) : 0;
-                        } else {
-                            probs[t / PASS * CHUNK + owned] = x;
-                            float newMax = Math.max(ownMax, x);
-                            ownSum = ownSum * rescale(ownMax, newMax) + KernelMath.exp(x - newMax);
-                            ownMax = newMax;
-                        }
-                    }
-                }
-                float a0 = 1f;
-                float a1 = 1f;
-                float a2 = 1f;
-                float a3 = 1f;
-                float b0 = 1f;
-                float b1 = 1f;
-                float b2 = 1f;
-                float b3 = 1f;
-                if (unified == 0) {
-                    combineStatistics(c, statM, statL, t, ownMax, ownSum);
-                    float chunkMax = statM[t / PASS * PASS];
-                    for (int owned = t % PASS; owned < count; owned += PASS) {
-                        int at = t / PASS * CHUNK + owned;
-                        probs[at] = KernelMath.exp(probs[at] - chunkMax);
-                    }
-                    float n0 = Math.max(m0, statM[0]);
-                    float n1 = Math.max(m1, statM[PASS]);
-                    float n2 = Math.max(m2, statM[2 * PASS]);
-                    float n3 = Math.max(m3, statM[3 * PASS]);
-                    a0 = rescale(m0, n0);
-                    a1 = rescale(m1, n1);
-                    a2 = rescale(m2, n2);
-                    a3 = rescale(m3, n3);
-                    b0 = rescale(statM[0], n0);
-                    b1 = rescale(statM[PASS], n1);
-                    b2 = rescale(statM[2 * PASS], n2);
-                    b3 = rescale(statM[3 * PASS], n3);
-                    l0 = a0 * l0 + b0 * statL[0];
-                    l1 = a1 * l1 + b1 * statL[PASS];
-                    l2 = a2 * l2 + b2 * statL[2 * PASS];
-                    l3 = a3 * l3 + b3 * statL[3 * PASS];
-                    m0 = n0;
-                    m1 = n1;
-                    m2 = n2;
-                    m3 = n3;
-                }
-                c.localBarrier(); // the probabilities are complete before the value pass reads them
-                valuesF32(vCache, probs, acc, t, cacheBase + chunk * headDim, headDim, count, a0, a1, a2, a3, b0, b1,
-                        b2, b3);
-            }
-            if (unified != 0) {
-                combineStatistics(c, statM, statL, t, ownMax, ownSum);
-                l0 = statL[0];
-                l1 = statL[PASS];
-                l2 = statL[2 * PASS];
-                l3 = statL[3 * PASS];
-            }
-            writeSplit(c, partials, acc, outA, outB, t, kvRow * g + firstHead, Math.min(HEAD_BLOCK, g - firstHead), split,
-                    splits, headDim, unified, m0, m1, m2, m3, l0, l1, l2, l3);
-        }
-        return mask;
+    static float validMax(float x, int valid, float max) {
+        return valid != 0 ? Math.max(max, x) : max;
     }
 
-    /** The F16-cache twin of {@link #runF32}; only the two memory passes differ. */
-    static int runF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache, FloatArray outA,
-                      FloatArray outB, int heads, int kvHeads, int headDim, int capacity, int length, int splits,
-                      int unified, int active, float phi, float low, float high, float[] query, float[] partials,
-                      float[] probs, float[] acc, float[] statM, float[] statL) {
-        int t = c.localIdx;
-        int split = c.groupIdx;
-        int kvRow = c.groupIdy;
-        int g = heads / kvHeads;
-        int start = splitStart(length, splits, split);
-        int n = active != 0 ? splitEnd(length, splits, split) - start : 0;
-        int cacheBase = (kvRow * capacity + start) * headDim;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        int mask = 0;
-        int blocks = active != 0 ? (g + HEAD_BLOCK - 1) / HEAD_BLOCK : 0;
-        for (int block = 0; block < blocks; block++) {
-            int firstHead = block * HEAD_BLOCK;
-            loadQueries(q, query, acc, t, kvRow * g + firstHead, Math.min(HEAD_BLOCK, g - firstHead), headDim);
-            c.localBarrier();
-            float m0 = Float.NEGATIVE_INFINITY;
-            float m1 = Float.NEGATIVE_INFINITY;
-            float m2 = Float.NEGATIVE_INFINITY;
-            float m3 = Float.NEGATIVE_INFINITY;
-            float l0 = 0f;
-            float l1 = 0f;
-            float l2 = 0f;
-            float l3 = 0f;
-            float ownMax = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
-            float ownSum = 0f;
-            for (int chunk = 0; chunk < n; chunk += CHUNK) {
-                int count = Math.min(CHUNK, n - chunk);
-                if (unified == 0) {
-                    ownMax = Float.NEGATIVE_INFINITY;
-                    ownSum = 0f;
-                }
-                for (int pass = 0; pass < count; pass += PASS) {
-                    int buffer = (pass / PASS & 1) * HEAD_BLOCK * THREADS;
-                    int position = pass + t / LANES;
-                    keyPartialsF16(kCache, query, partials, buffer + t, cacheBase + (chunk + position) * headDim,
-                            t % LANES, position < count ? headDim : 0);
-                    c.localBarrier();
-                    int owned = pass + t % PASS;
-                    float x = ownedScore(partials, buffer, t) * scale;
-                    if (owned < count) {
-                        if (unified != 0) {
-                            float e = KernelMath.exp(x - phi);
-                            probs[t / PASS * CHUNK + owned] = e;
-                            ownSum += e;
-                            mask |= outside(x - phi, low, high) && t / PASS < g - firstHead ? 1 << (firstHead + t / PASS) : 0;
-                        } else {
-                            probs[t / PASS * CHUNK + owned] = x;
-                            float newMax = Math.max(ownMax, x);
-                            ownSum = ownSum * rescale(ownMax, newMax) + KernelMath.exp(x - newMax);
-                            ownMax = newMax;
-                        }
-                    }
-                }
-                float a0 = 1f;
-                float a1 = 1f;
-                float a2 = 1f;
-                float a3 = 1f;
-                float b0 = 1f;
-                float b1 = 1f;
-                float b2 = 1f;
-                float b3 = 1f;
-                if (unified == 0) {
-                    combineStatistics(c, statM, statL, t, ownMax, ownSum);
-                    float chunkMax = statM[t / PASS * PASS];
-                    for (int owned = t % PASS; owned < count; owned += PASS) {
-                        int at = t / PASS * CHUNK + owned;
-                        probs[at] = KernelMath.exp(probs[at] - chunkMax);
-                    }
-                    float n0 = Math.max(m0, statM[0]);
-                    float n1 = Math.max(m1, statM[PASS]);
-                    float n2 = Math.max(m2, statM[2 * PASS]);
-                    float n3 = Math.max(m3, statM[3 * PASS]);
-                    a0 = rescale(m0, n0);
-                    a1 = rescale(m1, n1);
-                    a2 = rescale(m2, n2);
-                    a3 = rescale(m3, n3);
-                    b0 = rescale(statM[0], n0);
-                    b1 = rescale(statM[PASS], n1);
-                    b2 = rescale(statM[2 * PASS], n2);
-                    b3 = rescale(statM[3 * PASS], n3);
-                    l0 = a0 * l0 + b0 * statL[0];
-                    l1 = a1 * l1 + b1 * statL[PASS];
-                    l2 = a2 * l2 + b2 * statL[2 * PASS];
-                    l3 = a3 * l3 + b3 * statL[3 * PASS];
-                    m0 = n0;
-                    m1 = n1;
-                    m2 = n2;
-                    m3 = n3;
-                }
-                c.localBarrier(); // the probabilities are complete before the value pass reads them
-                valuesF16(vCache, probs, acc, t, cacheBase + chunk * headDim, headDim, count, a0, a1, a2, a3, b0, b1,
-                        b2, b3);
-            }
-            if (unified != 0) {
-                combineStatistics(c, statM, statL, t, ownMax, ownSum);
-                l0 = statL[0];
-                l1 = statL[PASS];
-                l2 = statL[2 * PASS];
-                l3 = statL[3 * PASS];
-            }
-            writeSplit(c, partials, acc, outA, outB, t, kvRow * g + firstHead, Math.min(HEAD_BLOCK, g - firstHead), split,
-                    splits, headDim, unified, m0, m1, m2, m3, l0, l1, l2, l3);
-        }
-        return mask;
+    static float validExp(float x, int valid, float max) {
+        return valid != 0 ? KernelMath.exp(x - max) : 0f;
     }
 
-    /** x − φ outside the open window (low, high), NaN included. */
-    static boolean outside(float shifted, float low, float high) {
-        return !(shifted > low && shifted < high);
+    /** Stores e^{x − shift} at probs[at] when the position is valid, and returns it (0 otherwise). */
+    static float storeProbability(float[] probs, int at, float x, float shift, int valid) {
+        float e = 0f;
+        if (valid != 0) {
+            e = KernelMath.exp(x - shift);
+            probs[at] = e;
+        }
+        return e;
+    }
+
+    /** 1 when a valid shifted score lies outside the open window (low, high) (NaN counts as outside). */
+    static int outsideAny(float s0, int v0, float s1, int v1, float s2, int v2, float s3, int v3, float low, float high) {
+        int out = v0 != 0 && !(s0 > low && s0 < high) ? 1 : 0;
+        out |= v1 != 0 && !(s1 > low && s1 < high) ? 1 : 0;
+        out |= v2 != 0 && !(s2 > low && s2 < high) ? 1 : 0;
+        out |= v3 != 0 && !(s3 > low && s3 < high) ? 1 : 0;
+        return out;
     }
 
     /**
-     * The block's queries into local memory (zeros for heads past the group and dimensions past
-     * headDim, so unused heads compute harmless finite values), and the value accumulators to zero.
+     * The block's queries into local memory; zeros for heads past the group and dimensions past
+     * headDim, so unused heads compute harmless finite values.
      */
-    static void loadQueries(FloatArray q, float[] query, float[] acc, int t, int firstRow, int heads, int headDim) {
+    static void loadQueries(FloatArray q, float[] query, int t, int firstRow, int heads, int headDim) {
         for (int e = t; e < QUERY_FLOATS; e += THREADS) {
             int h = e / MAX_HEAD_DIM;
             int d = e % MAX_HEAD_DIM;
             query[e] = h < heads && d < headDim ? q.get((firstRow + h) * headDim + d) : 0f;
         }
-        for (int h = 0; h < HEAD_BLOCK; h++) {
-            acc[h * THREADS + t] = 0f;
-        }
     }
 
-    /** The score owned by work-item t (head t / PASS, position t % PASS): the sum of its LANES partials. */
-    static float ownedScore(float[] partials, int buffer, int t) {
-        int at = buffer + t / PASS * THREADS + t % PASS * LANES;
-        return (partials[at] + partials[at + 1]) + (partials[at + 2] + partials[at + 3]);
+    /** The score of head h at chunk position owner + OWNERS·j: the sum of its LANES partials. */
+    static float ownedScore(float[] partials, int h, int j, int owner) {
+        int at = (h * 4 + j) * BLOCK_STRIDE + owner;
+        return (partials[at] + partials[at + LANE_STRIDE]) + (partials[at + 2 * LANE_STRIDE] + partials[at + 3 * LANE_STRIDE]);
     }
 
     /**
-     * Partial q·k of one key row over dimensions lane, lane+LANES, … below dEnd, for the block's 4 heads,
-     * into partials[at + h·THREADS]. Eight loads are issued before they are used (memory-level
-     * parallelism is what a memory-bound pass needs); products are fused multiply-adds.
+     * F32-cache body. Writes, per query row r = kvRow·g + head and split s:
+     * {@code outA[(r·splits + s)·headDim + d]} and {@code outB[r·splits + s]}: the normalised output and the
+     * log-sum-exp (synchronised mode, {@code unified == 0}) or Σ e^{x−φ}·v and Σ e^{x−φ} (unified mode).
+     * With {@code active == 0} the work-group does nothing. Returns, in unified mode, a bit mask (bit =
+     * query head within the kv head's group) of heads for which this work-item saw x − φ outside (low, high).
      */
-    static void keyPartialsF32(FloatArray k, float[] query, float[] partials, int at, int base, int lane, int dEnd) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int d = lane;
-        for (; d + 7 * LANES < dEnd; d += 8 * LANES) {
-            float k0 = k.get(base + d);
-            float k1 = k.get(base + d + LANES);
-            float k2 = k.get(base + d + 2 * LANES);
-            float k3 = k.get(base + d + 3 * LANES);
-            float k4 = k.get(base + d + 4 * LANES);
-            float k5 = k.get(base + d + 5 * LANES);
-            float k6 = k.get(base + d + 6 * LANES);
-            float k7 = k.get(base + d + 7 * LANES);
-            s0 = dot8(query, d, LANES, s0, k0, k1, k2, k3, k4, k5, k6, k7);
-            s1 = dot8(query, MAX_HEAD_DIM + d, LANES, s1, k0, k1, k2, k3, k4, k5, k6, k7);
-            s2 = dot8(query, 2 * MAX_HEAD_DIM + d, LANES, s2, k0, k1, k2, k3, k4, k5, k6, k7);
-            s3 = dot8(query, 3 * MAX_HEAD_DIM + d, LANES, s3, k0, k1, k2, k3, k4, k5, k6, k7);
+    static int runF32(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache, FloatArray outA,
+                      FloatArray outB, int heads, int kvHeads, int headDim, int capacity, int length, int splits,
+                      int unified, int active, float phi, float low, float high, float[] query, float[] partials,
+                      float[] probs, float[] statM, float[] statL) {
+        int t = c.localIdx;
+        int split = c.groupIdx;
+        int kvRow = c.groupIdy;
+        int g = heads / kvHeads;
+        int start = splitStart(length, splits, split);
+        int n = active != 0 ? splitEnd(length, splits, split) - start : 0;
+        int cacheBase = (kvRow * capacity + start) * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int owner = t % OWNERS;
+        int ownHead = t / OWNERS;
+        int cols = headDim / VALUE_DIMS;
+        int replicas = THREADS / cols;
+        int valueRow = t / cols;
+        int valueDim = t % cols;
+        int mask = 0;
+        int blocks = active != 0 ? (g + HEAD_BLOCK - 1) / HEAD_BLOCK : 0;
+        for (int block = 0; block < blocks; block++) {
+            int firstHead = block * HEAD_BLOCK;
+            int blockHeads = Math.min(HEAD_BLOCK, g - firstHead);
+            loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);
+            c.localBarrier();
+            float m0 = Float.NEGATIVE_INFINITY;
+            float m1 = Float.NEGATIVE_INFINITY;
+            float m2 = Float.NEGATIVE_INFINITY;
+            float m3 = Float.NEGATIVE_INFINITY;
+            float l0 = 0f;
+            float l1 = 0f;
+            float l2 = 0f;
+            float l3 = 0f;
+            float ownSum = 0f;
+            float a00 = 0f;
+            float a01 = 0f;
+            float a10 = 0f;
+            float a11 = 0f;
+            float a20 = 0f;
+            float a21 = 0f;
+            float a30 = 0f;
+            float a31 = 0f;
+            for (int chunk = 0; chunk < n; chunk += CHUNK) {
+                int count = Math.min(CHUNK, n - chunk);
+                keyPartialsF32(kCache, query, partials, t, cacheBase + chunk * headDim, headDim, count);
+                c.localBarrier();
+                // This work-item owns the scores of head ownHead at positions owner + OWNERS·j of the chunk.
+                int v0 = owner < count ? 1 : 0;
+                int v1 = owner + OWNERS < count ? 1 : 0;
+                int v2 = owner + 2 * OWNERS < count ? 1 : 0;
+                int v3 = owner + 3 * OWNERS < count ? 1 : 0;
+                float x0 = ownedScore(partials, ownHead, 0, owner) * scale;
+                float x1 = ownedScore(partials, ownHead, 1, owner) * scale;
+                float x2 = ownedScore(partials, ownHead, 2, owner) * scale;
+                float x3 = ownedScore(partials, ownHead, 3, owner) * scale;
+                int at = ownHead * CHUNK + owner;
+                float al0 = 1f;
+                float al1 = 1f;
+                float al2 = 1f;
+                float al3 = 1f;
+                if (unified != 0) {
+                    ownSum += storeProbability(probs, at, x0, phi, v0) + storeProbability(probs, at + OWNERS, x1, phi, v1)
+                            + storeProbability(probs, at + 2 * OWNERS, x2, phi, v2)
+                            + storeProbability(probs, at + 3 * OWNERS, x3, phi, v3);
+                    int out = outsideAny(x0 - phi, v0, x1 - phi, v1, x2 - phi, v2, x3 - phi, v3, low, high);
+                    mask |= out != 0 && ownHead < blockHeads ? 1 << (firstHead + ownHead) : 0;
+                } else {
+                    float ownMax = validMax(x0, v0, validMax(x1, v1, validMax(x2, v2, validMax(x3, v3,
+                            Float.NEGATIVE_INFINITY))));
+                    float own = validExp(x0, v0, ownMax) + validExp(x1, v1, ownMax) + validExp(x2, v2, ownMax)
+                            + validExp(x3, v3, ownMax);
+                    combineStatistics(c, statM, statL, t, ownMax, own);
+                    float n0 = Math.max(m0, statM[0]);
+                    float n1 = Math.max(m1, statM[OWNERS]);
+                    float n2 = Math.max(m2, statM[2 * OWNERS]);
+                    float n3 = Math.max(m3, statM[3 * OWNERS]);
+                    al0 = rescale(m0, n0);
+                    al1 = rescale(m1, n1);
+                    al2 = rescale(m2, n2);
+                    al3 = rescale(m3, n3);
+                    l0 = al0 * l0 + statL[0] * rescale(statM[0], n0);
+                    l1 = al1 * l1 + statL[OWNERS] * rescale(statM[OWNERS], n1);
+                    l2 = al2 * l2 + statL[2 * OWNERS] * rescale(statM[2 * OWNERS], n2);
+                    l3 = al3 * l3 + statL[3 * OWNERS] * rescale(statM[3 * OWNERS], n3);
+                    m0 = n0;
+                    m1 = n1;
+                    m2 = n2;
+                    m3 = n3;
+                    // Probabilities relative to the new running max, so the value pass needs no second factor.
+                    float ownNew = pick(ownHead, n0, n1, n2, n3);
+                    storeProbability(probs, at, x0, ownNew, v0);
+                    storeProbability(probs, at + OWNERS, x1, ownNew, v1);
+                    storeProbability(probs, at + 2 * OWNERS, x2, ownNew, v2);
+                    storeProbability(probs, at + 3 * OWNERS, x3, ownNew, v3);
+                }
+                c.localBarrier(); // the probabilities are complete before the value pass reads them
+                a00 *= al0;
+                a01 *= al0;
+                a10 *= al1;
+                a11 *= al1;
+                a20 *= al2;
+                a21 *= al2;
+                a30 *= al3;
+                a31 *= al3;
+                // Value pass: dimensions valueDim + cols·k (k < VALUE_DIMS) of positions valueRow, valueRow + replicas, …
+                int rowBase = cacheBase + chunk * headDim + valueDim;
+                int p = valueRow < replicas ? valueRow : count;
+                for (; p + 3 * replicas < count; p += 4 * replicas) {
+                    int r0x = rowBase + p * headDim;
+                    int r1x = rowBase + (p + replicas) * headDim;
+                    int r2x = rowBase + (p + 2 * replicas) * headDim;
+                    int r3x = rowBase + (p + 3 * replicas) * headDim;
+                    float e00 = vCache.get(r0x);
+                    float e01 = vCache.get(r0x + cols);
+                    float e10 = vCache.get(r1x);
+                    float e11 = vCache.get(r1x + cols);
+                    float e20 = vCache.get(r2x);
+                    float e21 = vCache.get(r2x + cols);
+                    float e30 = vCache.get(r3x);
+                    float e31 = vCache.get(r3x + cols);
+                    float w00 = probs[p];
+                    float w01 = probs[p + CHUNK];
+                    float w02 = probs[p + 2 * CHUNK];
+                    float w03 = probs[p + 3 * CHUNK];
+                    a00 = Math.fma(w00, e00, a00);
+                    a01 = Math.fma(w00, e01, a01);
+                    a10 = Math.fma(w01, e00, a10);
+                    a11 = Math.fma(w01, e01, a11);
+                    a20 = Math.fma(w02, e00, a20);
+                    a21 = Math.fma(w02, e01, a21);
+                    a30 = Math.fma(w03, e00, a30);
+                    a31 = Math.fma(w03, e01, a31);
+                    float w10 = probs[p + replicas];
+                    float w11 = probs[p + replicas + CHUNK];
+                    float w12 = probs[p + replicas + 2 * CHUNK];
+                    float w13 = probs[p + replicas + 3 * CHUNK];
+                    a00 = Math.fma(w10, e10, a00);
+                    a01 = Math.fma(w10, e11, a01);
+                    a10 = Math.fma(w11, e10, a10);
+                    a11 = Math.fma(w11, e11, a11);
+                    a20 = Math.fma(w12, e10, a20);
+                    a21 = Math.fma(w12, e11, a21);
+                    a30 = Math.fma(w13, e10, a30);
+                    a31 = Math.fma(w13, e11, a31);
+                    float w20 = probs[p + 2 * replicas];
+                    float w21 = probs[p + 2 * replicas + CHUNK];
+                    float w22 = probs[p + 2 * replicas + 2 * CHUNK];
+                    float w23 = probs[p + 2 * replicas + 3 * CHUNK];
+                    a00 = Math.fma(w20, e20, a00);
+                    a01 = Math.fma(w20, e21, a01);
+                    a10 = Math.fma(w21, e20, a10);
+                    a11 = Math.fma(w21, e21, a11);
+                    a20 = Math.fma(w22, e20, a20);
+                    a21 = Math.fma(w22, e21, a21);
+                    a30 = Math.fma(w23, e20, a30);
+                    a31 = Math.fma(w23, e21, a31);
+                    float w30 = probs[p + 3 * replicas];
+                    float w31 = probs[p + 3 * replicas + CHUNK];
+                    float w32 = probs[p + 3 * replicas + 2 * CHUNK];
+                    float w33 = probs[p + 3 * replicas + 3 * CHUNK];
+                    a00 = Math.fma(w30, e30, a00);
+                    a01 = Math.fma(w30, e31, a01);
+                    a10 = Math.fma(w31, e30, a10);
+                    a11 = Math.fma(w31, e31, a11);
+                    a20 = Math.fma(w32, e30, a20);
+                    a21 = Math.fma(w32, e31, a21);
+                    a30 = Math.fma(w33, e30, a30);
+                    a31 = Math.fma(w33, e31, a31);
+                }
+                for (; p < count; p += replicas) {
+                    int r0 = rowBase + p * headDim;
+                    float e0 = vCache.get(r0);
+                    float e1 = vCache.get(r0 + cols);
+                    float w0 = probs[p];
+                    float w1 = probs[CHUNK + p];
+                    float w2 = probs[2 * CHUNK + p];
+                    float w3 = probs[3 * CHUNK + p];
+                    a00 = Math.fma(w0, e0, a00);
+                    a01 = Math.fma(w0, e1, a01);
+                    a10 = Math.fma(w1, e0, a10);
+                    a11 = Math.fma(w1, e1, a11);
+                    a20 = Math.fma(w2, e0, a20);
+                    a21 = Math.fma(w2, e1, a21);
+                    a30 = Math.fma(w3, e0, a30);
+                    a31 = Math.fma(w3, e1, a31);
+                }
+            }
+            if (unified != 0) {
+                combineStatistics(c, statM, statL, t, phi, ownSum);
+                l0 = statL[0];
+                l1 = statL[OWNERS];
+                l2 = statL[2 * OWNERS];
+                l3 = statL[3 * OWNERS];
+            }
+            // Replicas of each value column meet in local memory (every read of partials is behind a barrier).
+            partials[0 * THREADS + t] = a00;
+            partials[1 * THREADS + t] = a01;
+            partials[2 * THREADS + t] = a10;
+            partials[3 * THREADS + t] = a11;
+            partials[4 * THREADS + t] = a20;
+            partials[5 * THREADS + t] = a21;
+            partials[6 * THREADS + t] = a30;
+            partials[7 * THREADS + t] = a31;
+            c.localBarrier();
+            writeSplit(partials, outA, outB, t, kvRow * g + firstHead, blockHeads, split, splits, headDim, cols,
+                    replicas, unified, m0, m1, m2, m3, l0, l1, l2, l3);
+            c.localBarrier(); // local memory is free for the next head block
         }
-        for (; d < dEnd; d += LANES) {
-            float k0 = k.get(base + d);
-            s0 = Math.fma(query[d], k0, s0);
-            s1 = Math.fma(query[MAX_HEAD_DIM + d], k0, s1);
-            s2 = Math.fma(query[2 * MAX_HEAD_DIM + d], k0, s2);
-            s3 = Math.fma(query[3 * MAX_HEAD_DIM + d], k0, s3);
-        }
-        partials[at] = s0;
-        partials[at + THREADS] = s1;
-        partials[at + 2 * THREADS] = s2;
-        partials[at + 3 * THREADS] = s3;
-    }
-
-    static void keyPartialsF16(HalfFloatArray k, float[] query, float[] partials, int at, int base, int lane, int dEnd) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int d = lane;
-        for (; d + 7 * LANES < dEnd; d += 8 * LANES) {
-            float k0 = k.getFloat(base + d);
-            float k1 = k.getFloat(base + d + LANES);
-            float k2 = k.getFloat(base + d + 2 * LANES);
-            float k3 = k.getFloat(base + d + 3 * LANES);
-            float k4 = k.getFloat(base + d + 4 * LANES);
-            float k5 = k.getFloat(base + d + 5 * LANES);
-            float k6 = k.getFloat(base + d + 6 * LANES);
-            float k7 = k.getFloat(base + d + 7 * LANES);
-            s0 = dot8(query, d, LANES, s0, k0, k1, k2, k3, k4, k5, k6, k7);
-            s1 = dot8(query, MAX_HEAD_DIM + d, LANES, s1, k0, k1, k2, k3, k4, k5, k6, k7);
-            s2 = dot8(query, 2 * MAX_HEAD_DIM + d, LANES, s2, k0, k1, k2, k3, k4, k5, k6, k7);
-            s3 = dot8(query, 3 * MAX_HEAD_DIM + d, LANES, s3, k0, k1, k2, k3, k4, k5, k6, k7);
-        }
-        for (; d < dEnd; d += LANES) {
-            float k0 = k.getFloat(base + d);
-            s0 = Math.fma(query[d], k0, s0);
-            s1 = Math.fma(query[MAX_HEAD_DIM + d], k0, s1);
-            s2 = Math.fma(query[2 * MAX_HEAD_DIM + d], k0, s2);
-            s3 = Math.fma(query[3 * MAX_HEAD_DIM + d], k0, s3);
-        }
-        partials[at] = s0;
-        partials[at + THREADS] = s1;
-        partials[at + 2 * THREADS] = s2;
-        partials[at + 3 * THREADS] = s3;
+        return mask;
     }
 
     /**
-     * acc_h ← a_h·acc_h + b_h·Σ_t p_h[t]·v[t][d] over this work-item's positions t = r, r+R, … below
-     * count (d = t % headDim, r = t / headDim, R = THREADS / headDim; work-items with r ≥ R add
-     * nothing), eight value rows in flight per step.
+     * F16-cache body. Writes, per query row r = kvRow·g + head and split s:
+     * {@code outA[(r·splits + s)·headDim + d]} and {@code outB[r·splits + s]}: the normalised output and the
+     * log-sum-exp (synchronised mode, {@code unified == 0}) or Σ e^{x−φ}·v and Σ e^{x−φ} (unified mode).
+     * With {@code active == 0} the work-group does nothing. Returns, in unified mode, a bit mask (bit =
+     * query head within the kv head's group) of heads for which this work-item saw x − φ outside (low, high).
      */
-    static void valuesF32(FloatArray v, float[] probs, float[] acc, int t, int base, int headDim, int count,
-                          float a0, float a1, float a2, float a3, float b0, float b1, float b2, float b3) {
-        int replicas = THREADS / headDim;
-        int d = t % headDim;
-        int p = t / headDim;
-        int end = p < replicas ? count : 0;
-        float c0 = 0f;
-        float c1 = 0f;
-        float c2 = 0f;
-        float c3 = 0f;
-        for (; p + 7 * replicas < end; p += 8 * replicas) {
-            float v0 = v.get(base + p * headDim + d);
-            float v1 = v.get(base + (p + replicas) * headDim + d);
-            float v2 = v.get(base + (p + 2 * replicas) * headDim + d);
-            float v3 = v.get(base + (p + 3 * replicas) * headDim + d);
-            float v4 = v.get(base + (p + 4 * replicas) * headDim + d);
-            float v5 = v.get(base + (p + 5 * replicas) * headDim + d);
-            float v6 = v.get(base + (p + 6 * replicas) * headDim + d);
-            float v7 = v.get(base + (p + 7 * replicas) * headDim + d);
-            c0 = dot8(probs, p, replicas, c0, v0, v1, v2, v3, v4, v5, v6, v7);
-            c1 = dot8(probs, CHUNK + p, replicas, c1, v0, v1, v2, v3, v4, v5, v6, v7);
-            c2 = dot8(probs, 2 * CHUNK + p, replicas, c2, v0, v1, v2, v3, v4, v5, v6, v7);
-            c3 = dot8(probs, 3 * CHUNK + p, replicas, c3, v0, v1, v2, v3, v4, v5, v6, v7);
+    static int runF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache, FloatArray outA,
+                      FloatArray outB, int heads, int kvHeads, int headDim, int capacity, int length, int splits,
+                      int unified, int active, float phi, float low, float high, float[] query, float[] partials,
+                      float[] probs, float[] statM, float[] statL) {
+        int t = c.localIdx;
+        int split = c.groupIdx;
+        int kvRow = c.groupIdy;
+        int g = heads / kvHeads;
+        int start = splitStart(length, splits, split);
+        int n = active != 0 ? splitEnd(length, splits, split) - start : 0;
+        int cacheBase = (kvRow * capacity + start) * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int owner = t % OWNERS;
+        int ownHead = t / OWNERS;
+        int cols = headDim / VALUE_DIMS;
+        int replicas = THREADS / cols;
+        int valueRow = t / cols;
+        int valueDim = t % cols;
+        int mask = 0;
+        int blocks = active != 0 ? (g + HEAD_BLOCK - 1) / HEAD_BLOCK : 0;
+        for (int block = 0; block < blocks; block++) {
+            int firstHead = block * HEAD_BLOCK;
+            int blockHeads = Math.min(HEAD_BLOCK, g - firstHead);
+            loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);
+            c.localBarrier();
+            float m0 = Float.NEGATIVE_INFINITY;
+            float m1 = Float.NEGATIVE_INFINITY;
+            float m2 = Float.NEGATIVE_INFINITY;
+            float m3 = Float.NEGATIVE_INFINITY;
+            float l0 = 0f;
+            float l1 = 0f;
+            float l2 = 0f;
+            float l3 = 0f;
+            float ownSum = 0f;
+            float a00 = 0f;
+            float a01 = 0f;
+            float a10 = 0f;
+            float a11 = 0f;
+            float a20 = 0f;
+            float a21 = 0f;
+            float a30 = 0f;
+            float a31 = 0f;
+            for (int chunk = 0; chunk < n; chunk += CHUNK) {
+                int count = Math.min(CHUNK, n - chunk);
+                keyPartialsF16(kCache, query, partials, t, cacheBase + chunk * headDim, headDim, count);
+                c.localBarrier();
+                // This work-item owns the scores of head ownHead at positions owner + OWNERS·j of the chunk.
+                int v0 = owner < count ? 1 : 0;
+                int v1 = owner + OWNERS < count ? 1 : 0;
+                int v2 = owner + 2 * OWNERS < count ? 1 : 0;
+                int v3 = owner + 3 * OWNERS < count ? 1 : 0;
+                float x0 = ownedScore(partials, ownHead, 0, owner) * scale;
+                float x1 = ownedScore(partials, ownHead, 1, owner) * scale;
+                float x2 = ownedScore(partials, ownHead, 2, owner) * scale;
+                float x3 = ownedScore(partials, ownHead, 3, owner) * scale;
+                int at = ownHead * CHUNK + owner;
+                float al0 = 1f;
+                float al1 = 1f;
+                float al2 = 1f;
+                float al3 = 1f;
+                if (unified != 0) {
+                    ownSum += storeProbability(probs, at, x0, phi, v0) + storeProbability(probs, at + OWNERS, x1, phi, v1)
+                            + storeProbability(probs, at + 2 * OWNERS, x2, phi, v2)
+                            + storeProbability(probs, at + 3 * OWNERS, x3, phi, v3);
+                    int out = outsideAny(x0 - phi, v0, x1 - phi, v1, x2 - phi, v2, x3 - phi, v3, low, high);
+                    mask |= out != 0 && ownHead < blockHeads ? 1 << (firstHead + ownHead) : 0;
+                } else {
+                    float ownMax = validMax(x0, v0, validMax(x1, v1, validMax(x2, v2, validMax(x3, v3,
+                            Float.NEGATIVE_INFINITY))));
+                    float own = validExp(x0, v0, ownMax) + validExp(x1, v1, ownMax) + validExp(x2, v2, ownMax)
+                            + validExp(x3, v3, ownMax);
+                    combineStatistics(c, statM, statL, t, ownMax, own);
+                    float n0 = Math.max(m0, statM[0]);
+                    float n1 = Math.max(m1, statM[OWNERS]);
+                    float n2 = Math.max(m2, statM[2 * OWNERS]);
+                    float n3 = Math.max(m3, statM[3 * OWNERS]);
+                    al0 = rescale(m0, n0);
+                    al1 = rescale(m1, n1);
+                    al2 = rescale(m2, n2);
+                    al3 = rescale(m3, n3);
+                    l0 = al0 * l0 + statL[0] * rescale(statM[0], n0);
+                    l1 = al1 * l1 + statL[OWNERS] * rescale(statM[OWNERS], n1);
+                    l2 = al2 * l2 + statL[2 * OWNERS] * rescale(statM[2 * OWNERS], n2);
+                    l3 = al3 * l3 + statL[3 * OWNERS] * rescale(statM[3 * OWNERS], n3);
+                    m0 = n0;
+                    m1 = n1;
+                    m2 = n2;
+                    m3 = n3;
+                    // Probabilities relative to the new running max, so the value pass needs no second factor.
+                    float ownNew = pick(ownHead, n0, n1, n2, n3);
+                    storeProbability(probs, at, x0, ownNew, v0);
+                    storeProbability(probs, at + OWNERS, x1, ownNew, v1);
+                    storeProbability(probs, at + 2 * OWNERS, x2, ownNew, v2);
+                    storeProbability(probs, at + 3 * OWNERS, x3, ownNew, v3);
+                }
+                c.localBarrier(); // the probabilities are complete before the value pass reads them
+                a00 *= al0;
+                a01 *= al0;
+                a10 *= al1;
+                a11 *= al1;
+                a20 *= al2;
+                a21 *= al2;
+                a30 *= al3;
+                a31 *= al3;
+                // Value pass: dimensions valueDim + cols·k (k < VALUE_DIMS) of positions valueRow, valueRow + replicas, …
+                int rowBase = cacheBase + chunk * headDim + valueDim;
+                int p = valueRow < replicas ? valueRow : count;
+                for (; p + 3 * replicas < count; p += 4 * replicas) {
+                    int r0x = rowBase + p * headDim;
+                    int r1x = rowBase + (p + replicas) * headDim;
+                    int r2x = rowBase + (p + 2 * replicas) * headDim;
+                    int r3x = rowBase + (p + 3 * replicas) * headDim;
+                    float e00 = vCache.getFloat(r0x);
+                    float e01 = vCache.getFloat(r0x + cols);
+                    float e10 = vCache.getFloat(r1x);
+                    float e11 = vCache.getFloat(r1x + cols);
+                    float e20 = vCache.getFloat(r2x);
+                    float e21 = vCache.getFloat(r2x + cols);
+                    float e30 = vCache.getFloat(r3x);
+                    float e31 = vCache.getFloat(r3x + cols);
+                    float w00 = probs[p];
+                    float w01 = probs[p + CHUNK];
+                    float w02 = probs[p + 2 * CHUNK];
+                    float w03 = probs[p + 3 * CHUNK];
+                    a00 = Math.fma(w00, e00, a00);
+                    a01 = Math.fma(w00, e01, a01);
+                    a10 = Math.fma(w01, e00, a10);
+                    a11 = Math.fma(w01, e01, a11);
+                    a20 = Math.fma(w02, e00, a20);
+                    a21 = Math.fma(w02, e01, a21);
+                    a30 = Math.fma(w03, e00, a30);
+                    a31 = Math.fma(w03, e01, a31);
+                    float w10 = probs[p + replicas];
+                    float w11 = probs[p + replicas + CHUNK];
+                    float w12 = probs[p + replicas + 2 * CHUNK];
+                    float w13 = probs[p + replicas + 3 * CHUNK];
+                    a00 = Math.fma(w10, e10, a00);
+                    a01 = Math.fma(w10, e11, a01);
+                    a10 = Math.fma(w11, e10, a10);
+                    a11 = Math.fma(w11, e11, a11);
+                    a20 = Math.fma(w12, e10, a20);
+                    a21 = Math.fma(w12, e11, a21);
+                    a30 = Math.fma(w13, e10, a30);
+                    a31 = Math.fma(w13, e11, a31);
+                    float w20 = probs[p + 2 * replicas];
+                    float w21 = probs[p + 2 * replicas + CHUNK];
+                    float w22 = probs[p + 2 * replicas + 2 * CHUNK];
+                    float w23 = probs[p + 2 * replicas + 3 * CHUNK];
+                    a00 = Math.fma(w20, e20, a00);
+                    a01 = Math.fma(w20, e21, a01);
+                    a10 = Math.fma(w21, e20, a10);
+                    a11 = Math.fma(w21, e21, a11);
+                    a20 = Math.fma(w22, e20, a20);
+                    a21 = Math.fma(w22, e21, a21);
+                    a30 = Math.fma(w23, e20, a30);
+                    a31 = Math.fma(w23, e21, a31);
+                    float w30 = probs[p + 3 * replicas];
+                    float w31 = probs[p + 3 * replicas + CHUNK];
+                    float w32 = probs[p + 3 * replicas + 2 * CHUNK];
+                    float w33 = probs[p + 3 * replicas + 3 * CHUNK];
+                    a00 = Math.fma(w30, e30, a00);
+                    a01 = Math.fma(w30, e31, a01);
+                    a10 = Math.fma(w31, e30, a10);
+                    a11 = Math.fma(w31, e31, a11);
+                    a20 = Math.fma(w32, e30, a20);
+                    a21 = Math.fma(w32, e31, a21);
+                    a30 = Math.fma(w33, e30, a30);
+                    a31 = Math.fma(w33, e31, a31);
+                }
+                for (; p < count; p += replicas) {
+                    int r0 = rowBase + p * headDim;
+                    float e0 = vCache.getFloat(r0);
+                    float e1 = vCache.getFloat(r0 + cols);
+                    float w0 = probs[p];
+                    float w1 = probs[CHUNK + p];
+                    float w2 = probs[2 * CHUNK + p];
+                    float w3 = probs[3 * CHUNK + p];
+                    a00 = Math.fma(w0, e0, a00);
+                    a01 = Math.fma(w0, e1, a01);
+                    a10 = Math.fma(w1, e0, a10);
+                    a11 = Math.fma(w1, e1, a11);
+                    a20 = Math.fma(w2, e0, a20);
+                    a21 = Math.fma(w2, e1, a21);
+                    a30 = Math.fma(w3, e0, a30);
+                    a31 = Math.fma(w3, e1, a31);
+                }
+            }
+            if (unified != 0) {
+                combineStatistics(c, statM, statL, t, phi, ownSum);
+                l0 = statL[0];
+                l1 = statL[OWNERS];
+                l2 = statL[2 * OWNERS];
+                l3 = statL[3 * OWNERS];
+            }
+            // Replicas of each value column meet in local memory (every read of partials is behind a barrier).
+            partials[0 * THREADS + t] = a00;
+            partials[1 * THREADS + t] = a01;
+            partials[2 * THREADS + t] = a10;
+            partials[3 * THREADS + t] = a11;
+            partials[4 * THREADS + t] = a20;
+            partials[5 * THREADS + t] = a21;
+            partials[6 * THREADS + t] = a30;
+            partials[7 * THREADS + t] = a31;
+            c.localBarrier();
+            writeSplit(partials, outA, outB, t, kvRow * g + firstHead, blockHeads, split, splits, headDim, cols,
+                    replicas, unified, m0, m1, m2, m3, l0, l1, l2, l3);
+            c.localBarrier(); // local memory is free for the next head block
         }
-        for (; p < end; p += replicas) {
-            float v0 = v.get(base + p * headDim + d);
-            c0 = Math.fma(probs[p], v0, c0);
-            c1 = Math.fma(probs[CHUNK + p], v0, c1);
-            c2 = Math.fma(probs[2 * CHUNK + p], v0, c2);
-            c3 = Math.fma(probs[3 * CHUNK + p], v0, c3);
-        }
-        acc[t] = a0 * acc[t] + b0 * c0;
-        acc[THREADS + t] = a1 * acc[THREADS + t] + b1 * c1;
-        acc[2 * THREADS + t] = a2 * acc[2 * THREADS + t] + b2 * c2;
-        acc[3 * THREADS + t] = a3 * acc[3 * THREADS + t] + b3 * c3;
-    }
-
-    static void valuesF16(HalfFloatArray v, float[] probs, float[] acc, int t, int base, int headDim, int count,
-                          float a0, float a1, float a2, float a3, float b0, float b1, float b2, float b3) {
-        int replicas = THREADS / headDim;
-        int d = t % headDim;
-        int p = t / headDim;
-        int end = p < replicas ? count : 0;
-        float c0 = 0f;
-        float c1 = 0f;
-        float c2 = 0f;
-        float c3 = 0f;
-        for (; p + 7 * replicas < end; p += 8 * replicas) {
-            float v0 = v.getFloat(base + p * headDim + d);
-            float v1 = v.getFloat(base + (p + replicas) * headDim + d);
-            float v2 = v.getFloat(base + (p + 2 * replicas) * headDim + d);
-            float v3 = v.getFloat(base + (p + 3 * replicas) * headDim + d);
-            float v4 = v.getFloat(base + (p + 4 * replicas) * headDim + d);
-            float v5 = v.getFloat(base + (p + 5 * replicas) * headDim + d);
-            float v6 = v.getFloat(base + (p + 6 * replicas) * headDim + d);
-            float v7 = v.getFloat(base + (p + 7 * replicas) * headDim + d);
-            c0 = dot8(probs, p, replicas, c0, v0, v1, v2, v3, v4, v5, v6, v7);
-            c1 = dot8(probs, CHUNK + p, replicas, c1, v0, v1, v2, v3, v4, v5, v6, v7);
-            c2 = dot8(probs, 2 * CHUNK + p, replicas, c2, v0, v1, v2, v3, v4, v5, v6, v7);
-            c3 = dot8(probs, 3 * CHUNK + p, replicas, c3, v0, v1, v2, v3, v4, v5, v6, v7);
-        }
-        for (; p < end; p += replicas) {
-            float v0 = v.getFloat(base + p * headDim + d);
-            c0 = Math.fma(probs[p], v0, c0);
-            c1 = Math.fma(probs[CHUNK + p], v0, c1);
-            c2 = Math.fma(probs[2 * CHUNK + p], v0, c2);
-            c3 = Math.fma(probs[3 * CHUNK + p], v0, c3);
-        }
-        acc[t] = a0 * acc[t] + b0 * c0;
-        acc[THREADS + t] = a1 * acc[THREADS + t] + b1 * c1;
-        acc[2 * THREADS + t] = a2 * acc[2 * THREADS + t] + b2 * c2;
-        acc[3 * THREADS + t] = a3 * acc[3 * THREADS + t] + b3 * c3;
-    }
-
-    /** acc + Σ_j w[at + j·stride]·x_j for j = 0..7, as a chain of fused multiply-adds. */
-    static float dot8(float[] w, int at, int stride, float acc, float x0, float x1, float x2, float x3, float x4, float x5,
-                      float x6, float x7) {
-        float s = Math.fma(w[at], x0, acc);
-        s = Math.fma(w[at + stride], x1, s);
-        s = Math.fma(w[at + 2 * stride], x2, s);
-        s = Math.fma(w[at + 3 * stride], x3, s);
-        s = Math.fma(w[at + 4 * stride], x4, s);
-        s = Math.fma(w[at + 5 * stride], x5, s);
-        s = Math.fma(w[at + 6 * stride], x6, s);
-        return Math.fma(w[at + 7 * stride], x7, s);
+        return mask;
     }
 
     /**
-     * (max, Σ e^{x−max}) of each head over its PASS owners, by a tree in local memory: on return
-     * statM[h·PASS] and statL[h·PASS] hold head h's pair for every work-item. Contains barriers.
+     * Partial q·k for the block's 4 heads and this work-item's 4 positions slot + OWNERS·j of the chunk
+     * (slot = t / LANES) over dimensions lane, lane + LANES, … (lane = t % LANES): one query load from
+     * local memory serves four key loads. Positions past {@code count} reread row 0 of the chunk (in bounds;
+     * their sums are never used). Results go to partials[(h·4 + j)·BLOCK_STRIDE + lane·LANE_STRIDE + slot].
+     */
+    static void keyPartialsF32(FloatArray k, float[] query, float[] partials, int t, int base, int headDim, int count) {
+        int lane = t % LANES;
+        int slot = t / LANES;
+        int r0 = base + (slot < count ? slot : 0) * headDim;
+        int r1 = base + (slot + 1 * OWNERS < count ? slot + 1 * OWNERS : 0) * headDim;
+        int r2 = base + (slot + 2 * OWNERS < count ? slot + 2 * OWNERS : 0) * headDim;
+        int r3 = base + (slot + 3 * OWNERS < count ? slot + 3 * OWNERS : 0) * headDim;
+        float s00 = 0f;
+        float s01 = 0f;
+        float s02 = 0f;
+        float s03 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        float s12 = 0f;
+        float s13 = 0f;
+        float s20 = 0f;
+        float s21 = 0f;
+        float s22 = 0f;
+        float s23 = 0f;
+        float s30 = 0f;
+        float s31 = 0f;
+        float s32 = 0f;
+        float s33 = 0f;
+        int d = lane;
+        for (; d + LANES < headDim; d += 2 * LANES) {
+            float q0 = query[0 * MAX_HEAD_DIM + d];
+            float q1 = query[1 * MAX_HEAD_DIM + d];
+            float q2 = query[2 * MAX_HEAD_DIM + d];
+            float q3 = query[3 * MAX_HEAD_DIM + d];
+            float k0 = k.get(r0 + d);
+            float k1 = k.get(r1 + d);
+            float k2 = k.get(r2 + d);
+            float k3 = k.get(r3 + d);
+            s00 = Math.fma(q0, k0, s00);
+            s01 = Math.fma(q0, k1, s01);
+            s02 = Math.fma(q0, k2, s02);
+            s03 = Math.fma(q0, k3, s03);
+            s10 = Math.fma(q1, k0, s10);
+            s11 = Math.fma(q1, k1, s11);
+            s12 = Math.fma(q1, k2, s12);
+            s13 = Math.fma(q1, k3, s13);
+            s20 = Math.fma(q2, k0, s20);
+            s21 = Math.fma(q2, k1, s21);
+            s22 = Math.fma(q2, k2, s22);
+            s23 = Math.fma(q2, k3, s23);
+            s30 = Math.fma(q3, k0, s30);
+            s31 = Math.fma(q3, k1, s31);
+            s32 = Math.fma(q3, k2, s32);
+            s33 = Math.fma(q3, k3, s33);
+            q0 = query[0 * MAX_HEAD_DIM + d + LANES];
+            q1 = query[1 * MAX_HEAD_DIM + d + LANES];
+            q2 = query[2 * MAX_HEAD_DIM + d + LANES];
+            q3 = query[3 * MAX_HEAD_DIM + d + LANES];
+            k0 = k.get(r0 + d + LANES);
+            k1 = k.get(r1 + d + LANES);
+            k2 = k.get(r2 + d + LANES);
+            k3 = k.get(r3 + d + LANES);
+            s00 = Math.fma(q0, k0, s00);
+            s01 = Math.fma(q0, k1, s01);
+            s02 = Math.fma(q0, k2, s02);
+            s03 = Math.fma(q0, k3, s03);
+            s10 = Math.fma(q1, k0, s10);
+            s11 = Math.fma(q1, k1, s11);
+            s12 = Math.fma(q1, k2, s12);
+            s13 = Math.fma(q1, k3, s13);
+            s20 = Math.fma(q2, k0, s20);
+            s21 = Math.fma(q2, k1, s21);
+            s22 = Math.fma(q2, k2, s22);
+            s23 = Math.fma(q2, k3, s23);
+            s30 = Math.fma(q3, k0, s30);
+            s31 = Math.fma(q3, k1, s31);
+            s32 = Math.fma(q3, k2, s32);
+            s33 = Math.fma(q3, k3, s33);
+        }
+        for (; d < headDim; d += LANES) {
+            float q0 = query[0 * MAX_HEAD_DIM + d];
+            float q1 = query[1 * MAX_HEAD_DIM + d];
+            float q2 = query[2 * MAX_HEAD_DIM + d];
+            float q3 = query[3 * MAX_HEAD_DIM + d];
+            float k0 = k.get(r0 + d);
+            float k1 = k.get(r1 + d);
+            float k2 = k.get(r2 + d);
+            float k3 = k.get(r3 + d);
+            s00 = Math.fma(q0, k0, s00);
+            s01 = Math.fma(q0, k1, s01);
+            s02 = Math.fma(q0, k2, s02);
+            s03 = Math.fma(q0, k3, s03);
+            s10 = Math.fma(q1, k0, s10);
+            s11 = Math.fma(q1, k1, s11);
+            s12 = Math.fma(q1, k2, s12);
+            s13 = Math.fma(q1, k3, s13);
+            s20 = Math.fma(q2, k0, s20);
+            s21 = Math.fma(q2, k1, s21);
+            s22 = Math.fma(q2, k2, s22);
+            s23 = Math.fma(q2, k3, s23);
+            s30 = Math.fma(q3, k0, s30);
+            s31 = Math.fma(q3, k1, s31);
+            s32 = Math.fma(q3, k2, s32);
+            s33 = Math.fma(q3, k3, s33);
+        }
+        int at = lane * LANE_STRIDE + slot;
+        partials[0 * BLOCK_STRIDE + at] = s00;
+        partials[1 * BLOCK_STRIDE + at] = s01;
+        partials[2 * BLOCK_STRIDE + at] = s02;
+        partials[3 * BLOCK_STRIDE + at] = s03;
+        partials[4 * BLOCK_STRIDE + at] = s10;
+        partials[5 * BLOCK_STRIDE + at] = s11;
+        partials[6 * BLOCK_STRIDE + at] = s12;
+        partials[7 * BLOCK_STRIDE + at] = s13;
+        partials[8 * BLOCK_STRIDE + at] = s20;
+        partials[9 * BLOCK_STRIDE + at] = s21;
+        partials[10 * BLOCK_STRIDE + at] = s22;
+        partials[11 * BLOCK_STRIDE + at] = s23;
+        partials[12 * BLOCK_STRIDE + at] = s30;
+        partials[13 * BLOCK_STRIDE + at] = s31;
+        partials[14 * BLOCK_STRIDE + at] = s32;
+        partials[15 * BLOCK_STRIDE + at] = s33;
+    }
+
+    /**
+     * Partial q·k for the block's 4 heads and this work-item's 4 positions slot + OWNERS·j of the chunk
+     * (slot = t / LANES) over dimensions lane, lane + LANES, … (lane = t % LANES): one query load from
+     * local memory serves four key loads. Positions past {@code count} reread row 0 of the chunk (in bounds;
+     * their sums are never used). Results go to partials[(h·4 + j)·BLOCK_STRIDE + lane·LANE_STRIDE + slot].
+     */
+    static void keyPartialsF16(HalfFloatArray k, float[] query, float[] partials, int t, int base, int headDim, int count) {
+        int lane = t % LANES;
+        int slot = t / LANES;
+        int r0 = base + (slot < count ? slot : 0) * headDim;
+        int r1 = base + (slot + 1 * OWNERS < count ? slot + 1 * OWNERS : 0) * headDim;
+        int r2 = base + (slot + 2 * OWNERS < count ? slot + 2 * OWNERS : 0) * headDim;
+        int r3 = base + (slot + 3 * OWNERS < count ? slot + 3 * OWNERS : 0) * headDim;
+        float s00 = 0f;
+        float s01 = 0f;
+        float s02 = 0f;
+        float s03 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        float s12 = 0f;
+        float s13 = 0f;
+        float s20 = 0f;
+        float s21 = 0f;
+        float s22 = 0f;
+        float s23 = 0f;
+        float s30 = 0f;
+        float s31 = 0f;
+        float s32 = 0f;
+        float s33 = 0f;
+        int d = lane;
+        for (; d + LANES < headDim; d += 2 * LANES) {
+            float q0 = query[0 * MAX_HEAD_DIM + d];
+            float q1 = query[1 * MAX_HEAD_DIM + d];
+            float q2 = query[2 * MAX_HEAD_DIM + d];
+            float q3 = query[3 * MAX_HEAD_DIM + d];
+            float k0 = k.getFloat(r0 + d);
+            float k1 = k.getFloat(r1 + d);
+            float k2 = k.getFloat(r2 + d);
+            float k3 = k.getFloat(r3 + d);
+            s00 = Math.fma(q0, k0, s00);
+            s01 = Math.fma(q0, k1, s01);
+            s02 = Math.fma(q0, k2, s02);
+            s03 = Math.fma(q0, k3, s03);
+            s10 = Math.fma(q1, k0, s10);
+            s11 = Math.fma(q1, k1, s11);
+            s12 = Math.fma(q1, k2, s12);
+            s13 = Math.fma(q1, k3, s13);
+            s20 = Math.fma(q2, k0, s20);
+            s21 = Math.fma(q2, k1, s21);
+            s22 = Math.fma(q2, k2, s22);
+            s23 = Math.fma(q2, k3, s23);
+            s30 = Math.fma(q3, k0, s30);
+            s31 = Math.fma(q3, k1, s31);
+            s32 = Math.fma(q3, k2, s32);
+            s33 = Math.fma(q3, k3, s33);
+            q0 = query[0 * MAX_HEAD_DIM + d + LANES];
+            q1 = query[1 * MAX_HEAD_DIM + d + LANES];
+            q2 = query[2 * MAX_HEAD_DIM + d + LANES];
+            q3 = query[3 * MAX_HEAD_DIM + d + LANES];
+            k0 = k.getFloat(r0 + d + LANES);
+            k1 = k.getFloat(r1 + d + LANES);
+            k2 = k.getFloat(r2 + d + LANES);
+            k3 = k.getFloat(r3 + d + LANES);
+            s00 = Math.fma(q0, k0, s00);
+            s01 = Math.fma(q0, k1, s01);
+            s02 = Math.fma(q0, k2, s02);
+            s03 = Math.fma(q0, k3, s03);
+            s10 = Math.fma(q1, k0, s10);
+            s11 = Math.fma(q1, k1, s11);
+            s12 = Math.fma(q1, k2, s12);
+            s13 = Math.fma(q1, k3, s13);
+            s20 = Math.fma(q2, k0, s20);
+            s21 = Math.fma(q2, k1, s21);
+            s22 = Math.fma(q2, k2, s22);
+            s23 = Math.fma(q2, k3, s23);
+            s30 = Math.fma(q3, k0, s30);
+            s31 = Math.fma(q3, k1, s31);
+            s32 = Math.fma(q3, k2, s32);
+            s33 = Math.fma(q3, k3, s33);
+        }
+        for (; d < headDim; d += LANES) {
+            float q0 = query[0 * MAX_HEAD_DIM + d];
+            float q1 = query[1 * MAX_HEAD_DIM + d];
+            float q2 = query[2 * MAX_HEAD_DIM + d];
+            float q3 = query[3 * MAX_HEAD_DIM + d];
+            float k0 = k.getFloat(r0 + d);
+            float k1 = k.getFloat(r1 + d);
+            float k2 = k.getFloat(r2 + d);
+            float k3 = k.getFloat(r3 + d);
+            s00 = Math.fma(q0, k0, s00);
+            s01 = Math.fma(q0, k1, s01);
+            s02 = Math.fma(q0, k2, s02);
+            s03 = Math.fma(q0, k3, s03);
+            s10 = Math.fma(q1, k0, s10);
+            s11 = Math.fma(q1, k1, s11);
+            s12 = Math.fma(q1, k2, s12);
+            s13 = Math.fma(q1, k3, s13);
+            s20 = Math.fma(q2, k0, s20);
+            s21 = Math.fma(q2, k1, s21);
+            s22 = Math.fma(q2, k2, s22);
+            s23 = Math.fma(q2, k3, s23);
+            s30 = Math.fma(q3, k0, s30);
+            s31 = Math.fma(q3, k1, s31);
+            s32 = Math.fma(q3, k2, s32);
+            s33 = Math.fma(q3, k3, s33);
+        }
+        int at = lane * LANE_STRIDE + slot;
+        partials[0 * BLOCK_STRIDE + at] = s00;
+        partials[1 * BLOCK_STRIDE + at] = s01;
+        partials[2 * BLOCK_STRIDE + at] = s02;
+        partials[3 * BLOCK_STRIDE + at] = s03;
+        partials[4 * BLOCK_STRIDE + at] = s10;
+        partials[5 * BLOCK_STRIDE + at] = s11;
+        partials[6 * BLOCK_STRIDE + at] = s12;
+        partials[7 * BLOCK_STRIDE + at] = s13;
+        partials[8 * BLOCK_STRIDE + at] = s20;
+        partials[9 * BLOCK_STRIDE + at] = s21;
+        partials[10 * BLOCK_STRIDE + at] = s22;
+        partials[11 * BLOCK_STRIDE + at] = s23;
+        partials[12 * BLOCK_STRIDE + at] = s30;
+        partials[13 * BLOCK_STRIDE + at] = s31;
+        partials[14 * BLOCK_STRIDE + at] = s32;
+        partials[15 * BLOCK_STRIDE + at] = s33;
+    }
+
+    /**
+     * (max, Σ e^{x−max}) of each head over its OWNERS owners, by a tree in local memory: on return
+     * statM[h·OWNERS] and statL[h·OWNERS] hold head h's pair for every work-item. Contains barriers;
+     * the caller puts a barrier between the reads of the result and the next call.
      */
     static void combineStatistics(KernelContext c, float[] statM, float[] statL, int t, float max, float sum) {
         statM[t] = max;
         statL[t] = sum;
         c.localBarrier();
-        int j = t % PASS;
-        for (int stride = PASS / 2; stride > 0; stride >>= 1) {
+        int j = t % OWNERS;
+        for (int stride = OWNERS / 2; stride > 0; stride >>= 1) {
             if (j < stride) {
                 float m1 = statM[t];
                 float m2 = statM[t + stride];
@@ -513,23 +835,21 @@ final class SplitKvCore {
     }
 
     /**
-     * Sums the value replicas of each head and stores the split's result for the block's heads:
-     * synchronised mode the normalised output (0 for an empty split) and m + log ℓ (−∞ when empty);
-     * unified mode the numerator and the denominator. Ends with a barrier, so local memory is free.
+     * Sums the value replicas (partials[(h·4 + k)·THREADS + r·cols + d] holds dimension d + cols·k of
+     * replica r) and stores the split's result for the block's heads: synchronised mode the normalised
+     * output (0 for an empty split) and m + log ℓ (−∞ when empty); unified mode the numerator and the
+     * denominator.
      */
-    static void writeSplit(KernelContext c, float[] partials, float[] acc, FloatArray outA, FloatArray outB, int t,
-                           int firstRow, int heads, int split, int splits, int headDim, int unified, float m0, float m1,
-                           float m2, float m3, float l0, float l1, float l2, float l3) {
-        for (int h = 0; h < HEAD_BLOCK; h++) {
-            partials[h * THREADS + t] = acc[h * THREADS + t];
-        }
-        c.localBarrier();
+    static void writeSplit(float[] partials, FloatArray outA, FloatArray outB, int t, int firstRow, int heads, int split,
+                           int splits, int headDim, int cols, int replicas, int unified, float m0, float m1, float m2,
+                           float m3, float l0, float l1, float l2, float l3) {
         if (t < headDim) {
-            int replicas = THREADS / headDim;
+            int k = t / cols;
+            int d = t % cols;
             for (int h = 0; h < heads; h++) {
                 float o = 0f;
                 for (int r = 0; r < replicas; r++) {
-                    o += partials[h * THREADS + r * headDim + t];
+                    o += partials[(h * VALUE_DIMS + k) * THREADS + r * cols + d];
                 }
                 float l = pick(h, l0, l1, l2, l3);
                 int at = (firstRow + h) * splits + split;
@@ -546,6 +866,5 @@ final class SplitKvCore {
                 }
             }
         }
-        c.localBarrier();
     }
 }

@@ -39,11 +39,10 @@ public final class UnifiedMaxDecoding {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] acc = c.allocateFloatLocalArray(SplitKvCore.ACC_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.THREADS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.THREADS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         int outside = SplitKvCore.runF32(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
-                length, splits, 1, 1, phi, low, high, query, partials, probs, acc, statM, statL);
+                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
         raiseFlags(flags, outside, c.groupIdy, heads / kvHeads);
     }
 
@@ -54,11 +53,10 @@ public final class UnifiedMaxDecoding {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] acc = c.allocateFloatLocalArray(SplitKvCore.ACC_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.THREADS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.THREADS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         int outside = SplitKvCore.runF16(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
-                length, splits, 1, 1, phi, low, high, query, partials, probs, acc, statM, statL);
+                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
         raiseFlags(flags, outside, c.groupIdy, heads / kvHeads);
     }
 
@@ -106,12 +104,11 @@ public final class UnifiedMaxDecoding {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] acc = c.allocateFloatLocalArray(SplitKvCore.ACC_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.THREADS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.THREADS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
         SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
-                splits, 0, active, 0f, 0f, 0f, query, partials, probs, acc, statM, statL);
+                splits, 0, active, 0f, 0f, 0f, query, partials, probs, statM, statL);
     }
 
     /** {@link #fallbackPartial} with an F16 cache. */
@@ -121,12 +118,11 @@ public final class UnifiedMaxDecoding {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] acc = c.allocateFloatLocalArray(SplitKvCore.ACC_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.THREADS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.THREADS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
         SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
-                splits, 0, active, 0f, 0f, 0f, query, partials, probs, acc, statM, statL);
+                splits, 0, active, 0f, 0f, 0f, query, partials, probs, statM, statL);
     }
 
     /** 1 when any of the g query rows of kv row {@code kvRow} is flagged (the same answer for the whole work-group). */
