@@ -23,7 +23,8 @@ import dev.squall.api.types.HalfFloatArray;
  *
  * <p>One work-group handles one split of one kv head for all query heads of that kv head (four at a
  * time), so K and V are read from memory once for up to four query heads per kv head (once per
- * block of four beyond that); see {@link SplitKvCore} for the schedule. 26 KB of local memory per work-group. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
+ * block of four beyond that); see {@link SplitKvCore} for the schedule. 26 KB of local memory per
+ * work-group. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
  * 2·splits·g·(headDim+1)·4.
  */
 public final class FlashDecoding {
