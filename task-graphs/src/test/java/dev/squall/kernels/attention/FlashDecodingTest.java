@@ -1,0 +1,126 @@
+package dev.squall.kernels.attention;
+
+import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
+import static dev.squall.kernels.Accuracy.poisoned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squall.api.Device;
+import dev.squall.api.types.FloatArray;
+import dev.squall.graph.TestDevices;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Flash-Decoding (split-KV + merge) through task graphs on the JVM and every accelerator, against
+ * float64 references with the FlashAttention rule (error ≤ 2 × a plain float computation's + atol),
+ * outputs poisoned with NaN: one split vs several, length 1, odd lengths and lengths over a chunk,
+ * fewer positions than splits, length 0 (out 0, lse −∞), NaN garbage past length, GQA ratios 1, 4 and
+ * 6 (a partly filled head block) and 8, head dims 40, 64 and 128, F32 and F16 caches, batch 1 and 2.
+ */
+class FlashDecodingTest {
+
+    private static final double OUT_ATOL = 2e-6;
+    private static final double LSE_ATOL = 1e-5;
+
+    private final Random rng = new Random();
+
+    /** {cache F16?, batch, heads, kvHeads, headDim, capacity, length, splits...}. */
+    static Stream<Arguments> cases() {
+        int[][] shapes = {
+            {0, 1, 4, 4, 64, 300, 300, 1, 3},        // MHA, capacity = length
+            {1, 2, 8, 2, 128, 700, 613, 1, 2},       // GQA 4, odd length over one chunk, batch 2
+            {0, 1, 4, 1, 128, 10, 1, 1, 4},          // length 1, fewer positions than splits
+            {1, 1, 4, 1, 64, 50, 3, 5},              // length 3 with 5 splits: empty splits
+            {0, 2, 4, 2, 64, 40, 0, 1, 3},           // length 0: fully masked rows
+            {1, 1, 6, 1, 64, 200, 131, 2},           // GQA 6: a full and a half head block
+            {0, 1, 8, 1, 40, 150, 77, 1, 2},         // GQA 8, head dim 40 (idle value work-items)
+            {1, 1, 1, 1, 64, 1600, 1531, 1, 3},      // several chunks per split
+        };
+        List<Arguments> cases = new ArrayList<>();
+        for (Device device : TestDevices.all().toList()) {
+            for (int[] s : shapes) {
+                cases.add(Arguments.of(device, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6],
+                        java.util.Arrays.copyOfRange(s, 7, s.length)));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} f16={1} b{2} h{3}/{4} d{5} cap{6} len{7}")
+    @MethodSource("cases")
+    void splitAndMergeMatchFloat64(Device device, boolean half, int batch, int heads, int kvHeads, int headDim,
+                                   int capacity, int length, int[] splitCounts) {
+        DecodeProblem p = new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length);
+        double[] refOut = new double[p.rows() * headDim];
+        double[] refLse = new double[p.rows()];
+        float[] naiveOut = new float[refOut.length];
+        float[] naiveLse = new float[refLse.length];
+        p.reference(refOut, refLse);
+        p.naive(naiveOut, naiveLse);
+        FloatArray first = null;
+        for (int splits : splitCounts) {
+            FloatArray out = poisoned(p.rows() * headDim);
+            FloatArray lse = poisoned(p.rows());
+            decode(device, p, splits, out, lse);
+            String what = p + " splits " + splits + " on " + device.id();
+            assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, "out " + what);
+            if (length == 0) {
+                for (int r = 0; r < p.rows(); r++) {
+                    assertEquals(Float.NEGATIVE_INFINITY, lse.get(r), "lse of a fully masked row, " + what);
+                    for (int d = 0; d < headDim; d++) {
+                        assertEquals(0f, out.get(r * headDim + d), "out of a fully masked row, " + what);
+                    }
+                }
+            } else {
+                assertWithinTwiceNaive(lse, refLse, naiveLse, LSE_ATOL, "lse " + what);
+            }
+            if (first == null) {
+                first = out;
+            } else {
+                // S = 1 and S = many agree with each other as closely as each agrees with float64.
+                double worst = 0;
+                double naiveWorst = 0;
+                for (int i = 0; i < refOut.length; i++) {
+                    worst = Math.max(worst, Math.abs(out.get(i) - first.get(i)));
+                    naiveWorst = Math.max(naiveWorst, Math.abs(naiveOut[i] - refOut[i]));
+                }
+                assertTrue(worst <= 4 * naiveWorst + 2 * OUT_ATOL, "splits " + splitCounts[0] + " vs " + splits
+                        + " differ by " + worst + ", " + what);
+            }
+        }
+    }
+
+    /** splitKv (or splitKvF16) then merge, as one task graph. */
+    static void decode(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse) {
+        FloatArray partialOut = poisoned(p.rows() * splits * p.headDim);
+        FloatArray partialLse = poisoned(p.rows() * splits);
+        DecodeProblem.run(device,
+                DecodeProblem.split(FlashDecoding.class, p.half ? "splitKvF16" : "splitKv", splits, p.kvRows(), p.q,
+                        p.kCache, p.vCache, partialOut, partialLse, p.heads, p.kvHeads, p.headDim, p.capacity, p.length,
+                        splits),
+                DecodeProblem.merge(FlashDecoding.class, "merge", p.rows(), partialOut, partialLse, out, lse, p.rows(),
+                        p.headDim, splits));
+    }
+
+    @Test
+    void splitsForFillsTheMachineButKeepsSplitsLong() {
+        // B=1, 8 kv heads, 132 compute units, 128k positions: 4·132/8 = 66 splits of ~2k positions.
+        assertEquals(66, FlashDecoding.splitsFor(1, 8, 131072, 132));
+        // Many rows already fill the machine.
+        assertEquals(1, FlashDecoding.splitsFor(8, 32, 131072, 32));
+        // Short caches: each split keeps at least MIN_SPLIT_POSITIONS positions, and S ≥ 1.
+        assertEquals(4, FlashDecoding.splitsFor(1, 8, 1024, 132));
+        assertEquals(1, FlashDecoding.splitsFor(1, 8, 0, 132));
+        assertEquals(1, FlashDecoding.splitsFor(1, 8, 100, 132));
+        assertEquals(FlashDecoding.THREADS * 3, FlashDecoding.splitGlobalX(3));
+        assertEquals(FlashDecoding.THREADS, FlashDecoding.mergeGlobalX(1));
+        assertEquals(FlashDecoding.THREADS * 3, FlashDecoding.mergeGlobalX(5));
+    }
+}

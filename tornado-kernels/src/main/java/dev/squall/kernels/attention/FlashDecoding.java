@@ -1,0 +1,148 @@
+package dev.squall.kernels.attention;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.KernelMath;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+
+/**
+ * Flash-Decoding (split-KV decode attention, spec §4 with the §0 merge): one new query token per
+ * (batch, query head) against a KV cache, the cache cut into {@code splits} spans processed in
+ * parallel, each producing a normalised partial output and its log-sum-exp, then merged.
+ *
+ * <p>Layouts (row-major): q (batch·heads, headDim); kCache and vCache (batch·kvHeads, capacity,
+ * headDim), positions 0..length−1 valid (anything beyond, NaN included, is never read);
+ * partialOut (batch·heads, splits, headDim); partialLse (batch·heads, splits); out (batch·heads,
+ * headDim); lse (batch·heads). Grouped-query attention: query head h of batch b reads kv row
+ * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and even;
+ * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int.
+ *
+ * <p>Split s covers positions [s·span, min(length, (s+1)·span)) with span = ⌈length / splits⌉; an empty
+ * split (and length 0) yields output 0 and log-sum-exp −∞, and the merge turns a row whose splits
+ * are all empty into out = 0, lse = −∞, never NaN.
+ *
+ * <p>One work-group handles one split of one kv head for all query heads of that kv head (four at a
+ * time), so K and V are read from memory once for up to four query heads per kv head (once per
+ * block of four beyond that); see {@link SplitKvCore} for the schedule. 26 KB of local memory per
+ * work-group. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
+ * 2·splits·g·(headDim+1)·4.
+ */
+public final class FlashDecoding {
+
+    /** Work-items per work-group of every kernel here. */
+    public static final int THREADS = SplitKvCore.THREADS;
+    /** Largest supported head dimension. */
+    public static final int MAX_HEAD_DIM = SplitKvCore.MAX_HEAD_DIM;
+    /** A split is given at least this many positions by {@link #splitsFor}. */
+    public static final int MIN_SPLIT_POSITIONS = 256;
+    /** {@link #splitsFor} aims at this many work-groups per compute unit. */
+    public static final int GROUPS_PER_COMPUTE_UNIT = 4;
+
+    private FlashDecoding() {
+    }
+
+    /**
+     * Host heuristic for the number of splits S: enough that batch·kvHeads·S reaches
+     * {@link #GROUPS_PER_COMPUTE_UNIT}·computeUnits work-groups (a few waves), but each split keeps
+     * at least {@link #MIN_SPLIT_POSITIONS} positions; at least 1.
+     */
+    public static int splitsFor(int batch, int kvHeads, int length, int computeUnits) {
+        int groups = Math.max(1, batch * kvHeads);
+        int wanted = Math.ceilDiv(Math.max(1, computeUnits) * GROUPS_PER_COMPUTE_UNIT, groups);
+        int most = Math.max(1, length / MIN_SPLIT_POSITIONS);
+        return Math.max(1, Math.min(wanted, most));
+    }
+
+    /**
+     * Global x size of {@link #splitKv} and {@link #splitKvF16}: the 2D launch is global
+     * (splitGlobalX(splits), batch·kvHeads), local ({@link #THREADS}, 1); group x = split, group y = kv row.
+     */
+    public static int splitGlobalX(int splits) {
+        return splits * THREADS;
+    }
+
+    /** Global size of {@link #merge}: 1D, local {@link #THREADS}; work-item i takes row i / MAX_HEAD_DIM, dimension i % MAX_HEAD_DIM. */
+    public static int mergeGlobalX(int rows) {
+        return Math.ceilDiv(rows * MAX_HEAD_DIM, THREADS) * THREADS;
+    }
+
+    /**
+     * Kernel 1 with an F32 cache: for every query row r and split s, partialOut[r, s, :] = the softmax-weighted
+     * values of the split's positions (normalised within the split) and partialLse[r, s] = log Σ e^{score}
+     * over them (−∞ for an empty split). Grid: global ({@link #splitGlobalX}(splits), batch·kvHeads),
+     * local ({@link #THREADS}, 1).
+     */
+    public static void splitKv(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache, FloatArray partialOut,
+                               FloatArray partialLse, int heads, int kvHeads, int headDim, int capacity, int length,
+                               int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+    }
+
+    /** {@link #splitKv} with an F16 (IEEE binary16) cache; same layouts and grid, fp32 arithmetic. */
+    public static void splitKvF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                  FloatArray partialOut, FloatArray partialLse, int heads, int kvHeads, int headDim,
+                                  int capacity, int length, int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+    }
+
+    /**
+     * Kernel 2, the §0 merge over the splits of each row: M = max_s L_s, w_s = e^{L_s − M}
+     * (0 for L_s = −∞), out = Σ w_s·o_s / Σ w_s and lse = M + log Σ w_s; a row with every split empty
+     * gets out = 0 and lse = −∞. Grid: global {@link #mergeGlobalX}(rows), local {@link #THREADS}.
+     */
+    public static void merge(KernelContext c, FloatArray partialOut, FloatArray partialLse, FloatArray out, FloatArray lse,
+                             int rows, int headDim, int splits) {
+        int row = c.globalIdx / MAX_HEAD_DIM;
+        int d = c.globalIdx % MAX_HEAD_DIM;
+        if (row < rows && d < headDim) {
+            out.set(row * headDim + d, mergedValue(partialOut, partialLse, row, d, headDim, splits));
+            if (d == 0) {
+                lse.set(row, mergedLse(partialLse, row, splits));
+            }
+        }
+    }
+
+    /** The largest split log-sum-exp of a row (−∞ when all its splits are empty). */
+    static float maxLse(FloatArray partialLse, int row, int splits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int s = 0; s < splits; s++) {
+            max = Math.max(max, partialLse.get(row * splits + s));
+        }
+        return max;
+    }
+
+    /** Dimension d of the merged output of row {@code row}: Σ w_s·o_s / Σ w_s, or 0 when every w_s is 0. */
+    static float mergedValue(FloatArray partialOut, FloatArray partialLse, int row, int d, int headDim, int splits) {
+        float max = maxLse(partialLse, row, splits);
+        float sum = 0f;
+        float value = 0f;
+        for (int s = 0; s < splits; s++) {
+            float w = SplitKvCore.rescale(partialLse.get(row * splits + s), max);
+            sum += w;
+            value += w * partialOut.get((row * splits + s) * headDim + d);
+        }
+        return sum > 0f ? value / sum : 0f;
+    }
+
+    /** The merged log-sum-exp of row {@code row}: M + log Σ e^{L_s − M}, −∞ when every split is empty. */
+    static float mergedLse(FloatArray partialLse, int row, int splits) {
+        float max = maxLse(partialLse, row, splits);
+        float sum = 0f;
+        for (int s = 0; s < splits; s++) {
+            sum += SplitKvCore.rescale(partialLse.get(row * splits + s), max);
+        }
+        return sum > 0f ? max + KernelMath.log(sum) : Float.NEGATIVE_INFINITY;
+    }
+}
