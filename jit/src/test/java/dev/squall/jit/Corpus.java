@@ -32,6 +32,8 @@ import dev.squall.kernels.Softmax;
 import dev.squall.kernels.VectorKernels;
 import dev.squall.kernels.transformer.Activations;
 import dev.squall.kernels.attention.FlashAttention2;
+import dev.squall.kernels.attention.FlashDecoding;
+import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.DecodeAttention;
@@ -153,6 +155,18 @@ public final class Corpus {
                         new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
                                 finiteHalves(r, 2 * 37 * 128), finiteHalves(r, 2 * 37 * 128), finiteHalves(r, 2 * 37 * 128),
                                 finiteHalves(r, 2 * 37 * 128), poison(2 * 37), 37, 2, 2, 128, 0}).mathTolerance(1e-3),
+                // Flash-Decoding: 4 query heads on 2 kv heads, 37 of 40 cached positions in 3 splits, then the merge
+                KernelCase.spmd(FlashDecoding.class, "splitKvF16", new int[] {FlashDecoding.splitGlobalX(3), 2, 1},
+                        new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
+                                finiteHalves(r, 2 * 40 * 64), finiteHalves(r, 2 * 40 * 64), poison(4 * 3 * 64), poison(4 * 3),
+                                4, 2, 64, 40, 37, 3}).mathTolerance(1e-5),
+                KernelCase.spmd(FlashDecoding.class, "merge", new int[] {FlashDecoding.mergeGlobalX(4), 1, 1},
+                        new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 3 * 64),
+                                floats(r, 4 * 3), poison(4 * 64), poison(4), 4, 64, 3}).mathTolerance(1e-5),
+                KernelCase.spmd(UnifiedMaxDecoding.class, "partial", new int[] {FlashDecoding.splitGlobalX(2), 2, 1},
+                        new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
+                                floats(r, 2 * 40 * 64), floats(r, 2 * 40 * 64), poison(4 * 2 * 64), poison(4 * 2),
+                                IntArray.fromElements(0, 0, 0, 0), 4, 2, 64, 40, 37, 2, 0f, -60f, 60f}).mathTolerance(1e-5),
                 // constructs
                 KernelCase.of(L, "startAndStride", r -> new Object[] {floats(r, 301), floats(r, 301), 301}),
                 KernelCase.of(L, "inclusiveBound", r -> new Object[] {floats(r, 200), poison(200), 200}),
