@@ -101,6 +101,15 @@ final class BenchCases {
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
+                int flatLanes = Launch.helper("gemm.FlatGemmByLanes", "lanesFor", k);
+                cases.add(new BenchCase("flat_gemm", "FlatGemmByLanes.f16", key, flops, bytes, copies, runs(), i -> {
+                    Launch l = Launch.spmd("k", "gemm.FlatGemmByLanes", "f16",
+                            new WorkerGrid1D(Launch.helper("gemm.FlatGemmByLanes", "globalX", n, flatLanes))
+                                    .setLocalWork(Launch.constant("gemm.FlatGemmByLanes", "THREADS")),
+                            x, w, out, m, n, k, 0, flatLanes);
+                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                            p -> checkLinear(p, out, x, w, m, n, k));
+                }));
                 if (m == 1) {
                     int lanes = Launch.helper("transformer.MatVec", "lanesFor", k);
                     cases.add(new BenchCase("flat_gemm", "MatVec.matVecF16Spmd", key, flops, bytes, copies, runs(), i -> {

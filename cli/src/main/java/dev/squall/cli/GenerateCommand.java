@@ -68,6 +68,7 @@ final class GenerateCommand implements Callable<Integer> {
             err.println(Speed.describe(result));
             if (profile && loaded.model() instanceof DeviceLlama device && device.lastProfile() != null) {
                 err.print(device.lastProfile().toTable());
+                err.println(device.hostTimes());
             }
             err.flush();
         }

@@ -35,6 +35,7 @@ import dev.squall.kernels.attention.FlashAttention2;
 import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
+import dev.squall.kernels.gemm.FlatGemmByLanes;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
@@ -146,6 +147,9 @@ public final class Corpus {
                 KernelCase.spmd(FlatGemm.class, "flatGemmQ8", new int[] {FlatGemm.globalX(45), 1, 1},
                         new int[] {FlatGemm.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 9 * 96),
                                 q8(r, 45 * 96), floats(r, 9 * 45), 9, 45, 96, 1}),
+                KernelCase.spmd(FlatGemmByLanes.class, "f16", new int[] {FlatGemmByLanes.globalX(45, 64), 1, 1},
+                        new int[] {FlatGemmByLanes.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 6 * 300),
+                                halves(r, 45 * 300), floats(r, 6 * 45), 6, 45, 300, 1, 64}),
                 // FlashAttention-2 forward: 37 positions (a partial second tile), 2 query heads on 1 kv head, causal
                 KernelCase.spmd(FlashAttention2.class, "forward", new int[] {FlashAttention2.globalX(37), 2, 1},
                         new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 2 * 37 * 64),

@@ -73,6 +73,10 @@ public final class DeviceLlama implements LanguageModel {
     private final long weightBytes;
     private int length;
     private ExecutionProfile lastProfile;
+    /** Host time spent in forward() and, within it, in the plan's execution (launch, transfers, wait). */
+    private long forwardNanos;
+    private long executeNanos;
+    private long forwardCalls;
 
     public DeviceLlama(LlamaWeights weights, Device device, int maxSequenceLength) {
         this(weights, device, maxSequenceLength, KernelForms.AUTO);
@@ -271,6 +275,7 @@ public final class DeviceLlama implements LanguageModel {
 
     @Override
     public float[] forward(int token, int position) {
+        long forwardStart = System.nanoTime();
         LanguageModel.checkStep(c, token, position, length, capacity);
         weights.tokenEmbedding().row(token, embeddingRow);
         java.lang.foreign.MemorySegment.copy(embeddingRow, 0, x.segment(), ValueLayout.JAVA_FLOAT, 0, c.dim());
@@ -281,9 +286,15 @@ public final class DeviceLlama implements LanguageModel {
             rotation.set(i, (float) Math.cos(angle));
             rotation.set(half + i, (float) Math.sin(angle));
         }
+        long executeStart = System.nanoTime();
         lastProfile = plan.execute().profile();
+        long executeEnd = System.nanoTime();
         length = position + 1;
-        return logits.toHeapArray();
+        float[] result = logits.toHeapArray();
+        forwardNanos += System.nanoTime() - forwardStart;
+        executeNanos += executeEnd - executeStart;
+        forwardCalls++;
+        return result;
     }
 
     @Override
@@ -313,6 +324,18 @@ public final class DeviceLlama implements LanguageModel {
     /** Bytes of the weights the device holds (the vectors widened to float). */
     public long weightBytes() {
         return weightBytes;
+    }
+
+    /**
+     * Where a token's host time goes, averaged over every forward() so far: the whole call, and the
+     * plan's execution within it (launches, transfers and the wait for the device).
+     */
+    public String hostTimes() {
+        if (forwardCalls == 0) {
+            return "no tokens yet";
+        }
+        return String.format(java.util.Locale.ROOT, "host per token: forward %.3f ms, of which plan execution %.3f ms"
+                + " (%d tokens)", forwardNanos / 1e6 / forwardCalls, executeNanos / 1e6 / forwardCalls, forwardCalls);
     }
 
     /** The profile of the last token's execution (per-task times; with CUDA graphs, one total), or null. */

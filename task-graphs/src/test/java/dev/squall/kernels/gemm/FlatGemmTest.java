@@ -91,4 +91,49 @@ class FlatGemmTest {
             assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
         }
     }
+
+    static Stream<Arguments> laneCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Device d : TestDevices.all().toList()) {
+            for (int[] s : SHAPES) {
+                for (int lanes : new int[] {32, FlatGemmByLanes.lanesFor(s[2]), 256}) {
+                    cases.add(Arguments.of(d, s[0], s[1], s[2], lanes));
+                }
+            }
+            cases.add(Arguments.of(d, 5, 9, 5000, FlatGemmByLanes.lanesFor(5000))); // long rows: 128 lanes
+        }
+        return cases.stream().distinct();
+    }
+
+    @ParameterizedTest(name = "{0} by lanes m={1} n={2} k={3} lanes={4}")
+    @MethodSource("laneCases")
+    void byLanesMatchesFloat64(Device device, int m, int n, int k, int lanes) {
+        float[] x = values(rng, m * k);
+        HalfFloatArray w = half(values(rng, n * k));
+        float[] weights = w.toFloatArray();
+        FloatArray xArray = FloatArray.fromArray(x);
+        for (int accumulate = 0; accumulate < 2; accumulate++) {
+            float[] start = accumulate != 0 ? values(rng, m * n) : null;
+            double[] ref = new double[m * n];
+            float[] naive = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double sum = 0;
+                    float sumF = 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum += (double) x[i * k + p] * weights[j * k + p];
+                        sumF += x[i * k + p] * weights[j * k + p];
+                    }
+                    ref[i * n + j] = start != null ? start[i * n + j] + sum : sum;
+                    naive[i * n + j] = start != null ? start[i * n + j] + sumF : sumF;
+                }
+            }
+            FloatArray out = output(start, m * n, 2 * n + 3);
+            run(device, FlatGemmByLanes.class, "f16", new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes))
+                    .setLocalWork(FlatGemmByLanes.THREADS), xArray, w, out, m, n, k, accumulate, lanes);
+            String what = "FlatGemmByLanes.f16 m=" + m + " n=" + n + " k=" + k + " lanes=" + lanes + " accumulate "
+                    + accumulate + " on " + device.id();
+            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
+        }
+    }
 }
