@@ -291,9 +291,10 @@ public final class DeviceLlama implements LanguageModel {
         long executeEnd = System.nanoTime();
         length = position + 1;
         float[] result = logits.toHeapArray();
-        forwardNanos += System.nanoTime() - forwardStart;
-        executeNanos += executeEnd - executeStart;
-        forwardCalls++;
+        if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
+            forwardNanos += System.nanoTime() - forwardStart;
+            executeNanos += executeEnd - executeStart;
+        }
         return result;
     }
 
@@ -327,15 +328,16 @@ public final class DeviceLlama implements LanguageModel {
     }
 
     /**
-     * Where a token's host time goes, averaged over every forward() so far: the whole call, and the
+     * Where a token's host time goes, averaged over every forward() after the first: the whole call, and the
      * plan's execution within it (launches, transfers and the wait for the device).
      */
     public String hostTimes() {
-        if (forwardCalls == 0) {
-            return "no tokens yet";
+        if (forwardCalls < 2) {
+            return "host per token: fewer than two tokens so far";
         }
+        long steady = forwardCalls - 1;
         return String.format(java.util.Locale.ROOT, "host per token: forward %.3f ms, of which plan execution %.3f ms"
-                + " (%d tokens)", forwardNanos / 1e6 / forwardCalls, executeNanos / 1e6 / forwardCalls, forwardCalls);
+                + " (%d tokens after the first)", forwardNanos / 1e6 / steady, executeNanos / 1e6 / steady, steady);
     }
 
     /** The profile of the last token's execution (per-task times; with CUDA graphs, one total), or null. */
