@@ -130,6 +130,11 @@ public final class Corpus {
                         new int[] {DecodeAttention.GROUP_SIZE, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 64), floats(r, 200 * 32), floats(r, 200 * 32),
                                 floats(r, 4 * 200), poison(64), IntArray.fromElements(150), 4, 2, 16, 200}).mathTolerance(1e-5),
+                KernelCase.spmd(DecodeAttention.class, "attentionSplitSpmd", new int[] {4 * 3 * DecodeAttention.GROUP_SIZE, 1, 1},
+                        new int[] {DecodeAttention.GROUP_SIZE, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 64), floats(r, 200 * 32), floats(r, 200 * 32),
+                                floats(r, 4 * 200), poison(4 * 3 * 16), poison(4 * 3), IntArray.fromElements(150), 4, 2, 16, 200, 3})
+                        .mathTolerance(1e-5),
                 // GEMM C = A·Bᵀ (20×24×19: partial tiles everywhere) and the decode flat GEMM; explicit fma
                 // and a fixed summation order make them bit-exact everywhere (random half bits include NaN)
                 KernelCase.spmd(Gemm.class, "tiled", new int[] {Gemm.tiledGlobalX(24), Gemm.tiledGlobalY(20), 1},

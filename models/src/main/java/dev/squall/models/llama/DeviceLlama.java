@@ -14,6 +14,7 @@ import dev.squall.graph.GridScheduler;
 import dev.squall.graph.TaskGraph;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
 import dev.squall.kernels.transformer.RmsNorm;
@@ -34,7 +35,8 @@ import java.util.Set;
  * kilobytes) and reads back the logits.
  *
  * <p>Per layer: RMSNorm, the Q, K and V products (one fused launch in the work-group forms; plus
- * biases for Qwen2), RoPE fused with the KV-cache write, attention over the cache, the output
+ * biases for Qwen2), RoPE fused with the KV-cache write, attention over the cache (split-KV, Flash-Decoding
+ * style, in the work-group forms: many work-groups per head, then a merge), the output
  * product accumulated into the residual stream, RMSNorm, the gate and up products with SwiGLU (one
  * fused launch in the work-group forms) and the down product accumulated into the residual. Then
  * the final norm and the vocabulary product.
@@ -130,6 +132,12 @@ public final class DeviceLlama implements LanguageModel {
             FloatArray gate = new FloatArray(c.ffnDim());
             FloatArray up = new FloatArray(c.ffnDim());
             FloatArray scores = new FloatArray(c.heads() * capacity);
+            // Split-KV attention (Flash-Decoding) on work-group devices: partials per (head, split), then a merge.
+            boolean splitKv = workGroups && c.headDim() <= FlashDecoding.MAX_HEAD_DIM;
+            int splits = DecodeAttention.splitsFor(capacity);
+            FloatArray partialOut = splitKv ? new FloatArray(c.heads() * splits * c.headDim()) : null;
+            FloatArray partialLse = splitKv ? new FloatArray(c.heads() * splits) : null;
+            FloatArray headLse = splitKv ? new FloatArray(c.heads()) : null;
             int halfRotation = c.ropeStyle() == RopeStyle.HALF_SPLIT ? 1 : 0;
             for (int l = 0; l < c.layers(); l++) {
                 LayerWeights w = weights.layers().get(l);
@@ -154,7 +162,14 @@ public final class DeviceLlama implements LanguageModel {
                         (c.heads() + c.kvHeads()) * c.headDim() / 2);
                 Object[] attentionArgs = {q, keyCache, valueCache, scores, attention, state, c.heads(), c.kvHeads(),
                     c.headDim(), capacity};
-                if (workGroups) {
+                if (splitKv) {
+                    spmd(p + "attention", DecodeAttention.class, "attentionSplitSpmd",
+                            c.heads() * splits * DecodeAttention.GROUP_SIZE, DecodeAttention.GROUP_SIZE, q, keyCache,
+                            valueCache, scores, partialOut, partialLse, state, c.heads(), c.kvHeads(), c.headDim(), capacity,
+                            splits);
+                    spmd(p + "attention_merge", FlashDecoding.class, "merge", FlashDecoding.mergeGlobalX(c.heads()),
+                            FlashDecoding.THREADS, partialOut, partialLse, attention, headLse, c.heads(), c.headDim(), splits);
+                } else if (workGroups) {
                     spmd(p + "attention", DecodeAttention.class, "attentionSpmd", c.heads() * DecodeAttention.GROUP_SIZE,
                             DecodeAttention.GROUP_SIZE, attentionArgs);
                 } else {

@@ -20,6 +20,7 @@ import dev.squall.graph.GridScheduler;
 import dev.squall.graph.TaskGraph;
 import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid1D;
+import dev.squall.kernels.attention.FlashDecoding;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -422,6 +423,18 @@ class TransformerKernelsTest {
         run(device, DecodeAttention.class, "attentionSpmd", heads * DecodeAttention.GROUP_SIZE, DecodeAttention.GROUP_SIZE,
                 withContext(q, keys, values, poisoned(heads * maxSeq), spmd, state, heads, kvHeads, headDim, maxSeq));
         assertWithinTwiceNaive(spmd, ref, naive, 1e-6, "attentionSpmd on " + device.id());
+        // split-KV: one split, a few, and more splits than positions (empty splits must merge away)
+        for (int splits : new int[] {1, 3, DecodeAttention.splitsFor(maxSeq) + 5}) {
+            FloatArray partialOut = poisoned(heads * splits * headDim);
+            FloatArray partialLse = poisoned(heads * splits);
+            run(device, DecodeAttention.class, "attentionSplitSpmd", heads * splits * DecodeAttention.GROUP_SIZE,
+                    DecodeAttention.GROUP_SIZE, withContext(q, keys, values, poisoned(heads * maxSeq), partialOut, partialLse,
+                            state, heads, kvHeads, headDim, maxSeq, splits));
+            FloatArray split = poisoned(heads * headDim);
+            run(device, FlashDecoding.class, "merge", FlashDecoding.mergeGlobalX(heads), FlashDecoding.THREADS,
+                    withContext(partialOut, partialLse, split, poisoned(heads), heads, headDim, splits));
+            assertWithinTwiceNaive(split, ref, naive, 1e-6, "attentionSplitSpmd with " + splits + " splits on " + device.id());
+        }
     }
 
     // ---- SwiGLU ----------------------------------------------------------------------------------
