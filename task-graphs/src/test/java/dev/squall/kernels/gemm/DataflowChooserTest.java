@@ -47,4 +47,14 @@ class DataflowChooserTest {
     void aDeviceWithoutATableGetsTheDefault() {
         assertSame(H200_LIKE, DataflowChooser.forDevice("no such device", H200_LIKE));
     }
+
+    @Test
+    void theShippedH200TableIsMeasured() {
+        DataflowChooser h200 = DataflowChooser.forDevice("NVIDIA H200", H200_LIKE);
+        assertEquals(Choice.GEMV, h200.choose(1, 4096, 4096));
+        assertEquals(Choice.FLAT_GEMM, h200.choose(2, 4096, 4096));
+        assertEquals(Choice.FLAT_GEMM, h200.choose(64, 4096, 4096), "the tiled GEMM never won on this shape");
+        assertEquals(Choice.GEMV, h200.choose(3, 128256, 2048));
+        assertEquals(Choice.TILED_GEMM, h200.choose(64, 128256, 2048));
+    }
 }
