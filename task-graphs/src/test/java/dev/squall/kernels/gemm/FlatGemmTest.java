@@ -71,18 +71,7 @@ class FlatGemmTest {
             float[] start = accumulate != 0 ? values(rng, m * n) : null;
             double[] ref = new double[m * n];
             float[] naive = new float[m * n];
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0;
-                    float sumF = 0f;
-                    for (int p = 0; p < k; p++) {
-                        sum += (double) x[i * k + p] * weights[j * k + p];
-                        sumF += x[i * k + p] * weights[j * k + p];
-                    }
-                    ref[i * n + j] = start != null ? start[i * n + j] + sum : sum;
-                    naive[i * n + j] = start != null ? start[i * n + j] + sumF : sumF;
-                }
-            }
+            reference(x, weights, start, m, n, k, ref, naive);
             FloatArray out = output(start, m * n, 2 * n + 3);
             run(device, FlatGemm.class, "flatGemm" + type, new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS),
                     xArray, w, out, m, n, k, accumulate);
@@ -116,24 +105,30 @@ class FlatGemmTest {
             float[] start = accumulate != 0 ? values(rng, m * n) : null;
             double[] ref = new double[m * n];
             float[] naive = new float[m * n];
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0;
-                    float sumF = 0f;
-                    for (int p = 0; p < k; p++) {
-                        sum += (double) x[i * k + p] * weights[j * k + p];
-                        sumF += x[i * k + p] * weights[j * k + p];
-                    }
-                    ref[i * n + j] = start != null ? start[i * n + j] + sum : sum;
-                    naive[i * n + j] = start != null ? start[i * n + j] + sumF : sumF;
-                }
-            }
+            reference(x, weights, start, m, n, k, ref, naive);
             FloatArray out = output(start, m * n, 2 * n + 3);
             run(device, FlatGemmByLanes.class, "f16", new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes))
                     .setLocalWork(FlatGemmByLanes.THREADS), xArray, w, out, m, n, k, accumulate, lanes);
             String what = "FlatGemmByLanes.f16 m=" + m + " n=" + n + " k=" + k + " lanes=" + lanes + " accumulate "
                     + accumulate + " on " + device.id();
             assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
+        }
+    }
+
+    /** X·Wᵀ (+ start) in float64 into ref, and as plain float sums (the naive baseline) into naive. */
+    private static void reference(float[] x, float[] weights, float[] start, int m, int n, int k, double[] ref,
+                                  float[] naive) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                float sumF = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += (double) x[i * k + p] * weights[j * k + p];
+                    sumF += x[i * k + p] * weights[j * k + p];
+                }
+                ref[i * n + j] = start != null ? start[i * n + j] + sum : sum;
+                naive[i * n + j] = start != null ? start[i * n + j] + sumF : sumF;
+            }
         }
     }
 }

@@ -92,28 +92,10 @@ public final class DecodeAttention {
         }
         float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sum);
         context.globalBarrier(); // the exponentials other work-items wrote are visible before they are read
-        int replicas = GROUP_SIZE / headDim;
         int dim = local % headDim;
-        int replica = local / headDim;
-        float a0 = 0f;
-        float a1 = 0f;
-        if (replica < replicas) {
-            int t = replica;
-            for (; t + replicas <= position; t += 2 * replicas) {
-                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
-                a1 += scores.get(row + t + replicas) * valueCache.get((t + replicas) * kvDim + kvOffset + dim);
-            }
-            for (; t <= position; t += replicas) {
-                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
-            }
-        }
-        scratch[local] = a0 + a1;
-        context.localBarrier();
-        if (replica == 0 && position >= 0) {
-            float acc = 0f;
-            for (int r = 0; r < replicas; r++) {
-                acc += scratch[r * headDim + dim];
-            }
+        float acc = weightedValues(context, scratch, local, scores, row, valueCache, kvDim, kvOffset, headDim, 0,
+                position + 1);
+        if (local < headDim && position >= 0) {
             out.set(qOffset + dim, acc / total);
         }
     }
@@ -170,28 +152,9 @@ public final class DecodeAttention {
         }
         float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sum);
         context.globalBarrier(); // the exponentials other work-items wrote are visible before they are read
-        int replicas = GROUP_SIZE / headDim;
         int dim = local % headDim;
-        int replica = local / headDim;
-        float a0 = 0f;
-        float a1 = 0f;
-        if (replica < replicas) {
-            int t = begin + replica;
-            for (; t + replicas < end; t += 2 * replicas) {
-                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
-                a1 += scores.get(row + t + replicas) * valueCache.get((t + replicas) * kvDim + kvOffset + dim);
-            }
-            for (; t < end; t += replicas) {
-                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
-            }
-        }
-        scratch[local] = a0 + a1;
-        context.localBarrier();
-        if (replica == 0 && h < heads) {
-            float acc = 0f;
-            for (int r = 0; r < replicas; r++) {
-                acc += scratch[r * headDim + dim];
-            }
+        float acc = weightedValues(context, scratch, local, scores, row, valueCache, kvDim, kvOffset, headDim, begin, end);
+        if (local < headDim && h < heads) {
             int slot = h * splits + split;
             partialOut.set(slot * headDim + dim, total > 0f ? acc / total : 0f);
             if (dim == 0) {
@@ -217,5 +180,39 @@ public final class DecodeAttention {
             d0 += q.get(qOffset + i) * key.get(keyBase + i);
         }
         return (d0 + d1) + (d2 + d3);
+    }
+
+    /**
+     * Σ_t scores[row + t]·value[t][dim] over t in [begin, end), for dim = local mod headDim, valid in
+     * work-items below headDim: the positions are dealt round-robin to GROUP_SIZE / headDim replicas
+     * of each dimension (value rows read coalesced, two in flight) whose sums meet in local memory.
+     * Every work-item must call it (it has a barrier).
+     */
+    private static float weightedValues(KernelContext context, float[] scratch, int local, FloatArray scores, int row,
+                                        FloatArray valueCache, int kvDim, int kvOffset, int headDim, int begin, int end) {
+        int replicas = GROUP_SIZE / headDim;
+        int dim = local % headDim;
+        int replica = local / headDim;
+        float a0 = 0f;
+        float a1 = 0f;
+        if (replica < replicas) {
+            int t = begin + replica;
+            for (; t + replicas < end; t += 2 * replicas) {
+                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
+                a1 += scores.get(row + t + replicas) * valueCache.get((t + replicas) * kvDim + kvOffset + dim);
+            }
+            for (; t < end; t += replicas) {
+                a0 += scores.get(row + t) * valueCache.get(t * kvDim + kvOffset + dim);
+            }
+        }
+        scratch[local] = a0 + a1;
+        context.localBarrier();
+        float acc = 0f;
+        if (replica == 0) {
+            for (int r = 0; r < replicas; r++) {
+                acc += scratch[r * headDim + dim];
+            }
+        }
+        return acc;
     }
 }
