@@ -1,5 +1,7 @@
 package dev.squall.kernels.attention;
 
+import dev.squall.kernels.KernelLaunches;
+
 import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.Accuracy.poisoned;
 
@@ -8,16 +10,9 @@ import dev.squall.api.DeviceType;
 import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
-import dev.squall.api.types.NativeArray;
-import dev.squall.graph.DataTransferMode;
-import dev.squall.graph.ExecutionPlan;
-import dev.squall.graph.GridScheduler;
-import dev.squall.graph.TaskGraph;
 import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid2D;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -184,27 +179,9 @@ class FlashAttention2Test {
         }
     }
 
-    private static Method kernel(String name) {
-        return Arrays.stream(FlashAttention2.class.getDeclaredMethods()).filter(m -> m.getName().equals(name))
-                .findFirst().orElseThrow();
-    }
-
     /** One launch on the kernel's grid: (globalX(seqLen), globalY(batch, heads)), work-groups (THREADS, 1). */
     private static void run(Device device, String name, int seqLen, int globalY, Object... args) {
-        List<Object> arrays = new ArrayList<>();
-        for (Object a : args) {
-            if (a instanceof NativeArray) {
-                arrays.add(a);
-            }
-        }
-        TaskGraph graph = new TaskGraph("g")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.toArray())
-                .task("k", kernel(name), args)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.toArray());
-        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
-            plan.withGridScheduler(new GridScheduler("g.k", new WorkerGrid2D(FlashAttention2.globalX(seqLen), globalY)
-                    .setLocalWork(FlashAttention2.THREADS, 1)));
-            plan.execute();
-        }
+        KernelLaunches.run(device, KernelLaunches.kernel(FlashAttention2.class, name),
+                new WorkerGrid2D(FlashAttention2.globalX(seqLen), globalY).setLocalWork(FlashAttention2.THREADS, 1), args);
     }
 }

@@ -1,21 +1,14 @@
 package dev.squall.kernels.gemm;
 
+import dev.squall.kernels.KernelLaunches;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
-import dev.squall.api.types.NativeArray;
-import dev.squall.graph.DataTransferMode;
-import dev.squall.graph.ExecutionPlan;
-import dev.squall.graph.GridScheduler;
-import dev.squall.graph.TaskGraph;
 import dev.squall.graph.WorkerGrid;
-import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 
 /** Launching one SPMD kernel through a task graph, and the inputs and checks the GEMM tests share. */
@@ -26,25 +19,7 @@ final class KernelRuns {
 
     /** Runs {@code owner.name} once on {@code device} over {@code grid}; a KernelContext is prepended to {@code args}. */
     static void run(Device device, Class<?> owner, String name, WorkerGrid grid, Object... args) {
-        Method kernel = Arrays.stream(owner.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst()
-                .orElseThrow();
-        Object[] all = new Object[args.length + 1];
-        all[0] = new KernelContext();
-        System.arraycopy(args, 0, all, 1, args.length);
-        List<Object> arrays = new ArrayList<>();
-        for (Object a : args) {
-            if (a instanceof NativeArray) {
-                arrays.add(a);
-            }
-        }
-        TaskGraph graph = new TaskGraph("g")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.toArray())
-                .task("k", kernel, all)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.toArray());
-        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)
-                .withGridScheduler(new GridScheduler("g.k", grid))) {
-            plan.execute();
-        }
+        KernelLaunches.runSpmd(device, owner, name, grid, args);
     }
 
     /** Uniform values in [-1, 1). */

@@ -14,16 +14,11 @@ import dev.squall.api.types.IntArray;
 import dev.squall.api.types.NativeArray;
 import dev.squall.api.types.Q4_0Array;
 import dev.squall.api.types.Q8_0Array;
-import dev.squall.graph.DataTransferMode;
-import dev.squall.graph.ExecutionPlan;
-import dev.squall.graph.GridScheduler;
-import dev.squall.graph.TaskGraph;
 import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid1D;
+import dev.squall.kernels.KernelLaunches;
 import dev.squall.kernels.attention.FlashDecoding;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -47,28 +42,10 @@ class TransformerKernelsTest {
 
     // ---- running one kernel ----------------------------------------------------------------------
 
-    private static Method kernel(Class<?> owner, String name) {
-        return Arrays.stream(owner.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
-    }
-
-    /** Runs {@code name} once on {@code device}; a non-null {@code global} makes it an SPMD launch. */
+    /** Runs {@code name} once on {@code device}; a positive {@code global} makes it an SPMD launch. */
     private static void run(Device device, Class<?> owner, String name, int global, int local, Object... args) {
-        List<Object> arrays = new ArrayList<>();
-        for (Object a : args) {
-            if (a instanceof NativeArray) {
-                arrays.add(a);
-            }
-        }
-        TaskGraph graph = new TaskGraph("g")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.toArray())
-                .task("k", kernel(owner, name), args)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.toArray());
-        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
-            if (global > 0) {
-                plan.withGridScheduler(new GridScheduler("g.k", new WorkerGrid1D(global).setLocalWork(local)));
-            }
-            plan.execute();
-        }
+        KernelLaunches.run(device, KernelLaunches.kernel(owner, name),
+                global > 0 ? new WorkerGrid1D(global).setLocalWork(local) : null, args);
     }
 
     private static Object[] withContext(Object... args) {
