@@ -1,0 +1,77 @@
+package dev.squall.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.squall.api.Devices;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The report side of KernelBench: the table beside the peers, and the dataflow thresholds. */
+class BenchReportTest {
+
+    private static BenchResult result(String kernel, String key, double ms) {
+        return new BenchResult("flat_gemm", kernel, key, Stats.of(new double[] {ms, ms, ms}), 2.0 * 8 * 4096 * 4096,
+                2.0 * 4096 * 4096, 1, "ok", null);
+    }
+
+    private static String flat(int m) {
+        return "flat_gemm f16 M=" + m + " N=4096 K=4096";
+    }
+
+    @Test
+    void thresholdsAreTheFirstRowCountsWhereEachDataflowWins() {
+        List<BenchResult> results = List.of(
+                result("MatVec.matVecF16Spmd", flat(1), 0.030),
+                result("FlatGemmByLanes.f16", flat(1), 0.050), result("FlatGemm.flatGemmF16", flat(1), 0.090),
+                result("FlatGemm.flatGemmF16", flat(2), 0.080), result("FlatGemmByLanes.f16", flat(2), 0.070),
+                result("FlatGemm.flatGemmF16", flat(4), 0.085), result("FlatGemmByLanes.f16", flat(4), 0.040),
+                result("Gemm.registerBlockedF16", flat(4), 0.500),
+                result("FlatGemm.flatGemmF16", flat(8), 0.300), result("Gemm.registerBlockedF16", flat(8), 0.200));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) DataflowTable.derive(results).get("N=4096 K=4096");
+        // flat(2) = 0.070 (the faster variant) > 2 × GEMV = 0.060; flat(4) = 0.040 < 4 × 0.030
+        assertEquals(4, entry.get("m1"));
+        assertEquals(8, entry.get("m2"));
+        @SuppressWarnings("unchecked")
+        Map<Integer, Double> flatMs = (Map<Integer, Double>) entry.get("flatMs");
+        assertEquals(0.050, flatMs.get(1), 1e-12, "the flat time is its best variant's");
+    }
+
+    @Test
+    void withoutAGemvOrATiledWinNoThresholdIsClaimed() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) DataflowTable.derive(List.of(
+                result("FlatGemm.flatGemmF16", flat(8), 0.1), result("Gemm.registerBlockedF16", flat(8), 0.2)))
+                .get("N=4096 K=4096");
+        assertNull(entry.get("m1"));
+        assertNull(entry.get("m2"));
+    }
+
+    @Test
+    void theTablePutsTheFastestPeerBesideSquallAndReportsFailures() throws Exception {
+        JsonNode peers = new ObjectMapper().readTree("""
+                {"ceilings": {"copy_gbs": 4000},
+                 "results": [{"key": "%s", "peer": "slow", "ms": 0.09},
+                             {"key": "%s", "peer": "cuBLAS", "ms": 0.06},
+                             {"key": "%s", "peer": "broken", "error": "no kernel"}]}
+                """.formatted(flat(1), flat(1), flat(1)));
+        BenchResult failed = new BenchResult("decode", "FlashDecoding", "decode f16 B=8", null, 1, 1, 1, null,
+                "skipped: too large");
+        BenchTable table = new BenchTable(Devices.get("java"), new Ceilings(4000, 60, 64 << 20),
+                List.of(result("MatVec.matVecF16Spmd", flat(1), 0.030), failed), peers);
+        String md = table.markdown();
+        assertTrue(md.contains("| cuBLAS | 0.0600 | 2.00× |"), md);
+        // 33.5 MB in 0.03 ms = 1118 GB/s of a 4000 GB/s ceiling
+        assertTrue(md.contains("1118.5 GB/s | 28% copy"), md);
+        assertTrue(md.contains("| FlashDecoding | decode f16 B=8 | skipped: too large |"), md);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) table.json().get("results");
+        assertEquals(2.0, (double) rows.get(0).get("peerOverSquall"), 1e-9);
+        assertEquals("skipped: too large", rows.get(1).get("error"));
+    }
+}
