@@ -138,6 +138,39 @@ public final class TaskGraph {
         return this;
     }
 
+    /**
+     * Compiles task {@code id} with the scalar parameters at {@code parameters} (Java indices, a
+     * KernelContext counting as 0) bound to the values the task passes for them: they become
+     * compile-time constants, so sizes fold, bounds are known, and a local array may be sized by a
+     * parameter. This is how a kernel exposes tile sizes and variant choices as tunables. The values
+     * are those given to {@link #task}; a plan built from this graph always runs them. The JVM
+     * device runs the Java method itself, where the values are ordinary arguments.
+     */
+    public TaskGraph specialize(String id, int... parameters) {
+        String qualified = name + "." + id;
+        for (int s = 0; s < steps.size(); s++) {
+            if (steps.get(s) instanceof GraphStep.Launch launch && launch.name().equals(qualified)) {
+                java.lang.reflect.Parameter[] declared = launch.kernel().method().getParameters();
+                java.util.Map<Integer, Object> bound = new java.util.TreeMap<>(launch.specialization());
+                for (int p : parameters) {
+                    if (p < 0 || p >= declared.length) {
+                        throw new TaskGraphException("task '" + qualified + "': cannot specialise parameter " + p
+                                + "; " + launch.kernel().method().getName() + " has parameters 0.." + (declared.length - 1));
+                    }
+                    if (!declared[p].getType().isPrimitive()) {
+                        throw new TaskGraphException("task '" + qualified + "': parameter " + p + " ("
+                                + declared[p].getType().getSimpleName() + " " + declared[p].getName()
+                                + ") is not a primitive scalar; only scalars can be compile-time constants");
+                    }
+                    bound.put(p, launch.args().get(p));
+                }
+                steps.set(s, new GraphStep.Launch(launch.name(), launch.kernel(), launch.args(), bound));
+                return this;
+            }
+        }
+        throw new TaskGraphException("task graph '" + name + "' has no task '" + id + "' to specialise");
+    }
+
     /** A frozen copy to build plans from; later changes to this graph do not affect it. */
     public ImmutableTaskGraph snapshot() {
         if (taskIds.isEmpty()) {

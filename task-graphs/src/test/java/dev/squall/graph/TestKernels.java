@@ -35,6 +35,15 @@ final class TestKernels {
         }
     }
 
+    /** Reverses each run of {@code tile} elements through local memory of {@code tile} floats: needs tile specialised. */
+    static void reverseTiles(KernelContext context, FloatArray in, FloatArray out, int tile) {
+        float[] buffer = context.allocateFloatLocalArray(tile);
+        int base = context.groupIdx * tile;
+        buffer[context.localIdx] = in.get(base + context.localIdx);
+        context.localBarrier();
+        out.set(base + context.localIdx, buffer[tile - 1 - context.localIdx]);
+    }
+
     static int notVoid(FloatArray x) {
         return x.getSize();
     }

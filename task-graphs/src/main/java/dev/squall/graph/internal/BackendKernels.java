@@ -3,7 +3,6 @@ package dev.squall.graph.internal;
 import dev.squall.jit.CompileOptions;
 import dev.squall.jit.CompiledKernel;
 import dev.squall.jit.KernelCompiler;
-import java.util.Map;
 
 /** Compiles a task's kernel for a device backend (loop kernels and SPMD kernels alike). */
 final class BackendKernels {
@@ -12,6 +11,6 @@ final class BackendKernels {
     }
 
     static CompiledKernel compile(GraphStep.Launch launch) {
-        return KernelCompiler.compile(launch.kernel().method(), Map.of(), CompileOptions.DEFAULT);
+        return KernelCompiler.compile(launch.kernel().method(), launch.specialization(), CompileOptions.DEFAULT);
     }
 }

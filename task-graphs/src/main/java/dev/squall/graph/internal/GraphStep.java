@@ -2,6 +2,7 @@ package dev.squall.graph.internal;
 
 import dev.squall.graph.DataTransferMode;
 import java.util.List;
+import java.util.Map;
 
 /** One step of a task graph, in program order. */
 public sealed interface GraphStep {
@@ -13,10 +14,19 @@ public sealed interface GraphStep {
         }
     }
 
-    /** A kernel launch; {@code name} is {@code graph.task}. */
-    record Launch(String name, KernelReference kernel, List<Object> args) implements GraphStep {
+    /**
+     * A kernel launch; {@code name} is {@code graph.task}. {@code specialization} maps Java parameter
+     * indices to the constants the kernel is compiled with (see {@code TaskGraph.specialize}).
+     */
+    record Launch(String name, KernelReference kernel, List<Object> args, Map<Integer, Object> specialization)
+            implements GraphStep {
         public Launch {
             args = List.copyOf(args);
+            specialization = Map.copyOf(specialization);
+        }
+
+        public Launch(String name, KernelReference kernel, List<Object> args) {
+            this(name, kernel, args, Map.of());
         }
     }
 
