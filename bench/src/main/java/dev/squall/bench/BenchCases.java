@@ -6,11 +6,18 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.graph.DataTransferMode;
 import dev.squall.graph.ExecutionPlan;
-import dev.squall.graph.ExecutionResult;
 import dev.squall.graph.GridScheduler;
 import dev.squall.graph.TaskGraph;
+import dev.squall.graph.WorkerGrid;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.graph.WorkerGrid2D;
+import dev.squall.kernels.attention.FlashAttention2;
+import dev.squall.kernels.attention.FlashDecoding;
+import dev.squall.kernels.attention.UnifiedMaxDecoding;
+import dev.squall.kernels.gemm.FlatGemm;
+import dev.squall.kernels.gemm.FlatGemmByLanes;
+import dev.squall.kernels.gemm.Gemm;
+import dev.squall.kernels.transformer.MatVec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,10 +79,8 @@ final class BenchCases {
         return new ExecutionPlan(graph.snapshot()).withDevice(device).withGridScheduler(grids);
     }
 
-    private static ExecutionResult executeAndRead(ExecutionPlan plan, Object... outputs) {
-        ExecutionResult r = plan.execute();
-        r.transferToHost(outputs);
-        return r;
+    private static void executeAndRead(ExecutionPlan plan, Object... outputs) {
+        plan.execute().transferToHost(outputs);
     }
 
     // ---- flat GEMM, GEMV, and the tiled GEMM at small M ----------------------------------------
@@ -95,27 +100,24 @@ final class BenchCases {
                 int copies = copiesFor(2.0 * n * k);
                 FloatArray out = new FloatArray(m * n);
                 cases.add(new BenchCase("flat_gemm", "FlatGemm.flatGemmF16", key, flops, bytes, copies, runs(), i -> {
-                    Launch l = Launch.spmd("k", "gemm.FlatGemm", "flatGemmF16",
-                            new WorkerGrid1D(Launch.helper("gemm.FlatGemm", "globalX", n))
-                                    .setLocalWork(Launch.constant("gemm.FlatGemm", "THREADS")), x, w, out, m, n, k, 0);
+                    Launch l = Launch.spmd("k", FlatGemm.class, "flatGemmF16",
+                            new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS), x, w, out, m, n, k, 0);
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
-                int flatLanes = Launch.helper("gemm.FlatGemmByLanes", "lanesFor", k);
+                int flatLanes = FlatGemmByLanes.lanesFor(k);
                 cases.add(new BenchCase("flat_gemm", "FlatGemmByLanes.f16", key, flops, bytes, copies, runs(), i -> {
-                    Launch l = Launch.spmd("k", "gemm.FlatGemmByLanes", "f16",
-                            new WorkerGrid1D(Launch.helper("gemm.FlatGemmByLanes", "globalX", n, flatLanes))
-                                    .setLocalWork(Launch.constant("gemm.FlatGemmByLanes", "THREADS")),
+                    Launch l = Launch.spmd("k", FlatGemmByLanes.class, "f16",
+                            new WorkerGrid1D(FlatGemmByLanes.globalX(n, flatLanes)).setLocalWork(FlatGemmByLanes.THREADS),
                             x, w, out, m, n, k, 0, flatLanes);
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
                 if (m == 1) {
-                    int lanes = Launch.helper("transformer.MatVec", "lanesFor", k);
+                    int lanes = MatVec.lanesFor(k);
                     cases.add(new BenchCase("flat_gemm", "MatVec.matVecF16Spmd", key, flops, bytes, copies, runs(), i -> {
-                        Launch l = Launch.spmd("k", "transformer.MatVec", "matVecF16Spmd",
-                                new WorkerGrid1D(Launch.helper("transformer.MatVec", "spmdGlobalSize", n, lanes))
-                                        .setLocalWork(Launch.constant("transformer.MatVec", "GROUP_SIZE")),
+                        Launch l = Launch.spmd("k", MatVec.class, "matVecF16Spmd",
+                                new WorkerGrid1D(MatVec.spmdGlobalSize(n, lanes)).setLocalWork(MatVec.GROUP_SIZE),
                                 w, x, out, n, k, 0, lanes);
                         return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                                 p -> checkLinear(p, out, x, w, m, n, k));
@@ -123,10 +125,11 @@ final class BenchCases {
                 }
                 if (m >= 8) {
                     HalfFloatArray a = Fill.halves(x);
+                    FloatArray seen = FloatArray.fromArray(a.toFloatArray()); // the activations as the kernel reads them
                     FloatArray bias = Fill.floats(n, 7);
                     cases.add(new BenchCase("flat_gemm", "Gemm.registerBlockedF16", key, flops, bytes, copies, runs(),
                             i -> new BenchCase.Instance(plan(new Object[] {a, w, bias}, new Object[] {out},
-                                    blockedF16(a, w, bias, out, m, n, k)), p -> checkLinear(p, out, x, w, m, n, k))));
+                                    blockedF16(a, w, bias, out, m, n, k)), p -> checkLinear(p, out, seen, w, m, n, k))));
                 }
             }
         }
@@ -134,10 +137,12 @@ final class BenchCases {
     }
 
     private static Launch blockedF16(HalfFloatArray a, HalfFloatArray b, FloatArray bias, FloatArray out, int m, int n, int k) {
-        String g = "gemm.Gemm";
-        return Launch.spmd("k", g, "registerBlockedF16", new WorkerGrid2D(Launch.helper(g, "blockedGlobalX", n),
-                Launch.helper(g, "blockedGlobalY", m)).setLocalWork(Launch.helper(g, "blockedLocalX"),
-                Launch.helper(g, "blockedLocalY")), a, b, bias, out, m, n, k, 0, 0);
+        return Launch.spmd("k", Gemm.class, "registerBlockedF16", blockedGrid(m, n), a, b, bias, out, m, n, k, 0, 0);
+    }
+
+    private static WorkerGrid blockedGrid(int m, int n) {
+        return new WorkerGrid2D(Gemm.blockedGlobalX(n), Gemm.blockedGlobalY(m))
+                .setLocalWork(Gemm.blockedLocalX(), Gemm.blockedLocalY());
     }
 
     /** out[r][c] against Σ x[r]·w[c] in float64, at the corners and the middle. */
@@ -181,22 +186,18 @@ final class BenchCases {
         FloatArray out = new FloatArray(m * n);
         HalfFloatArray a16 = Fill.halves(a);
         HalfFloatArray b16 = Fill.halves(b);
-        String g = "gemm.Gemm";
         String f32 = "gemm f32 M=4096 N=4096 K=4096";
         String f16 = "gemm f16 M=4096 N=4096 K=4096";
         double bytes32 = 4.0 * (m * k + n * k + m * n);
         double bytes16 = 2.0 * (m * k + n * k) + 4.0 * m * n;
         cases.add(new BenchCase("gemm", "Gemm.registerBlocked", f32, flops, bytes32, 1, quick ? 5 : 20, i ->
                 new BenchCase.Instance(plan(new Object[] {a, b, bias}, new Object[] {out},
-                        Launch.spmd("k", g, "registerBlocked", new WorkerGrid2D(Launch.helper(g, "blockedGlobalX", n),
-                                Launch.helper(g, "blockedGlobalY", m)).setLocalWork(Launch.helper(g, "blockedLocalX"),
-                                Launch.helper(g, "blockedLocalY")), a, b, bias, out, m, n, k, 0, 0)),
+                        Launch.spmd("k", Gemm.class, "registerBlocked", blockedGrid(m, n), a, b, bias, out, m, n, k, 0, 0)),
                         p -> checkGemm(p, out, a, b, m, n, k))));
         cases.add(new BenchCase("gemm", "Gemm.tiled", f32, flops, bytes32, 1, quick ? 3 : 10, i ->
                 new BenchCase.Instance(plan(new Object[] {a, b, bias}, new Object[] {out},
-                        Launch.spmd("k", g, "tiled", new WorkerGrid2D(Launch.helper(g, "tiledGlobalX", n),
-                                Launch.helper(g, "tiledGlobalY", m)).setLocalWork(Launch.constant(g, "TILE"),
-                                Launch.constant(g, "TILE")), a, b, bias, out, m, n, k, 0, 0)),
+                        Launch.spmd("k", Gemm.class, "tiled", new WorkerGrid2D(Gemm.tiledGlobalX(n), Gemm.tiledGlobalY(m))
+                                .setLocalWork(Gemm.TILE, Gemm.TILE), a, b, bias, out, m, n, k, 0, 0)),
                         p -> checkGemm(p, out, a, b, m, n, k))));
         cases.add(new BenchCase("gemm", "Gemm.registerBlockedF16", f16, flops, bytes16, 1, quick ? 5 : 20, i ->
                 new BenchCase.Instance(plan(new Object[] {a16, b16, bias}, new Object[] {out},
@@ -231,7 +232,6 @@ final class BenchCases {
         List<BenchCase> cases = new ArrayList<>();
         int heads = 32;
         int d = 128;
-        String fa = "attention.FlashAttention2";
         for (int s : quick ? new int[] {1024} : new int[] {1024, 4096}) {
             HalfFloatArray q = Fill.halves((long) heads * s * d, 11);
             HalfFloatArray k = Fill.halves((long) heads * s * d, 12);
@@ -244,8 +244,8 @@ final class BenchCases {
                 double bytes = 2.0 * 4 * heads * s * d;
                 cases.add(new BenchCase("prefill", "FlashAttention2.forwardF16", key, flops, bytes, 1, quick ? 5 : 20, i ->
                         new BenchCase.Instance(plan(new Object[] {q, k, v}, new Object[] {o, lse},
-                                Launch.spmd("k", fa, "forwardF16", new WorkerGrid2D(Launch.helper(fa, "globalX", s), heads)
-                                        .setLocalWork(Launch.constant(fa, "THREADS"), 1), q, k, v, o, lse, s, heads, heads, d,
+                                Launch.spmd("k", FlashAttention2.class, "forwardF16", new WorkerGrid2D(FlashAttention2.globalX(s), heads)
+                                        .setLocalWork(FlashAttention2.THREADS, 1), q, k, v, o, lse, s, heads, heads, d,
                                         causal)), p -> checkPrefill(p, q, k, v, o, s, heads, d, causal == 1))));
             }
         }
@@ -324,7 +324,7 @@ final class BenchCases {
                     HalfFloatArray vc = Fill.halves(elements, 22 + length);
                     FloatArray q = Fill.floats(batch * heads * d, 23);
                     int copies = copiesFor(2.0 * 2 * elements);
-                    int splits = Launch.helper("attention.FlashDecoding", "splitsFor", batch, kvHeads, length, computeUnits);
+                    int splits = FlashDecoding.splitsFor(batch, kvHeads, length, computeUnits);
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
@@ -343,17 +343,16 @@ final class BenchCases {
 
     private BenchCase.Instance flashDecoding(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
                                              int kvHeads, int d, int length, int splits) {
-        String fd = "attention.FlashDecoding";
         int rows = batch * heads;
         FloatArray partialOut = new FloatArray(rows * splits * d);
         FloatArray partialLse = new FloatArray(rows * splits);
         FloatArray out = new FloatArray(rows * d);
         FloatArray lse = new FloatArray(rows);
-        int threads = Launch.constant(fd, "THREADS");
-        Launch split = Launch.spmd("split", fd, "splitKvF16", new WorkerGrid2D(Launch.helper(fd, "splitGlobalX", splits),
+        int threads = FlashDecoding.THREADS;
+        Launch split = Launch.spmd("split", FlashDecoding.class, "splitKvF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, partialOut, partialLse, heads, kvHeads, d, length,
                 length, splits);
-        Launch merge = Launch.spmd("merge", fd, "merge", new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows))
+        Launch merge = Launch.spmd("merge", FlashDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), partialOut, partialLse, out, lse, rows, d, splits);
         return new BenchCase.Instance(plan(new Object[] {q, kc, vc}, new Object[] {out}, split, merge),
                 p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
@@ -361,8 +360,6 @@ final class BenchCases {
 
     private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
                                           int kvHeads, int d, int length, int splits) {
-        String um = "attention.UnifiedMaxDecoding";
-        String fd = "attention.FlashDecoding";
         int rows = batch * heads;
         FloatArray num = new FloatArray(rows * splits * d);
         FloatArray den = new FloatArray(rows * splits);
@@ -374,21 +371,21 @@ final class BenchCases {
         float phi = 0f;
         float low = -60f;
         float high = 60f;
-        int threads = Launch.constant(fd, "THREADS");
-        Launch partial = Launch.spmd("partial", um, "partialF16", new WorkerGrid2D(Launch.helper(fd, "splitGlobalX", splits),
+        int threads = FlashDecoding.THREADS;
+        Launch partial = Launch.spmd("partial", UnifiedMaxDecoding.class, "partialF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, num, den, flags, heads, kvHeads, d, length, length,
                 splits, phi, low, high);
-        Launch merge = Launch.spmd("merge", um, "merge", new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows))
+        Launch merge = Launch.spmd("merge", UnifiedMaxDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), num, den, flags, out, fallbacks, rows, d, splits);
         // The synchronised path for flagged rows: its work-groups return at once when no row of their kv
         // head is flagged, which is what the timing then includes.
         FloatArray partialOut = new FloatArray(rows * splits * d);
         FloatArray partialLse = new FloatArray(rows * splits);
-        Launch fallbackPartial = Launch.spmd("fallback_partial", um, "fallbackPartialF16",
-                new WorkerGrid2D(Launch.helper(fd, "splitGlobalX", splits), batch * kvHeads).setLocalWork(threads, 1),
+        Launch fallbackPartial = Launch.spmd("fallback_partial", UnifiedMaxDecoding.class, "fallbackPartialF16",
+                new WorkerGrid2D(FlashDecoding.splitGlobalX(splits), batch * kvHeads).setLocalWork(threads, 1),
                 q, kc, vc, partialOut, partialLse, flags, heads, kvHeads, d, length, length, splits);
-        Launch fallbackMerge = Launch.spmd("fallback_merge", um, "fallbackMerge",
-                new WorkerGrid1D(Launch.helper(fd, "mergeGlobalX", rows)).setLocalWork(threads),
+        Launch fallbackMerge = Launch.spmd("fallback_merge", UnifiedMaxDecoding.class, "fallbackMerge",
+                new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows)).setLocalWork(threads),
                 partialOut, partialLse, flags, out, rows, d, splits);
         return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, fallbacks}, new Object[] {out, fallbacks},
                 partial, merge, fallbackPartial, fallbackMerge), p -> {

@@ -77,8 +77,13 @@ public final class KernelBench {
                         + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]");
             }
             String name = args[i].substring(2);
-            boolean flag = name.equals("quick");
-            options.put(name, flag ? "true" : args[++i]);
+            if (name.equals("quick")) {
+                options.put(name, "true");
+            } else if (i + 1 < args.length) {
+                options.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
         }
         return options;
     }

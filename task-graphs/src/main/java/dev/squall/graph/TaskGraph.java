@@ -5,10 +5,13 @@ import dev.squall.graph.internal.GraphStep;
 import dev.squall.graph.internal.KernelReference;
 import java.io.Serializable;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -150,8 +153,8 @@ public final class TaskGraph {
         String qualified = name + "." + id;
         for (int s = 0; s < steps.size(); s++) {
             if (steps.get(s) instanceof GraphStep.Launch launch && launch.name().equals(qualified)) {
-                java.lang.reflect.Parameter[] declared = launch.kernel().method().getParameters();
-                java.util.Map<Integer, Object> bound = new java.util.TreeMap<>(launch.specialization());
+                Parameter[] declared = launch.kernel().method().getParameters();
+                Map<Integer, Object> bound = new TreeMap<>(launch.specialization());
                 for (int p : parameters) {
                     if (p < 0 || p >= declared.length) {
                         throw new TaskGraphException("task '" + qualified + "': cannot specialise parameter " + p

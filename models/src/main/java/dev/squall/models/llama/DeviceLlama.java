@@ -13,8 +13,8 @@ import dev.squall.graph.ExecutionProfile;
 import dev.squall.graph.GridScheduler;
 import dev.squall.graph.TaskGraph;
 import dev.squall.graph.WorkerGrid1D;
-import dev.squall.kernels.transformer.Activations;
 import dev.squall.kernels.attention.FlashDecoding;
+import dev.squall.kernels.transformer.Activations;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
 import dev.squall.kernels.transformer.RmsNorm;
@@ -160,8 +160,6 @@ public final class DeviceLlama implements LanguageModel {
                 task(p + "rope", method(RotaryEmbedding.class, "ropeAndCache"), q, k, v, keyCache, valueCache,
                         rotation, state, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), halfRotation,
                         (c.heads() + c.kvHeads()) * c.headDim() / 2);
-                Object[] attentionArgs = {q, keyCache, valueCache, scores, attention, state, c.heads(), c.kvHeads(),
-                    c.headDim(), capacity};
                 if (splitKv) {
                     spmd(p + "attention", DecodeAttention.class, "attentionSplitSpmd",
                             c.heads() * splits * DecodeAttention.GROUP_SIZE, DecodeAttention.GROUP_SIZE, q, keyCache,
@@ -169,11 +167,15 @@ public final class DeviceLlama implements LanguageModel {
                             splits);
                     spmd(p + "attention_merge", FlashDecoding.class, "merge", FlashDecoding.mergeGlobalX(c.heads()),
                             FlashDecoding.THREADS, partialOut, partialLse, attention, headLse, c.heads(), c.headDim(), splits);
-                } else if (workGroups) {
-                    spmd(p + "attention", DecodeAttention.class, "attentionSpmd", c.heads() * DecodeAttention.GROUP_SIZE,
-                            DecodeAttention.GROUP_SIZE, attentionArgs);
                 } else {
-                    task(p + "attention", method(DecodeAttention.class, "attention"), attentionArgs);
+                    Object[] attentionArgs = {q, keyCache, valueCache, scores, attention, state, c.heads(), c.kvHeads(),
+                        c.headDim(), capacity};
+                    if (workGroups) {
+                        spmd(p + "attention", DecodeAttention.class, "attentionSpmd",
+                                c.heads() * DecodeAttention.GROUP_SIZE, DecodeAttention.GROUP_SIZE, attentionArgs);
+                    } else {
+                        task(p + "attention", method(DecodeAttention.class, "attention"), attentionArgs);
+                    }
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
                 rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);

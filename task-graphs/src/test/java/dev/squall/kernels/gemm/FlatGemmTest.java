@@ -4,6 +4,7 @@ import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.gemm.KernelRuns.half;
 import static dev.squall.kernels.gemm.KernelRuns.inside;
 import static dev.squall.kernels.gemm.KernelRuns.output;
+import static dev.squall.kernels.gemm.KernelRuns.reference;
 import static dev.squall.kernels.gemm.KernelRuns.run;
 import static dev.squall.kernels.gemm.KernelRuns.values;
 
@@ -71,7 +72,7 @@ class FlatGemmTest {
             float[] start = accumulate != 0 ? values(rng, m * n) : null;
             double[] ref = new double[m * n];
             float[] naive = new float[m * n];
-            reference(x, weights, start, m, n, k, ref, naive);
+            reference(x, weights, null, start, m, n, k, ref, naive);
             FloatArray out = output(start, m * n, 2 * n + 3);
             run(device, FlatGemm.class, "flatGemm" + type, new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS),
                     xArray, w, out, m, n, k, accumulate);
@@ -105,30 +106,13 @@ class FlatGemmTest {
             float[] start = accumulate != 0 ? values(rng, m * n) : null;
             double[] ref = new double[m * n];
             float[] naive = new float[m * n];
-            reference(x, weights, start, m, n, k, ref, naive);
+            reference(x, weights, null, start, m, n, k, ref, naive);
             FloatArray out = output(start, m * n, 2 * n + 3);
             run(device, FlatGemmByLanes.class, "f16", new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes))
                     .setLocalWork(FlatGemmByLanes.THREADS), xArray, w, out, m, n, k, accumulate, lanes);
             String what = "FlatGemmByLanes.f16 m=" + m + " n=" + n + " k=" + k + " lanes=" + lanes + " accumulate "
                     + accumulate + " on " + device.id();
             assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
-        }
-    }
-
-    /** X·Wᵀ (+ start) in float64 into ref, and as plain float sums (the naive baseline) into naive. */
-    private static void reference(float[] x, float[] weights, float[] start, int m, int n, int k, double[] ref,
-                                  float[] naive) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = 0;
-                float sumF = 0f;
-                for (int p = 0; p < k; p++) {
-                    sum += (double) x[i * k + p] * weights[j * k + p];
-                    sumF += x[i * k + p] * weights[j * k + p];
-                }
-                ref[i * n + j] = start != null ? start[i * n + j] + sum : sum;
-                naive[i * n + j] = start != null ? start[i * n + j] + sumF : sumF;
-            }
         }
     }
 }

@@ -4,6 +4,7 @@ import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.gemm.KernelRuns.half;
 import static dev.squall.kernels.gemm.KernelRuns.inside;
 import static dev.squall.kernels.gemm.KernelRuns.output;
+import static dev.squall.kernels.gemm.KernelRuns.reference;
 import static dev.squall.kernels.gemm.KernelRuns.run;
 import static dev.squall.kernels.gemm.KernelRuns.values;
 
@@ -77,26 +78,7 @@ class GemmTest {
                 float[] start = accumulate != 0 ? values(rng, m * n) : null;
                 double[] ref = new double[m * n];
                 float[] naive = new float[m * n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double sum = 0;
-                        float sumF = 0f;
-                        for (int p = 0; p < k; p++) {
-                            sum += (double) a[i * k + p] * b[j * k + p];
-                            sumF += a[i * k + p] * b[j * k + p];
-                        }
-                        if (useBias != 0) {
-                            sum += bias.get(j);
-                            sumF += bias.get(j);
-                        }
-                        if (start != null) {
-                            sum += start[i * n + j];
-                            sumF += start[i * n + j];
-                        }
-                        ref[i * n + j] = sum;
-                        naive[i * n + j] = sumF;
-                    }
-                }
+                reference(a, b, useBias != 0 ? bias.toHeapArray() : null, start, m, n, k, ref, naive);
                 FloatArray out = output(start, m * n, n + 5);
                 run(device, Gemm.class, kernel, grid, aArray, bArray, bias, out, m, n, k, useBias, accumulate);
                 String what = kernel + " " + m + "x" + n + "x" + k + " bias " + useBias + " accumulate " + accumulate

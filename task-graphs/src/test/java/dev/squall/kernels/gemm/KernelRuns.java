@@ -62,4 +62,32 @@ final class KernelRuns {
         }
         return head;
     }
+
+    /**
+     * out = A·Bᵀ (+ bias[col]) (+ start) for row-major A (m×k) and B (n×k): in float64 into ref, and
+     * as plain float sums (the naive baseline of the 2×-naive rule) into naive. bias and start may be null.
+     */
+    static void reference(float[] a, float[] b, float[] bias, float[] start, int m, int n, int k, double[] ref,
+                          float[] naive) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                float sumF = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += (double) a[i * k + p] * b[j * k + p];
+                    sumF += a[i * k + p] * b[j * k + p];
+                }
+                if (bias != null) {
+                    sum += bias[j];
+                    sumF += bias[j];
+                }
+                if (start != null) {
+                    sum += start[i * n + j];
+                    sumF += start[i * n + j];
+                }
+                ref[i * n + j] = sum;
+                naive[i * n + j] = sumF;
+            }
+        }
+    }
 }
