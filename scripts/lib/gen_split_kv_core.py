@@ -1,8 +1,8 @@
 # Regenerates tornado-kernels/.../attention/SplitKvCore.java, whose F32 and F16 bodies are twins with
 # unrolled register accumulators (kernel helpers return one value, so they are written out).
-# Usage, from the repository root: python3 scripts/lib/gen_split_kv_core.py [VALUE_DIMS (2 or 4), default 2]
+# Usage, from the repository root: python3 scripts/lib/gen_split_kv_core.py [VALUE_DIMS (2 or 4), default 4]
 import sys
-VD = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+VD = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 H = range(4)
 
 def mul(n, name):
@@ -19,7 +19,7 @@ def core(typ, get, suffix):
     rescale_acc = "\n".join(f"                a{h}{k} *= al{h};" for h in H for k in K)
     write_acc = "\n".join(f"            partials[{h * VD + k} * THREADS + t] = a{h}{k};" for h in H for k in K)
     def loads(var, row):
-        return "".join(f"                    float {var}{k} = vCache.{get}({row}" + ("" if k == 0 else (" + cols" if k == 1 else f" + {k} * cols")) + ");\n" for k in K)
+        return "".join(f"                    float {var}{k} = vCache.{get}({row}" + ("" if k == 0 else f" + {k}") + ");\n" for k in K)
     eloads = loads("e", "r0")
     U = 8 // VD
     parts = []
@@ -27,7 +27,7 @@ def core(typ, get, suffix):
         parts.append((f"                    int r{u}x = rowBase + (p + " + ("replicas" if u == 1 else f"{u} * replicas") + ") * headDim;") if u else "                    int r0x = rowBase + p * headDim;")
     for u in range(U):
         for k in K:
-            parts.append(f"                    float e{u}{k} = vCache.{get}(r{u}x" + ("" if k == 0 else (" + cols" if k == 1 else f" + {k} * cols")) + ");")
+            parts.append(f"                    float e{u}{k} = vCache.{get}(r{u}x" + ("" if k == 0 else f" + {k}") + ");")
     for u in range(U):
         for h in H:
             off = "" if h == 0 else (" + CHUNK" if h == 1 else f" + {h} * CHUNK")
@@ -136,8 +136,9 @@ def core(typ, get, suffix):
                 }}
                 c.localBarrier(); // the probabilities are complete before the value pass reads them
 {rescale_acc}
-                // Value pass: dimensions valueDim + cols·k (k < VALUE_DIMS) of positions valueRow, valueRow + replicas, …
-                int rowBase = cacheBase + chunk * headDim + valueDim;
+                // Value pass: dimensions VALUE_DIMS·valueDim + k (k < VALUE_DIMS, one wide load) of positions
+                // valueRow, valueRow + replicas, …
+                int rowBase = cacheBase + chunk * headDim + VALUE_DIMS * valueDim;
                 int p = valueRow < replicas ? valueRow : count;
                 for (; p + {U - 1} * replicas < count; p += {U} * replicas) {{
 {unrolled}
@@ -180,20 +181,17 @@ def keyfn(typ, get, suffix):
         ks = "\n".join(f"            float k{j} = k.{get}(r{j} + d{off});" for j in range(4))
         fm = "\n".join(f"            s{h}{j} = Math.fma(q{h}, k{j}, s{h}{j});" for h in H for j in range(4))
         return qs + "\n" + ks + "\n" + fm
-    def body2():
-        ks = "\n".join(f"            float k{j} = k.{get}(r{j} + d);" for j in range(4))
-        ks += "\n" + "\n".join(f"            float k{j + 4} = k.{get}(r{j} + d + LANES);" for j in range(4))
-        qs = "\n".join(qload(h, "", "float ") for h in H)
-        fm = "\n".join(f"            s{h}{j} = Math.fma(q{h}, k{j}, s{h}{j});" for h in H for j in range(4))
-        qs2 = "\n".join(qload(h, " + LANES", "") for h in H)
-        fm2 = "\n".join(f"            s{h}{j} = Math.fma(q{h}, k{j + 4}, s{h}{j});" for h in H for j in range(4))
-        return "\n".join([ks, qs, fm, qs2, fm2])
+    def body8():
+        ks = "\n".join(f"            Run8 k{j} = Run8.of(k, r{j} + d);" for j in range(4))
+        qs = "\n".join(f"            Run8 q{h} = Run8.of(query, {mul(h, 'MAX_HEAD_DIM')}d);" for h in H)
+        fm = "\n".join(f"            s{h}{j} += q{h}.dot(k{j});" for h in H for j in range(4))
+        return "\n".join([ks, qs, fm])
     writes = "\n".join(f"        partials[{h * 4 + j} * BLOCK_STRIDE + at] = s{h}{j};" for h in H for j in range(4))
     return f'''
     /**
      * Partial q·k for the block's 4 heads and this work-item's 4 positions slot + OWNERS·j of the chunk
-     * (slot = t / LANES) over dimensions lane, lane + LANES, … (lane = t % LANES): one query load from
-     * local memory serves four key loads. Positions past {{@code count}} reread row 0 of the chunk (in bounds;
+     * (slot = t / LANES) over runs of eight dimensions 8·lane…, 8·(lane + LANES)… (lane = t % LANES), then the
+     * last headDim % 8 dimensions one per lane: one query run from local memory serves four key runs. Positions past {{@code count}} reread row 0 of the chunk (in bounds;
      * their sums are never used). Results go to partials[(h·4 + j)·BLOCK_STRIDE + lane·LANE_STRIDE + slot].
      */
     static void keyPartials{suffix}({typ} k, float[] query, float[] partials, int t, int base, int headDim, int count) {{
@@ -201,11 +199,10 @@ def keyfn(typ, get, suffix):
         int slot = t / LANES;
 {rows}
 {decl}
-        int d = lane;
-        for (; d + LANES < headDim; d += 2 * LANES) {{
-{body2()}
+        for (int d = 8 * lane; d + 7 < headDim; d += 8 * LANES) {{
+{body8()}
         }}
-        for (; d < headDim; d += LANES) {{
+        for (int d = (headDim & ~7) + lane; d < headDim; d += LANES) {{
 {body("")}
         }}
         int at = lane * LANE_STRIDE + slot;
@@ -219,6 +216,7 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.kernels.vector.Run8;
 
 /**
  * The body shared by the split-KV decode kernels ({@link FlashDecoding} and
@@ -230,17 +228,19 @@ import dev.squall.api.types.HalfFloatArray;
  * <p>The split is walked in chunks of {@link #CHUNK} positions, whose probabilities stay in local
  * memory. Per chunk:
  * <ol>
- * <li>key pass: {@link #LANES} neighbouring work-items share a key row (lane l reads dimensions l,
- * l+LANES, …, so a warp reads whole 32-byte sectors of consecutive rows); each work-item covers four
+ * <li>key pass: {@link #LANES} neighbouring work-items share a key row (lane l reads runs of eight
+ * dimensions 8l…8l+7, 8(l+LANES)…, one 16-byte load of halves each, so a warp reads whole sectors of
+ * consecutive rows); each work-item covers four
  * rows (OWNERS apart) for the four heads, so one query value from local memory serves four key
  * loads; 16 partial sums per work-item meet in local memory (one barrier);</li>
  * <li>work-item t owns the four scores of head t / OWNERS at positions t % OWNERS + OWNERS·j;
  * synchronised mode: a (max, Σ e^{x−max}) tree over the OWNERS owners of each head gives the chunk's
  * statistics, the running max and sum are updated (§0), and the owners store e^{x − new max};
  * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
- * <li>value pass: work-item t takes dimensions t % cols + cols·k (k &lt; 4, cols = headDim / 4) of every
- * (THREADS / cols)-th position (coalesced rows, eight loads in flight), so one probability load serves
- * VALUE_DIMS value loads; 4·VALUE_DIMS accumulators per work-item stay in registers across chunks.</li>
+ * <li>value pass: work-item t takes the VALUE_DIMS consecutive dimensions VALUE_DIMS·(t % cols) + k
+ * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (8 bytes
+ * of halves, 16 of floats; coalesced rows, two rows in flight), and one probability load serves
+ * VALUE_DIMS value elements; 4·VALUE_DIMS accumulators per work-item stay in registers across chunks.</li>
  * </ol>
  * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
  * branches on kernel arguments); positions past the split's end never touch memory past
@@ -369,7 +369,7 @@ tail = '''
     }
 
     /**
-     * Sums the value replicas (partials[(h·4 + k)·THREADS + r·cols + d] holds dimension d + cols·k of
+     * Sums the value replicas (partials[(h·4 + k)·THREADS + r·cols + d] holds dimension VALUE_DIMS·d + k of
      * replica r) and stores the split's result for the block's heads: synchronised mode the normalised
      * output (0 for an empty split) and m + log ℓ (−∞ when empty); unified mode the numerator and the
      * denominator.
@@ -378,8 +378,8 @@ tail = '''
                            int splits, int headDim, int cols, int replicas, int unified, float m0, float m1, float m2,
                            float m3, float l0, float l1, float l2, float l3) {
         if (t < headDim) {
-            int k = t / cols;
-            int d = t % cols;
+            int k = t % VALUE_DIMS;
+            int d = t / VALUE_DIMS;
             for (int h = 0; h < heads; h++) {
                 float o = 0f;
                 for (int r = 0; r < replicas; r++) {

@@ -11,6 +11,7 @@ import dev.squall.jit.passes.AdjacentBarrierMerging;
 import dev.squall.jit.passes.CommonSubexpressions;
 import dev.squall.jit.passes.ConstantFolding;
 import dev.squall.jit.passes.DeadCodeElimination;
+import dev.squall.jit.passes.LoadCombining;
 import dev.squall.jit.passes.LoopInvariantCodeMotion;
 import dev.squall.jit.passes.ParallelLoopLowering;
 import dev.squall.jit.passes.ParallelLoopVectorizer;
@@ -90,6 +91,9 @@ public final class KernelCompiler {
         if (options.optimize()) {
             optimize(f, options);
             if (run(new ParallelLoopVectorizer(), f, options)) {
+                optimize(f, options);
+            }
+            if (run(new LoadCombining(), f, options)) {
                 optimize(f, options);
             }
             for (ReductionPlan r : f.reductions()) {

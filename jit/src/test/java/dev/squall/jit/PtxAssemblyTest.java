@@ -39,7 +39,11 @@ class PtxAssemblyTest {
         assumeTrue(ptxas != null, "ptxas (CUDA toolkit) is not on the PATH: PTX assembly is not checked on this machine");
         return Stream.of(PtxTarget.SM_80, PtxTarget.SM_90).map(target -> DynamicContainer.dynamicContainer(
                 target.targetName(), Corpus.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-                    CompiledKernel k = KernelCompiler.compile(c.kernel(), c.specialization(), CompileOptions.PTX);
+                    // compiled as a task graph would: with the divisibility facts of sample arguments
+                    Object[] args = c.arguments().apply(new java.util.Random(1));
+                    CompiledKernel k = KernelCompiler.compile(c.kernel(),
+                            KnownDivisor.withFacts(c.kernel(), java.util.Arrays.asList(args), c.specialization()),
+                            CompileOptions.PTX);
                     assemble(ptxas, PtxEmitter.emit(k, target), target, c.name());
                 }))));
     }

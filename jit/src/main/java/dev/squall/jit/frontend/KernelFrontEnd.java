@@ -3,6 +3,7 @@ package dev.squall.jit.frontend;
 import dev.squall.api.KernelCompilationException;
 import dev.squall.api.KernelContext;
 import dev.squall.api.Reduce;
+import dev.squall.jit.KnownDivisor;
 import dev.squall.jit.analysis.Cfg;
 import dev.squall.jit.analysis.Dominators;
 import dev.squall.jit.analysis.Loops;
@@ -133,6 +134,15 @@ public final class KernelFrontEnd {
         fn.addParam(v, Param.Role.VALUE, j, name, type);
         Object bound = spec.get(j);
         if (bound == null) {
+            return new AValue.Scalar(v);
+        }
+        if (bound instanceof KnownDivisor d) {
+            if (scalar != ScalarType.I32 && scalar != ScalarType.I64) {
+                throw new KernelCompilationException(owner, method, -1, 0, "parameter '" + name + "' ("
+                        + type.getSimpleName() + ") cannot be known to be a multiple of " + d.divisor()
+                        + "; only integer parameters can");
+            }
+            fn.knownDivisors().put(v, d.divisor());
             return new AValue.Scalar(v);
         }
         Const c = switch (bound) {

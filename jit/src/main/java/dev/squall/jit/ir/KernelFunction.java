@@ -20,6 +20,7 @@ public final class KernelFunction {
     private final List<Param> params = new ArrayList<>();
     private final LinkedHashMap<BlockId, Block> blocks = new LinkedHashMap<>();
     private final Map<Integer, Const> specialization = new HashMap<>();
+    private final Map<Var, Integer> knownDivisors = new HashMap<>();
     private List<ParallelDim> parallelDims = List.of();
     private List<ReductionPlan> reductions = List.of();
     private int[] requiredLocalSize;
@@ -137,6 +138,14 @@ public final class KernelFunction {
     /** Scalar Java parameters bound to constants by specialisation, by Java index. */
     public Map<Integer, Const> specialization() {
         return specialization;
+    }
+
+    /**
+     * Integer parameters known to be multiples of a power of two (the launch's values were), by
+     * variable: what lets the compiler prove a wide access aligned.
+     */
+    public Map<Var, Integer> knownDivisors() {
+        return knownDivisors;
     }
 
     public List<ParallelDim> parallelDims() {

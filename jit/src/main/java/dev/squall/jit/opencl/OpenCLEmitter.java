@@ -409,7 +409,7 @@ public final class OpenCLEmitter {
                 StringBuilder text = new StringBuilder(vec + " = vload" + v.results().size() + "(0, " + operand(v.pointer())
                         + " + " + operand(v.index()) + ");");
                 for (int k = 0; k < v.results().size(); k++) {
-                    text.append('\n').append(names.of(v.results().get(k))).append(" = ").append(vec).append(".s").append(k)
+                    text.append('\n').append(names.of(v.results().get(k))).append(" = ").append(vec).append(".s").append(Integer.toHexString(k))
                             .append(';');
                 }
                 yield text.toString();

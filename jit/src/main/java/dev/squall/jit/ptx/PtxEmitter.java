@@ -276,15 +276,7 @@ public final class PtxEmitter {
             case Inst.Store s -> store(s);
             case Inst.PtrOffset p -> ptrOffset(p);
             case Inst.Atomic a -> atomic(a);
-            case Inst.VectorLoad v -> {
-                PointerType p = (PointerType) v.pointer().type();
-                boolean nc = readOnlyCache && p.space() == AddressSpace.GLOBAL && v.pointer() instanceof Var pv
-                        && readOnlyPointers.contains(pv);
-                String space = p.space() == AddressSpace.LOCAL ? "shared" : "global";
-                String regsList = String.join(", ", v.results().stream().map(this::dst).toList());
-                line("ld." + space + (nc ? ".nc" : "") + ".v" + v.results().size() + vectorType(p.element()) + " {"
-                        + regsList + "}, " + address(v.pointer(), v.index()) + ";");
-            }
+            case Inst.VectorLoad v -> vectorLoad(v);
             case Inst.VectorStore v -> {
                 PointerType p = (PointerType) v.pointer().type();
                 String space = p.space() == AddressSpace.LOCAL ? "shared" : "global";
@@ -655,6 +647,38 @@ public final class PtxEmitter {
                 && readOnlyPointers.contains(v);
         line("ld." + space + (nc ? ".nc" : "") + memType(p.element()) + " " + dst(l.result()) + ", "
                 + address(l.pointer(), l.index()) + ";");
+    }
+
+    /**
+     * Up to four elements load straight into their registers (sub-word ones sign-extended, as a
+     * scalar load keeps them); more, narrower ones (eight halves, sixteen bytes) load as 32-bit
+     * words and are cut out of them with {@code bfe.s32}.
+     */
+    private void vectorLoad(Inst.VectorLoad v) {
+        PointerType p = (PointerType) v.pointer().type();
+        boolean nc = readOnlyCache && p.space() == AddressSpace.GLOBAL && v.pointer() instanceof Var pv
+                && readOnlyPointers.contains(pv);
+        String op = "ld." + (p.space() == AddressSpace.LOCAL ? "shared" : "global") + (nc ? ".nc" : "");
+        String address = address(v.pointer(), v.index());
+        int count = v.results().size();
+        if (count <= 4) {
+            String type = p.element().bytes() < 4 ? memType(p.element()) : vectorType(p.element());
+            String regsList = String.join(", ", v.results().stream().map(this::dst).toList());
+            line(op + (count == 1 ? "" : ".v" + count) + type + " {" + regsList + "}, " + address + ";");
+            return;
+        }
+        int bits = p.element().bytes() * 8;
+        int words = count * p.element().bytes() / 4;
+        List<String> packed = new ArrayList<>();
+        for (int w = 0; w < words; w++) {
+            packed.add(regs.temp(RegClass.B32));
+        }
+        line(op + (words == 1 ? "" : ".v" + words) + ".b32 {" + String.join(", ", packed) + "}, " + address + ";");
+        int perWord = 32 / bits;
+        for (int k = 0; k < count; k++) {
+            line("bfe.s32 " + dst(v.results().get(k)) + ", " + packed.get(k / perWord) + ", " + (k % perWord) * bits + ", "
+                    + bits + ";");
+        }
     }
 
     private void store(Inst.Store s) {

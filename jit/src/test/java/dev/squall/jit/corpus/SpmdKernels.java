@@ -1,7 +1,9 @@
 package dev.squall.jit.corpus;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 
 /** KernelContext kernels: ids, local memory, barriers, atomics, 2D and 3D grids. */
@@ -109,5 +111,54 @@ public final class SpmdKernels {
         if (g < n) {
             out.set(g, 0.25f * tile[l] + 0.5f * tile[l + 1] + 0.25f * tile[l + 2]);
         }
+    }
+
+    /**
+     * Each work-item reads eight consecutive halves of a row-major matrix and eight floats: with
+     * {@code cols} known to be a multiple of 8, load combining makes them one 16-byte access, and
+     * the floats two (the write between the two halves of {@code x} keeps those apart).
+     */
+    public static void rowChunks(KernelContext ctx, HalfFloatArray w, FloatArray x, FloatArray out, int rows, int cols) {
+        int chunks = cols / 8;
+        int i = ctx.globalIdx;
+        if (i < rows * chunks) {
+            int row = i / chunks;
+            int c = (i - row * chunks) * 8;
+            int base = row * cols + c;
+            float w0 = w.getFloat(base);
+            float w1 = w.getFloat(base + 1);
+            float w2 = w.getFloat(base + 2);
+            float w3 = w.getFloat(base + 3);
+            float w4 = w.getFloat(base + 4);
+            float w5 = w.getFloat(base + 5);
+            float w6 = w.getFloat(base + 6);
+            float w7 = w.getFloat(base + 7);
+            float s = w0 * x.get(c) + w1 * x.get(c + 1) + w2 * x.get(c + 2) + w3 * x.get(c + 3);
+            out.set(i, s);
+            s += w4 * x.get(c + 4) + w5 * x.get(c + 5) + w6 * x.get(c + 6) + w7 * x.get(c + 7);
+            out.set(i, s);
+        }
+    }
+
+    /**
+     * A grid-strided loop over 16-byte chunks of a byte array, read in reverse order, plus an odd
+     * tail: the loop variable is a multiple of 16 on every trip (known through the phi), so the
+     * sixteen byte loads become one access; the tail's loads stay single.
+     */
+    public static void byteChunkSums(KernelContext ctx, ByteArray bytes, IntArray out, int n) {
+        int lane = ctx.globalIdx;
+        int lanes = ctx.globalGroupSizeX;
+        int sum = 0;
+        int c = lane * 16;
+        for (; c + 15 < n; c += lanes * 16) {
+            sum += bytes.get(c + 15) - bytes.get(c + 14) + bytes.get(c + 13) - bytes.get(c + 12)
+                    + bytes.get(c + 11) - bytes.get(c + 10) + bytes.get(c + 9) - bytes.get(c + 8)
+                    + bytes.get(c + 7) - bytes.get(c + 6) + bytes.get(c + 5) - bytes.get(c + 4)
+                    + bytes.get(c + 3) - bytes.get(c + 2) + bytes.get(c + 1) - bytes.get(c);
+        }
+        for (int t = (n & ~15) + lane; t < n; t += lanes) {
+            sum += 1000 * bytes.get(t);
+        }
+        out.set(lane, sum);
     }
 }

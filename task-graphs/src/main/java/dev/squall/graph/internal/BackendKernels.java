@@ -11,6 +11,6 @@ final class BackendKernels {
     }
 
     static CompiledKernel compile(GraphStep.Launch launch) {
-        return KernelCompiler.compile(launch.kernel().method(), launch.specialization(), CompileOptions.DEFAULT);
+        return KernelCompiler.compile(launch.kernel().method(), launch.compileFacts(), CompileOptions.DEFAULT);
     }
 }

@@ -1,6 +1,7 @@
 package dev.squall.graph.internal;
 
 import dev.squall.graph.DataTransferMode;
+import dev.squall.jit.KnownDivisor;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,16 @@ public sealed interface GraphStep {
 
         public Launch(String name, KernelReference kernel, List<Object> args) {
             this(name, kernel, args, Map.of());
+        }
+
+        /**
+         * What the kernel is compiled with: the specialisation, plus for every other {@code int}
+         * or {@code long} argument the power of two it is a multiple of (a task's arguments are
+         * fixed for the graph's life, so the fact holds at every launch; it lets the compiler
+         * prove wide accesses aligned without fixing the value).
+         */
+        public Map<Integer, Object> compileFacts() {
+            return KnownDivisor.withFacts(kernel.method(), args, specialization);
         }
     }
 

@@ -14,7 +14,7 @@ import dev.squall.api.types.HalfFloatArray;
  * headDim), positions 0..length−1 valid (anything beyond, NaN included, is never read);
  * partialOut (batch·heads, splits, headDim); partialLse (batch·heads, splits); out (batch·heads,
  * headDim); lse (batch·heads). Grouped-query attention: query head h of batch b reads kv row
- * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and even;
+ * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and a multiple of 4;
  * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int.
  *
  * <p>Split s covers positions [s·span, min(length, (s+1)·span)) with span = ⌈length / splits⌉; an empty

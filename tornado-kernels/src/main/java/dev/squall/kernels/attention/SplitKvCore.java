@@ -4,6 +4,7 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.kernels.vector.Run8;
 
 /**
  * The body shared by the split-KV decode kernels ({@link FlashDecoding} and
@@ -15,17 +16,19 @@ import dev.squall.api.types.HalfFloatArray;
  * <p>The split is walked in chunks of {@link #CHUNK} positions, whose probabilities stay in local
  * memory. Per chunk:
  * <ol>
- * <li>key pass: {@link #LANES} neighbouring work-items share a key row (lane l reads dimensions l,
- * l+LANES, …, so a warp reads whole 32-byte sectors of consecutive rows); each work-item covers four
+ * <li>key pass: {@link #LANES} neighbouring work-items share a key row (lane l reads runs of eight
+ * dimensions 8l…8l+7, 8(l+LANES)…, one 16-byte load of halves each, so a warp reads whole sectors of
+ * consecutive rows); each work-item covers four
  * rows (OWNERS apart) for the four heads, so one query value from local memory serves four key
  * loads; 16 partial sums per work-item meet in local memory (one barrier);</li>
  * <li>work-item t owns the four scores of head t / OWNERS at positions t % OWNERS + OWNERS·j;
  * synchronised mode: a (max, Σ e^{x−max}) tree over the OWNERS owners of each head gives the chunk's
  * statistics, the running max and sum are updated (§0), and the owners store e^{x − new max};
  * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
- * <li>value pass: work-item t takes dimensions t % cols + cols·k (k &lt; 4, cols = headDim / 4) of every
- * (THREADS / cols)-th position (coalesced rows, eight loads in flight), so one probability load serves
- * VALUE_DIMS value loads; 4·VALUE_DIMS accumulators per work-item stay in registers across chunks.</li>
+ * <li>value pass: work-item t takes the VALUE_DIMS consecutive dimensions VALUE_DIMS·(t % cols) + k
+ * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (8 bytes
+ * of halves, 16 of floats; coalesced rows, two rows in flight), and one probability load serves
+ * VALUE_DIMS value elements; 4·VALUE_DIMS accumulators per work-item stay in registers across chunks.</li>
  * </ol>
  * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
  * branches on kernel arguments); positions past the split's end never touch memory past
@@ -49,7 +52,7 @@ final class SplitKvCore {
     /** Positions per chunk: each work-item covers four rows of it in the key pass. */
     static final int CHUNK = 4 * OWNERS;
     /** Value dimensions per work-item in the value pass. */
-    static final int VALUE_DIMS = 2;
+    static final int VALUE_DIMS = 4;
     /** Layout of the key-pass partial sums: padded so that both their writes and reads are free of bank conflicts. */
     static final int LANE_STRIDE = OWNERS + 8;
     static final int BLOCK_STRIDE = LANES * LANE_STRIDE;
@@ -172,12 +175,20 @@ final class SplitKvCore {
             float ownSum = 0f;
             float a00 = 0f;
             float a01 = 0f;
+            float a02 = 0f;
+            float a03 = 0f;
             float a10 = 0f;
             float a11 = 0f;
+            float a12 = 0f;
+            float a13 = 0f;
             float a20 = 0f;
             float a21 = 0f;
+            float a22 = 0f;
+            float a23 = 0f;
             float a30 = 0f;
             float a31 = 0f;
+            float a32 = 0f;
+            float a33 = 0f;
             for (int chunk = 0; chunk < n; chunk += CHUNK) {
                 int count = Math.min(CHUNK, n - chunk);
                 keyPartialsF32(kCache, query, partials, t, cacheBase + chunk * headDim, headDim, count);
@@ -234,93 +245,102 @@ final class SplitKvCore {
                 c.localBarrier(); // the probabilities are complete before the value pass reads them
                 a00 *= al0;
                 a01 *= al0;
+                a02 *= al0;
+                a03 *= al0;
                 a10 *= al1;
                 a11 *= al1;
+                a12 *= al1;
+                a13 *= al1;
                 a20 *= al2;
                 a21 *= al2;
+                a22 *= al2;
+                a23 *= al2;
                 a30 *= al3;
                 a31 *= al3;
-                // Value pass: dimensions valueDim + cols·k (k < VALUE_DIMS) of positions valueRow, valueRow + replicas, …
-                int rowBase = cacheBase + chunk * headDim + valueDim;
+                a32 *= al3;
+                a33 *= al3;
+                // Value pass: dimensions VALUE_DIMS·valueDim + k (k < VALUE_DIMS, one wide load) of positions
+                // valueRow, valueRow + replicas, …
+                int rowBase = cacheBase + chunk * headDim + VALUE_DIMS * valueDim;
                 int p = valueRow < replicas ? valueRow : count;
-                for (; p + 3 * replicas < count; p += 4 * replicas) {
+                for (; p + 1 * replicas < count; p += 2 * replicas) {
                     int r0x = rowBase + p * headDim;
                     int r1x = rowBase + (p + replicas) * headDim;
-                    int r2x = rowBase + (p + 2 * replicas) * headDim;
-                    int r3x = rowBase + (p + 3 * replicas) * headDim;
                     float e00 = vCache.get(r0x);
-                    float e01 = vCache.get(r0x + cols);
+                    float e01 = vCache.get(r0x + 1);
+                    float e02 = vCache.get(r0x + 2);
+                    float e03 = vCache.get(r0x + 3);
                     float e10 = vCache.get(r1x);
-                    float e11 = vCache.get(r1x + cols);
-                    float e20 = vCache.get(r2x);
-                    float e21 = vCache.get(r2x + cols);
-                    float e30 = vCache.get(r3x);
-                    float e31 = vCache.get(r3x + cols);
+                    float e11 = vCache.get(r1x + 1);
+                    float e12 = vCache.get(r1x + 2);
+                    float e13 = vCache.get(r1x + 3);
                     float w00 = probs[p];
                     float w01 = probs[p + CHUNK];
                     float w02 = probs[p + 2 * CHUNK];
                     float w03 = probs[p + 3 * CHUNK];
                     a00 = Math.fma(w00, e00, a00);
                     a01 = Math.fma(w00, e01, a01);
+                    a02 = Math.fma(w00, e02, a02);
+                    a03 = Math.fma(w00, e03, a03);
                     a10 = Math.fma(w01, e00, a10);
                     a11 = Math.fma(w01, e01, a11);
+                    a12 = Math.fma(w01, e02, a12);
+                    a13 = Math.fma(w01, e03, a13);
                     a20 = Math.fma(w02, e00, a20);
                     a21 = Math.fma(w02, e01, a21);
+                    a22 = Math.fma(w02, e02, a22);
+                    a23 = Math.fma(w02, e03, a23);
                     a30 = Math.fma(w03, e00, a30);
                     a31 = Math.fma(w03, e01, a31);
+                    a32 = Math.fma(w03, e02, a32);
+                    a33 = Math.fma(w03, e03, a33);
                     float w10 = probs[p + replicas];
                     float w11 = probs[p + replicas + CHUNK];
                     float w12 = probs[p + replicas + 2 * CHUNK];
                     float w13 = probs[p + replicas + 3 * CHUNK];
                     a00 = Math.fma(w10, e10, a00);
                     a01 = Math.fma(w10, e11, a01);
+                    a02 = Math.fma(w10, e12, a02);
+                    a03 = Math.fma(w10, e13, a03);
                     a10 = Math.fma(w11, e10, a10);
                     a11 = Math.fma(w11, e11, a11);
+                    a12 = Math.fma(w11, e12, a12);
+                    a13 = Math.fma(w11, e13, a13);
                     a20 = Math.fma(w12, e10, a20);
                     a21 = Math.fma(w12, e11, a21);
+                    a22 = Math.fma(w12, e12, a22);
+                    a23 = Math.fma(w12, e13, a23);
                     a30 = Math.fma(w13, e10, a30);
                     a31 = Math.fma(w13, e11, a31);
-                    float w20 = probs[p + 2 * replicas];
-                    float w21 = probs[p + 2 * replicas + CHUNK];
-                    float w22 = probs[p + 2 * replicas + 2 * CHUNK];
-                    float w23 = probs[p + 2 * replicas + 3 * CHUNK];
-                    a00 = Math.fma(w20, e20, a00);
-                    a01 = Math.fma(w20, e21, a01);
-                    a10 = Math.fma(w21, e20, a10);
-                    a11 = Math.fma(w21, e21, a11);
-                    a20 = Math.fma(w22, e20, a20);
-                    a21 = Math.fma(w22, e21, a21);
-                    a30 = Math.fma(w23, e20, a30);
-                    a31 = Math.fma(w23, e21, a31);
-                    float w30 = probs[p + 3 * replicas];
-                    float w31 = probs[p + 3 * replicas + CHUNK];
-                    float w32 = probs[p + 3 * replicas + 2 * CHUNK];
-                    float w33 = probs[p + 3 * replicas + 3 * CHUNK];
-                    a00 = Math.fma(w30, e30, a00);
-                    a01 = Math.fma(w30, e31, a01);
-                    a10 = Math.fma(w31, e30, a10);
-                    a11 = Math.fma(w31, e31, a11);
-                    a20 = Math.fma(w32, e30, a20);
-                    a21 = Math.fma(w32, e31, a21);
-                    a30 = Math.fma(w33, e30, a30);
-                    a31 = Math.fma(w33, e31, a31);
+                    a32 = Math.fma(w13, e12, a32);
+                    a33 = Math.fma(w13, e13, a33);
                 }
                 for (; p < count; p += replicas) {
                     int r0 = rowBase + p * headDim;
                     float e0 = vCache.get(r0);
-                    float e1 = vCache.get(r0 + cols);
+                    float e1 = vCache.get(r0 + 1);
+                    float e2 = vCache.get(r0 + 2);
+                    float e3 = vCache.get(r0 + 3);
                     float w0 = probs[p];
                     float w1 = probs[CHUNK + p];
                     float w2 = probs[2 * CHUNK + p];
                     float w3 = probs[3 * CHUNK + p];
                     a00 = Math.fma(w0, e0, a00);
                     a01 = Math.fma(w0, e1, a01);
+                    a02 = Math.fma(w0, e2, a02);
+                    a03 = Math.fma(w0, e3, a03);
                     a10 = Math.fma(w1, e0, a10);
                     a11 = Math.fma(w1, e1, a11);
+                    a12 = Math.fma(w1, e2, a12);
+                    a13 = Math.fma(w1, e3, a13);
                     a20 = Math.fma(w2, e0, a20);
                     a21 = Math.fma(w2, e1, a21);
+                    a22 = Math.fma(w2, e2, a22);
+                    a23 = Math.fma(w2, e3, a23);
                     a30 = Math.fma(w3, e0, a30);
                     a31 = Math.fma(w3, e1, a31);
+                    a32 = Math.fma(w3, e2, a32);
+                    a33 = Math.fma(w3, e3, a33);
                 }
             }
             if (unified != 0) {
@@ -333,12 +353,20 @@ final class SplitKvCore {
             // Replicas of each value column meet in local memory (every read of partials is behind a barrier).
             partials[0 * THREADS + t] = a00;
             partials[1 * THREADS + t] = a01;
-            partials[2 * THREADS + t] = a10;
-            partials[3 * THREADS + t] = a11;
-            partials[4 * THREADS + t] = a20;
-            partials[5 * THREADS + t] = a21;
-            partials[6 * THREADS + t] = a30;
-            partials[7 * THREADS + t] = a31;
+            partials[2 * THREADS + t] = a02;
+            partials[3 * THREADS + t] = a03;
+            partials[4 * THREADS + t] = a10;
+            partials[5 * THREADS + t] = a11;
+            partials[6 * THREADS + t] = a12;
+            partials[7 * THREADS + t] = a13;
+            partials[8 * THREADS + t] = a20;
+            partials[9 * THREADS + t] = a21;
+            partials[10 * THREADS + t] = a22;
+            partials[11 * THREADS + t] = a23;
+            partials[12 * THREADS + t] = a30;
+            partials[13 * THREADS + t] = a31;
+            partials[14 * THREADS + t] = a32;
+            partials[15 * THREADS + t] = a33;
             c.localBarrier();
             writeSplit(partials, outA, outB, t, kvRow * g + firstHead, blockHeads, split, splits, headDim, cols,
                     replicas, unified, m0, m1, m2, m3, l0, l1, l2, l3);
@@ -390,12 +418,20 @@ final class SplitKvCore {
             float ownSum = 0f;
             float a00 = 0f;
             float a01 = 0f;
+            float a02 = 0f;
+            float a03 = 0f;
             float a10 = 0f;
             float a11 = 0f;
+            float a12 = 0f;
+            float a13 = 0f;
             float a20 = 0f;
             float a21 = 0f;
+            float a22 = 0f;
+            float a23 = 0f;
             float a30 = 0f;
             float a31 = 0f;
+            float a32 = 0f;
+            float a33 = 0f;
             for (int chunk = 0; chunk < n; chunk += CHUNK) {
                 int count = Math.min(CHUNK, n - chunk);
                 keyPartialsF16(kCache, query, partials, t, cacheBase + chunk * headDim, headDim, count);
@@ -452,93 +488,102 @@ final class SplitKvCore {
                 c.localBarrier(); // the probabilities are complete before the value pass reads them
                 a00 *= al0;
                 a01 *= al0;
+                a02 *= al0;
+                a03 *= al0;
                 a10 *= al1;
                 a11 *= al1;
+                a12 *= al1;
+                a13 *= al1;
                 a20 *= al2;
                 a21 *= al2;
+                a22 *= al2;
+                a23 *= al2;
                 a30 *= al3;
                 a31 *= al3;
-                // Value pass: dimensions valueDim + cols·k (k < VALUE_DIMS) of positions valueRow, valueRow + replicas, …
-                int rowBase = cacheBase + chunk * headDim + valueDim;
+                a32 *= al3;
+                a33 *= al3;
+                // Value pass: dimensions VALUE_DIMS·valueDim + k (k < VALUE_DIMS, one wide load) of positions
+                // valueRow, valueRow + replicas, …
+                int rowBase = cacheBase + chunk * headDim + VALUE_DIMS * valueDim;
                 int p = valueRow < replicas ? valueRow : count;
-                for (; p + 3 * replicas < count; p += 4 * replicas) {
+                for (; p + 1 * replicas < count; p += 2 * replicas) {
                     int r0x = rowBase + p * headDim;
                     int r1x = rowBase + (p + replicas) * headDim;
-                    int r2x = rowBase + (p + 2 * replicas) * headDim;
-                    int r3x = rowBase + (p + 3 * replicas) * headDim;
                     float e00 = vCache.getFloat(r0x);
-                    float e01 = vCache.getFloat(r0x + cols);
+                    float e01 = vCache.getFloat(r0x + 1);
+                    float e02 = vCache.getFloat(r0x + 2);
+                    float e03 = vCache.getFloat(r0x + 3);
                     float e10 = vCache.getFloat(r1x);
-                    float e11 = vCache.getFloat(r1x + cols);
-                    float e20 = vCache.getFloat(r2x);
-                    float e21 = vCache.getFloat(r2x + cols);
-                    float e30 = vCache.getFloat(r3x);
-                    float e31 = vCache.getFloat(r3x + cols);
+                    float e11 = vCache.getFloat(r1x + 1);
+                    float e12 = vCache.getFloat(r1x + 2);
+                    float e13 = vCache.getFloat(r1x + 3);
                     float w00 = probs[p];
                     float w01 = probs[p + CHUNK];
                     float w02 = probs[p + 2 * CHUNK];
                     float w03 = probs[p + 3 * CHUNK];
                     a00 = Math.fma(w00, e00, a00);
                     a01 = Math.fma(w00, e01, a01);
+                    a02 = Math.fma(w00, e02, a02);
+                    a03 = Math.fma(w00, e03, a03);
                     a10 = Math.fma(w01, e00, a10);
                     a11 = Math.fma(w01, e01, a11);
+                    a12 = Math.fma(w01, e02, a12);
+                    a13 = Math.fma(w01, e03, a13);
                     a20 = Math.fma(w02, e00, a20);
                     a21 = Math.fma(w02, e01, a21);
+                    a22 = Math.fma(w02, e02, a22);
+                    a23 = Math.fma(w02, e03, a23);
                     a30 = Math.fma(w03, e00, a30);
                     a31 = Math.fma(w03, e01, a31);
+                    a32 = Math.fma(w03, e02, a32);
+                    a33 = Math.fma(w03, e03, a33);
                     float w10 = probs[p + replicas];
                     float w11 = probs[p + replicas + CHUNK];
                     float w12 = probs[p + replicas + 2 * CHUNK];
                     float w13 = probs[p + replicas + 3 * CHUNK];
                     a00 = Math.fma(w10, e10, a00);
                     a01 = Math.fma(w10, e11, a01);
+                    a02 = Math.fma(w10, e12, a02);
+                    a03 = Math.fma(w10, e13, a03);
                     a10 = Math.fma(w11, e10, a10);
                     a11 = Math.fma(w11, e11, a11);
+                    a12 = Math.fma(w11, e12, a12);
+                    a13 = Math.fma(w11, e13, a13);
                     a20 = Math.fma(w12, e10, a20);
                     a21 = Math.fma(w12, e11, a21);
+                    a22 = Math.fma(w12, e12, a22);
+                    a23 = Math.fma(w12, e13, a23);
                     a30 = Math.fma(w13, e10, a30);
                     a31 = Math.fma(w13, e11, a31);
-                    float w20 = probs[p + 2 * replicas];
-                    float w21 = probs[p + 2 * replicas + CHUNK];
-                    float w22 = probs[p + 2 * replicas + 2 * CHUNK];
-                    float w23 = probs[p + 2 * replicas + 3 * CHUNK];
-                    a00 = Math.fma(w20, e20, a00);
-                    a01 = Math.fma(w20, e21, a01);
-                    a10 = Math.fma(w21, e20, a10);
-                    a11 = Math.fma(w21, e21, a11);
-                    a20 = Math.fma(w22, e20, a20);
-                    a21 = Math.fma(w22, e21, a21);
-                    a30 = Math.fma(w23, e20, a30);
-                    a31 = Math.fma(w23, e21, a31);
-                    float w30 = probs[p + 3 * replicas];
-                    float w31 = probs[p + 3 * replicas + CHUNK];
-                    float w32 = probs[p + 3 * replicas + 2 * CHUNK];
-                    float w33 = probs[p + 3 * replicas + 3 * CHUNK];
-                    a00 = Math.fma(w30, e30, a00);
-                    a01 = Math.fma(w30, e31, a01);
-                    a10 = Math.fma(w31, e30, a10);
-                    a11 = Math.fma(w31, e31, a11);
-                    a20 = Math.fma(w32, e30, a20);
-                    a21 = Math.fma(w32, e31, a21);
-                    a30 = Math.fma(w33, e30, a30);
-                    a31 = Math.fma(w33, e31, a31);
+                    a32 = Math.fma(w13, e12, a32);
+                    a33 = Math.fma(w13, e13, a33);
                 }
                 for (; p < count; p += replicas) {
                     int r0 = rowBase + p * headDim;
                     float e0 = vCache.getFloat(r0);
-                    float e1 = vCache.getFloat(r0 + cols);
+                    float e1 = vCache.getFloat(r0 + 1);
+                    float e2 = vCache.getFloat(r0 + 2);
+                    float e3 = vCache.getFloat(r0 + 3);
                     float w0 = probs[p];
                     float w1 = probs[CHUNK + p];
                     float w2 = probs[2 * CHUNK + p];
                     float w3 = probs[3 * CHUNK + p];
                     a00 = Math.fma(w0, e0, a00);
                     a01 = Math.fma(w0, e1, a01);
+                    a02 = Math.fma(w0, e2, a02);
+                    a03 = Math.fma(w0, e3, a03);
                     a10 = Math.fma(w1, e0, a10);
                     a11 = Math.fma(w1, e1, a11);
+                    a12 = Math.fma(w1, e2, a12);
+                    a13 = Math.fma(w1, e3, a13);
                     a20 = Math.fma(w2, e0, a20);
                     a21 = Math.fma(w2, e1, a21);
+                    a22 = Math.fma(w2, e2, a22);
+                    a23 = Math.fma(w2, e3, a23);
                     a30 = Math.fma(w3, e0, a30);
                     a31 = Math.fma(w3, e1, a31);
+                    a32 = Math.fma(w3, e2, a32);
+                    a33 = Math.fma(w3, e3, a33);
                 }
             }
             if (unified != 0) {
@@ -551,12 +596,20 @@ final class SplitKvCore {
             // Replicas of each value column meet in local memory (every read of partials is behind a barrier).
             partials[0 * THREADS + t] = a00;
             partials[1 * THREADS + t] = a01;
-            partials[2 * THREADS + t] = a10;
-            partials[3 * THREADS + t] = a11;
-            partials[4 * THREADS + t] = a20;
-            partials[5 * THREADS + t] = a21;
-            partials[6 * THREADS + t] = a30;
-            partials[7 * THREADS + t] = a31;
+            partials[2 * THREADS + t] = a02;
+            partials[3 * THREADS + t] = a03;
+            partials[4 * THREADS + t] = a10;
+            partials[5 * THREADS + t] = a11;
+            partials[6 * THREADS + t] = a12;
+            partials[7 * THREADS + t] = a13;
+            partials[8 * THREADS + t] = a20;
+            partials[9 * THREADS + t] = a21;
+            partials[10 * THREADS + t] = a22;
+            partials[11 * THREADS + t] = a23;
+            partials[12 * THREADS + t] = a30;
+            partials[13 * THREADS + t] = a31;
+            partials[14 * THREADS + t] = a32;
+            partials[15 * THREADS + t] = a33;
             c.localBarrier();
             writeSplit(partials, outA, outB, t, kvRow * g + firstHead, blockHeads, split, splits, headDim, cols,
                     replicas, unified, m0, m1, m2, m3, l0, l1, l2, l3);
@@ -567,8 +620,8 @@ final class SplitKvCore {
 
     /**
      * Partial q·k for the block's 4 heads and this work-item's 4 positions slot + OWNERS·j of the chunk
-     * (slot = t / LANES) over dimensions lane, lane + LANES, … (lane = t % LANES): one query load from
-     * local memory serves four key loads. Positions past {@code count} reread row 0 of the chunk (in bounds;
+     * (slot = t / LANES) over runs of eight dimensions 8·lane…, 8·(lane + LANES)… (lane = t % LANES), then the
+     * last headDim % 8 dimensions one per lane: one query run from local memory serves four key runs. Positions past {@code count} reread row 0 of the chunk (in bounds;
      * their sums are never used). Results go to partials[(h·4 + j)·BLOCK_STRIDE + lane·LANE_STRIDE + slot].
      */
     static void keyPartialsF32(FloatArray k, float[] query, float[] partials, int t, int base, int headDim, int count) {
@@ -594,58 +647,33 @@ final class SplitKvCore {
         float s31 = 0f;
         float s32 = 0f;
         float s33 = 0f;
-        int d = lane;
-        for (; d + LANES < headDim; d += 2 * LANES) {
-            float k0 = k.get(r0 + d);
-            float k1 = k.get(r1 + d);
-            float k2 = k.get(r2 + d);
-            float k3 = k.get(r3 + d);
-            float k4 = k.get(r0 + d + LANES);
-            float k5 = k.get(r1 + d + LANES);
-            float k6 = k.get(r2 + d + LANES);
-            float k7 = k.get(r3 + d + LANES);
-            float q0 = query[d];
-            float q1 = query[MAX_HEAD_DIM + d];
-            float q2 = query[2 * MAX_HEAD_DIM + d];
-            float q3 = query[3 * MAX_HEAD_DIM + d];
-            s00 = Math.fma(q0, k0, s00);
-            s01 = Math.fma(q0, k1, s01);
-            s02 = Math.fma(q0, k2, s02);
-            s03 = Math.fma(q0, k3, s03);
-            s10 = Math.fma(q1, k0, s10);
-            s11 = Math.fma(q1, k1, s11);
-            s12 = Math.fma(q1, k2, s12);
-            s13 = Math.fma(q1, k3, s13);
-            s20 = Math.fma(q2, k0, s20);
-            s21 = Math.fma(q2, k1, s21);
-            s22 = Math.fma(q2, k2, s22);
-            s23 = Math.fma(q2, k3, s23);
-            s30 = Math.fma(q3, k0, s30);
-            s31 = Math.fma(q3, k1, s31);
-            s32 = Math.fma(q3, k2, s32);
-            s33 = Math.fma(q3, k3, s33);
-            q0 = query[d + LANES];
-            q1 = query[MAX_HEAD_DIM + d + LANES];
-            q2 = query[2 * MAX_HEAD_DIM + d + LANES];
-            q3 = query[3 * MAX_HEAD_DIM + d + LANES];
-            s00 = Math.fma(q0, k4, s00);
-            s01 = Math.fma(q0, k5, s01);
-            s02 = Math.fma(q0, k6, s02);
-            s03 = Math.fma(q0, k7, s03);
-            s10 = Math.fma(q1, k4, s10);
-            s11 = Math.fma(q1, k5, s11);
-            s12 = Math.fma(q1, k6, s12);
-            s13 = Math.fma(q1, k7, s13);
-            s20 = Math.fma(q2, k4, s20);
-            s21 = Math.fma(q2, k5, s21);
-            s22 = Math.fma(q2, k6, s22);
-            s23 = Math.fma(q2, k7, s23);
-            s30 = Math.fma(q3, k4, s30);
-            s31 = Math.fma(q3, k5, s31);
-            s32 = Math.fma(q3, k6, s32);
-            s33 = Math.fma(q3, k7, s33);
+        for (int d = 8 * lane; d + 7 < headDim; d += 8 * LANES) {
+            Run8 k0 = Run8.of(k, r0 + d);
+            Run8 k1 = Run8.of(k, r1 + d);
+            Run8 k2 = Run8.of(k, r2 + d);
+            Run8 k3 = Run8.of(k, r3 + d);
+            Run8 q0 = Run8.of(query, d);
+            Run8 q1 = Run8.of(query, MAX_HEAD_DIM + d);
+            Run8 q2 = Run8.of(query, 2 * MAX_HEAD_DIM + d);
+            Run8 q3 = Run8.of(query, 3 * MAX_HEAD_DIM + d);
+            s00 += q0.dot(k0);
+            s01 += q0.dot(k1);
+            s02 += q0.dot(k2);
+            s03 += q0.dot(k3);
+            s10 += q1.dot(k0);
+            s11 += q1.dot(k1);
+            s12 += q1.dot(k2);
+            s13 += q1.dot(k3);
+            s20 += q2.dot(k0);
+            s21 += q2.dot(k1);
+            s22 += q2.dot(k2);
+            s23 += q2.dot(k3);
+            s30 += q3.dot(k0);
+            s31 += q3.dot(k1);
+            s32 += q3.dot(k2);
+            s33 += q3.dot(k3);
         }
-        for (; d < headDim; d += LANES) {
+        for (int d = (headDim & ~7) + lane; d < headDim; d += LANES) {
             float q0 = query[d];
             float q1 = query[MAX_HEAD_DIM + d];
             float q2 = query[2 * MAX_HEAD_DIM + d];
@@ -692,8 +720,8 @@ final class SplitKvCore {
 
     /**
      * Partial q·k for the block's 4 heads and this work-item's 4 positions slot + OWNERS·j of the chunk
-     * (slot = t / LANES) over dimensions lane, lane + LANES, … (lane = t % LANES): one query load from
-     * local memory serves four key loads. Positions past {@code count} reread row 0 of the chunk (in bounds;
+     * (slot = t / LANES) over runs of eight dimensions 8·lane…, 8·(lane + LANES)… (lane = t % LANES), then the
+     * last headDim % 8 dimensions one per lane: one query run from local memory serves four key runs. Positions past {@code count} reread row 0 of the chunk (in bounds;
      * their sums are never used). Results go to partials[(h·4 + j)·BLOCK_STRIDE + lane·LANE_STRIDE + slot].
      */
     static void keyPartialsF16(HalfFloatArray k, float[] query, float[] partials, int t, int base, int headDim, int count) {
@@ -719,58 +747,33 @@ final class SplitKvCore {
         float s31 = 0f;
         float s32 = 0f;
         float s33 = 0f;
-        int d = lane;
-        for (; d + LANES < headDim; d += 2 * LANES) {
-            float k0 = k.getFloat(r0 + d);
-            float k1 = k.getFloat(r1 + d);
-            float k2 = k.getFloat(r2 + d);
-            float k3 = k.getFloat(r3 + d);
-            float k4 = k.getFloat(r0 + d + LANES);
-            float k5 = k.getFloat(r1 + d + LANES);
-            float k6 = k.getFloat(r2 + d + LANES);
-            float k7 = k.getFloat(r3 + d + LANES);
-            float q0 = query[d];
-            float q1 = query[MAX_HEAD_DIM + d];
-            float q2 = query[2 * MAX_HEAD_DIM + d];
-            float q3 = query[3 * MAX_HEAD_DIM + d];
-            s00 = Math.fma(q0, k0, s00);
-            s01 = Math.fma(q0, k1, s01);
-            s02 = Math.fma(q0, k2, s02);
-            s03 = Math.fma(q0, k3, s03);
-            s10 = Math.fma(q1, k0, s10);
-            s11 = Math.fma(q1, k1, s11);
-            s12 = Math.fma(q1, k2, s12);
-            s13 = Math.fma(q1, k3, s13);
-            s20 = Math.fma(q2, k0, s20);
-            s21 = Math.fma(q2, k1, s21);
-            s22 = Math.fma(q2, k2, s22);
-            s23 = Math.fma(q2, k3, s23);
-            s30 = Math.fma(q3, k0, s30);
-            s31 = Math.fma(q3, k1, s31);
-            s32 = Math.fma(q3, k2, s32);
-            s33 = Math.fma(q3, k3, s33);
-            q0 = query[d + LANES];
-            q1 = query[MAX_HEAD_DIM + d + LANES];
-            q2 = query[2 * MAX_HEAD_DIM + d + LANES];
-            q3 = query[3 * MAX_HEAD_DIM + d + LANES];
-            s00 = Math.fma(q0, k4, s00);
-            s01 = Math.fma(q0, k5, s01);
-            s02 = Math.fma(q0, k6, s02);
-            s03 = Math.fma(q0, k7, s03);
-            s10 = Math.fma(q1, k4, s10);
-            s11 = Math.fma(q1, k5, s11);
-            s12 = Math.fma(q1, k6, s12);
-            s13 = Math.fma(q1, k7, s13);
-            s20 = Math.fma(q2, k4, s20);
-            s21 = Math.fma(q2, k5, s21);
-            s22 = Math.fma(q2, k6, s22);
-            s23 = Math.fma(q2, k7, s23);
-            s30 = Math.fma(q3, k4, s30);
-            s31 = Math.fma(q3, k5, s31);
-            s32 = Math.fma(q3, k6, s32);
-            s33 = Math.fma(q3, k7, s33);
+        for (int d = 8 * lane; d + 7 < headDim; d += 8 * LANES) {
+            Run8 k0 = Run8.of(k, r0 + d);
+            Run8 k1 = Run8.of(k, r1 + d);
+            Run8 k2 = Run8.of(k, r2 + d);
+            Run8 k3 = Run8.of(k, r3 + d);
+            Run8 q0 = Run8.of(query, d);
+            Run8 q1 = Run8.of(query, MAX_HEAD_DIM + d);
+            Run8 q2 = Run8.of(query, 2 * MAX_HEAD_DIM + d);
+            Run8 q3 = Run8.of(query, 3 * MAX_HEAD_DIM + d);
+            s00 += q0.dot(k0);
+            s01 += q0.dot(k1);
+            s02 += q0.dot(k2);
+            s03 += q0.dot(k3);
+            s10 += q1.dot(k0);
+            s11 += q1.dot(k1);
+            s12 += q1.dot(k2);
+            s13 += q1.dot(k3);
+            s20 += q2.dot(k0);
+            s21 += q2.dot(k1);
+            s22 += q2.dot(k2);
+            s23 += q2.dot(k3);
+            s30 += q3.dot(k0);
+            s31 += q3.dot(k1);
+            s32 += q3.dot(k2);
+            s33 += q3.dot(k3);
         }
-        for (; d < headDim; d += LANES) {
+        for (int d = (headDim & ~7) + lane; d < headDim; d += LANES) {
             float q0 = query[d];
             float q1 = query[MAX_HEAD_DIM + d];
             float q2 = query[2 * MAX_HEAD_DIM + d];
@@ -838,7 +841,7 @@ final class SplitKvCore {
     }
 
     /**
-     * Sums the value replicas (partials[(h·4 + k)·THREADS + r·cols + d] holds dimension d + cols·k of
+     * Sums the value replicas (partials[(h·4 + k)·THREADS + r·cols + d] holds dimension VALUE_DIMS·d + k of
      * replica r) and stores the split's result for the block's heads: synchronised mode the normalised
      * output (0 for an empty split) and m + log ℓ (−∞ when empty); unified mode the numerator and the
      * denominator.
@@ -847,8 +850,8 @@ final class SplitKvCore {
                            int splits, int headDim, int cols, int replicas, int unified, float m0, float m1, float m2,
                            float m3, float l0, float l1, float l2, float l3) {
         if (t < headDim) {
-            int k = t / cols;
-            int d = t % cols;
+            int k = t % VALUE_DIMS;
+            int d = t / VALUE_DIMS;
             for (int h = 0; h < heads; h++) {
                 float o = 0f;
                 for (int r = 0; r < replicas; r++) {

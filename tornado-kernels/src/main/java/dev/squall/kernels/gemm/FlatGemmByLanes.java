@@ -3,6 +3,7 @@ package dev.squall.kernels.gemm;
 import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.kernels.vector.Run8;
 
 /**
  * Flat GEMM out = X·Wᵀ (+ out) shaped like the GEMV of {@code MatVec}: {@code lanes} neighbouring
@@ -20,7 +21,7 @@ public final class FlatGemmByLanes {
     public static final int THREADS = 256;
     /** Activation rows per pass over the weights. */
     public static final int ROWS = 4;
-    /** Columns each lane covers at most before {@link #lanesFor} gives a row more lanes. */
+    /** Columns each lane covers at most (in runs of eight) before {@link #lanesFor} gives a row more lanes. */
     public static final int COLUMNS_PER_LANE = 64;
 
     private FlatGemmByLanes() {
@@ -69,25 +70,35 @@ public final class FlatGemmByLanes {
             float b1 = 0f;
             float b2 = 0f;
             float b3 = 0f;
-            int c = lane;
-            for (; c + lanes < k; c += 2 * lanes) {
-                float w0 = w.getFloat(base + c);
-                float w1 = w.getFloat(base + c + lanes);
-                a0 = Math.fma(w0, x.get(x0 + c), a0);
-                a1 = Math.fma(w0, x.get(x1 + c), a1);
-                a2 = Math.fma(w0, x.get(x2 + c), a2);
-                a3 = Math.fma(w0, x.get(x3 + c), a3);
-                b0 = Math.fma(w1, x.get(x0 + c + lanes), b0);
-                b1 = Math.fma(w1, x.get(x1 + c + lanes), b1);
-                b2 = Math.fma(w1, x.get(x2 + c + lanes), b2);
-                b3 = Math.fma(w1, x.get(x3 + c + lanes), b3);
+            // runs of eight columns per lane (one 16-byte load of weights when k is a multiple of
+            // 8), two runs per trip into independent sums, then the last k % 8 columns one per lane
+            int span = 8 * lanes;
+            int c = 8 * lane;
+            for (; c + span + 7 < k; c += 2 * span) {
+                Run8 wa = Run8.of(w, base + c);
+                Run8 wb = Run8.of(w, base + c + span);
+                a0 += wa.dot(Run8.of(x, x0 + c));
+                a1 += wa.dot(Run8.of(x, x1 + c));
+                a2 += wa.dot(Run8.of(x, x2 + c));
+                a3 += wa.dot(Run8.of(x, x3 + c));
+                b0 += wb.dot(Run8.of(x, x0 + c + span));
+                b1 += wb.dot(Run8.of(x, x1 + c + span));
+                b2 += wb.dot(Run8.of(x, x2 + c + span));
+                b3 += wb.dot(Run8.of(x, x3 + c + span));
             }
-            if (c < k) {
-                float w0 = w.getFloat(base + c);
-                a0 = Math.fma(w0, x.get(x0 + c), a0);
-                a1 = Math.fma(w0, x.get(x1 + c), a1);
-                a2 = Math.fma(w0, x.get(x2 + c), a2);
-                a3 = Math.fma(w0, x.get(x3 + c), a3);
+            if (c + 7 < k) {
+                Run8 wa = Run8.of(w, base + c);
+                a0 += wa.dot(Run8.of(x, x0 + c));
+                a1 += wa.dot(Run8.of(x, x1 + c));
+                a2 += wa.dot(Run8.of(x, x2 + c));
+                a3 += wa.dot(Run8.of(x, x3 + c));
+            }
+            for (int t = (k & ~7) + lane; t < k; t += lanes) {
+                float w0 = w.getFloat(base + t);
+                a0 = Math.fma(w0, x.get(x0 + t), a0);
+                a1 = Math.fma(w0, x.get(x1 + t), a1);
+                a2 = Math.fma(w0, x.get(x2 + t), a2);
+                a3 = Math.fma(w0, x.get(x3 + t), a3);
             }
             scratch[local] = a0 + b0;
             scratch[THREADS + local] = a1 + b1;

@@ -5,12 +5,16 @@ import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.Q4_0Array;
 import dev.squall.api.types.Q8_0Array;
+import dev.squall.kernels.vector.Run8;
 
 /**
- * Partial dot products of one weight row with a float vector, one per storage type, over the
- * columns {@code first, first + step, …} below {@code cols}; the kernels inline them. Four
- * independent sums keep four loads in flight per work-item (one running sum would wait for each
- * load in turn), which is what a memory-bound product needs. Quantised values are dequantised
+ * Partial dot products of one weight row with a float vector, one per storage type; the kernels
+ * inline them. The float and 16-bit forms take runs of eight columns, run {@code first, first +
+ * step, …} ({@link Run8}: one 16-byte load of halves per run when the row length is a multiple of
+ * 8), two runs per trip with independent sums so two loads are in flight; the last
+ * {@code cols % 8} columns go one per work-item. The quantised forms take the columns
+ * {@code first, first + step, …} with four independent sums. Many loads in flight per
+ * work-item is what a memory-bound product needs. Quantised values are dequantised
  * in registers: the block scale of element e is scale[e / 32] (cols is a multiple of 32 for
  * Q8_0 and Q4_0, so rows start on block boundaries).
  */
@@ -21,59 +25,59 @@ final class RowDots {
 
     static float f32(FloatArray w, int row, int cols, FloatArray x, int first, int step) {
         int base = row * cols;
+        int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int c = first;
-        for (; c + 3 * step < cols; c += 4 * step) {
-            s0 += w.get(base + c) * x.get(c);
-            s1 += w.get(base + c + step) * x.get(c + step);
-            s2 += w.get(base + c + 2 * step) * x.get(c + 2 * step);
-            s3 += w.get(base + c + 3 * step) * x.get(c + 3 * step);
+        int c = 8 * first;
+        for (; c + stride + 7 < cols; c += 2 * stride) {
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
+            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
-        for (; c < cols; c += step) {
-            s0 += w.get(base + c) * x.get(c);
+        if (c + 7 < cols) {
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
-        return (s0 + s1) + (s2 + s3);
+        for (int t = (cols & ~7) + first; t < cols; t += step) {
+            s0 += w.get(base + t) * x.get(t);
+        }
+        return s0 + s1;
     }
 
     static float f16(HalfFloatArray w, int row, int cols, FloatArray x, int first, int step) {
         int base = row * cols;
+        int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int c = first;
-        for (; c + 3 * step < cols; c += 4 * step) {
-            s0 += w.getFloat(base + c) * x.get(c);
-            s1 += w.getFloat(base + c + step) * x.get(c + step);
-            s2 += w.getFloat(base + c + 2 * step) * x.get(c + 2 * step);
-            s3 += w.getFloat(base + c + 3 * step) * x.get(c + 3 * step);
+        int c = 8 * first;
+        for (; c + stride + 7 < cols; c += 2 * stride) {
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
+            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
-        for (; c < cols; c += step) {
-            s0 += w.getFloat(base + c) * x.get(c);
+        if (c + 7 < cols) {
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
-        return (s0 + s1) + (s2 + s3);
+        for (int t = (cols & ~7) + first; t < cols; t += step) {
+            s0 += w.getFloat(base + t) * x.get(t);
+        }
+        return s0 + s1;
     }
 
     static float bf16(BFloat16Array w, int row, int cols, FloatArray x, int first, int step) {
         int base = row * cols;
+        int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int c = first;
-        for (; c + 3 * step < cols; c += 4 * step) {
-            s0 += w.getFloat(base + c) * x.get(c);
-            s1 += w.getFloat(base + c + step) * x.get(c + step);
-            s2 += w.getFloat(base + c + 2 * step) * x.get(c + 2 * step);
-            s3 += w.getFloat(base + c + 3 * step) * x.get(c + 3 * step);
+        int c = 8 * first;
+        for (; c + stride + 7 < cols; c += 2 * stride) {
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
+            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
-        for (; c < cols; c += step) {
-            s0 += w.getFloat(base + c) * x.get(c);
+        if (c + 7 < cols) {
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
-        return (s0 + s1) + (s2 + s3);
+        for (int t = (cols & ~7) + first; t < cols; t += step) {
+            s0 += w.getFloat(base + t) * x.get(t);
+        }
+        return s0 + s1;
     }
 
     static float q8(Q8_0Array w, int row, int cols, FloatArray x, int first, int step) {

@@ -1,0 +1,81 @@
+package dev.squall.jit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squall.api.KernelCompilationException;
+import dev.squall.jit.corpus.SpmdKernels;
+import dev.squall.jit.ir.Inst;
+import dev.squall.jit.ptx.PtxEmitter;
+import dev.squall.jit.ptx.PtxTarget;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Which loads become one wide access, and what each backend emits for it. */
+class LoadCombiningTest {
+
+    private static List<Integer> vectorWidths(CompiledKernel k) {
+        return k.function().blocks().stream().flatMap(b -> b.body().stream())
+                .filter(i -> i instanceof Inst.VectorLoad).map(i -> ((Inst.VectorLoad) i).results().size()).sorted().toList();
+    }
+
+    @Test
+    void eightHalvesBecomeOneAccessOnlyWhenTheRowLengthIsKnownToBeAMultipleOfEight() {
+        var kernel = KernelCase.find(SpmdKernels.class, "rowChunks");
+        CompiledKernel general = KernelCompiler.compile(kernel, Map.of(), CompileOptions.CHECKED);
+        CompiledKernel known = KernelCompiler.compile(kernel, Map.of(5, new KnownDivisor(8)), CompileOptions.CHECKED);
+        // x[c..c+7] is aligned either way (c is 8·something); the store between splits it into two runs of four
+        assertEquals(List.of(4, 4), vectorWidths(general), general.ir());
+        assertEquals(List.of(4, 4, 8), vectorWidths(known), known.ir());
+        CompiledKernel byFour = KernelCompiler.compile(kernel, Map.of(5, new KnownDivisor(4)), CompileOptions.CHECKED);
+        assertEquals(List.of(4, 4, 4, 4), vectorWidths(byFour), byFour.ir());
+    }
+
+    @Test
+    void aLoopVariableSteppingByMultiplesKeepsItsAlignmentThroughThePhi() {
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "byteChunkSums"), Map.of(),
+                CompileOptions.CHECKED);
+        assertEquals(List.of(16), vectorWidths(k), k.ir());
+    }
+
+    @Test
+    void ptxLoadsSixteenBytesAndCutsTheElementsOut() {
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "rowChunks"),
+                Map.of(5, new KnownDivisor(16)), CompileOptions.PTX);
+        String ptx = PtxEmitter.emit(k, PtxTarget.SM_90);
+        assertTrue(ptx.contains("ld.global.nc.v4.b32"), ptx);
+        Matcher m = Pattern.compile("bfe\\.s32 [^,]+, [^,]+, (\\d+), 16;").matcher(ptx);
+        int cuts = 0;
+        while (m.find()) {
+            cuts++;
+        }
+        assertEquals(8, cuts, "eight halves from four words:\n" + ptx);
+        assertTrue(ptx.contains("ld.global.nc.v4.f32"), ptx);
+    }
+
+    @Test
+    void openClUsesVloadWithHexadecimalLaneNames() {
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "byteChunkSums"), Map.of(),
+                CompileOptions.DEFAULT);
+        String source = dev.squall.jit.opencl.OpenCLEmitter.emit(k);
+        assertTrue(source.contains("vload16(0, "), source);
+        assertTrue(source.contains(".sf;"), source);
+    }
+
+    @Test
+    void factsAreOnlyForIntegerParametersAndPowersOfTwo() {
+        assertThrows(IllegalArgumentException.class, () -> new KnownDivisor(12));
+        assertThrows(IllegalArgumentException.class, () -> new KnownDivisor(32));
+        assertEquals(new KnownDivisor(16), KnownDivisor.of(4096));
+        assertEquals(new KnownDivisor(2), KnownDivisor.of(-6));
+        assertEquals(null, KnownDivisor.of(7));
+        var kernel = KernelCase.find(dev.squall.kernels.VectorKernels.class, "saxpy");
+        KernelCompilationException e = assertThrows(KernelCompilationException.class,
+                () -> KernelCompiler.compileUncached(kernel, Map.of(0, new KnownDivisor(4)), CompileOptions.CHECKED));
+        assertTrue(e.getMessage().contains("only integer parameters"), e.getMessage());
+    }
+}

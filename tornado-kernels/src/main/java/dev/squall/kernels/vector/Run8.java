@@ -1,0 +1,45 @@
+package dev.squall.kernels.vector;
+
+import dev.squall.api.types.BFloat16Array;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+
+/**
+ * Eight consecutive elements of an array, widened to float and kept in registers (the JIT
+ * replaces the record by its components). Reading a row in runs of eight is how a kernel gets
+ * wide memory accesses: the compiler combines the eight loads into one 16-byte access for halves
+ * (two for floats) when it can prove {@code at} a multiple of 8, e.g. {@code row * cols + 8 * lane}
+ * with {@code cols} a multiple of 8 (see {@code LoadCombining}); otherwise they stay eight loads.
+ */
+public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7) {
+
+    /** a[at], …, a[at + 7]. */
+    public static Run8 of(FloatArray a, int at) {
+        return new Run8(a.get(at), a.get(at + 1), a.get(at + 2), a.get(at + 3), a.get(at + 4), a.get(at + 5),
+                a.get(at + 6), a.get(at + 7));
+    }
+
+    /** a[at], …, a[at + 7] of a local (or private) float array. */
+    public static Run8 of(float[] a, int at) {
+        return new Run8(a[at], a[at + 1], a[at + 2], a[at + 3], a[at + 4], a[at + 5], a[at + 6], a[at + 7]);
+    }
+
+    /** a[at], …, a[at + 7], widened from binary16. */
+    public static Run8 of(HalfFloatArray a, int at) {
+        return new Run8(a.getFloat(at), a.getFloat(at + 1), a.getFloat(at + 2), a.getFloat(at + 3), a.getFloat(at + 4),
+                a.getFloat(at + 5), a.getFloat(at + 6), a.getFloat(at + 7));
+    }
+
+    /** a[at], …, a[at + 7], widened from bfloat16. */
+    public static Run8 of(BFloat16Array a, int at) {
+        return new Run8(a.getFloat(at), a.getFloat(at + 1), a.getFloat(at + 2), a.getFloat(at + 3), a.getFloat(at + 4),
+                a.getFloat(at + 5), a.getFloat(at + 6), a.getFloat(at + 7));
+    }
+
+    /** Σ vᵢ·oᵢ as two independent chains of four fused multiply-adds (shorter dependency chains). */
+    public float dot(Run8 o) {
+        float even = Math.fma(v6, o.v6, Math.fma(v4, o.v4, Math.fma(v2, o.v2, v0 * o.v0)));
+        float odd = Math.fma(v7, o.v7, Math.fma(v5, o.v5, Math.fma(v3, o.v3, v1 * o.v1)));
+        return even + odd;
+    }
+}
