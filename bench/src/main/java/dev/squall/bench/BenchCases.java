@@ -113,9 +113,12 @@ final class BenchCases {
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
-                if (m == 1) {
-                    int lanes = MatVec.lanesFor(k);
-                    cases.add(new BenchCase("flat_gemm", "MatVec.matVecF16Spmd", key, flops, bytes, copies, runs(), i -> {
+                // the default lanes per row, and the neighbouring choices (fewer lanes: more runs in flight
+                // per work-item and more rows per work-group), to keep MatVec.lanesFor honest
+                for (int lanes : m == 1 ? java.util.stream.IntStream.of(MatVec.lanesFor(k), 32, 128).distinct().toArray()
+                        : new int[0]) {
+                    String name = "MatVec.matVecF16Spmd" + (lanes == MatVec.lanesFor(k) ? "" : " (lanes=" + lanes + ")");
+                    cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
                         Launch l = Launch.spmd("k", MatVec.class, "matVecF16Spmd",
                                 new WorkerGrid1D(MatVec.spmdGlobalSize(n, lanes)).setLocalWork(MatVec.GROUP_SIZE),
                                 w, x, out, n, k, 0, lanes);

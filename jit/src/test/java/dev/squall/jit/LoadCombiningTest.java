@@ -58,11 +58,11 @@ class LoadCombiningTest {
     }
 
     @Test
-    void openClUsesVloadWithHexadecimalLaneNames() {
+    void openClReadsThroughAnAlignedVectorPointerWithHexadecimalLaneNames() {
         CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "byteChunkSums"), Map.of(),
                 CompileOptions.DEFAULT);
         String source = dev.squall.jit.opencl.OpenCLEmitter.emit(k);
-        assertTrue(source.contains("vload16(0, "), source);
+        assertTrue(source.contains("*((__global char16 *) ("), source);
         assertTrue(source.contains(".sf;"), source);
     }
 

@@ -404,10 +404,13 @@ public final class OpenCLEmitter {
                 case NUM_GROUPS -> "get_num_groups";
             } + "(" + w.dimension() + ")");
             case Inst.VectorLoad v -> {
-                // one wide access; the lanes are then read from the vector
+                // one wide access through a vector pointer: the IR guarantees the alignment (vloadN would
+                // promise the compiler only element alignment, and NVIDIA's then splits the access)
                 String vec = "vec_" + v.results().get(0).id();
-                StringBuilder text = new StringBuilder(vec + " = vload" + v.results().size() + "(0, " + operand(v.pointer())
-                        + " + " + operand(v.index()) + ");");
+                PointerType pt = (PointerType) v.pointer().type();
+                String vectorPointer = qualifier(pt.space()) + " " + scalar(pt.element()) + v.results().size() + " *";
+                StringBuilder text = new StringBuilder(vec + " = *((" + vectorPointer + ") (" + operand(v.pointer())
+                        + " + " + operand(v.index()) + "));");
                 for (int k = 0; k < v.results().size(); k++) {
                     text.append('\n').append(names.of(v.results().get(k))).append(" = ").append(vec).append(".s").append(Integer.toHexString(k))
                             .append(';');
