@@ -67,6 +67,16 @@ class LoadCombiningTest {
     }
 
     @Test
+    void localArraysReadWideAreDeclaredSixteenByteAligned() {
+        // a vector pointer into local memory needs the array aligned to the vector (OpenCL's default is the element's)
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(dev.squall.kernels.attention.FlashAttention2.class, "forward"),
+                Map.of(), CompileOptions.DEFAULT);
+        String source = dev.squall.jit.opencl.OpenCLEmitter.emit(k);
+        assertTrue(source.contains("*((__local float4 *) ("), source);
+        assertTrue(source.lines().filter(l -> l.trim().startsWith("__local ")).allMatch(l -> l.contains("aligned(16)")), source);
+    }
+
+    @Test
     void factsAreOnlyForIntegerParametersAndPowersOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> new KnownDivisor(12));
         assertThrows(IllegalArgumentException.class, () -> new KnownDivisor(32));

@@ -164,8 +164,9 @@ public final class OpenCLEmitter {
         for (Block b : f.blocks()) {
             for (Inst i : b.body()) {
                 if (i instanceof Inst.LocalAlloc a) {
+                    // 16-byte aligned, as wide accesses through vector pointers require (PTX's .align 16)
                     out.append("    __local ").append(scalar(a.element())).append(' ').append(names.of(a.result()))
-                            .append('[').append(a.length()).append("];\n");
+                            .append('[').append(a.length()).append("] __attribute__((aligned(16)));\n");
                 }
             }
         }
