@@ -91,7 +91,7 @@ public final class Divisibility {
                 case MUL -> (int) Math.min(TOP, (long) of(b.left()) * of(b.right()));
                 case AND -> Math.max(of(b.left()), of(b.right()));
                 case SHL -> b.right() instanceof Const k
-                        ? (int) Math.min(TOP, (long) of(b.left()) << (k.asInt() & (b.left().type() == ScalarType.I64 ? 63 : 31)))
+                        ? (int) Math.min(TOP, (long) of(b.left()) << Math.min(40, k.asInt() & (b.left().type() == ScalarType.I64 ? 63 : 31)))
                         : 1;
                 case SHR, USHR -> b.right() instanceof Const k
                         ? Math.max(1, of(b.left()) >> Math.min(30, k.asInt() & 63))
