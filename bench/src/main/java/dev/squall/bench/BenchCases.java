@@ -115,8 +115,9 @@ final class BenchCases {
                 }));
                 // the default lanes per row, and the neighbouring choices (fewer lanes: more runs in flight
                 // per work-item and more rows per work-group), to keep MatVec.lanesFor honest
-                for (int lanes : m == 1 ? java.util.stream.IntStream.of(MatVec.lanesFor(k), 32, 128).distinct().toArray()
-                        : new int[0]) {
+                int[] gemvLanes = m == 1 ? java.util.stream.IntStream.of(MatVec.lanesFor(k), 32, 128).distinct().toArray()
+                        : new int[0];
+                for (int lanes : gemvLanes) {
                     String name = "MatVec.matVecF16Spmd" + (lanes == MatVec.lanesFor(k) ? "" : " (lanes=" + lanes + ")");
                     cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
                         Launch l = Launch.spmd("k", MatVec.class, "matVecF16Spmd",

@@ -61,8 +61,7 @@ class DifferentialTest {
         Object[] expected = KernelCase.copy(args);
         Object[] actual = KernelCase.copy(args);
         CorpusChecks.runJava(c, expected);
-        CompiledKernel compiled = KernelCompiler.compile(c.kernel(),
-                KnownDivisor.withFacts(c.kernel(), java.util.Arrays.asList(args), c.specialization()), options);
+        CompiledKernel compiled = KernelCompiler.compile(c.kernel(), c.compileFacts(args), options);
         IrVerifier.verify(compiled.function());
         List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), actual, c.global(), c.local(), 1024);
         for (LaunchStep s : steps) {

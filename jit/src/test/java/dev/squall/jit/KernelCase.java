@@ -44,6 +44,11 @@ public record KernelCase(String name, Method kernel, Function<Random, Object[]> 
         return new KernelCase(method, find(owner, method), arguments, global, local, Map.of(), 0, 0);
     }
 
+    /** What a task graph would compile this case with for {@code args}: the specialisation plus the int arguments' divisors. */
+    public Map<Integer, Object> compileFacts(Object[] args) {
+        return KnownDivisor.withFacts(kernel, java.util.Arrays.asList(args), specialization);
+    }
+
     /** Reassociates floats (reductions, float atomics): compared within {@code tolerance} everywhere. */
     public KernelCase tolerant(double tolerance) {
         return new KernelCase(name, kernel, arguments, global, local, specialization, tolerance,

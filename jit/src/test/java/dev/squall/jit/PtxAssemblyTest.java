@@ -41,9 +41,7 @@ class PtxAssemblyTest {
                 target.targetName(), Corpus.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
                     // compiled as a task graph would: with the divisibility facts of sample arguments
                     Object[] args = c.arguments().apply(new java.util.Random(1));
-                    CompiledKernel k = KernelCompiler.compile(c.kernel(),
-                            KnownDivisor.withFacts(c.kernel(), java.util.Arrays.asList(args), c.specialization()),
-                            CompileOptions.PTX);
+                    CompiledKernel k = KernelCompiler.compile(c.kernel(), c.compileFacts(args), CompileOptions.PTX);
                     assemble(ptxas, PtxEmitter.emit(k, target), target, c.name());
                 }))));
     }

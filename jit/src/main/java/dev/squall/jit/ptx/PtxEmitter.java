@@ -664,7 +664,7 @@ public final class PtxEmitter {
         if (count <= 4) {
             String type = p.element().bytes() < 4 ? memType(p.element()) : vectorType(p.element());
             String regsList = String.join(", ", v.results().stream().map(this::dst).toList());
-            line(op + (count == 1 ? "" : ".v" + count) + type + " {" + regsList + "}, " + address + ";");
+            line(op + ".v" + count + type + " {" + regsList + "}, " + address + ";");
             return;
         }
         int bits = p.element().bytes() * 8;
