@@ -32,6 +32,7 @@ import java.util.Locale;
 final class BenchCases {
 
     private static final int[][] FLAT_SHAPES = {{4096, 4096}, {11008, 4096}, {4096, 11008}, {14336, 4096}, {128256, 2048}};
+    private static final int[][] DECODER_GEMV_SHAPES = {{3072, 2048}, {2048, 2048}, {8192, 2048}, {2048, 8192}};
 
     private final Device device;
     private final Ceilings ceilings;
@@ -105,27 +106,24 @@ final class BenchCases {
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
-                int flatLanes = FlatGemmByLanes.lanesFor(k);
-                cases.add(new BenchCase("flat_gemm", "FlatGemmByLanes.f16", key, flops, bytes, copies, runs(), i -> {
-                    Launch l = Launch.spmd("k", FlatGemmByLanes.class, "f16",
-                            new WorkerGrid1D(FlatGemmByLanes.globalX(n, flatLanes)).setLocalWork(FlatGemmByLanes.THREADS),
-                            x, w, out, m, n, k, 0, flatLanes);
-                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
-                            p -> checkLinear(p, out, x, w, m, n, k));
-                }));
-                // the default lanes per row, and the neighbouring choices (fewer lanes: more runs in flight
-                // per work-item and more rows per work-group), to keep MatVec.lanesFor honest
-                int[] gemvLanes = m == 1 ? java.util.stream.IntStream.of(MatVec.lanesFor(k), 32, 128).distinct().toArray()
-                        : new int[0];
-                for (int lanes : gemvLanes) {
-                    String name = "MatVec.matVecF16Spmd" + (lanes == MatVec.lanesFor(k) ? "" : " (lanes=" + lanes + ")");
+                // the default lanes per weight row, and at m <= 16 every other choice from 32 to 256
+                int defaultLanes = FlatGemmByLanes.lanesFor(k);
+                for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
+                    if (lanes != defaultLanes && m > 16) {
+                        continue;
+                    }
+                    int flatLanes = lanes;
+                    String name = "FlatGemmByLanes.f16" + (lanes == defaultLanes ? "" : " (lanes=" + lanes + ")");
                     cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
-                        Launch l = Launch.spmd("k", MatVec.class, "matVecF16Spmd",
-                                new WorkerGrid1D(MatVec.spmdGlobalSize(n, lanes)).setLocalWork(MatVec.GROUP_SIZE),
-                                w, x, out, n, k, 0, lanes);
+                        Launch l = Launch.spmd("k", FlatGemmByLanes.class, "f16",
+                                new WorkerGrid1D(FlatGemmByLanes.globalX(n, flatLanes)).setLocalWork(FlatGemmByLanes.THREADS),
+                                x, w, out, m, n, k, 0, flatLanes);
                         return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));
+                }
+                if (m == 1) {
+                    cases.addAll(gemvLanes(w, x, out, n, k, key, flops, bytes, copies));
                 }
                 if (m >= 8) {
                     HalfFloatArray a = Fill.halves(x);
@@ -136,6 +134,43 @@ final class BenchCases {
                                     blockedF16(a, w, bias, out, m, n, k)), p -> checkLinear(p, out, seen, w, m, n, k))));
                 }
             }
+        }
+        cases.addAll(decoderGemvs());
+        return cases;
+    }
+
+    /**
+     * MatVec at every lane count from 32 to 256 (the default one named plainly), so that the choice of
+     * {@link MatVec#lanesFor} is checked against its neighbours on every run.
+     */
+    private List<BenchCase> gemvLanes(HalfFloatArray w, FloatArray x, FloatArray out, int n, int k, String key, double flops,
+                                      double bytes, int copies) {
+        List<BenchCase> cases = new ArrayList<>();
+        for (int lanes = 32; lanes <= MatVec.GROUP_SIZE; lanes *= 2) {
+            int l = lanes;
+            String name = "MatVec.matVecF16Spmd" + (lanes == MatVec.lanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
+            cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
+                Launch launch = Launch.spmd("k", MatVec.class, "matVecF16Spmd",
+                        new WorkerGrid1D(MatVec.spmdGlobalSize(n, l)).setLocalWork(MatVec.GROUP_SIZE), w, x, out, n, k, 0, l);
+                return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, launch),
+                        p -> checkLinear(p, out, x, w, 1, n, k));
+            }));
+        }
+        return cases;
+    }
+
+    /** The GEMVs of a Llama-3.2-1B decode step (QKV, O, gate/up, down), smaller than the flat GEMM shapes. */
+    private List<BenchCase> decoderGemvs() {
+        List<BenchCase> cases = new ArrayList<>();
+        for (int[] shape : quick ? new int[0][] : DECODER_GEMV_SHAPES) {
+            int n = shape[0];
+            int k = shape[1];
+            HalfFloatArray w = Fill.halves((long) n * k, n + k);
+            FloatArray x = Fill.floats(k, 1);
+            FloatArray out = new FloatArray(n);
+            String key = String.format(Locale.ROOT, "flat_gemm f16 M=1 N=%d K=%d", n, k);
+            cases.addAll(gemvLanes(w, x, out, n, k, key, 2.0 * n * k, 2.0 * n * k + 4.0 * k + 4.0 * n,
+                    copiesFor(2.0 * n * k)));
         }
         return cases;
     }

@@ -182,7 +182,7 @@ public final class DeviceLlama implements LanguageModel {
                 if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
                     keep(w.ffnGate().array());
                     keep(w.ffnUp().array());
-                    int lanes = MatVec.lanesFor(d);
+                    int lanes = MatVec.lanesFor(c.ffnDim(), d);
                     spmd(p + "gate_up", MatVec.class, "matVecSwiGlu" + suffix(w.ffnGate()) + "Spmd",
                             MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, w.ffnGate().array(),
                             w.ffnUp().array(), h, gate, c.ffnDim(), d, lanes);
@@ -236,7 +236,7 @@ public final class DeviceLlama implements LanguageModel {
             keep(w.array());
             String kernel = "matVec" + suffix(w);
             if (workGroups) {
-                int lanes = MatVec.lanesFor(w.cols());
+                int lanes = MatVec.lanesFor(w.rows(), w.cols());
                 spmd(name, MatVec.class, kernel + "Spmd", MatVec.spmdGlobalSize(w.rows(), lanes), MatVec.GROUP_SIZE,
                         w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else {
@@ -249,7 +249,7 @@ public final class DeviceLlama implements LanguageModel {
             keep(w.wq().array());
             keep(w.wk().array());
             keep(w.wv().array());
-            int lanes = MatVec.lanesFor(c.dim());
+            int lanes = MatVec.lanesFor(c.qDim() + 2 * c.kvDim(), c.dim());
             spmd(name, MatVec.class, "matVecQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(c.qDim() + 2 * c.kvDim(),
                     lanes), MatVec.GROUP_SIZE, w.wq().array(), w.wk().array(), w.wv().array(), in, q, k, v, c.qDim(),
                     c.kvDim(), c.dim(), lanes);

@@ -96,7 +96,7 @@ class TransformerKernelsTest {
             run(device, MatVec.class, "matVec" + type, 0, 0, w, x, loop, rows, cols, accumulate ? 1 : 0);
             assertWithinTwiceNaive(loop, ref, naive, 1e-6, "matVec" + type + (accumulate ? " accumulate" : "") + " on "
                     + device.id());
-            for (int lanes : new int[] {32, MatVec.lanesFor(cols), MatVec.GROUP_SIZE}) {
+            for (int lanes : new int[] {32, MatVec.lanesFor(rows, cols), MatVec.GROUP_SIZE}) {
                 FloatArray out = accumulate ? FloatArray.fromArray(start.toHeapArray()) : poisoned(rows);
                 run(device, MatVec.class, "matVec" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
                         withContext(w, x, out, rows, cols, accumulate ? 1 : 0, lanes));
@@ -137,7 +137,7 @@ class TransformerKernelsTest {
         FloatArray q = poisoned(qRows);
         FloatArray k = poisoned(kvRows);
         FloatArray v = poisoned(kvRows);
-        int lanes = MatVec.lanesFor(cols);
+        int lanes = MatVec.lanesFor(qRows + 2 * kvRows, cols);
         run(device, MatVec.class, "matVecQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
                 MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, q, k, v, qRows, kvRows, cols, lanes));
         NativeArray[] ws = {wq, wk, wv};
@@ -175,7 +175,7 @@ class TransformerKernelsTest {
             naive[r] = gF[r] / (1f + (float) Math.exp(-gF[r])) * uF[r];
         }
         FloatArray out = poisoned(rows);
-        int lanes = MatVec.lanesFor(cols);
+        int lanes = MatVec.lanesFor(rows, cols);
         run(device, MatVec.class, "matVecSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
                 withContext(gate, up, x, out, rows, cols, lanes));
         assertWithinTwiceNaive(out, ref, naive, 1e-6, "matVecSwiGlu" + type + "Spmd on " + device.id());
