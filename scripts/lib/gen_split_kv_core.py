@@ -1,8 +1,13 @@
 # Regenerates tornado-kernels/.../attention/SplitKvCore.java, whose F32 and F16 bodies are twins with
 # unrolled register accumulators (kernel helpers return one value, so they are written out).
-# Usage, from the repository root: python3 scripts/lib/gen_split_kv_core.py [VALUE_DIMS (2 or 4), default 4]
+# Usage, from the repository root:
+#   python3 scripts/lib/gen_split_kv_core.py [VALUE_DIMS (2, 4 or 8), default 4] [VALUE_ROWS in flight, default 8]
+# On sm_90, VALUE_DIMS 4 compiles to 128 registers for any VALUE_ROWS up to 8 (two work-groups per SM);
+# VALUE_DIMS 8 to 156 (one), which is why 4 is the default.
 import sys
 VD = int(sys.argv[1]) if len(sys.argv) > 1 else 4
+VALUE_ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+assert VD in (2, 4, 8) and VALUE_ROWS >= 1
 H = range(4)
 
 def mul(n, name):
@@ -21,7 +26,7 @@ def core(typ, get, suffix):
     def loads(var, row):
         return "".join(f"                    float {var}{k} = vCache.{get}({row}" + ("" if k == 0 else f" + {k}") + ");\n" for k in K)
     eloads = loads("e", "r0")
-    U = 8 // VD
+    U = VALUE_ROWS
     parts = []
     for u in range(U):
         parts.append((f"                    int r{u}x = rowBase + (p + " + ("replicas" if u == 1 else f"{u} * replicas") + ") * headDim;") if u else "                    int r0x = rowBase + p * headDim;")
@@ -238,9 +243,10 @@ import dev.squall.kernels.vector.Run8;
  * statistics, the running max and sum are updated (§0), and the owners store e^{x − new max};
  * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
  * <li>value pass: work-item t takes the VALUE_DIMS consecutive dimensions VALUE_DIMS·(t % cols) + k
- * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (8 bytes
- * of halves, 16 of floats; coalesced rows, two rows in flight), and one probability load serves
- * VALUE_DIMS value elements; 4·VALUE_DIMS accumulators per work-item stay in registers across chunks.</li>
+ * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (@VBYTES@ bytes
+ * of halves; coalesced rows, @VROWS@ rows in flight per work-item, so each waits for memory once per
+ * @VROWS@ rows), and one probability load serves VALUE_DIMS value elements; 4·VALUE_DIMS accumulators per
+ * work-item stay in registers across chunks.</li>
  * </ol>
  * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
  * branches on kernel arguments); positions past the split's end never touch memory past
@@ -271,7 +277,8 @@ final class SplitKvCore {
 
     /** Local array sizes, allocated by the kernels and passed in. */
     static final int QUERY_FLOATS = HEAD_BLOCK * MAX_HEAD_DIM;
-    static final int PARTIAL_FLOATS = 16 * BLOCK_STRIDE;
+    /** Key-pass partial sums, then the value replicas (HEAD_BLOCK · VALUE_DIMS · THREADS): the larger. */
+    static final int PARTIAL_FLOATS = @PARTIALS@;
     static final int PROB_FLOATS = HEAD_BLOCK * CHUNK;
     static final int STAT_FLOATS = THREADS;
 
@@ -404,5 +411,7 @@ tail = '''
 }
 '''
 src = head + core("FloatArray", "get", "F32") + core("HalfFloatArray", "getFloat", "F16") + keyfn("FloatArray", "get", "F32") + keyfn("HalfFloatArray", "getFloat", "F16") + tail
-src = src.replace("@VD@", str(VD))
+src = src.replace("@VD@", str(VD)).replace("@VBYTES@", str(2 * VD)).replace("@VROWS@", str(VALUE_ROWS))
+# 16 · BLOCK_STRIDE = 16 · 4 · (64 + 8) = 4608 floats for the key pass
+src = src.replace("@PARTIALS@", "HEAD_BLOCK * VALUE_DIMS * THREADS" if 4 * VD * 256 > 4608 else "16 * BLOCK_STRIDE")
 open("tornado-kernels/src/main/java/dev/squall/kernels/attention/SplitKvCore.java", "w").write(src)
