@@ -144,10 +144,10 @@ public final class DeviceLlama implements LanguageModel {
                 String p = "l" + l + "_";
                 FloatArray keyCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
                 FloatArray valueCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
-                rmsNorm(p + "attn_norm", x, vector(w.attnNorm()), h);
                 if (workGroups && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type()) {
-                    qkv(p + "qkv", w, h, q, k, v);
+                    qkv(p + "norm_qkv", w, x, q, k, v); // the attention RMSNorm is taken in
                 } else {
+                    rmsNorm(p + "attn_norm", x, vector(w.attnNorm()), h);
                     matVec(p + "q", w.wq(), h, q, false);
                     matVec(p + "k", w.wk(), h, k, false);
                     matVec(p + "v", w.wv(), h, v, false);
@@ -178,15 +178,16 @@ public final class DeviceLlama implements LanguageModel {
                     }
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
-                rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);
                 if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
                     keep(w.ffnGate().array());
                     keep(w.ffnUp().array());
                     int lanes = MatVec.lanesFor(c.ffnDim(), d);
-                    spmd(p + "gate_up", MatVec.class, "matVecSwiGlu" + suffix(w.ffnGate()) + "Spmd",
+                    // the feed-forward RMSNorm is taken in
+                    spmd(p + "norm_gate_up", MatVec.class, "rmsNormSwiGlu" + suffix(w.ffnGate()) + "Spmd",
                             MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, w.ffnGate().array(),
-                            w.ffnUp().array(), h, gate, c.ffnDim(), d, lanes);
+                            w.ffnUp().array(), x, vector(w.ffnNorm()), gate, c.ffnDim(), d, c.rmsEps(), lanes);
                 } else {
+                    rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);
                     matVec(p + "gate", w.ffnGate(), h, gate, false);
                     matVec(p + "up", w.ffnUp(), h, up, false);
                     task(p + "swiglu", method(Activations.class, "swiGlu"), gate, up, c.ffnDim());
@@ -244,15 +245,15 @@ public final class DeviceLlama implements LanguageModel {
             }
         }
 
-        /** Q, K and V in one launch (the work-group form). */
-        private void qkv(String name, LayerWeights w, FloatArray in, FloatArray q, FloatArray k, FloatArray v) {
+        /** Q, K and V of RMSNorm(x) in one launch (the work-group form). */
+        private void qkv(String name, LayerWeights w, FloatArray x, FloatArray q, FloatArray k, FloatArray v) {
             keep(w.wq().array());
             keep(w.wk().array());
             keep(w.wv().array());
             int lanes = MatVec.lanesFor(c.qDim() + 2 * c.kvDim(), c.dim());
-            spmd(name, MatVec.class, "matVecQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(c.qDim() + 2 * c.kvDim(),
-                    lanes), MatVec.GROUP_SIZE, w.wq().array(), w.wk().array(), w.wv().array(), in, q, k, v, c.qDim(),
-                    c.kvDim(), c.dim(), lanes);
+            spmd(name, MatVec.class, "rmsNormQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(c.qDim() + 2 * c.kvDim(),
+                    lanes), MatVec.GROUP_SIZE, w.wq().array(), w.wk().array(), w.wv().array(), x, vector(w.attnNorm()), q, k,
+                    v, c.qDim(), c.kvDim(), c.dim(), c.rmsEps(), lanes);
         }
 
         private void task(String name, Method kernel, Object... args) {

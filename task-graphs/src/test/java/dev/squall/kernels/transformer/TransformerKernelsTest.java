@@ -120,54 +120,97 @@ class TransformerKernelsTest {
         }
     }
 
+    /**
+     * W·h for h = RMSNorm(x) ⊙ g: in float64 (ref) and as a float pipeline that writes h first and
+     * then multiplies (naive), the unfused way the fused kernels replace.
+     */
+    private static void referenceNormalised(float[] w, FloatArray x, FloatArray g, float eps, int rows, int cols,
+                                            double[] ref, float[] naive) {
+        double squares = 0;
+        float squaresF = 0f;
+        for (int c = 0; c < cols; c++) {
+            squares += (double) x.get(c) * x.get(c);
+            squaresF += x.get(c) * x.get(c);
+        }
+        double inverse = 1 / Math.sqrt(squares / cols + eps);
+        float inverseF = (float) (1.0 / Math.sqrt(squaresF / cols + eps));
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            float sumF = 0f;
+            for (int c = 0; c < cols; c++) {
+                sum += w[r * cols + c] * (x.get(c) * inverse * g.get(c));
+                sumF += w[r * cols + c] * (x.get(c) * inverseF * g.get(c));
+            }
+            ref[r] = sum;
+            naive[r] = sumF;
+        }
+    }
+
+    /** RMSNorm weights around 1, as trained models have them. */
+    private FloatArray normWeights(int n) {
+        FloatArray g = new FloatArray(n);
+        for (int i = 0; i < n; i++) {
+            g.set(i, 0.5f + rng.nextFloat());
+        }
+        return g;
+    }
+
     static Stream<Arguments> fusedCases() {
         return devices().flatMap(d -> Stream.of(Arguments.of(d, "F32", 96), Arguments.of(d, "F16", 200),
-                Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64)));
+                Arguments.of(d, "BF16", 136), Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64)));
     }
 
     @ParameterizedTest(name = "{0} {1} cols {2}")
     @MethodSource("fusedCases")
-    void fusedQkvEqualsThreeProducts(Device device, String type, int cols) {
+    void fusedQkvEqualsNormAndThreeProducts(Device device, String type, int cols) {
         int qRows = 24;
         int kvRows = 8;
         NativeArray wq = weights(type, qRows * cols);
         NativeArray wk = weights(type, kvRows * cols);
         NativeArray wv = weights(type, kvRows * cols);
         FloatArray x = random(rng, cols);
+        FloatArray g = normWeights(cols);
+        float eps = 1e-5f;
         FloatArray q = poisoned(qRows);
         FloatArray k = poisoned(kvRows);
         FloatArray v = poisoned(kvRows);
-        int lanes = MatVec.lanesFor(qRows + 2 * kvRows, cols);
-        run(device, MatVec.class, "matVecQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
-                MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, q, k, v, qRows, kvRows, cols, lanes));
-        NativeArray[] ws = {wq, wk, wv};
-        FloatArray[] outs = {q, k, v};
-        for (int m = 0; m < 3; m++) {
-            int rows = m == 0 ? qRows : kvRows;
-            double[] ref = new double[rows];
-            float[] naive = new float[rows];
-            reference(dequantise(ws[m], rows * cols), x, rows, cols, ref, naive);
-            assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, "matVecQkv" + type + "Spmd output " + "qkv".charAt(m)
-                    + " on " + device.id());
+        for (int lanes : new int[] {32, MatVec.lanesFor(qRows + 2 * kvRows, cols)}) {
+            run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
+                    MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes));
+            NativeArray[] ws = {wq, wk, wv};
+            FloatArray[] outs = {q, k, v};
+            for (int m = 0; m < 3; m++) {
+                int rows = m == 0 ? qRows : kvRows;
+                double[] ref = new double[rows];
+                float[] naive = new float[rows];
+                referenceNormalised(dequantise(ws[m], rows * cols), x, g, eps, rows, cols, ref, naive);
+                assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, "rmsNormQkv" + type + "Spmd output "
+                        + "qkv".charAt(m) + " with " + lanes + " lanes on " + device.id());
+                outs[m].init(Float.NaN);
+            }
         }
     }
 
     @ParameterizedTest(name = "{0} {1} cols {2}")
     @MethodSource("fusedCases")
-    void fusedSwiGluEqualsTwoProductsAndTheActivation(Device device, String type, int cols) {
+    void fusedSwiGluEqualsNormTwoProductsAndTheActivation(Device device, String type, int cols) {
         int rows = 45;
         NativeArray gate = weights(type, rows * cols);
         NativeArray up = weights(type, rows * cols);
         FloatArray x = random(rng, cols);
         for (int i = 0; i < cols; i++) {
-            x.set(i, x.get(i) * 4); // pre-activations of a few units, into both tails of the sigmoid
+            // a residual stream far from unit scale, which the norm must bring back; the pre-activations are
+            // then about ±√(cols/3), into both tails of the sigmoid
+            x.set(i, x.get(i) * 50);
         }
+        FloatArray norm = normWeights(cols);
+        float eps = 1e-5f;
         double[] g = new double[rows];
         float[] gF = new float[rows];
         double[] u = new double[rows];
         float[] uF = new float[rows];
-        reference(dequantise(gate, rows * cols), x, rows, cols, g, gF);
-        reference(dequantise(up, rows * cols), x, rows, cols, u, uF);
+        referenceNormalised(dequantise(gate, rows * cols), x, norm, eps, rows, cols, g, gF);
+        referenceNormalised(dequantise(up, rows * cols), x, norm, eps, rows, cols, u, uF);
         double[] ref = new double[rows];
         float[] naive = new float[rows];
         for (int r = 0; r < rows; r++) {
@@ -176,9 +219,9 @@ class TransformerKernelsTest {
         }
         FloatArray out = poisoned(rows);
         int lanes = MatVec.lanesFor(rows, cols);
-        run(device, MatVec.class, "matVecSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
-                withContext(gate, up, x, out, rows, cols, lanes));
-        assertWithinTwiceNaive(out, ref, naive, 1e-6, "matVecSwiGlu" + type + "Spmd on " + device.id());
+        run(device, MatVec.class, "rmsNormSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
+                withContext(gate, up, x, norm, out, rows, cols, eps, lanes));
+        assertWithinTwiceNaive(out, ref, naive, 1e-6, "rmsNormSwiGlu" + type + "Spmd on " + device.id());
     }
 
     private NativeArray weights(String type, int n) {

@@ -17,8 +17,10 @@ import dev.squall.api.types.Q8_0Array;
  * <p>The work-group forms give each row {@code lanes} neighbouring work-items (a power of two from
  * 32 to {@link #GROUP_SIZE}, see {@link #lanesFor}) that read neighbouring columns, so a row's
  * bytes stream in coalesced, and combine their partial sums in local memory. Two fused forms save
- * launches and passes: Q, K and V from one normalised input in one launch, and the gate and up
- * products with SwiGLU applied, so the feed-forward's hidden vector is written once.
+ * launches and passes, and both take the RMSNorm that precedes them in a transformer block in
+ * (the normalised input is never written): Q, K and V of RMSNorm(x) in one launch, and the gate
+ * and up products of RMSNorm(x) with SwiGLU applied, so the feed-forward's hidden vector is
+ * written once.
  */
 public final class MatVec {
 
@@ -76,24 +78,27 @@ public final class MatVec {
     }
 
     /**
-     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
-     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
+     * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #inverseRms}.
      */
-    public static void matVecQkvF32Spmd(KernelContext context, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x, FloatArray q,
-                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+    public static void rmsNormQkvF32Spmd(KernelContext context, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x,
+                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
+                                         int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
         float partial = 0f;
         if (row < qRows) {
-            partial = RowDots.f32(wq, row, cols, x, lane, lanes);
+            partial = RowDots.f32(wq, row, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + kvRows) {
-            partial = RowDots.f32(wk, row - qRows, cols, x, lane, lanes);
+            partial = RowDots.f32(wk, row - qRows, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.f32(wv, row - qRows - kvRows, cols, x, lane, lanes);
+            partial = RowDots.f32(wv, row - qRows - kvRows, cols, x, normWeight, lane, lanes);
         }
-        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
             if (row < qRows) {
                 q.set(row, dot);
@@ -106,20 +111,22 @@ public final class MatVec {
     }
 
     /**
-     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
-     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
+     * vector, in one launch and without writing h: each row's lanes compute both products; grid
+     * {@link #spmdGlobalSize}. See {@link #inverseRms}.
      */
-    public static void matVecSwiGluF32Spmd(KernelContext context, FloatArray wGate, FloatArray wUp, FloatArray x, FloatArray out,
-                                          int rows, int cols, int lanes) {
+    public static void rmsNormSwiGluF32Spmd(KernelContext context, FloatArray wGate, FloatArray wUp, FloatArray x,
+                                            FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float gatePartial = row < rows ? RowDots.f32(wGate, row, cols, x, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.f32(wUp, row, cols, x, lane, lanes) : 0f;
-        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
+        float gatePartial = row < rows ? RowDots.f32(wGate, row, cols, x, normWeight, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.f32(wUp, row, cols, x, normWeight, lane, lanes) : 0f;
+        float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
-        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
         if (lane == 0 && row < rows) {
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
@@ -150,24 +157,27 @@ public final class MatVec {
     }
 
     /**
-     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
-     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
+     * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #inverseRms}.
      */
-    public static void matVecQkvF16Spmd(KernelContext context, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x, FloatArray q,
-                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+    public static void rmsNormQkvF16Spmd(KernelContext context, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x,
+                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
+                                         int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
         float partial = 0f;
         if (row < qRows) {
-            partial = RowDots.f16(wq, row, cols, x, lane, lanes);
+            partial = RowDots.f16(wq, row, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + kvRows) {
-            partial = RowDots.f16(wk, row - qRows, cols, x, lane, lanes);
+            partial = RowDots.f16(wk, row - qRows, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.f16(wv, row - qRows - kvRows, cols, x, lane, lanes);
+            partial = RowDots.f16(wv, row - qRows - kvRows, cols, x, normWeight, lane, lanes);
         }
-        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
             if (row < qRows) {
                 q.set(row, dot);
@@ -180,20 +190,22 @@ public final class MatVec {
     }
 
     /**
-     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
-     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
+     * vector, in one launch and without writing h: each row's lanes compute both products; grid
+     * {@link #spmdGlobalSize}. See {@link #inverseRms}.
      */
-    public static void matVecSwiGluF16Spmd(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x, FloatArray out,
-                                          int rows, int cols, int lanes) {
+    public static void rmsNormSwiGluF16Spmd(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
+                                            FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float gatePartial = row < rows ? RowDots.f16(wGate, row, cols, x, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.f16(wUp, row, cols, x, lane, lanes) : 0f;
-        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
+        float gatePartial = row < rows ? RowDots.f16(wGate, row, cols, x, normWeight, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.f16(wUp, row, cols, x, normWeight, lane, lanes) : 0f;
+        float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
-        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
         if (lane == 0 && row < rows) {
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
@@ -224,24 +236,27 @@ public final class MatVec {
     }
 
     /**
-     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
-     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
+     * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #inverseRms}.
      */
-    public static void matVecQkvBF16Spmd(KernelContext context, BFloat16Array wq, BFloat16Array wk, BFloat16Array wv, FloatArray x, FloatArray q,
-                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+    public static void rmsNormQkvBF16Spmd(KernelContext context, BFloat16Array wq, BFloat16Array wk, BFloat16Array wv, FloatArray x,
+                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
+                                          int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
         float partial = 0f;
         if (row < qRows) {
-            partial = RowDots.bf16(wq, row, cols, x, lane, lanes);
+            partial = RowDots.bf16(wq, row, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + kvRows) {
-            partial = RowDots.bf16(wk, row - qRows, cols, x, lane, lanes);
+            partial = RowDots.bf16(wk, row - qRows, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.bf16(wv, row - qRows - kvRows, cols, x, lane, lanes);
+            partial = RowDots.bf16(wv, row - qRows - kvRows, cols, x, normWeight, lane, lanes);
         }
-        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
             if (row < qRows) {
                 q.set(row, dot);
@@ -254,20 +269,22 @@ public final class MatVec {
     }
 
     /**
-     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
-     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
+     * vector, in one launch and without writing h: each row's lanes compute both products; grid
+     * {@link #spmdGlobalSize}. See {@link #inverseRms}.
      */
-    public static void matVecSwiGluBF16Spmd(KernelContext context, BFloat16Array wGate, BFloat16Array wUp, FloatArray x, FloatArray out,
-                                          int rows, int cols, int lanes) {
+    public static void rmsNormSwiGluBF16Spmd(KernelContext context, BFloat16Array wGate, BFloat16Array wUp, FloatArray x,
+                                             FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float gatePartial = row < rows ? RowDots.bf16(wGate, row, cols, x, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.bf16(wUp, row, cols, x, lane, lanes) : 0f;
-        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
+        float gatePartial = row < rows ? RowDots.bf16(wGate, row, cols, x, normWeight, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.bf16(wUp, row, cols, x, normWeight, lane, lanes) : 0f;
+        float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
-        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
         if (lane == 0 && row < rows) {
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
@@ -298,24 +315,27 @@ public final class MatVec {
     }
 
     /**
-     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
-     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
+     * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #inverseRms}.
      */
-    public static void matVecQkvQ8Spmd(KernelContext context, Q8_0Array wq, Q8_0Array wk, Q8_0Array wv, FloatArray x, FloatArray q,
-                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+    public static void rmsNormQkvQ8Spmd(KernelContext context, Q8_0Array wq, Q8_0Array wk, Q8_0Array wv, FloatArray x,
+                                        FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
+                                        int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
         float partial = 0f;
         if (row < qRows) {
-            partial = RowDots.q8(wq, row, cols, x, lane, lanes);
+            partial = RowDots.q8(wq, row, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + kvRows) {
-            partial = RowDots.q8(wk, row - qRows, cols, x, lane, lanes);
+            partial = RowDots.q8(wk, row - qRows, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.q8(wv, row - qRows - kvRows, cols, x, lane, lanes);
+            partial = RowDots.q8(wv, row - qRows - kvRows, cols, x, normWeight, lane, lanes);
         }
-        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
             if (row < qRows) {
                 q.set(row, dot);
@@ -328,20 +348,22 @@ public final class MatVec {
     }
 
     /**
-     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
-     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
+     * vector, in one launch and without writing h: each row's lanes compute both products; grid
+     * {@link #spmdGlobalSize}. See {@link #inverseRms}.
      */
-    public static void matVecSwiGluQ8Spmd(KernelContext context, Q8_0Array wGate, Q8_0Array wUp, FloatArray x, FloatArray out,
-                                          int rows, int cols, int lanes) {
+    public static void rmsNormSwiGluQ8Spmd(KernelContext context, Q8_0Array wGate, Q8_0Array wUp, FloatArray x,
+                                           FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float gatePartial = row < rows ? RowDots.q8(wGate, row, cols, x, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.q8(wUp, row, cols, x, lane, lanes) : 0f;
-        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
+        float gatePartial = row < rows ? RowDots.q8(wGate, row, cols, x, normWeight, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.q8(wUp, row, cols, x, normWeight, lane, lanes) : 0f;
+        float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
-        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
         if (lane == 0 && row < rows) {
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
@@ -372,24 +394,27 @@ public final class MatVec {
     }
 
     /**
-     * q = Wq·x, k = Wk·x, v = Wv·x in one launch: rows 0..qRows−1 of the grid are Q's, then
-     * kvRows of K and kvRows of V; grid {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}.
+     * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
+     * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #inverseRms}.
      */
-    public static void matVecQkvQ4Spmd(KernelContext context, Q4_0Array wq, Q4_0Array wk, Q4_0Array wv, FloatArray x, FloatArray q,
-                                       FloatArray k, FloatArray v, int qRows, int kvRows, int cols, int lanes) {
+    public static void rmsNormQkvQ4Spmd(KernelContext context, Q4_0Array wq, Q4_0Array wk, Q4_0Array wv, FloatArray x,
+                                        FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
+                                        int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
         float partial = 0f;
         if (row < qRows) {
-            partial = RowDots.q4(wq, row, cols, x, lane, lanes);
+            partial = RowDots.q4(wq, row, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + kvRows) {
-            partial = RowDots.q4(wk, row - qRows, cols, x, lane, lanes);
+            partial = RowDots.q4(wk, row - qRows, cols, x, normWeight, lane, lanes);
         } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.q4(wv, row - qRows - kvRows, cols, x, lane, lanes);
+            partial = RowDots.q4(wv, row - qRows - kvRows, cols, x, normWeight, lane, lanes);
         }
-        float dot = GroupSums.sumLanes(context, scratch, local, lanes, partial);
+        float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
             if (row < qRows) {
                 q.set(row, dot);
@@ -402,22 +427,40 @@ public final class MatVec {
     }
 
     /**
-     * out = silu(Wgate·x) ⊙ (Wup·x), the SwiGLU feed-forward's hidden vector, in one launch:
-     * each row's lanes compute both products; grid {@link #spmdGlobalSize}.
+     * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
+     * vector, in one launch and without writing h: each row's lanes compute both products; grid
+     * {@link #spmdGlobalSize}. See {@link #inverseRms}.
      */
-    public static void matVecSwiGluQ4Spmd(KernelContext context, Q4_0Array wGate, Q4_0Array wUp, FloatArray x, FloatArray out,
-                                          int rows, int cols, int lanes) {
+    public static void rmsNormSwiGluQ4Spmd(KernelContext context, Q4_0Array wGate, Q4_0Array wUp, FloatArray x,
+                                           FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float gatePartial = row < rows ? RowDots.q4(wGate, row, cols, x, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.q4(wUp, row, cols, x, lane, lanes) : 0f;
-        float gate = GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
+        float inverse = inverseRms(context, scratch, local, x, cols, eps);
+        float gatePartial = row < rows ? RowDots.q4(wGate, row, cols, x, normWeight, lane, lanes) : 0f;
+        float upPartial = row < rows ? RowDots.q4(wUp, row, cols, x, normWeight, lane, lanes) : 0f;
+        float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
-        float up = GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
+        float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
         if (lane == 0 && row < rows) {
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
+    }
+
+    /**
+     * 1/√(mean(x[0..cols)²) + ε), by the whole work-group (every work-item gets it). The fused forms
+     * take the RMSNorm in: Σ w·(x ⊙ normWeight) scaled by this factor is W·h for h = RMSNorm(x) ⊙
+     * normWeight, so h is never written and read back, and the norm costs no launch of its own.
+     * Each work-group reads x (a few KB, from cache) for it.
+     */
+    private static float inverseRms(KernelContext context, float[] scratch, int local, FloatArray x, int cols, float eps) {
+        float sumSquares = 0f;
+        for (int j = local; j < cols; j += GROUP_SIZE) {
+            float v = x.get(j);
+            sumSquares += v * v;
+        }
+        float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sumSquares);
+        return (float) (1.0 / Math.sqrt(total / cols + eps));
     }
 }
