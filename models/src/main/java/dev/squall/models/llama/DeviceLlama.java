@@ -139,12 +139,14 @@ public final class DeviceLlama implements LanguageModel {
             FloatArray partialLse = splitKv ? new FloatArray(c.heads() * splits) : null;
             FloatArray headLse = splitKv ? new FloatArray(c.heads()) : null;
             int halfRotation = c.ropeStyle() == RopeStyle.HALF_SPLIT ? 1 : 0;
+            // the work-group mat-vecs take the RMSNorm before them in, up to their local input's size
+            boolean fusedNorms = workGroups && c.dim() <= MatVec.MAX_NORMALISED_COLS;
             for (int l = 0; l < c.layers(); l++) {
                 LayerWeights w = weights.layers().get(l);
                 String p = "l" + l + "_";
                 FloatArray keyCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
                 FloatArray valueCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
-                if (workGroups && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type()) {
+                if (fusedNorms && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type()) {
                     qkv(p + "norm_qkv", w, x, q, k, v); // the attention RMSNorm is taken in
                 } else {
                     rmsNorm(p + "attn_norm", x, vector(w.attnNorm()), h);
@@ -178,7 +180,7 @@ public final class DeviceLlama implements LanguageModel {
                     }
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
-                if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
+                if (fusedNorms && w.ffnGate().type() == w.ffnUp().type()) {
                     keep(w.ffnGate().array());
                     keep(w.ffnUp().array());
                     int lanes = MatVec.lanesFor(c.ffnDim(), d);

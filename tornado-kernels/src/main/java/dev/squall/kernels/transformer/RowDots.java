@@ -118,68 +118,68 @@ final class RowDots {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** As {@link #f32(FloatArray, int, int, FloatArray, int, int)} against x ⊙ g (the input of a fused RMSNorm). */
-    static float f32(FloatArray w, int row, int cols, FloatArray x, FloatArray g, int first, int step) {
+    /** As {@link #f32(FloatArray, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
+    static float f32(FloatArray w, int row, int cols, float[] x, int first, int step) {
         int base = row * cols;
         int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
         int c = 8 * first;
         for (; c + stride + 7 < cols; c += 2 * stride) {
-            s0 += Run8.of(w, base + c).dot(Run8.of(x, c).times(Run8.of(g, c)));
-            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride).times(Run8.of(g, c + stride)));
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
+            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
         if (c + 7 < cols) {
-            s0 += Run8.of(w, base + c).dot(Run8.of(x, c).times(Run8.of(g, c)));
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
         for (int t = (cols & ~7) + first; t < cols; t += step) {
-            s0 += w.get(base + t) * (x.get(t) * g.get(t));
+            s0 += w.get(base + t) * x[t];
         }
         return s0 + s1;
     }
 
-    /** As {@link #f16(HalfFloatArray, int, int, FloatArray, int, int)} against x ⊙ g (the input of a fused RMSNorm). */
-    static float f16(HalfFloatArray w, int row, int cols, FloatArray x, FloatArray g, int first, int step) {
+    /** As {@link #f16(HalfFloatArray, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
+    static float f16(HalfFloatArray w, int row, int cols, float[] x, int first, int step) {
         int base = row * cols;
         int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
         int c = 8 * first;
         for (; c + stride + 7 < cols; c += 2 * stride) {
-            s0 += Run8.of(w, base + c).dot(Run8.of(x, c).times(Run8.of(g, c)));
-            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride).times(Run8.of(g, c + stride)));
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
+            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
         if (c + 7 < cols) {
-            s0 += Run8.of(w, base + c).dot(Run8.of(x, c).times(Run8.of(g, c)));
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
         for (int t = (cols & ~7) + first; t < cols; t += step) {
-            s0 += w.getFloat(base + t) * (x.get(t) * g.get(t));
+            s0 += w.getFloat(base + t) * x[t];
         }
         return s0 + s1;
     }
 
-    /** As {@link #bf16(BFloat16Array, int, int, FloatArray, int, int)} against x ⊙ g (the input of a fused RMSNorm). */
-    static float bf16(BFloat16Array w, int row, int cols, FloatArray x, FloatArray g, int first, int step) {
+    /** As {@link #bf16(BFloat16Array, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
+    static float bf16(BFloat16Array w, int row, int cols, float[] x, int first, int step) {
         int base = row * cols;
         int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
         int c = 8 * first;
         for (; c + stride + 7 < cols; c += 2 * stride) {
-            s0 += Run8.of(w, base + c).dot(Run8.of(x, c).times(Run8.of(g, c)));
-            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride).times(Run8.of(g, c + stride)));
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
+            s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
         if (c + 7 < cols) {
-            s0 += Run8.of(w, base + c).dot(Run8.of(x, c).times(Run8.of(g, c)));
+            s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
         for (int t = (cols & ~7) + first; t < cols; t += step) {
-            s0 += w.getFloat(base + t) * (x.get(t) * g.get(t));
+            s0 += w.getFloat(base + t) * x[t];
         }
         return s0 + s1;
     }
 
-    /** As {@link #q8(Q8_0Array, int, int, FloatArray, int, int)} against x ⊙ g (the input of a fused RMSNorm). */
-    static float q8(Q8_0Array w, int row, int cols, FloatArray x, FloatArray g, int first, int step) {
+    /** As {@link #q8(Q8_0Array, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
+    static float q8(Q8_0Array w, int row, int cols, float[] x, int first, int step) {
         int base = row * cols;
         float s0 = 0f;
         float s1 = 0f;
@@ -187,19 +187,19 @@ final class RowDots {
         float s3 = 0f;
         int c = first;
         for (; c + 3 * step < cols; c += 4 * step) {
-            s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * (x.get(c) * g.get(c));
-            s1 += w.getScale((base + c + step) >>> 5) * w.getQuant(base + c + step) * (x.get(c + step) * g.get(c + step));
-            s2 += w.getScale((base + c + 2 * step) >>> 5) * w.getQuant(base + c + 2 * step) * (x.get(c + 2 * step) * g.get(c + 2 * step));
-            s3 += w.getScale((base + c + 3 * step) >>> 5) * w.getQuant(base + c + 3 * step) * (x.get(c + 3 * step) * g.get(c + 3 * step));
+            s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x[c];
+            s1 += w.getScale((base + c + step) >>> 5) * w.getQuant(base + c + step) * x[c + step];
+            s2 += w.getScale((base + c + 2 * step) >>> 5) * w.getQuant(base + c + 2 * step) * x[c + 2 * step];
+            s3 += w.getScale((base + c + 3 * step) >>> 5) * w.getQuant(base + c + 3 * step) * x[c + 3 * step];
         }
         for (; c < cols; c += step) {
-            s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * (x.get(c) * g.get(c));
+            s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x[c];
         }
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** As {@link #q4(Q4_0Array, int, int, FloatArray, int, int)} against x ⊙ g (the input of a fused RMSNorm). */
-    static float q4(Q4_0Array w, int row, int cols, FloatArray x, FloatArray g, int first, int step) {
+    /** As {@link #q4(Q4_0Array, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
+    static float q4(Q4_0Array w, int row, int cols, float[] x, int first, int step) {
         int base = row * cols;
         float s0 = 0f;
         float s1 = 0f;
@@ -207,13 +207,13 @@ final class RowDots {
         float s3 = 0f;
         int c = first;
         for (; c + 3 * step < cols; c += 4 * step) {
-            s0 += w.getScale((base + c) >>> 5) * (w.getNibble(base + c) - 8) * (x.get(c) * g.get(c));
-            s1 += w.getScale((base + c + step) >>> 5) * (w.getNibble(base + c + step) - 8) * (x.get(c + step) * g.get(c + step));
-            s2 += w.getScale((base + c + 2 * step) >>> 5) * (w.getNibble(base + c + 2 * step) - 8) * (x.get(c + 2 * step) * g.get(c + 2 * step));
-            s3 += w.getScale((base + c + 3 * step) >>> 5) * (w.getNibble(base + c + 3 * step) - 8) * (x.get(c + 3 * step) * g.get(c + 3 * step));
+            s0 += w.getScale((base + c) >>> 5) * (w.getNibble(base + c) - 8) * x[c];
+            s1 += w.getScale((base + c + step) >>> 5) * (w.getNibble(base + c + step) - 8) * x[c + step];
+            s2 += w.getScale((base + c + 2 * step) >>> 5) * (w.getNibble(base + c + 2 * step) - 8) * x[c + 2 * step];
+            s3 += w.getScale((base + c + 3 * step) >>> 5) * (w.getNibble(base + c + 3 * step) - 8) * x[c + 3 * step];
         }
         for (; c < cols; c += step) {
-            s0 += w.getScale((base + c) >>> 5) * (w.getNibble(base + c) - 8) * (x.get(c) * g.get(c));
+            s0 += w.getScale((base + c) >>> 5) * (w.getNibble(base + c) - 8) * x[c];
         }
         return (s0 + s1) + (s2 + s3);
     }
