@@ -58,6 +58,9 @@ final class GenerateCommand implements Callable<Integer> {
             int[] ids = loaded.tokenizer().encode(text);
             out.print(text);
             out.flush();
+            if (profile && loaded.model() instanceof DeviceLlama device) {
+                device.profileKernels(true);
+            }
             Generator generator = new Generator(loaded.model(), loaded.tokenizer());
             GenerationResult result = generator.generate(ids, maxTokens, new Sampler(params), piece -> {
                 out.print(piece);

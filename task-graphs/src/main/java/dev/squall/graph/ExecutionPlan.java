@@ -102,7 +102,7 @@ public final class ExecutionPlan implements AutoCloseable {
             runner = fresh;
             LOG.debug("plan {} runs on {}", graphs.stream().map(ImmutableTaskGraph::name).toList(), target.id());
         }
-        ExecutionProfile profile = runner.execute(scheduler);
+        ExecutionProfile profile = runner.execute(scheduler, profilerMode != ProfilerMode.OFF);
         if (profilerMode == ProfilerMode.CONSOLE) {
             System.out.print(profile.toTable());
         }

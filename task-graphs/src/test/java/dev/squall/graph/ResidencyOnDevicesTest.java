@@ -65,6 +65,36 @@ class ResidencyOnDevicesTest {
 
     @ParameterizedTest
     @MethodSource("devices")
+    void profilerOffRunsTheSameWorkWithoutKernelTimesOnOpenCL(Device device) {
+        int n = 1000;
+        FloatArray in = filled(n, 1f);
+        FloatArray out = filled(n, Float.NaN);
+        TaskGraph graph = new TaskGraph("g")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, in)
+                .task("a", TestKernels::add, in, in, out)
+                .task("b", TestKernels::add, out, in, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
+            for (int run = 1; run <= 4; run++) {
+                boolean off = run % 2 == 1;
+                plan.withProfiler(off ? ProfilerMode.OFF : ProfilerMode.SILENT);
+                in.init(run);
+                out.init(Float.NaN);
+                ExecutionProfile profile = plan.execute().profile();
+                assertEquals(3f * run, out.get(0), device + " run " + run);
+                assertEquals(3f * run, out.get(n - 1), device + " run " + run);
+                assertEquals(8000, profile.copyInBytes() + profile.copyOutBytes(), profile.toTable());
+                if (device.backend() == dev.squall.api.Backend.OPENCL) {
+                    // untimed launches read 0; timed ones (after untimed ones on the same queue) are real times
+                    assertTrue(profile.tasks().stream().allMatch(t -> off ? t.kernelNanos() == 0 : t.kernelNanos() > 0),
+                            profile.toTable());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
     void underDemandResultsStayOnTheDeviceUntilAsked(Device device) {
         int n = 256;
         FloatArray in = filled(n, 3f);

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One device's OpenCL context with one in-order command queue that records profiling times. It
@@ -174,6 +175,18 @@ public final class OpenCLContext implements AutoCloseable {
      * @throws DeviceException the driver's named error, with the kernel's work-group limits
      */
     public OpenCLEvent launch(OpenCLKernel kernel, long[] global, long[] local) {
+        return enqueue(kernel, global, local, true);
+    }
+
+    /**
+     * {@link #launch(OpenCLKernel, long[], long[])} without an event: nothing to time or wait for
+     * but the queue itself ({@link #finish()}), and no event for the driver to make and release.
+     */
+    public void launchUntimed(OpenCLKernel kernel, int[] global, int[] local) {
+        enqueue(kernel, widen(global), local == null ? null : widen(local), false);
+    }
+
+    private OpenCLEvent enqueue(OpenCLKernel kernel, long[] global, long[] local, boolean withEvent) {
         if (kernel.context != this) {
             throw new IllegalArgumentException(kernel.describe() + " belongs to another context");
         }
@@ -193,25 +206,33 @@ public final class OpenCLContext implements AutoCloseable {
             }
         }
         kernel.checkArguments();
-        String command = "kernel " + kernel.name() + " " + Arrays.toString(global) + " / "
+        // spelled out only for an error: this runs for every launch
+        Supplier<String> command = () -> "kernel " + kernel.name() + " " + Arrays.toString(global) + " / "
                 + (local == null ? "auto" : Arrays.toString(local));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment globalSizes = arena.allocateFrom(JAVA_LONG, global);
             MemorySegment localSizes = local == null ? MemorySegment.NULL : arena.allocateFrom(JAVA_LONG, local);
-            MemorySegment event = arena.allocate(ADDRESS);
+            MemorySegment event = withEvent ? arena.allocate(ADDRESS) : MemorySegment.NULL;
             int code = cl.enqueueNDRangeKernel(queue(), kernel.handle(), dims, globalSizes, localSizes, event);
             if (code != CL.SUCCESS) {
-                throw OpenCLErrors.failure("clEnqueueNDRangeKernel", code, command + " on " + device + "; "
+                throw OpenCLErrors.failure("clEnqueueNDRangeKernel", code, command.get() + " on " + device + "; "
                         + limits(kernel));
             }
-            return new OpenCLEvent(this, event.get(ADDRESS, 0), "clEnqueueNDRangeKernel", command);
+            return withEvent ? new OpenCLEvent(this, event.get(ADDRESS, 0), "clEnqueueNDRangeKernel", command) : null;
         }
     }
 
     /** {@link #launch(OpenCLKernel, long[], long[])} with {@code int} sizes, as task-graph grids hold them. */
     public OpenCLEvent launch(OpenCLKernel kernel, int[] global, int[] local) {
-        return launch(kernel, Arrays.stream(global).asLongStream().toArray(),
-                local == null ? null : Arrays.stream(local).asLongStream().toArray());
+        return launch(kernel, widen(global), local == null ? null : widen(local));
+    }
+
+    private static long[] widen(int[] sizes) {
+        long[] wide = new long[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            wide[i] = sizes[i];
+        }
+        return wide;
     }
 
     private String limits(OpenCLKernel kernel) {

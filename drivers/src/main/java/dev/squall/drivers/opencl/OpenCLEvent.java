@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import dev.squall.api.DeviceException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
 
 /**
  * One enqueued command (a launch, a transfer, a copy, a fill). Its profiling times are readable
@@ -14,13 +15,19 @@ import java.lang.foreign.MemorySegment;
 public final class OpenCLEvent extends ClResource {
 
     private final String apiCall;
-    private final String command;
+    /** Spelled out only when asked for: a launch makes an event, and most are never described. */
+    private Supplier<String> commandSource;
+    private String command;
     private EventTiming timing;
 
     OpenCLEvent(OpenCLContext context, MemorySegment handle, String apiCall, String command) {
+        this(context, handle, apiCall, () -> command);
+    }
+
+    OpenCLEvent(OpenCLContext context, MemorySegment handle, String apiCall, Supplier<String> command) {
         super(context, handle);
         this.apiCall = apiCall;
-        this.command = command;
+        this.commandSource = command;
     }
 
     /** Blocks until the command has completed. */
@@ -32,7 +39,7 @@ public final class OpenCLEvent extends ClResource {
             if (code != CL.SUCCESS) {
                 // the command itself failed: report its status, named
                 int status = rawStatus();
-                throw OpenCLErrors.failure("clWaitForEvents", code, command
+                throw OpenCLErrors.failure("clWaitForEvents", code, command()
                         + (status < 0 ? " terminated abnormally: " + OpenCLErrors.describe(status) : ""));
             }
         }
@@ -51,7 +58,7 @@ public final class OpenCLEvent extends ClResource {
             case CL.SUBMITTED -> ExecutionStatus.SUBMITTED;
             case CL.QUEUED -> ExecutionStatus.QUEUED;
             default -> throw new DeviceException(apiCall, OpenCLErrors.name(status), status,
-                    command + " terminated abnormally");
+                    command() + " terminated abnormally");
         };
     }
 
@@ -88,6 +95,10 @@ public final class OpenCLEvent extends ClResource {
 
     /** What the command was, such as {@code "kernel vadd [1024] / [64]"}. */
     public String command() {
+        if (command == null) {
+            command = commandSource.get();
+            commandSource = null;
+        }
         return command;
     }
 
@@ -108,6 +119,6 @@ public final class OpenCLEvent extends ClResource {
 
     @Override
     String describe() {
-        return "OpenCLEvent of " + command;
+        return "OpenCLEvent of " + command();
     }
 }

@@ -11,6 +11,7 @@ import dev.squall.graph.DataTransferMode;
 import dev.squall.graph.ExecutionPlan;
 import dev.squall.graph.ExecutionProfile;
 import dev.squall.graph.GridScheduler;
+import dev.squall.graph.ProfilerMode;
 import dev.squall.graph.TaskGraph;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.kernels.attention.FlashDecoding;
@@ -34,16 +35,20 @@ import java.util.Set;
  * host sends only the token's embedding row, the position and the RoPE cosines and sines (a few
  * kilobytes) and reads back the logits.
  *
- * <p>Per layer: RMSNorm, the Q, K and V products (one fused launch in the work-group forms; plus
- * biases for Qwen2), RoPE fused with the KV-cache write, attention over the cache (split-KV, Flash-Decoding
- * style, in the work-group forms: many work-groups per head, then a merge), the output
- * product accumulated into the residual stream, RMSNorm, the gate and up products with SwiGLU (one
- * fused launch in the work-group forms) and the down product accumulated into the residual. Then
- * the final norm and the vocabulary product.
+ * <p>Per layer: RMSNorm, the Q, K and V products (plus biases for Qwen2), RoPE fused with the KV-cache
+ * write, attention over the cache (split-KV, Flash-Decoding style, in the work-group forms: many
+ * work-groups per head, then a merge), the output product accumulated into the residual stream,
+ * RMSNorm, the gate and up products with SwiGLU, and the down product accumulated into the residual.
+ * Then the final norm and the vocabulary product. In the work-group forms, when the model width is at
+ * most {@link MatVec#MAX_NORMALISED_COLS}, each norm is taken into the launch after it: RMSNorm with
+ * Q, K and V is one launch, RMSNorm with gate, up and SwiGLU another. Wider models run the norm, each
+ * product and SwiGLU as launches of their own.
  *
  * <p>Kernel forms: on GPUs the work-group forms ({@code …Spmd}, several work-items per row
  * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
- * row), which suit a few cores. On CUDA the plan replays as a CUDA graph.
+ * row), which suit a few cores. On CUDA the plan replays as a CUDA graph. Kernels are not timed
+ * unless {@link #profileKernels} asks for it (on OpenCL a timing event per launch doubled the host's
+ * time per token).
  */
 public final class DeviceLlama implements LanguageModel {
 
@@ -107,7 +112,8 @@ public final class DeviceLlama implements LanguageModel {
         this.logits = new FloatArray(c.vocabSize());
         this.embeddingRow = new float[c.dim()];
         Builder b = new Builder();
-        this.plan = b.build();
+        // kernel times cost host time per launch on OpenCL (an event each); profileKernels(true) turns them on
+        this.plan = b.build().withProfiler(ProfilerMode.OFF);
         this.weightBytes = b.weightBytes;
     }
 
@@ -358,6 +364,15 @@ public final class DeviceLlama implements LanguageModel {
         long steady = forwardCalls - 1;
         return String.format(java.util.Locale.ROOT, "host per token: forward %.3f ms, of which plan execution %.3f ms"
                 + " (%d tokens after the first)", forwardNanos / 1e6 / steady, executeNanos / 1e6 / steady, steady);
+    }
+
+    /**
+     * Whether each token's kernels are timed (off by default: on OpenCL a timing event per launch costs
+     * host time); {@link #lastProfile()} has per-task times only while on.
+     */
+    public DeviceLlama profileKernels(boolean on) {
+        plan.withProfiler(on ? ProfilerMode.SILENT : ProfilerMode.OFF);
+        return this;
     }
 
     /** The profile of the last token's execution (per-task times; with CUDA graphs, one total), or null. */

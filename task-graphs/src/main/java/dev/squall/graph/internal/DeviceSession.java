@@ -29,6 +29,14 @@ public interface DeviceSession extends AutoCloseable {
     /** Compiles (or takes from a cache) and launches a task. */
     LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid);
 
+    /**
+     * As {@link #launch(GraphStep.Launch, WorkerGrid)}; with {@code timed} false a backend may skip
+     * timing the kernel (its time then reads 0). Only OpenCL does: its timing events cost host time.
+     */
+    default LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid, boolean timed) {
+        return launch(launch, grid);
+    }
+
     /** Waits for everything issued so far. */
     void synchronize();
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs the graphs of a plan on one device session: the transfers each mode asks for, the launches
@@ -26,6 +27,9 @@ public final class PlanRunner implements AutoCloseable {
     private final List<ImmutableTaskGraph> graphs;
     private final DeviceSession session;
     /** Every array the plan touches, with the version (free/resize count) it had on first execution. */
+    /** The graphs' task names ("graph.task"), fixed with the graphs; checked against the scheduler each run. */
+    private final Set<String> taskNames;
+    private final List<String> taskNamesInOrder;
     private final Map<Object, Integer> versions = new IdentityHashMap<>();
     private final Map<Object, Integer> sizes = new IdentityHashMap<>();
     private boolean executedOnce;
@@ -38,6 +42,12 @@ public final class PlanRunner implements AutoCloseable {
     public PlanRunner(List<ImmutableTaskGraph> graphs, Device device, boolean cudaGraph) {
         this.graphs = List.copyOf(graphs);
         this.session = Sessions.open(device, cudaGraph);
+        Set<String> names = new LinkedHashSet<>();
+        for (ImmutableTaskGraph graph : this.graphs) {
+            names.addAll(graph.taskNames());
+        }
+        this.taskNames = Set.copyOf(names);
+        this.taskNamesInOrder = List.copyOf(names);
     }
 
     public Device device() {
@@ -50,15 +60,11 @@ public final class PlanRunner implements AutoCloseable {
 
     /** Checks everything that can be checked before anything runs. */
     public void validate(GridScheduler scheduler) {
-        Set<String> tasks = new LinkedHashSet<>();
-        for (ImmutableTaskGraph graph : graphs) {
-            tasks.addAll(graph.taskNames());
-        }
         if (scheduler != null) {
             for (String name : scheduler.taskNames()) {
-                if (!tasks.contains(name)) {
+                if (!taskNames.contains(name)) {
                     throw new TaskGraphException("GridScheduler names task '" + name + "', but the plan's tasks are "
-                            + tasks);
+                            + taskNamesInOrder);
                 }
             }
         }
@@ -69,7 +75,8 @@ public final class PlanRunner implements AutoCloseable {
                     checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
                     List<Object> args = launch.args();
                     for (int i = 0; i < args.size(); i++) {
-                        checkArray(args.get(i), "argument " + (i + 1) + " of task '" + launch.name() + "'");
+                        int argument = i + 1;
+                        checkArray(args.get(i), () -> "argument " + argument + " of task '" + launch.name() + "'");
                     }
                 }
             }
@@ -78,7 +85,7 @@ public final class PlanRunner implements AutoCloseable {
             for (GraphStep step : graph.steps()) {
                 if (!(step instanceof GraphStep.Launch)) {
                     for (Object data : dataOf(step)) {
-                        checkArray(data, "an array transferred by task graph '" + graph.name() + "'");
+                        checkArray(data, () -> "an array transferred by task graph '" + graph.name() + "'");
                     }
                 }
             }
@@ -117,24 +124,30 @@ public final class PlanRunner implements AutoCloseable {
         }
     }
 
-    private void checkArray(Object value, String role) {
+    /** The role is only spelled out for the message: this runs for every argument of every execution. */
+    private void checkArray(Object value, Supplier<String> role) {
         if (!(value instanceof NativeArray array)) {
             return;
         }
         if (array.isFreed()) {
-            throw new TaskGraphException(role + " (" + array + ") was freed"
+            throw new TaskGraphException(role.get() + " (" + array + ") was freed"
                     + (executedOnce ? " after the plan's first execution; build a new plan for new arrays" : ""));
         }
         Integer version = versions.get(array);
         if (version != null && version != array.version()) {
-            throw new TaskGraphException(role + " was resized from " + sizes.get(array) + " to " + array.getSize()
+            throw new TaskGraphException(role.get() + " was resized from " + sizes.get(array) + " to " + array.getSize()
                     + " elements after the plan's first execution; the device copy no longer matches, build a new"
                     + " plan");
         }
     }
 
-    /** One execution of every graph, in order. */
+    /** One execution of every graph, in order, with kernel times. */
     public ExecutionProfile execute(GridScheduler scheduler) {
+        return execute(scheduler, true);
+    }
+
+    /** One execution of every graph, in order; kernel times only when {@code timeKernels} (else 0). */
+    public ExecutionProfile execute(GridScheduler scheduler, boolean timeKernels) {
         if (closed) {
             throw new TaskGraphException("the execution plan is closed");
         }
@@ -164,7 +177,7 @@ public final class PlanRunner implements AutoCloseable {
                             }
                         }
                         WorkerGrid grid = scheduler == null ? null : scheduler.get(launch.name());
-                        tasks.add(new PendingTask(launch, session.launch(launch, grid)));
+                        tasks.add(new PendingTask(launch, session.launch(launch, grid, timeKernels)));
                     }
                     case GraphStep.CopyOut out -> {
                         for (Object data : out.data()) {
@@ -210,7 +223,7 @@ public final class PlanRunner implements AutoCloseable {
                 throw new TaskGraphException(direction + " of " + (item == null ? "null" : Arguments.describe(item))
                         + ": this array is not used by the plan");
             }
-            checkArray(item, "the requested array");
+            checkArray(item, () -> "the requested array");
             pending.add(new PendingTransfer("on-demand", direction, item,
                     direction.equals("to-host") ? session.copyOut(item) : session.copyIn(item)));
         }
