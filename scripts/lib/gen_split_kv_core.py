@@ -42,7 +42,6 @@ def core(typ, get, suffix):
             for k in K:
                 parts.append(f"                    a{h}{k} = Math.fma(w{u}{h}, e{u}{k}, a{h}{k});")
     unrolled = "\n".join(parts)
-    floads = loads("f", "r1")
     return f'''
     /**
      * {"F32" if suffix == "F32" else "F16"}-cache body. Writes, per query row r = kvRow·g + head and split s:
@@ -244,9 +243,9 @@ import dev.squall.kernels.vector.Run8;
  * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
  * <li>value pass: work-item t takes the VALUE_DIMS consecutive dimensions VALUE_DIMS·(t % cols) + k
  * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (@VBYTES@ bytes
- * of halves; coalesced rows, @VROWS@ rows in flight per work-item, so each waits for memory once per
- * @VROWS@ rows), and one probability load serves VALUE_DIMS value elements; 4·VALUE_DIMS accumulators per
- * work-item stay in registers across chunks.</li>
+ * of halves, @FBYTES@ of floats; coalesced rows, @VROWS@ rows in flight per work-item, so each waits for
+ * memory once per @VROWS@ rows), and one probability load serves VALUE_DIMS value elements; 4·VALUE_DIMS
+ * accumulators per work-item stay in registers across chunks.</li>
  * </ol>
  * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
  * branches on kernel arguments); positions past the split's end never touch memory past
@@ -278,7 +277,8 @@ final class SplitKvCore {
     /** Local array sizes, allocated by the kernels and passed in. */
     static final int QUERY_FLOATS = HEAD_BLOCK * MAX_HEAD_DIM;
     /** Key-pass partial sums, then the value replicas (HEAD_BLOCK · VALUE_DIMS · THREADS): the larger. */
-    static final int PARTIAL_FLOATS = @PARTIALS@;
+    static final int PARTIAL_FLOATS = 16 * BLOCK_STRIDE > HEAD_BLOCK * VALUE_DIMS * THREADS ? 16 * BLOCK_STRIDE
+            : HEAD_BLOCK * VALUE_DIMS * THREADS;
     static final int PROB_FLOATS = HEAD_BLOCK * CHUNK;
     static final int STAT_FLOATS = THREADS;
 
@@ -411,7 +411,6 @@ tail = '''
 }
 '''
 src = head + core("FloatArray", "get", "F32") + core("HalfFloatArray", "getFloat", "F16") + keyfn("FloatArray", "get", "F32") + keyfn("HalfFloatArray", "getFloat", "F16") + tail
-src = src.replace("@VD@", str(VD)).replace("@VBYTES@", str(2 * VD)).replace("@VROWS@", str(VALUE_ROWS))
-# 16 · BLOCK_STRIDE = 16 · 4 · (64 + 8) = 4608 floats for the key pass
-src = src.replace("@PARTIALS@", "HEAD_BLOCK * VALUE_DIMS * THREADS" if 4 * VD * 256 > 4608 else "16 * BLOCK_STRIDE")
+src = src.replace("@VD@", str(VD)).replace("@VBYTES@", str(2 * VD)).replace("@FBYTES@", str(4 * VD))
+src = src.replace("@VROWS@", str(VALUE_ROWS))
 open("tornado-kernels/src/main/java/dev/squall/kernels/attention/SplitKvCore.java", "w").write(src)

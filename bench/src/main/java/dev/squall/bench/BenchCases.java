@@ -159,7 +159,11 @@ final class BenchCases {
         return cases;
     }
 
-    /** The GEMVs of a Llama-3.2-1B decode step (QKV, O, gate/up, down), smaller than the flat GEMM shapes. */
+    /**
+     * Plain GEMVs of the shapes of a Llama-3.2-1B decode step (QKV 3072×2048, O 2048×2048, gate or up
+     * 8192×2048, down 2048×8192), smaller than the flat GEMM shapes. Decoding runs QKV and gate/up as
+     * the fused RMSNorm forms, which these cases do not time.
+     */
     private List<BenchCase> decoderGemvs() {
         List<BenchCase> cases = new ArrayList<>();
         for (int[] shape : quick ? new int[0][] : DECODER_GEMV_SHAPES) {

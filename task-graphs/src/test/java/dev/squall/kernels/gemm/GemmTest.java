@@ -7,6 +7,7 @@ import static dev.squall.kernels.gemm.KernelRuns.output;
 import static dev.squall.kernels.gemm.KernelRuns.reference;
 import static dev.squall.kernels.gemm.KernelRuns.run;
 import static dev.squall.kernels.gemm.KernelRuns.values;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.squall.api.Device;
 import dev.squall.api.types.FloatArray;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +33,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GemmTest {
 
-    private static final int[][] SHAPES = {{1, 1, 1}, {3, 17, 33}, {37, 45, 70}, {130, 135, 37}};
+    /** The last has k a multiple of 16, so the register-blocked forms take their 16-byte global reads. */
+    private static final int[][] SHAPES = {{1, 1, 1}, {3, 17, 33}, {37, 45, 70}, {130, 135, 37}, {130, 135, 64}};
+
+    @Test
+    void registerBlockedGeometryIsTheOneProducts8x8Assumes() {
+        // Products8x8 reads runs of four at offsets 0 and BM / 2 = 64 and Gemm unrolls BK = 8 slices
+        assertEquals(List.of(128, 128, 8, 8, 8), List.of(Gemm.BM, Gemm.BN, Gemm.BK, Gemm.TM, Gemm.TN));
+    }
 
     private final Random rng = new Random();
 

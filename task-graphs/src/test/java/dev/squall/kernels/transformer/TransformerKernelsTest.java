@@ -107,19 +107,6 @@ class TransformerKernelsTest {
     }
 
     /** float64 and plain-float W·x for a dequantised rows×cols matrix. */
-    private static void reference(float[] w, FloatArray x, int rows, int cols, double[] ref, float[] naive) {
-        for (int r = 0; r < rows; r++) {
-            double sum = 0;
-            float sumF = 0f;
-            for (int c = 0; c < cols; c++) {
-                sum += (double) w[r * cols + c] * x.get(c);
-                sumF += w[r * cols + c] * x.get(c);
-            }
-            ref[r] = sum;
-            naive[r] = sumF;
-        }
-    }
-
     /**
      * W·h for h = RMSNorm(x) ⊙ g: in float64 (ref) and as a float pipeline that writes h first and
      * then multiplies (naive), the unfused way the fused kernels replace.
@@ -156,7 +143,9 @@ class TransformerKernelsTest {
     }
 
     static Stream<Arguments> fusedCases() {
-        return devices().flatMap(d -> Stream.of(Arguments.of(d, "F32", 96), Arguments.of(d, "F16", 200),
+        // cols 200: runs of eight and a tail of 0; 204 and 100: tails of 4; 4096: the longest input the fused forms take
+        return devices().flatMap(d -> Stream.of(Arguments.of(d, "F32", 100), Arguments.of(d, "F16", 200),
+                Arguments.of(d, "F16", 204), Arguments.of(d, "F16", MatVec.MAX_NORMALISED_COLS),
                 Arguments.of(d, "BF16", 136), Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64)));
     }
 
@@ -174,7 +163,7 @@ class TransformerKernelsTest {
         FloatArray q = poisoned(qRows);
         FloatArray k = poisoned(kvRows);
         FloatArray v = poisoned(kvRows);
-        for (int lanes : new int[] {32, MatVec.lanesFor(qRows + 2 * kvRows, cols)}) {
+        for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
             run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
                     MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes));
             NativeArray[] ws = {wq, wk, wv};
@@ -217,11 +206,13 @@ class TransformerKernelsTest {
             ref[r] = g[r] / (1 + Math.exp(-g[r])) * u[r];
             naive[r] = gF[r] / (1f + (float) Math.exp(-gF[r])) * uF[r];
         }
-        FloatArray out = poisoned(rows);
-        int lanes = MatVec.lanesFor(rows, cols);
-        run(device, MatVec.class, "rmsNormSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
-                withContext(gate, up, x, norm, out, rows, cols, eps, lanes));
-        assertWithinTwiceNaive(out, ref, naive, 1e-6, "rmsNormSwiGlu" + type + "Spmd on " + device.id());
+        for (int lanes : new int[] {32, 128, MatVec.GROUP_SIZE}) {
+            FloatArray out = poisoned(rows);
+            run(device, MatVec.class, "rmsNormSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes),
+                    MatVec.GROUP_SIZE, withContext(gate, up, x, norm, out, rows, cols, eps, lanes));
+            assertWithinTwiceNaive(out, ref, naive, 1e-6, "rmsNormSwiGlu" + type + "Spmd with " + lanes + " lanes on "
+                    + device.id());
+        }
     }
 
     private NativeArray weights(String type, int n) {

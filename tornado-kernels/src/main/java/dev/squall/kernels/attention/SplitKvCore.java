@@ -27,9 +27,9 @@ import dev.squall.kernels.vector.Run8;
  * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
  * <li>value pass: work-item t takes the VALUE_DIMS consecutive dimensions VALUE_DIMS·(t % cols) + k
  * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (8 bytes
- * of halves; coalesced rows, 8 rows in flight per work-item, so each waits for memory once per
- * 8 rows), and one probability load serves VALUE_DIMS value elements; 4·VALUE_DIMS accumulators per
- * work-item stay in registers across chunks.</li>
+ * of halves, 16 of floats; coalesced rows, 8 rows in flight per work-item, so each waits for
+ * memory once per 8 rows), and one probability load serves VALUE_DIMS value elements; 4·VALUE_DIMS
+ * accumulators per work-item stay in registers across chunks.</li>
  * </ol>
  * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
  * branches on kernel arguments); positions past the split's end never touch memory past
@@ -61,7 +61,8 @@ final class SplitKvCore {
     /** Local array sizes, allocated by the kernels and passed in. */
     static final int QUERY_FLOATS = HEAD_BLOCK * MAX_HEAD_DIM;
     /** Key-pass partial sums, then the value replicas (HEAD_BLOCK · VALUE_DIMS · THREADS): the larger. */
-    static final int PARTIAL_FLOATS = 16 * BLOCK_STRIDE;
+    static final int PARTIAL_FLOATS = 16 * BLOCK_STRIDE > HEAD_BLOCK * VALUE_DIMS * THREADS ? 16 * BLOCK_STRIDE
+            : HEAD_BLOCK * VALUE_DIMS * THREADS;
     static final int PROB_FLOATS = HEAD_BLOCK * CHUNK;
     static final int STAT_FLOATS = THREADS;
 

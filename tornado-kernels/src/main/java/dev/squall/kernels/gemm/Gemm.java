@@ -17,13 +17,14 @@ import dev.squall.api.types.HalfFloatArray;
  * <li>{@link #tiled}: TILE×TILE work-groups, one output per work-item, TILE×TILE blocks of A and B
  *     staged in local memory, so each element of A and B is read from global memory
  *     ⌈n/TILE⌉ or ⌈m/TILE⌉ times instead of n or m times.</li>
- * <li>{@link #registerBlocked}: each work-item keeps a TM×TN block of C in scalar registers (Java has
- *     no private arrays, so 64 {@code float} locals) and, per k, reads TM values of A and TN of B
- *     from local memory for TM·TN multiply-adds. A's BM×BK and B's BN×BK tiles are double-buffered:
- *     tile t+1 is loaded into registers while tile t is multiplied, then stored into the other
- *     buffer, so one barrier per tile suffices. A work-item's rows and columns are strided by 16
- *     (not contiguous), so the 16 work-items of a half-warp read 16 consecutive local floats:
- *     no bank conflicts, and the output stores are coalesced.</li>
+ * <li>{@link #registerBlocked}: each work-item keeps a TM×TN block of C in registers (a
+ *     {@link Products8x8} record, which the JIT replaces by its 64 components) and, per k, reads TM
+ *     values of A and TN of B from local memory for TM·TN multiply-adds. A's BM×BK and B's BN×BK tiles
+ *     are double-buffered: tile t+1 is loaded into registers while tile t is multiplied, then stored
+ *     into the other buffer, so one barrier per tile suffices. A work-item's rows (and columns) are two
+ *     runs of four, 64 apart (4ty…4ty+3 and 64+4ty…64+4ty+3), so each fragment is two 16-byte local
+ *     reads, and a quarter-warp's reads of B are 32 neighbouring floats: no bank conflicts. The BK
+ *     slices of a tile are unrolled. Each work-item stores runs of four outputs.</li>
  * </ul>
  */
 public final class Gemm {
@@ -39,9 +40,9 @@ public final class Gemm {
     public static final int BN = 128;
     /** k-depth of one local-memory tile of {@link #registerBlocked}. */
     public static final int BK = 8;
-    /** Rows of C per work-item of {@link #registerBlocked} (strided by {@code BM / TM}). */
+    /** Rows of C per work-item of {@link #registerBlocked} (two runs of four, BM / 2 apart; see {@link Products8x8}). */
     public static final int TM = 8;
-    /** Columns of C per work-item of {@link #registerBlocked} (strided by {@code BN / TN}). */
+    /** Columns of C per work-item of {@link #registerBlocked} (two runs of four, BN / 2 apart). */
     public static final int TN = 8;
 
     private static final int BLOCKED_LOCAL_X = BN / TN;
@@ -338,7 +339,7 @@ public final class Gemm {
 
     /** C[row][col] = value (+ bias[col]) (+ previous C[row][col]), inside C only. */
     static void store(FloatArray out, FloatArray bias, int row, int col, int m, int n, int useBias, int accumulate,
-                              float value) {
+                      float value) {
         if (row < m && col < n) {
             int index = row * n + col;
             float v = value;

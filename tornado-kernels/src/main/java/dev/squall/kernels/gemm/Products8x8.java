@@ -4,9 +4,10 @@ import dev.squall.api.types.FloatArray;
 
 /**
  * The 8×8 block of C one work-item of {@link Gemm}'s register-blocked kernels accumulates, in registers:
- * p<i><j> is C at fragment row i and fragment column j, where fragment index f stands for offset
+ * {@code p_ij} is C at fragment row i and fragment column j, where fragment index f stands for offset
  * f (f < 4) or 64 + f − 4 (f ≥ 4) from the work-item's first row or column (4·ty or 4·tx in the tile),
- * so each fragment is two runs of four neighbours: one 16-byte local read each.
+ * so each fragment is two runs of four neighbours: one 16-byte local read each. The offsets follow
+ * Gemm's geometry (TM = TN = 8, BM = BN = 128, so the second run starts BM / 2 = 64 on); GemmTest pins it.
  */
 record Products8x8(float p00, float p01, float p02, float p03, float p04, float p05, float p06, float p07, float p10, float p11,
                    float p12, float p13, float p14, float p15, float p16, float p17, float p20, float p21, float p22, float p23,
