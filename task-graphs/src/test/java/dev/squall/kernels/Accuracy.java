@@ -58,6 +58,16 @@ public final class Accuracy {
                 + " + " + atol);
     }
 
+    /** |out − ref| ≤ atol + rtol·|ref| for every element (NaN fails). */
+    public static void assertAllClose(FloatArray out, double[] reference, double rtol, double atol, String what) {
+        for (int i = 0; i < reference.length; i++) {
+            double e = Math.abs(out.get(i) - reference[i]);
+            double bound = atol + rtol * Math.abs(reference[i]);
+            assertTrue(e <= bound, what + ": element " + i + " is " + out.get(i) + ", reference " + reference[i]
+                    + ", error " + e + " exceeds " + bound);
+        }
+    }
+
     public static void assertClose(FloatArray out, double[] reference, double tolerance, String what) {
         double error = relativeL2(out, reference);
         assertTrue(error <= tolerance, what + ": relative L2 error " + error + " exceeds " + tolerance);

@@ -1,5 +1,6 @@
 package dev.squall.kernels.attention;
 
+import static dev.squall.kernels.Accuracy.assertAllClose;
 import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.Accuracy.poisoned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,7 +71,12 @@ class UnifiedMaxDecodingTest {
         for (int r = 0; r < p.rows(); r++) {
             assertEquals(0, hot.flags.get(r), "flag of row " + r + " not cleared by the fallback merge, " + p);
         }
-        assertMatches(p, hot.out, "forced " + p + " on " + device.id());
+        // The forced rows' scores are ~4000× larger, so float rounding of a score moves its softmax weight by
+        // ~|score|·ε, differently for every summation order: "twice the naive error" is then a coin toss (the
+        // naive order can be lucky). They are held to the spec's decode tolerance (rtol = atol = 1e−3).
+        double[] refOut = new double[p.rows() * p.headDim];
+        p.reference(refOut, new double[p.rows()]);
+        assertAllClose(hot.out, refOut, 1e-3, 1e-3, "forced " + p + " on " + device.id());
 
         // partial alone flags exactly the forced rows.
         IntArray flags = new IntArray(p.rows());
