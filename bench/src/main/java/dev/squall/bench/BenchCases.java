@@ -372,6 +372,13 @@ final class BenchCases {
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
                             runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
+                    // more splits than splitsFor picks (shorter splits, more work-groups), to keep it honest
+                    for (int more : quick ? new int[0] : new int[] {2 * splits, 4 * splits}) {
+                        if (length / more >= 64) {
+                            cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + more + ", sweep)", key, flops, bytes,
+                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, more)));
+                        }
+                    }
                 }
             }
         }
