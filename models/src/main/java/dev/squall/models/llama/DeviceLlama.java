@@ -39,10 +39,9 @@ import java.util.Set;
  * write, attention over the cache (split-KV, Flash-Decoding style, in the work-group forms: many
  * work-groups per head, then a merge), the output product accumulated into the residual stream,
  * RMSNorm, the gate and up products with SwiGLU, and the down product accumulated into the residual.
- * Then the final norm and the vocabulary product. In the work-group forms, when the model width is at
- * most {@link MatVec#MAX_NORMALISED_COLS}, each norm is taken into the launch after it: RMSNorm with
- * Q, K and V is one launch, RMSNorm with gate, up and SwiGLU another. Wider models run the norm, each
- * product and SwiGLU as launches of their own.
+ * Then the final norm and the vocabulary product. In the work-group forms each of the two norms is
+ * taken into the launch after it: RMSNorm with Q, K and V is one launch, RMSNorm with gate, up and
+ * SwiGLU another.
  *
  * <p>Kernel forms: on GPUs the work-group forms ({@code …Spmd}, several work-items per row
  * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
@@ -145,14 +144,12 @@ public final class DeviceLlama implements LanguageModel {
             FloatArray partialLse = splitKv ? new FloatArray(c.heads() * splits) : null;
             FloatArray headLse = splitKv ? new FloatArray(c.heads()) : null;
             int halfRotation = c.ropeStyle() == RopeStyle.HALF_SPLIT ? 1 : 0;
-            // the work-group mat-vecs take the RMSNorm before them in, up to their local input's size
-            boolean fusedNorms = workGroups && c.dim() <= MatVec.MAX_NORMALISED_COLS;
             for (int l = 0; l < c.layers(); l++) {
                 LayerWeights w = weights.layers().get(l);
                 String p = "l" + l + "_";
                 FloatArray keyCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
                 FloatArray valueCache = new FloatArray(Math.multiplyExact(capacity, c.kvDim()));
-                if (fusedNorms && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type()) {
+                if (workGroups && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type()) {
                     qkv(p + "norm_qkv", w, x, q, k, v); // the attention RMSNorm is taken in
                 } else {
                     rmsNorm(p + "attn_norm", x, vector(w.attnNorm()), h);
@@ -186,7 +183,7 @@ public final class DeviceLlama implements LanguageModel {
                     }
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
-                if (fusedNorms && w.ffnGate().type() == w.ffnUp().type()) {
+                if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
                     keep(w.ffnGate().array());
                     keep(w.ffnUp().array());
                     int lanes = MatVec.lanesFor(c.ffnDim(), d);

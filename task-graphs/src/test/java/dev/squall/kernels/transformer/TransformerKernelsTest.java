@@ -143,9 +143,12 @@ class TransformerKernelsTest {
     }
 
     static Stream<Arguments> fusedCases() {
-        // cols 200: runs of eight and a tail of 0; 204 and 100: tails of 4; 4096: the longest input the fused forms take
+        // cols 200: runs of eight and a tail of 0; 204 and 100: tails of 4; a full window of the normalised input,
+        // and two windows (the second partial) in F16 and Q8
+        int window = MatVec.NORM_WINDOW_COLS;
         return devices().flatMap(d -> Stream.of(Arguments.of(d, "F32", 100), Arguments.of(d, "F16", 200),
-                Arguments.of(d, "F16", 204), Arguments.of(d, "F16", MatVec.MAX_NORMALISED_COLS),
+                Arguments.of(d, "F16", 204), Arguments.of(d, "F16", window), Arguments.of(d, "F16", window + 204),
+                Arguments.of(d, "Q8", window + 320),
                 Arguments.of(d, "BF16", 136), Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64)));
     }
 

@@ -34,10 +34,10 @@ public final class MatVec {
     public static final int TARGET_WORK_ITEMS = 3 << 16;
 
     /**
-     * Longest input the fused RMSNorm forms take (their local copy of the normalised input: 16 KB);
-     * wider models norm in a launch of their own.
+     * Columns of the normalised input the fused RMSNorm forms hold in local memory at once (16 KB);
+     * wider inputs go through in windows of this many columns.
      */
-    public static final int MAX_NORMALISED_COLS = 4096;
+    public static final int NORM_WINDOW_COLS = 4096;
 
     /**
      * Lanes per row for a rows×cols matrix: the fewest (a power of two from 32 to {@link #GROUP_SIZE}) that
@@ -86,25 +86,31 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
      */
     public static void rmsNormQkvF32Spmd(KernelContext context, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x,
                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
                                          int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
         float partial = 0f;
-        if (row < qRows) {
-            partial = RowDots.f32(wq, row, cols, input, lane, lanes);
-        } else if (row < qRows + kvRows) {
-            partial = RowDots.f32(wk, row - qRows, cols, input, lane, lanes);
-        } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.f32(wv, row - qRows - kvRows, cols, input, lane, lanes);
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < qRows) {
+                partial += RowDots.f32(wq, row, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + kvRows) {
+                partial += RowDots.f32(wk, row - qRows, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + 2 * kvRows) {
+                partial += RowDots.f32(wv, row - qRows - kvRows, cols, start, width, input, lane, lanes);
+            }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
@@ -121,19 +127,29 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
      */
     public static void rmsNormSwiGluF32Spmd(KernelContext context, FloatArray wGate, FloatArray wUp, FloatArray x,
                                             FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
-        float gatePartial = row < rows ? RowDots.f32(wGate, row, cols, input, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.f32(wUp, row, cols, input, lane, lanes) : 0f;
+        float gatePartial = 0f;
+        float upPartial = 0f;
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < rows) {
+                gatePartial += RowDots.f32(wGate, row, cols, start, width, input, lane, lanes);
+                upPartial += RowDots.f32(wUp, row, cols, start, width, input, lane, lanes);
+            }
+        }
         float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
         float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
@@ -169,25 +185,31 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
      */
     public static void rmsNormQkvF16Spmd(KernelContext context, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x,
                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
                                          int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
         float partial = 0f;
-        if (row < qRows) {
-            partial = RowDots.f16(wq, row, cols, input, lane, lanes);
-        } else if (row < qRows + kvRows) {
-            partial = RowDots.f16(wk, row - qRows, cols, input, lane, lanes);
-        } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.f16(wv, row - qRows - kvRows, cols, input, lane, lanes);
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < qRows) {
+                partial += RowDots.f16(wq, row, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + kvRows) {
+                partial += RowDots.f16(wk, row - qRows, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + 2 * kvRows) {
+                partial += RowDots.f16(wv, row - qRows - kvRows, cols, start, width, input, lane, lanes);
+            }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
@@ -204,19 +226,29 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
      */
     public static void rmsNormSwiGluF16Spmd(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
                                             FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
-        float gatePartial = row < rows ? RowDots.f16(wGate, row, cols, input, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.f16(wUp, row, cols, input, lane, lanes) : 0f;
+        float gatePartial = 0f;
+        float upPartial = 0f;
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < rows) {
+                gatePartial += RowDots.f16(wGate, row, cols, start, width, input, lane, lanes);
+                upPartial += RowDots.f16(wUp, row, cols, start, width, input, lane, lanes);
+            }
+        }
         float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
         float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
@@ -252,25 +284,31 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
      */
     public static void rmsNormQkvBF16Spmd(KernelContext context, BFloat16Array wq, BFloat16Array wk, BFloat16Array wv, FloatArray x,
                                           FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
                                           int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
         float partial = 0f;
-        if (row < qRows) {
-            partial = RowDots.bf16(wq, row, cols, input, lane, lanes);
-        } else if (row < qRows + kvRows) {
-            partial = RowDots.bf16(wk, row - qRows, cols, input, lane, lanes);
-        } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.bf16(wv, row - qRows - kvRows, cols, input, lane, lanes);
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < qRows) {
+                partial += RowDots.bf16(wq, row, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + kvRows) {
+                partial += RowDots.bf16(wk, row - qRows, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + 2 * kvRows) {
+                partial += RowDots.bf16(wv, row - qRows - kvRows, cols, start, width, input, lane, lanes);
+            }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
@@ -287,19 +325,29 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
      */
     public static void rmsNormSwiGluBF16Spmd(KernelContext context, BFloat16Array wGate, BFloat16Array wUp, FloatArray x,
                                              FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
-        float gatePartial = row < rows ? RowDots.bf16(wGate, row, cols, input, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.bf16(wUp, row, cols, input, lane, lanes) : 0f;
+        float gatePartial = 0f;
+        float upPartial = 0f;
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < rows) {
+                gatePartial += RowDots.bf16(wGate, row, cols, start, width, input, lane, lanes);
+                upPartial += RowDots.bf16(wUp, row, cols, start, width, input, lane, lanes);
+            }
+        }
         float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
         float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
@@ -335,25 +383,31 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
      */
     public static void rmsNormQkvQ8Spmd(KernelContext context, Q8_0Array wq, Q8_0Array wk, Q8_0Array wv, FloatArray x,
                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
                                         int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
         float partial = 0f;
-        if (row < qRows) {
-            partial = RowDots.q8(wq, row, cols, input, lane, lanes);
-        } else if (row < qRows + kvRows) {
-            partial = RowDots.q8(wk, row - qRows, cols, input, lane, lanes);
-        } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.q8(wv, row - qRows - kvRows, cols, input, lane, lanes);
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < qRows) {
+                partial += RowDots.q8(wq, row, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + kvRows) {
+                partial += RowDots.q8(wk, row - qRows, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + 2 * kvRows) {
+                partial += RowDots.q8(wv, row - qRows - kvRows, cols, start, width, input, lane, lanes);
+            }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
@@ -370,19 +424,29 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
      */
     public static void rmsNormSwiGluQ8Spmd(KernelContext context, Q8_0Array wGate, Q8_0Array wUp, FloatArray x,
                                            FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
-        float gatePartial = row < rows ? RowDots.q8(wGate, row, cols, input, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.q8(wUp, row, cols, input, lane, lanes) : 0f;
+        float gatePartial = 0f;
+        float upPartial = 0f;
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < rows) {
+                gatePartial += RowDots.q8(wGate, row, cols, start, width, input, lane, lanes);
+                upPartial += RowDots.q8(wUp, row, cols, start, width, input, lane, lanes);
+            }
+        }
         float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
         float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
@@ -418,25 +482,31 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
      */
     public static void rmsNormQkvQ4Spmd(KernelContext context, Q4_0Array wq, Q4_0Array wk, Q4_0Array wv, FloatArray x,
                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
                                         int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
         float partial = 0f;
-        if (row < qRows) {
-            partial = RowDots.q4(wq, row, cols, input, lane, lanes);
-        } else if (row < qRows + kvRows) {
-            partial = RowDots.q4(wk, row - qRows, cols, input, lane, lanes);
-        } else if (row < qRows + 2 * kvRows) {
-            partial = RowDots.q4(wv, row - qRows - kvRows, cols, input, lane, lanes);
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < qRows) {
+                partial += RowDots.q4(wq, row, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + kvRows) {
+                partial += RowDots.q4(wk, row - qRows, cols, start, width, input, lane, lanes);
+            } else if (row < qRows + 2 * kvRows) {
+                partial += RowDots.q4(wv, row - qRows - kvRows, cols, start, width, input, lane, lanes);
+            }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
         if (lane == 0) {
@@ -453,19 +523,29 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}; cols at most
-     * {@link #MAX_NORMALISED_COLS}.
+     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
      */
     public static void rmsNormSwiGluQ4Spmd(KernelContext context, Q4_0Array wGate, Q4_0Array wUp, FloatArray x,
                                            FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
-        float[] input = context.allocateFloatLocalArray(MAX_NORMALISED_COLS);
+        float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
         float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
-        float gatePartial = row < rows ? RowDots.q4(wGate, row, cols, input, lane, lanes) : 0f;
-        float upPartial = row < rows ? RowDots.q4(wUp, row, cols, input, lane, lanes) : 0f;
+        float gatePartial = 0f;
+        float upPartial = 0f;
+        // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
+        for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
+            if (start > 0) {
+                stageWindow(context, input, local, x, normWeight, start, cols);
+            }
+            int width = Math.min(NORM_WINDOW_COLS, cols - start);
+            if (row < rows) {
+                gatePartial += RowDots.q4(wGate, row, cols, start, width, input, lane, lanes);
+                upPartial += RowDots.q4(wUp, row, cols, start, width, input, lane, lanes);
+            }
+        }
         float gate = inverse * GroupSums.sumLanes(context, scratch, local, lanes, gatePartial);
         context.localBarrier(); // every lane has read its gate sum before scratch holds the up sums
         float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
@@ -475,13 +555,14 @@ public final class MatVec {
     }
 
     /**
-     * Writes x ⊙ normWeight over [0, cols) into the local array {@code input} and returns
-     * 1/√(mean(x²) + ε), by the whole work-group (every work-item gets it, and sees all of
-     * {@code input}: the sum's barriers come after the writes). The fused forms take the RMSNorm in
-     * this way: W·(input) scaled by the returned factor is W·h for h = RMSNorm(x) ⊙ normWeight, so h
-     * is never written to memory and the norm costs no launch of its own; the lanes then read their
-     * runs of the input from local memory. Each work-group reads x and the weights (a few KB, from
-     * cache) for it. cols at most {@link #MAX_NORMALISED_COLS}.
+     * Writes x ⊙ normWeight over the first window, columns [0, min(cols, {@link #NORM_WINDOW_COLS})),
+     * into the local array {@code input} and returns 1/√(mean(x²) + ε) over all cols, by the whole
+     * work-group (every work-item gets it, and sees all of {@code input}: the sum's barriers come after
+     * the writes). The fused forms take the RMSNorm in this way: W·(x ⊙ normWeight) scaled by the
+     * returned factor is W·h for h = RMSNorm(x) ⊙ normWeight, so h is never written to memory and the
+     * norm costs no launch of its own; the lanes read their runs of the input from local memory, window
+     * by window ({@link #stageWindow}) when the model is wider than one. Each work-group reads x and
+     * the weights (a few KB, from cache) for it.
      */
     private static float normaliseInput(KernelContext context, float[] scratch, float[] input, int local, FloatArray x,
                                         FloatArray normWeight, int cols, float eps) {
@@ -489,9 +570,26 @@ public final class MatVec {
         for (int j = local; j < cols; j += GROUP_SIZE) {
             float v = x.get(j);
             sumSquares += v * v;
-            input[j] = v * normWeight.get(j);
+            if (j < NORM_WINDOW_COLS) {
+                input[j] = v * normWeight.get(j);
+            }
         }
         float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sumSquares);
         return (float) (1.0 / Math.sqrt(total / cols + eps));
+    }
+
+    /**
+     * The window of the normalised input from column {@code start} (a multiple of
+     * {@link #NORM_WINDOW_COLS}) into {@code input}, between two barriers: every lane has finished
+     * with the previous window before it is overwritten, and sees all of the new one after.
+     */
+    private static void stageWindow(KernelContext context, float[] input, int local, FloatArray x, FloatArray normWeight,
+                                    int start, int cols) {
+        context.localBarrier();
+        int width = Math.min(NORM_WINDOW_COLS, cols - start);
+        for (int j = local; j < width; j += GROUP_SIZE) {
+            input[j] = x.get(start + j) * normWeight.get(start + j);
+        }
+        context.localBarrier();
     }
 }

@@ -118,101 +118,121 @@ final class RowDots {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** As {@link #f32(FloatArray, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
-    static float f32(FloatArray w, int row, int cols, float[] x, int first, int step) {
-        int base = row * cols;
+    /**
+     * As {@link #f32(FloatArray, int, int, FloatArray, int, int)} over columns start … start + width − 1 of
+     * the row, against a local array holding those columns of the input (the normalised input of the
+     * fused RMSNorm forms, one window of it at a time).
+     */
+    static float f32(FloatArray w, int row, int cols, int start, int width, float[] x, int first, int step) {
+        int base = row * cols + start;
         int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
         int c = 8 * first;
-        for (; c + stride + 7 < cols; c += 2 * stride) {
+        for (; c + stride + 7 < width; c += 2 * stride) {
             s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
             s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
-        if (c + 7 < cols) {
+        if (c + 7 < width) {
             s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
-        for (int t = (cols & ~7) + first; t < cols; t += step) {
+        for (int t = (width & ~7) + first; t < width; t += step) {
             s0 += w.get(base + t) * x[t];
         }
         return s0 + s1;
     }
 
-    /** As {@link #f16(HalfFloatArray, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
-    static float f16(HalfFloatArray w, int row, int cols, float[] x, int first, int step) {
-        int base = row * cols;
+    /**
+     * As {@link #f16(HalfFloatArray, int, int, FloatArray, int, int)} over columns start … start + width − 1 of
+     * the row, against a local array holding those columns of the input (the normalised input of the
+     * fused RMSNorm forms, one window of it at a time).
+     */
+    static float f16(HalfFloatArray w, int row, int cols, int start, int width, float[] x, int first, int step) {
+        int base = row * cols + start;
         int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
         int c = 8 * first;
-        for (; c + stride + 7 < cols; c += 2 * stride) {
+        for (; c + stride + 7 < width; c += 2 * stride) {
             s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
             s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
-        if (c + 7 < cols) {
+        if (c + 7 < width) {
             s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
-        for (int t = (cols & ~7) + first; t < cols; t += step) {
+        for (int t = (width & ~7) + first; t < width; t += step) {
             s0 += w.getFloat(base + t) * x[t];
         }
         return s0 + s1;
     }
 
-    /** As {@link #bf16(BFloat16Array, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
-    static float bf16(BFloat16Array w, int row, int cols, float[] x, int first, int step) {
-        int base = row * cols;
+    /**
+     * As {@link #bf16(BFloat16Array, int, int, FloatArray, int, int)} over columns start … start + width − 1 of
+     * the row, against a local array holding those columns of the input (the normalised input of the
+     * fused RMSNorm forms, one window of it at a time).
+     */
+    static float bf16(BFloat16Array w, int row, int cols, int start, int width, float[] x, int first, int step) {
+        int base = row * cols + start;
         int stride = 8 * step;
         float s0 = 0f;
         float s1 = 0f;
         int c = 8 * first;
-        for (; c + stride + 7 < cols; c += 2 * stride) {
+        for (; c + stride + 7 < width; c += 2 * stride) {
             s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
             s1 += Run8.of(w, base + c + stride).dot(Run8.of(x, c + stride));
         }
-        if (c + 7 < cols) {
+        if (c + 7 < width) {
             s0 += Run8.of(w, base + c).dot(Run8.of(x, c));
         }
-        for (int t = (cols & ~7) + first; t < cols; t += step) {
+        for (int t = (width & ~7) + first; t < width; t += step) {
             s0 += w.getFloat(base + t) * x[t];
         }
         return s0 + s1;
     }
 
-    /** As {@link #q8(Q8_0Array, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
-    static float q8(Q8_0Array w, int row, int cols, float[] x, int first, int step) {
-        int base = row * cols;
+    /**
+     * As {@link #q8(Q8_0Array, int, int, FloatArray, int, int)} over columns start … start + width − 1 of
+     * the row, against a local array holding those columns of the input (the normalised input of the
+     * fused RMSNorm forms, one window of it at a time).
+     */
+    static float q8(Q8_0Array w, int row, int cols, int start, int width, float[] x, int first, int step) {
+        int base = row * cols + start;
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
         float s3 = 0f;
         int c = first;
-        for (; c + 3 * step < cols; c += 4 * step) {
+        for (; c + 3 * step < width; c += 4 * step) {
             s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x[c];
             s1 += w.getScale((base + c + step) >>> 5) * w.getQuant(base + c + step) * x[c + step];
             s2 += w.getScale((base + c + 2 * step) >>> 5) * w.getQuant(base + c + 2 * step) * x[c + 2 * step];
             s3 += w.getScale((base + c + 3 * step) >>> 5) * w.getQuant(base + c + 3 * step) * x[c + 3 * step];
         }
-        for (; c < cols; c += step) {
+        for (; c < width; c += step) {
             s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x[c];
         }
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** As {@link #q4(Q4_0Array, int, int, FloatArray, int, int)} against a local array (the normalised input of the fused RMSNorm forms). */
-    static float q4(Q4_0Array w, int row, int cols, float[] x, int first, int step) {
-        int base = row * cols;
+    /**
+     * As {@link #q4(Q4_0Array, int, int, FloatArray, int, int)} over columns start … start + width − 1 of
+     * the row, against a local array holding those columns of the input (the normalised input of the
+     * fused RMSNorm forms, one window of it at a time).
+     */
+    static float q4(Q4_0Array w, int row, int cols, int start, int width, float[] x, int first, int step) {
+        int base = row * cols + start;
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
         float s3 = 0f;
         int c = first;
-        for (; c + 3 * step < cols; c += 4 * step) {
+        for (; c + 3 * step < width; c += 4 * step) {
             s0 += w.getScale((base + c) >>> 5) * (w.getNibble(base + c) - 8) * x[c];
             s1 += w.getScale((base + c + step) >>> 5) * (w.getNibble(base + c + step) - 8) * x[c + step];
             s2 += w.getScale((base + c + 2 * step) >>> 5) * (w.getNibble(base + c + 2 * step) - 8) * x[c + 2 * step];
             s3 += w.getScale((base + c + 3 * step) >>> 5) * (w.getNibble(base + c + 3 * step) - 8) * x[c + 3 * step];
         }
-        for (; c < cols; c += step) {
+        for (; c < width; c += step) {
             s0 += w.getScale((base + c) >>> 5) * (w.getNibble(base + c) - 8) * x[c];
         }
         return (s0 + s1) + (s2 + s3);
