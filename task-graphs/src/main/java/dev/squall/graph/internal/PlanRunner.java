@@ -11,12 +11,12 @@ import dev.squall.graph.TaskProfile;
 import dev.squall.graph.TransferProfile;
 import dev.squall.graph.WorkerGrid;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Runs the graphs of a plan on one device session: the transfers each mode asks for, the launches
@@ -29,7 +29,6 @@ public final class PlanRunner implements AutoCloseable {
     /** Every array the plan touches, with the version (free/resize count) it had on first execution. */
     /** The graphs' task names ("graph.task"), fixed with the graphs; checked against the scheduler each run. */
     private final Set<String> taskNames;
-    private final List<String> taskNamesInOrder;
     private final Map<Object, Integer> versions = new IdentityHashMap<>();
     private final Map<Object, Integer> sizes = new IdentityHashMap<>();
     private boolean executedOnce;
@@ -46,8 +45,7 @@ public final class PlanRunner implements AutoCloseable {
         for (ImmutableTaskGraph graph : this.graphs) {
             names.addAll(graph.taskNames());
         }
-        this.taskNames = Set.copyOf(names);
-        this.taskNamesInOrder = List.copyOf(names);
+        this.taskNames = Collections.unmodifiableSet(names);
     }
 
     public Device device() {
@@ -64,7 +62,7 @@ public final class PlanRunner implements AutoCloseable {
             for (String name : scheduler.taskNames()) {
                 if (!taskNames.contains(name)) {
                     throw new TaskGraphException("GridScheduler names task '" + name + "', but the plan's tasks are "
-                            + taskNamesInOrder);
+                            + taskNames);
                 }
             }
         }
@@ -75,8 +73,11 @@ public final class PlanRunner implements AutoCloseable {
                     checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
                     List<Object> args = launch.args();
                     for (int i = 0; i < args.size(); i++) {
-                        int argument = i + 1;
-                        checkArray(args.get(i), () -> "argument " + argument + " of task '" + launch.name() + "'");
+                        String problem = arrayProblem(args.get(i));
+                        if (problem != null) {
+                            throw new TaskGraphException("argument " + (i + 1) + " of task '" + launch.name() + "'"
+                                    + problem);
+                        }
                     }
                 }
             }
@@ -85,7 +86,11 @@ public final class PlanRunner implements AutoCloseable {
             for (GraphStep step : graph.steps()) {
                 if (!(step instanceof GraphStep.Launch)) {
                     for (Object data : dataOf(step)) {
-                        checkArray(data, () -> "an array transferred by task graph '" + graph.name() + "'");
+                        String problem = arrayProblem(data);
+                        if (problem != null) {
+                            throw new TaskGraphException("an array transferred by task graph '" + graph.name() + "'"
+                                    + problem);
+                        }
                     }
                 }
             }
@@ -124,26 +129,25 @@ public final class PlanRunner implements AutoCloseable {
         }
     }
 
-    /** The role is only spelled out for the message: this runs for every argument of every execution. */
-    private void checkArray(Object value, Supplier<String> role) {
+    /**
+     * What is wrong with an array argument, as the end of a message after its role (" (…) was freed…"),
+     * or null when nothing is (and for values that are not arrays). The caller names the role only on
+     * a problem: this runs for every argument of every execution.
+     */
+    private String arrayProblem(Object value) {
         if (!(value instanceof NativeArray array)) {
-            return;
+            return null;
         }
         if (array.isFreed()) {
-            throw new TaskGraphException(role.get() + " (" + array + ") was freed"
-                    + (executedOnce ? " after the plan's first execution; build a new plan for new arrays" : ""));
+            return " (" + array + ") was freed"
+                    + (executedOnce ? " after the plan's first execution; build a new plan for new arrays" : "");
         }
         Integer version = versions.get(array);
         if (version != null && version != array.version()) {
-            throw new TaskGraphException(role.get() + " was resized from " + sizes.get(array) + " to " + array.getSize()
-                    + " elements after the plan's first execution; the device copy no longer matches, build a new"
-                    + " plan");
+            return " was resized from " + sizes.get(array) + " to " + array.getSize()
+                    + " elements after the plan's first execution; the device copy no longer matches, build a new plan";
         }
-    }
-
-    /** One execution of every graph, in order, with kernel times. */
-    public ExecutionProfile execute(GridScheduler scheduler) {
-        return execute(scheduler, true);
+        return null;
     }
 
     /** One execution of every graph, in order; kernel times only when {@code timeKernels} (else 0). */
@@ -223,7 +227,10 @@ public final class PlanRunner implements AutoCloseable {
                 throw new TaskGraphException(direction + " of " + (item == null ? "null" : Arguments.describe(item))
                         + ": this array is not used by the plan");
             }
-            checkArray(item, () -> "the requested array");
+            String problem = arrayProblem(item);
+            if (problem != null) {
+                throw new TaskGraphException("the requested array" + problem);
+            }
             pending.add(new PendingTransfer("on-demand", direction, item,
                     direction.equals("to-host") ? session.copyOut(item) : session.copyIn(item)));
         }

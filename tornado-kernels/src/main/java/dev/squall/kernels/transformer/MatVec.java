@@ -575,7 +575,7 @@ public final class MatVec {
             }
         }
         float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sumSquares);
-        return (float) (1.0 / Math.sqrt(total / cols + eps));
+        return RmsNorm.inverseRms(total, cols, eps);
     }
 
     /**

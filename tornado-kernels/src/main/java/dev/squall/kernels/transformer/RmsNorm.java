@@ -22,7 +22,7 @@ public final class RmsNorm {
                 float v = x.get(base + j);
                 sumSquares += v * v;
             }
-            float inverse = (float) (1.0 / Math.sqrt(sumSquares / n + eps));
+            float inverse = inverseRms(sumSquares, n, eps);
             for (int j = 0; j < n; j++) {
                 out.set(base + j, x.get(base + j) * inverse * weight.get(j));
             }
@@ -44,9 +44,14 @@ public final class RmsNorm {
             sumSquares += v * v;
         }
         float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sumSquares);
-        float inverse = (float) (1.0 / Math.sqrt(total / n + eps));
+        float inverse = inverseRms(total, n, eps);
         for (int j = local; j < limit; j += GROUP_SIZE) {
             out.set(base + j, x.get(base + j) * inverse * weight.get(j));
         }
+    }
+
+    /** 1/√(sumSquares / n + ε): the scale of a row with that sum of squares (also MatVec's fused norms). */
+    static float inverseRms(float sumSquares, int n, float eps) {
+        return (float) (1.0 / Math.sqrt(sumSquares / n + eps));
     }
 }
