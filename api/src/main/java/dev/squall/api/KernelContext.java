@@ -1,5 +1,6 @@
 package dev.squall.api;
 
+import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.spi.WorkGroupRuntime;
 import dev.squall.api.spi.WorkItemIds;
 import dev.squall.api.types.FloatArray;
@@ -32,10 +33,20 @@ public final class KernelContext {
     public final int localGroupSizeY;
     public final int localGroupSizeZ;
 
+    /** Work-items per warp for the warp-wide operations ({@link #mma16x8x16}): consecutive local linear ids. */
+    public static final int WARP_SIZE = 32;
+    /**
+     * The largest work-group a kernel that uses warp-wide operations may run in: backends without
+     * warps exchange the operands through local memory sized for this many work-items.
+     */
+    public static final int MAX_WARP_GROUP_SIZE = 256;
+
     private final WorkGroupRuntime group;
     private final int localLinearId;
     // Counts this work-item's local allocations, so the n-th call of every work-item maps to one shared array.
     private int localAllocations;
+    // Counts this work-item's warp-wide operations: their exchange alternates between two halves.
+    private int warpOperations;
 
     /** The context a task graph receives as an argument; devices replace it per work-item. */
     public KernelContext() {
@@ -141,6 +152,54 @@ public final class KernelContext {
     /** Atomically stores {@code min(array[index], value)}; returns the previous value. */
     public int atomicMin(IntArray array, int index, int value) {
         return array.atomicGetAndMin(index, value);
+    }
+
+    /**
+     * Warp-wide D = A·B + C on one 16×16 (A, fp16) by 16×8 (B, fp16) tile with fp32 C and D: PTX's
+     * {@code mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32}, which runs on tensor cores. The 32
+     * work-items of a warp (consecutive local linear ids) each pass their part of A and B and
+     * receive their part of D. With {@code group = lane / 4} and {@code pair = 2 · (lane % 4)}, each
+     * int holds two binary16 values, the lower-index one in the low 16 bits:
+     * <ul>
+     *   <li>{@code a0} = A[group][pair, pair+1], {@code a1} = A[group+8][pair, pair+1],
+     *       {@code a2} = A[group][pair+8, pair+9], {@code a3} = A[group+8][pair+8, pair+9];</li>
+     *   <li>{@code b0} = B[pair, pair+1][group], {@code b1} = B[pair+8, pair+9][group];</li>
+     *   <li>C and D as {@link MmaAccumulator}.</li>
+     * </ul>
+     * The sums are fp32 (the products of binary16 values are exact in fp32). Like a barrier, every
+     * work-item of the work-group must make the same calls, and the work-group must have a multiple
+     * of {@link #WARP_SIZE} and at most {@link #MAX_WARP_GROUP_SIZE} work-items. On the JVM, the IR
+     * interpreter and OpenCL devices other than NVIDIA's the operands go through local memory; on
+     * CUDA and NVIDIA OpenCL it is the tensor-core instruction.
+     */
+    public MmaAccumulator mma16x8x16(int a0, int a1, int a2, int a3, int b0, int b1, MmaAccumulator c) {
+        WorkGroupRuntime runtime = runtime("mma16x8x16(...)");
+        int size = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
+        if (size % WARP_SIZE != 0 || size > MAX_WARP_GROUP_SIZE) {
+            throw new IllegalStateException("KernelContext.mma16x8x16 needs a work-group of a multiple of " + WARP_SIZE
+                    + " and at most " + MAX_WARP_GROUP_SIZE + " work-items, not " + size);
+        }
+        int[] exchange = runtime.warpExchange(this, 2 * size * MmaSemantics.WORDS);
+        int half = (warpOperations++ & 1) * size * MmaSemantics.WORDS;
+        int mine = half + localLinearId * MmaSemantics.WORDS;
+        exchange[mine] = a0;
+        exchange[mine + 1] = a1;
+        exchange[mine + 2] = a2;
+        exchange[mine + 3] = a3;
+        exchange[mine + 4] = b0;
+        exchange[mine + 5] = b1;
+        // One barrier per call: the next call writes the other half, and the one after that comes
+        // only when every work-item has passed this call's reads.
+        runtime.barrier(this, false);
+        int lane = localLinearId % WARP_SIZE;
+        int warp = half + (localLinearId - lane) * MmaSemantics.WORDS;
+        int row = lane / 4;
+        int col = 2 * (lane % 4);
+        return new MmaAccumulator(
+                c.c0() + MmaSemantics.dot(exchange, warp, row, col),
+                c.c1() + MmaSemantics.dot(exchange, warp, row, col + 1),
+                c.c2() + MmaSemantics.dot(exchange, warp, row + 8, col),
+                c.c3() + MmaSemantics.dot(exchange, warp, row + 8, col + 1));
     }
 
     private Object local(Class<?> type, int length) {

@@ -21,4 +21,10 @@ public interface WorkGroupRuntime {
      * @return a Java array of that type and length, shared by the whole work-group
      */
     Object localArray(KernelContext workItem, int ordinal, Class<?> type, int length);
+
+    /**
+     * An int array shared by the work-group (one per group, allocated on first use) through which
+     * {@link KernelContext#mma16x8x16} passes operands between the work-items of a warp.
+     */
+    int[] warpExchange(KernelContext workItem, int length);
 }

@@ -52,6 +52,7 @@ final class WorkGroupExecution implements WorkGroupRuntime {
     // Work-item 0 runs on the launching thread; the others get a virtual thread on their first turn.
     private final boolean[] hasThread;
     private final List<Object> localArrays = new ArrayList<>();
+    private int[] warpExchange;
     private boolean threaded;
     private int running;
     private volatile boolean aborted;
@@ -163,6 +164,14 @@ final class WorkGroupExecution implements WorkGroupRuntime {
         Object array = java.lang.reflect.Array.newInstance(type, length);
         localArrays.add(array);
         return array;
+    }
+
+    @Override
+    public synchronized int[] warpExchange(KernelContext workItem, int length) {
+        if (warpExchange == null || warpExchange.length < length) {
+            warpExchange = new int[length];
+        }
+        return warpExchange;
     }
 
     private void finish(int item) {

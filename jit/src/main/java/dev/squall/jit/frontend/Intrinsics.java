@@ -1,6 +1,7 @@
 package dev.squall.jit.frontend;
 
 import dev.squall.api.KernelMath;
+import dev.squall.api.MmaAccumulator;
 import dev.squall.api.types.BFloat16Array;
 import dev.squall.api.types.Half;
 import dev.squall.jit.ir.AtomicOp;
@@ -13,6 +14,7 @@ import dev.squall.jit.ir.Operand;
 import dev.squall.jit.ir.PointerType;
 import dev.squall.jit.ir.ScalarType;
 import dev.squall.jit.ir.UnaryOp;
+import dev.squall.jit.ir.Var;
 import dev.squall.jit.ir.WorkItemQuery;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.FieldInstruction;
@@ -22,6 +24,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -558,6 +561,9 @@ final class Intrinsics {
                 }
                 return MethodTranslator.scalar(atomic(t, op, array.data(), t.operand(args[1]), t.operand(args[2])));
             }
+            case "mma16x8x16" -> {
+                return mma(t, args);
+            }
             default -> {
                 if (name.startsWith("allocate") && name.endsWith("LocalArray")) {
                     return localArray(t, name, args[0]);
@@ -565,6 +571,32 @@ final class Intrinsics {
                 throw t.error("calls KernelContext." + name + ", which is not available inside kernels");
             }
         }
+    }
+
+    /** {@code KernelContext.mma16x8x16(a0, a1, a2, a3, b0, b1, c)}: one {@link Inst.Mma}, its results as a new accumulator. */
+    private static AValue mma(MethodTranslator t, AValue[] args) {
+        List<Operand> a = new ArrayList<>();
+        List<Operand> b = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            (i < 4 ? a : b).add(t.operand(args[i]));
+        }
+        if (!(args[6] instanceof AValue.Obj accumulator) || accumulator.info().type() != MmaAccumulator.class) {
+            throw t.error("calls KernelContext.mma16x8x16 with " + SsaBuilder.describe(args[6]) + " as the accumulator");
+        }
+        List<Operand> c = new ArrayList<>();
+        for (AValue field : accumulator.fields()) {
+            c.add(t.operand(field));
+        }
+        List<Var> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(t.newVar(ScalarType.F32));
+        }
+        t.emit(new Inst.Mma(results, a, b, c, t.pos()));
+        List<AValue> fields = new ArrayList<>();
+        for (Var r : results) {
+            fields.add(MethodTranslator.scalar(r));
+        }
+        return new AValue.Obj(-1, RecordInfo.of(MmaAccumulator.class), fields);
     }
 
     private static AValue localArray(MethodTranslator t, String name, AValue length) {

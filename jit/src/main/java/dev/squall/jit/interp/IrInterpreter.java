@@ -1,6 +1,8 @@
 package dev.squall.jit.interp;
 
+import dev.squall.api.KernelContext;
 import dev.squall.api.KernelExecutionException;
+import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.NativeArray;
 import dev.squall.jit.ir.Block;
 import dev.squall.jit.ir.BlockId;
@@ -133,6 +135,8 @@ public final class IrInterpreter {
         int block = entry;
         int pc;
         boolean done;
+        // the warp-wide operation this work-item waits at (run for the whole group at once), or null
+        Inst.Mma pendingMma;
     }
 
     private void runGroup(int[] group, int[] global, int[] local, int count) {
@@ -178,6 +182,17 @@ public final class IrInterpreter {
                             + group[0] + "," + group[1] + "," + group[2] + "): " + done + " work-items returned while "
                             + atBarrier + " wait at a barrier");
                 }
+                Inst.Mma mma = items[0].pendingMma;
+                for (Item it : items) {
+                    if (it.pendingMma != mma) {
+                        throw new KernelExecutionException(f.displayName() + ": warp operation divergence in work-group ("
+                                + group[0] + "," + group[1] + "," + group[2] + "): work-items wait at different"
+                                + " mma16x8x16 calls or barriers; every work-item must make the same calls");
+                    }
+                }
+                if (mma != null) {
+                    mma(items, mma);
+                }
             }
         }
     }
@@ -188,6 +203,10 @@ public final class IrInterpreter {
             while (it.pc < body.length) {
                 Inst inst = body[it.pc++];
                 if (inst instanceof Inst.Barrier) {
+                    return Stop.BARRIER;
+                }
+                if (inst instanceof Inst.Mma m) {
+                    it.pendingMma = m;
                     return Stop.BARRIER;
                 }
                 try {
@@ -232,6 +251,36 @@ public final class IrInterpreter {
         }
         it.block = next;
         it.pc = 0;
+    }
+
+    /** Runs a warp-wide multiply-accumulate that every work-item of the group waits at. */
+    private void mma(Item[] items, Inst.Mma mma) {
+        if (items.length % KernelContext.WARP_SIZE != 0 || items.length > KernelContext.MAX_WARP_GROUP_SIZE) {
+            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": mma16x8x16 needs a"
+                    + " work-group of a multiple of " + KernelContext.WARP_SIZE + " and at most "
+                    + KernelContext.MAX_WARP_GROUP_SIZE + " work-items, not " + items.length);
+        }
+        int[] operands = new int[items.length * MmaSemantics.WORDS];
+        for (int i = 0; i < items.length; i++) {
+            List<Operand> ops = mma.operands();
+            for (int w = 0; w < MmaSemantics.WORDS; w++) {
+                operands[i * MmaSemantics.WORDS + w] = (int) bits(items[i], ops.get(w));
+            }
+        }
+        for (int i = 0; i < items.length; i++) {
+            Item it = items[i];
+            int lane = i % KernelContext.WARP_SIZE;
+            int warp = (i - lane) * MmaSemantics.WORDS;
+            int row = lane / 4;
+            int col = 2 * (lane % 4);
+            int[][] rowCol = {{row, col}, {row, col + 1}, {row + 8, col}, {row + 8, col + 1}};
+            for (int r = 0; r < 4; r++) {
+                float c = Float.intBitsToFloat((int) bits(it, mma.c().get(r)));
+                float d = c + MmaSemantics.dot(operands, warp, rowCol[r][0], rowCol[r][1]);
+                set(it, mma.results().get(r), Float.floatToRawIntBits(d) & 0xffffffffL);
+            }
+            it.pendingMma = null;
+        }
     }
 
     private void step(Item it, Inst inst, int[] group, int[] global, int[] local) {
@@ -304,6 +353,7 @@ public final class IrInterpreter {
             }
             case Inst.LocalAlloc a -> { } // bound to the group's memory when the work-item was made
             case Inst.Barrier b -> throw new IllegalStateException("barrier handled by the scheduler");
+            case Inst.Mma m -> throw new IllegalStateException("mma handled by the scheduler");
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         }
     }

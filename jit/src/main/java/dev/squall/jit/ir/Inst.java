@@ -10,7 +10,7 @@ import java.util.List;
  */
 public sealed interface Inst {
 
-    /** The variable defined, or null (also for {@link VectorLoad}, which defines several). */
+    /** The variable defined, or null (also for {@link VectorLoad} and {@link Mma}, which define several). */
     Var result();
 
     /** Every variable defined: none, {@link #result()}, or a vector load's lanes. */
@@ -175,6 +175,40 @@ public sealed interface Inst {
 
         public Inst withOperands(List<Operand> ops) {
             return this;
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /**
+     * Warp-wide {@code D = A·B + C} on a 16×16×8 tile ({@code KernelContext.mma16x8x16}): operands
+     * {@code a} (four i32, packed fp16 pairs), {@code b} (two i32), {@code c} (four f32); results
+     * the four f32 of D. A collective like a barrier: never removed, moved or merged.
+     */
+    record Mma(List<Var> results, List<Operand> a, List<Operand> b, List<Operand> c, SourcePos pos) implements Inst {
+        public Mma {
+            results = List.copyOf(results);
+            a = List.copyOf(a);
+            b = List.copyOf(b);
+            c = List.copyOf(c);
+        }
+
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            List<Operand> ops = new ArrayList<>(a);
+            ops.addAll(b);
+            ops.addAll(c);
+            return ops;
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new Mma(results, ops.subList(0, 4), ops.subList(4, 6), ops.subList(6, 10), pos);
         }
 
         @Override

@@ -98,6 +98,10 @@ public final class IrPrinter {
                     + v.pointer().text() + "[" + v.index().text() + "], " + v.values().stream().map(Operand::text)
                     .collect(Collectors.joining(", "));
             case Inst.Barrier b -> "barrier " + (b.globalFence() ? "global" : "local");
+            case Inst.Mma m -> m.results().stream().map(Var::text).collect(Collectors.joining(", "))
+                    + " = mma.m16n8k16 {" + m.a().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
+                    + m.b().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
+                    + m.c().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}";
             case Inst.WorkItem w -> w.query().text() + " " + "xyz".charAt(w.dimension());
             case Inst.LocalAlloc a -> "local_alloc " + a.element().text() + " x " + a.length();
             case Inst.Phi p -> "phi " + p.result().type().text() + " " + p.inputs().stream()

@@ -222,6 +222,17 @@ public final class IrVerifier {
                 }
             }
             case Inst.Barrier x -> { }
+            case Inst.Mma x -> {
+                for (int i = 0; i < 6; i++) {
+                    checkType(b, x, x.operands().get(i), ScalarType.I32);
+                }
+                for (int i = 6; i < 10; i++) {
+                    checkType(b, x, x.operands().get(i), ScalarType.F32);
+                }
+                if (x.results().size() != 4 || x.results().stream().anyMatch(v -> v.type() != ScalarType.F32)) {
+                    fail(b, IrPrinter.inst(x) + " must give four f32");
+                }
+            }
             case Inst.LocalAlloc x -> { }
             case Inst.Phi x -> { }
         }

@@ -1,10 +1,13 @@
 package dev.squall.jit.launch;
 
+
+import dev.squall.api.KernelContext;
 import dev.squall.api.types.DoubleArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.api.types.LongArray;
 import dev.squall.api.types.NativeArray;
+import dev.squall.jit.ir.Inst;
 import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.KernelKind;
 import dev.squall.jit.ir.Param;
@@ -27,6 +30,17 @@ public final class LaunchPlanner {
     public static final int PREFERRED_GROUP_SIZE = 256;
 
     private LaunchPlanner() {
+    }
+
+    /** A kernel with warp-wide operations runs in whole warps, in groups the local-memory fallback can hold. */
+    private static void checkWarpGroup(KernelFunction f, int[] local) {
+        boolean warpWide = f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.Mma));
+        int items = local[0] * local[1] * local[2];
+        if (warpWide && (items % KernelContext.WARP_SIZE != 0 || items > KernelContext.MAX_WARP_GROUP_SIZE)) {
+            throw new IllegalArgumentException(f.displayName() + " calls KernelContext.mma16x8x16, so its work-groups"
+                    + " need a multiple of " + KernelContext.WARP_SIZE + " and at most "
+                    + KernelContext.MAX_WARP_GROUP_SIZE + " work-items, not " + Arrays.toString(local));
+        }
     }
 
     /**
@@ -56,6 +70,7 @@ public final class LaunchPlanner {
             g = sizes.global();
             l = sizes.local();
         }
+        checkWarpGroup(f, l);
         List<LaunchStep> steps = new ArrayList<>();
         Map<Param, Object> hidden = new HashMap<>();
         int groups = (g[0] / l[0]) * (g[1] / l[1]) * (g[2] / l[2]);

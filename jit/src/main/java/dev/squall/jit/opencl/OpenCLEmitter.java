@@ -37,6 +37,15 @@ public final class OpenCLEmitter {
     /** Options every program needs: correctly rounded float division and square root, as Java computes. */
     public static final String BUILD_OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
 
+    /**
+     * {@link #BUILD_OPTIONS}, plus {@code -D SQUALL_PTX_MMA} when {@code ptxMma}: for NVIDIA devices
+     * of compute capability 8.0 or newer, whose compiler takes inline PTX, so
+     * {@code KernelContext.mma16x8x16} runs on tensor cores rather than through local memory.
+     */
+    public static String buildOptions(boolean ptxMma) {
+        return ptxMma ? BUILD_OPTIONS + " -D SQUALL_PTX_MMA" : BUILD_OPTIONS;
+    }
+
     private final StringBuilder out = new StringBuilder();
     private KernelFunction f;
     private CNames names;
@@ -96,6 +105,9 @@ public final class OpenCLEmitter {
         if (doubles) {
             e.out.append(OpenCLPrelude.DOUBLE);
         }
+        if (functions.stream().anyMatch(OpenCLEmitter::usesMma)) {
+            e.out.append(OpenCLPrelude.MMA);
+        }
         for (KernelFunction f : functions) {
             e.out.append('\n');
             e.kernel(f);
@@ -117,6 +129,10 @@ public final class OpenCLEmitter {
             }
         }
         return false;
+    }
+
+    private static boolean usesMma(KernelFunction f) {
+        return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.Mma));
     }
 
     private static boolean usesLongAtomics(KernelFunction f) {
@@ -185,6 +201,18 @@ public final class OpenCLEmitter {
                     }
                 }
             }
+        }
+        if (usesMma(f)) {
+            out.append("#ifndef SQUALL_PTX_MMA\n")
+                    .append("    __local int squall_mma_exchange[SQUALL_MMA_MAX_ITEMS * SQUALL_MMA_WORDS];\n")
+                    .append("    int squall_mma_id = (int) (get_local_id(0) + get_local_size(0) * (get_local_id(1)")
+                    .append(" + get_local_size(1) * get_local_id(2)));\n")
+                    .append("    __local int* squall_mma_mine = squall_mma_exchange + squall_mma_id * SQUALL_MMA_WORDS;\n")
+                    .append("    __local const int* squall_mma_warp = squall_mma_exchange")
+                    .append(" + (squall_mma_id & ~31) * SQUALL_MMA_WORDS;\n")
+                    .append("    int squall_mma_row = (squall_mma_id & 31) >> 2;\n")
+                    .append("    int squall_mma_col = 2 * (squall_mma_id & 3);\n")
+                    .append("#endif\n");
         }
         if (usesJumpFlag) {
             out.append("    int squall_jump = 0; // multi-level break/continue in flight\n");
@@ -424,9 +452,32 @@ public final class OpenCLEmitter {
                         v.values().stream().map(this::operand).toList()) + "), 0, " + operand(v.pointer()) + " + "
                         + operand(v.index()) + ");";
             }
+            case Inst.Mma m -> mma(m);
             case Inst.LocalAlloc a -> null; // declared at the top of the kernel
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         };
+    }
+
+    private String mma(Inst.Mma m) {
+        List<String> d = m.results().stream().map(names::of).toList();
+        List<String> in = m.operands().stream().map(this::operand).toList();
+        return "#ifdef SQUALL_PTX_MMA\n"
+                + "asm volatile(\"mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7},"
+                + " {%8, %9}, {%10, %11, %12, %13};\"\n"
+                + "    : \"=f\"(" + String.join("), \"=f\"(", d) + ")\n"
+                + "    : \"r\"(" + String.join("), \"r\"(", in.subList(0, 6)) + "), \"f\"("
+                + String.join("), \"f\"(", in.subList(6, 10)) + "));\n"
+                + "#else\n"
+                + "barrier(CLK_LOCAL_MEM_FENCE); // the previous call's reads are done\n"
+                + "squall_mma_mine[0] = " + in.get(0) + "; squall_mma_mine[1] = " + in.get(1) + "; squall_mma_mine[2] = "
+                + in.get(2) + "; squall_mma_mine[3] = " + in.get(3) + ";\n"
+                + "squall_mma_mine[4] = " + in.get(4) + "; squall_mma_mine[5] = " + in.get(5) + ";\n"
+                + "barrier(CLK_LOCAL_MEM_FENCE);\n"
+                + d.get(0) + " = " + in.get(6) + " + squall_mma_dot(squall_mma_warp, squall_mma_row, squall_mma_col);\n"
+                + d.get(1) + " = " + in.get(7) + " + squall_mma_dot(squall_mma_warp, squall_mma_row, squall_mma_col + 1);\n"
+                + d.get(2) + " = " + in.get(8) + " + squall_mma_dot(squall_mma_warp, squall_mma_row + 8, squall_mma_col);\n"
+                + d.get(3) + " = " + in.get(9) + " + squall_mma_dot(squall_mma_warp, squall_mma_row + 8, squall_mma_col + 1);\n"
+                + "#endif";
     }
 
     private String atomic(Inst.Atomic a) {

@@ -52,6 +52,29 @@ final class OpenCLPrelude {
             }
             """;
 
+    /**
+     * {@code KernelContext.mma16x8x16}. With {@code SQUALL_PTX_MMA} defined (the session does so on
+     * NVIDIA devices) the call is the tensor-core instruction as inline PTX; otherwise the warp's
+     * operands go through local memory, as on the JVM, between two barriers that the emitter writes
+     * into the kernel itself (PoCL mishandles barriers inside helper functions).
+     */
+    static final String MMA = """
+            #ifndef SQUALL_PTX_MMA
+            #define SQUALL_MMA_WORDS 6
+            #define SQUALL_MMA_MAX_ITEMS %d
+            static inline float squall_mma_dot(__local const int* warp, int row, int col) {
+                float sum = 0.0f;
+                for (int k = 0; k < 16; k++) {
+                    int a = warp[(4 * (row & 7) + ((k & 7) >> 1)) * SQUALL_MMA_WORDS + (row >> 3) + 2 * (k >> 3)];
+                    int b = warp[(4 * col + ((k & 7) >> 1)) * SQUALL_MMA_WORDS + 4 + (k >> 3)];
+                    sum += squall_h2f((short) ((k & 1) == 0 ? a : (int) ((uint) a >> 16)))
+                            * squall_h2f((short) ((k & 1) == 0 ? b : (int) ((uint) b >> 16)));
+                }
+                return sum;
+            }
+            #endif
+            """.formatted(dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE);
+
     static final String DOUBLE = """
             static inline double squall_fmin(double a, double b) {
                 return isnan(a) || isnan(b) ? a + b : a == b ? as_double(as_ulong(a) | as_ulong(b)) : a < b ? a : b;

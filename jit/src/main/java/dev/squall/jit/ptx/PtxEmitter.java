@@ -289,6 +289,7 @@ public final class PtxEmitter {
                         + String.join(", ", values) + "};");
             }
             case Inst.Barrier b -> line("bar.sync 0;");
+            case Inst.Mma m -> mma(m);
             case Inst.WorkItem w -> workItem(w);
             case Inst.LocalAlloc a -> line("mov.u32 " + dst(a.result()) + ", " + sharedName(a.result()) + ";");
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
@@ -679,6 +680,20 @@ public final class PtxEmitter {
             line("bfe.s32 " + dst(v.results().get(k)) + ", " + packed.get(k / perWord) + ", " + (k % perWord) * bits + ", "
                     + bits + ";");
         }
+    }
+
+    /** The tensor-core instruction (sm_80 and newer; the fragments are the IR's operands as they are). */
+    private void mma(Inst.Mma m) {
+        if (target.sm() < 80) {
+            throw new IllegalStateException("KernelContext.mma16x8x16 (at " + m.pos() + ") needs mma.sync.m16n8k16,"
+                    + " compute capability 8.0 or newer; the target is " + target.targetName());
+        }
+        List<String> d = m.results().stream().map(this::dst).toList();
+        List<String> a = m.a().stream().map(o -> reg(o, RegClass.B32)).toList();
+        List<String> b = m.b().stream().map(o -> reg(o, RegClass.B32)).toList();
+        List<String> c = m.c().stream().map(this::reg).toList();
+        line("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {" + String.join(", ", d) + "}, {" + String.join(", ", a)
+                + "}, {" + String.join(", ", b) + "}, {" + String.join(", ", c) + "};");
     }
 
     private void store(Inst.Store s) {

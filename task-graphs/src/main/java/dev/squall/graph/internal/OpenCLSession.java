@@ -31,6 +31,8 @@ import java.util.Map;
 final class OpenCLSession implements DeviceSession {
 
     private final OpenCLDevice device;
+    // NVIDIA, compute capability 8.0 or newer: warp-wide mma as inline PTX (tensor cores)
+    private final boolean ptxMma;
     private final OpenCLContext context;
     private final Map<Object, OpenCLBuffer> buffers = new IdentityHashMap<>();
     /** Buffers for compiler-added parameters (reduction partials), reused across executions. */
@@ -42,6 +44,8 @@ final class OpenCLSession implements DeviceSession {
 
     OpenCLSession(OpenCLDevice device) {
         this.device = device;
+        this.ptxMma = device.info().nvidiaComputeCapability()
+                .map(cc -> Integer.parseInt(cc.substring(0, cc.indexOf('.'))) >= 8).orElse(false);
         this.context = OpenCLContext.create(device);
     }
 
@@ -122,7 +126,7 @@ final class OpenCLSession implements DeviceSession {
         CompiledKernel compiled = BackendKernels.compile(launch);
         OpenCLProgram program = programs.get(compiled.contentHash());
         if (program == null) {
-            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.BUILD_OPTIONS);
+            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.buildOptions(ptxMma));
             programs.put(compiled.contentHash(), program);
         }
         long compileNanos = System.nanoTime() - compileStart;

@@ -1,0 +1,38 @@
+package dev.squall.api.spi;
+
+import dev.squall.api.types.Half;
+
+/**
+ * What {@link dev.squall.api.KernelContext#mma16x8x16} computes, for devices that run it without
+ * tensor cores (the JVM, the IR interpreter): the warp's operands laid out as {@link #WORDS} ints
+ * per lane ({@code a0..a3, b0, b1}), consecutive lanes one after another.
+ */
+public final class MmaSemantics {
+
+    /** Ints per lane: four of A, two of B. */
+    public static final int WORDS = 6;
+
+    private MmaSemantics() {
+    }
+
+    /**
+     * Σ_k A[row][k]·B[k][col] for k below 16, summed in fp32, over the operands of the warp whose
+     * lane 0 starts at {@code warp} in {@code operands}.
+     */
+    public static float dot(int[] operands, int warp, int row, int col) {
+        float sum = 0f;
+        for (int k = 0; k < 16; k++) {
+            // A[row][k] is with lane 4·(row % 8) + (k % 8) / 2, word (row / 8) + 2·(k / 8)
+            int a = operands[warp + (4 * (row % 8) + (k % 8) / 2) * WORDS + row / 8 + 2 * (k / 8)];
+            // B[k][col] is with lane 4·col + (k % 8) / 2, word 4 + k / 8
+            int b = operands[warp + (4 * col + (k % 8) / 2) * WORDS + 4 + k / 8];
+            sum += halfOf(a, k) * halfOf(b, k);
+        }
+        return sum;
+    }
+
+    /** The binary16 value of a packed pair that element {@code k} (even: low half) selects. */
+    private static float halfOf(int pair, int k) {
+        return Half.toFloat((short) ((k & 1) == 0 ? pair : pair >>> 16));
+    }
+}

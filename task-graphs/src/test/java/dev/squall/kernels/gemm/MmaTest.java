@@ -1,0 +1,120 @@
+package dev.squall.kernels.gemm;
+
+import static dev.squall.kernels.gemm.KernelRuns.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squall.api.Device;
+import dev.squall.api.KernelContext;
+import dev.squall.api.MmaAccumulator;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.graph.TestDevices;
+import dev.squall.graph.WorkerGrid1D;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link KernelContext#mma16x8x16} against float64 on every device: each warp of the grid gets its
+ * own random A (16×16), B (16×8) and C (16×8), gathers its fragments from them by the layout the
+ * Javadoc documents (written out here independently of every implementation), multiplies twice (so
+ * the accumulator of one call feeds the next), and scatters D back by the same layout. On the JVM,
+ * the IR interpreter behind it and PoCL this checks the local-memory fallback; on a GPU it checks
+ * that the documented layout is the tensor cores' own.
+ */
+class MmaTest {
+
+    private static final int WARPS = 6;
+
+    private final Random rng = new Random();
+
+    static Stream<Device> devices() {
+        return TestDevices.all();
+    }
+
+    /** Warp w: A at w·256 (row-major 16×16), B at w·128 (row-major 16×8), C and D at w·128 (row-major 16×8). */
+    public static void twoProducts(KernelContext context, HalfFloatArray a, HalfFloatArray b, FloatArray c, FloatArray d) {
+        int lane = context.localIdx & 31;
+        int warp = context.globalIdx / 32;
+        int group = lane / 4;
+        int pair = 2 * (lane % 4);
+        int aBase = warp * 256;
+        int bBase = warp * 128;
+        int a0 = bits(a, aBase + group * 16 + pair, aBase + group * 16 + pair + 1);
+        int a1 = bits(a, aBase + (group + 8) * 16 + pair, aBase + (group + 8) * 16 + pair + 1);
+        int a2 = bits(a, aBase + group * 16 + pair + 8, aBase + group * 16 + pair + 9);
+        int a3 = bits(a, aBase + (group + 8) * 16 + pair + 8, aBase + (group + 8) * 16 + pair + 9);
+        int b0 = bits(b, bBase + pair * 8 + group, bBase + (pair + 1) * 8 + group);
+        int b1 = bits(b, bBase + (pair + 8) * 8 + group, bBase + (pair + 9) * 8 + group);
+        int low = bBase + group * 8 + pair;
+        int high = bBase + (group + 8) * 8 + pair;
+        MmaAccumulator acc = new MmaAccumulator(c.get(low), c.get(low + 1), c.get(high), c.get(high + 1));
+        acc = context.mma16x8x16(a0, a1, a2, a3, b0, b1, acc);
+        acc = context.mma16x8x16(a0, a1, a2, a3, b0, b1, acc);
+        d.set(low, acc.c0());
+        d.set(low + 1, acc.c1());
+        d.set(high, acc.c2());
+        d.set(high + 1, acc.c3());
+    }
+
+    private static int bits(HalfFloatArray h, int first, int second) {
+        return (h.getBits(first) & 0xFFFF) | (h.getBits(second) << 16);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void computesTwiceAbPlusC(Device device) {
+        HalfFloatArray a = new HalfFloatArray(WARPS * 256);
+        HalfFloatArray b = new HalfFloatArray(WARPS * 128);
+        FloatArray c = new FloatArray(WARPS * 128);
+        for (int i = 0; i < a.getSize(); i++) {
+            a.setFloat(i, rng.nextFloat() * 4 - 2);
+        }
+        for (int i = 0; i < b.getSize(); i++) {
+            b.setFloat(i, rng.nextFloat() * 4 - 2);
+            c.set(i, rng.nextFloat() * 8 - 4);
+        }
+        FloatArray d = new FloatArray(WARPS * 128);
+        d.init(Float.NaN);
+        // two work-groups of three warps: the warps of a group must not see each other's operands
+        run(device, MmaTest.class, "twoProducts", new WorkerGrid1D(WARPS * 32).setLocalWork(96), a, b, c, d);
+        for (int w = 0; w < WARPS; w++) {
+            for (int i = 0; i < 16; i++) {
+                for (int j = 0; j < 8; j++) {
+                    double sum = 0;
+                    for (int p = 0; p < 16; p++) {
+                        sum += (double) a.getFloat(w * 256 + i * 16 + p) * b.getFloat(w * 128 + p * 8 + j);
+                    }
+                    double expected = c.get(w * 128 + i * 8 + j) + 2 * sum;
+                    float actual = d.get(w * 128 + i * 8 + j);
+                    // 16 products of up to 4 each, summed twice in fp32: a few ulp of 130
+                    assertEquals(expected, actual, 1e-4, "warp " + w + " D[" + i + "][" + j + "] on " + device.id());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void refusesWorkGroupsThatAreNotWholeWarps(Device device) {
+        HalfFloatArray a = new HalfFloatArray(256);
+        HalfFloatArray b = new HalfFloatArray(128);
+        FloatArray c = new FloatArray(128);
+        FloatArray d = new FloatArray(128);
+        RuntimeException e = assertThrows(RuntimeException.class, () ->
+                run(device, MmaTest.class, "twoProducts", new WorkerGrid1D(48).setLocalWork(48), a, b, c, d));
+        String message = messages(e);
+        assertTrue(message.contains("mma16x8x16") && message.contains("multiple of 32"), message);
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+}
