@@ -16,6 +16,7 @@ import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
+import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.MatVec;
 import java.util.ArrayList;
@@ -103,6 +104,12 @@ final class BenchCases {
                 cases.add(new BenchCase("flat_gemm", "FlatGemm.flatGemmF16", key, flops, bytes, copies, runs(), i -> {
                     Launch l = Launch.spmd("k", FlatGemm.class, "flatGemmF16",
                             new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS), x, w, out, m, n, k, 0);
+                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                            p -> checkLinear(p, out, x, w, m, n, k));
+                }));
+                cases.add(new BenchCase("flat_gemm", "FlatGemmMma.f16", key, flops, bytes, copies, runs(), i -> {
+                    Launch l = Launch.spmd("k", FlatGemmMma.class, "f16",
+                            new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS), x, w, out, m, n, k, 0);
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));

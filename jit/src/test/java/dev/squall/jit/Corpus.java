@@ -36,6 +36,7 @@ import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
+import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
@@ -155,6 +156,10 @@ public final class Corpus {
                 KernelCase.spmd(FlatGemmByLanes.class, "f16", new int[] {FlatGemmByLanes.globalX(45, 64), 1, 1},
                         new int[] {FlatGemmByLanes.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 6 * 300),
                                 halves(r, 45 * 300), floats(r, 6 * 45), 6, 45, 300, 1, 64}),
+                // tensor-core flat GEMM: one full span of 512 columns and a tail, a second tile of activation rows
+                KernelCase.spmd(FlatGemmMma.class, "f16", new int[] {FlatGemmMma.globalX(37), 1, 1},
+                        new int[] {FlatGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 11 * 600),
+                                finiteHalves(r, 37 * 600), floats(r, 11 * 37), 11, 37, 600, 1}).mathTolerance(1e-5),
                 // FlashAttention-2 forward: 37 positions (a partial second tile), 2 query heads on 1 kv head, causal
                 KernelCase.spmd(FlashAttention2.class, "forward", new int[] {FlashAttention2.globalX(37), 2, 1},
                         new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 2 * 37 * 64),

@@ -9,6 +9,7 @@ import static dev.squall.kernels.gemm.KernelRuns.run;
 import static dev.squall.kernels.gemm.KernelRuns.values;
 
 import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.NativeArray;
@@ -112,6 +113,50 @@ class FlatGemmTest {
                     .setLocalWork(FlatGemmByLanes.THREADS), xArray, w, out, m, n, k, accumulate, lanes);
             String what = "FlatGemmByLanes.f16 m=" + m + " n=" + n + " k=" + k + " lanes=" + lanes + " accumulate "
                     + accumulate + " on " + device.id();
+            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
+        }
+    }
+
+    static Stream<Arguments> mmaCases() {
+        List<Arguments> cases = new ArrayList<>();
+        int[][] shapes = {{1, 45, 300}, {3, 7, 96}, {8, 70, 257}, {9, 41, 160}, {16, 33, 512}, {17, 37, 33},
+            {12, 20, 1000}, {40, 18, 1032}};
+        for (Device d : TestDevices.all().toList()) {
+            if (d.type() == DeviceType.CPU) {
+                // OpenCL on a CPU runs the mmas through local memory, two barriers each, and PoCL takes
+                // minutes to compile that per specialisation: one shape (the corpus's, so its
+                // compiled kernel is reused), while the JVM, the IR interpreter and GPUs take them all
+                cases.add(Arguments.of(d, 11, 37, 600));
+                continue;
+            }
+            for (int[] s : shapes) {
+                cases.add(Arguments.of(d, s[0], s[1], s[2]));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The tensor-core flat GEMM: the shapes above plus k of one full group span (512), spans with a
+     * tail (1000, 1032), and m past one batch of 16 (40: two full passes and half a tile).
+     */
+    @ParameterizedTest(name = "{0} mma m={1} n={2} k={3}")
+    @MethodSource("mmaCases")
+    void mmaMatchesFloat64(Device device, int m, int n, int k) {
+        float[] x = values(rng, m * k);
+        HalfFloatArray w = half(values(rng, n * k));
+        float[] weights = w.toFloatArray();
+        FloatArray xArray = FloatArray.fromArray(x);
+        for (int accumulate = 0; accumulate < 2; accumulate++) {
+            float[] start = accumulate != 0 ? values(rng, m * n) : null;
+            double[] ref = new double[m * n];
+            float[] naive = new float[m * n];
+            reference(x, weights, null, start, m, n, k, ref, naive);
+            FloatArray out = output(start, m * n, 2 * n + 3);
+            run(device, FlatGemmMma.class, "f16", new WorkerGrid1D(FlatGemmMma.globalX(n))
+                    .setLocalWork(FlatGemmMma.THREADS), xArray, w, out, m, n, k, accumulate);
+            String what = "FlatGemmMma.f16 m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on "
+                    + device.id();
             assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
         }
     }

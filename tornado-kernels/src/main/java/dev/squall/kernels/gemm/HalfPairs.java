@@ -1,0 +1,68 @@
+package dev.squall.kernels.gemm;
+
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.Half;
+import dev.squall.api.types.HalfFloatArray;
+import dev.squall.kernels.vector.Run8;
+
+/**
+ * Eight binary16 values as the four packed pairs a tensor-core operand takes ({@code p0} holds
+ * elements 0 and 1, the lower one in the low 16 bits). A record, so kernels keep it in registers.
+ */
+record HalfPairs(int p0, int p1, int p2, int p3) {
+
+    /** w[at], …, w[at + 7] as stored: one 16-byte load when {@code at} is provably a multiple of 8. */
+    static HalfPairs of(HalfFloatArray w, int at) {
+        return new HalfPairs(pair(w.getBits(at), w.getBits(at + 1)), pair(w.getBits(at + 2), w.getBits(at + 3)),
+                pair(w.getBits(at + 4), w.getBits(at + 5)), pair(w.getBits(at + 6), w.getBits(at + 7)));
+    }
+
+    /** w[start + c], …, w[start + c + 7], with zeros for the columns from {@code k} on. */
+    static HalfPairs upTo(HalfFloatArray w, int start, int c, int k) {
+        return new HalfPairs(pair(bits(w, start, c, k), bits(w, start, c + 1, k)),
+                pair(bits(w, start, c + 2, k), bits(w, start, c + 3, k)),
+                pair(bits(w, start, c + 4, k), bits(w, start, c + 5, k)),
+                pair(bits(w, start, c + 6, k), bits(w, start, c + 7, k)));
+    }
+
+    /** The binary16 values nearest to eight floats. */
+    static HalfPairs high(Run8 x) {
+        return new HalfPairs(pair(Half.fromFloat(x.v0()), Half.fromFloat(x.v1())),
+                pair(Half.fromFloat(x.v2()), Half.fromFloat(x.v3())),
+                pair(Half.fromFloat(x.v4()), Half.fromFloat(x.v5())),
+                pair(Half.fromFloat(x.v6()), Half.fromFloat(x.v7())));
+    }
+
+    /**
+     * What {@link #high} leaves out, rounded to binary16 again: high + low carries about 22 bits of
+     * each float (for values within binary16's range), so a product of fp16 weights with the pair
+     * comes close to the product with the float itself.
+     */
+    static HalfPairs low(Run8 x) {
+        return new HalfPairs(pair(rest(x.v0()), rest(x.v1())), pair(rest(x.v2()), rest(x.v3())),
+                pair(rest(x.v4()), rest(x.v5())), pair(rest(x.v6()), rest(x.v7())));
+    }
+
+    /** x[start + c], …, x[start + c + 7], with zeros for the columns from {@code k} on. */
+    static Run8 floatsUpTo(FloatArray x, int start, int c, int k) {
+        return new Run8(value(x, start, c, k), value(x, start, c + 1, k), value(x, start, c + 2, k),
+                value(x, start, c + 3, k), value(x, start, c + 4, k), value(x, start, c + 5, k),
+                value(x, start, c + 6, k), value(x, start, c + 7, k));
+    }
+
+    private static short rest(float v) {
+        return Half.fromFloat(v - Half.toFloat(Half.fromFloat(v)));
+    }
+
+    private static short bits(HalfFloatArray w, int start, int c, int k) {
+        return c < k ? w.getBits(start + c) : 0;
+    }
+
+    private static float value(FloatArray x, int start, int c, int k) {
+        return c < k ? x.get(start + c) : 0f;
+    }
+
+    private static int pair(short low, short high) {
+        return (low & 0xFFFF) | (high << 16);
+    }
+}
