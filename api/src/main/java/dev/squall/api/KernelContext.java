@@ -168,9 +168,13 @@ public final class KernelContext {
      * </ul>
      * The sums are fp32 (the products of binary16 values are exact in fp32). Like a barrier, every
      * work-item of the work-group must make the same calls, and the work-group must have a multiple
-     * of {@link #WARP_SIZE} and at most {@link #MAX_WARP_GROUP_SIZE} work-items. On the JVM, the IR
-     * interpreter and OpenCL devices other than NVIDIA's the operands go through local memory; on
-     * CUDA and NVIDIA OpenCL it is the tensor-core instruction.
+     * of {@link #WARP_SIZE} and at most {@link #MAX_WARP_GROUP_SIZE} work-items. It is <em>not</em> a
+     * barrier, though: on a GPU only the warp meets, and nothing orders local memory, so a kernel
+     * still needs {@link #localBarrier()} around its own local-memory traffic (the JVM, the IR
+     * interpreter and OpenCL devices other than NVIDIA's exchange the operands through local memory
+     * between barriers, where a missing barrier may go unnoticed). On CUDA (compute capability 8.0 or
+     * newer; older targets are refused when the kernel is compiled) and NVIDIA OpenCL (8.0 or newer,
+     * else the local-memory exchange) it is the tensor-core instruction.
      */
     public MmaAccumulator mma16x8x16(int a0, int a1, int a2, int a3, int b0, int b1, MmaAccumulator c) {
         WorkGroupRuntime runtime = runtime("mma16x8x16(...)");

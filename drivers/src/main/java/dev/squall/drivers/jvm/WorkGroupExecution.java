@@ -168,8 +168,10 @@ final class WorkGroupExecution implements WorkGroupRuntime {
 
     @Override
     public synchronized int[] warpExchange(KernelContext workItem, int length) {
-        if (warpExchange == null || warpExchange.length < length) {
+        if (warpExchange == null) {
             warpExchange = new int[length];
+        } else if (warpExchange.length != length) {
+            throw new IllegalStateException("warp exchange of " + warpExchange.length + " ints asked for as " + length);
         }
         return warpExchange;
     }

@@ -45,7 +45,7 @@ final class OpenCLSession implements DeviceSession {
     OpenCLSession(OpenCLDevice device) {
         this.device = device;
         this.ptxMma = device.info().nvidiaComputeCapability()
-                .map(cc -> Integer.parseInt(cc.substring(0, cc.indexOf('.'))) >= 8).orElse(false);
+                .map(cc -> Integer.parseInt(cc.split("\\.")[0]) >= 8).orElse(false);
         this.context = OpenCLContext.create(device);
     }
 

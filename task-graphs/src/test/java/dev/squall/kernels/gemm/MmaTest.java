@@ -67,6 +67,7 @@ class MmaTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
     void computesTwiceAbPlusC(Device device) {
+        FlatGemmTest.assumeTensorCoresOrFallback(device);
         HalfFloatArray a = new HalfFloatArray(WARPS * 256);
         HalfFloatArray b = new HalfFloatArray(WARPS * 128);
         FloatArray c = new FloatArray(WARPS * 128);
@@ -100,6 +101,7 @@ class MmaTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
     void refusesWorkGroupsThatAreNotWholeWarps(Device device) {
+        FlatGemmTest.assumeTensorCoresOrFallback(device);
         HalfFloatArray a = new HalfFloatArray(256);
         HalfFloatArray b = new HalfFloatArray(128);
         FloatArray c = new FloatArray(128);

@@ -11,6 +11,9 @@ import dev.squall.kernels.vector.Run8;
  */
 record HalfPairs(int p0, int p1, int p2, int p3) {
 
+    /** 2^11: the remainder of a float after its nearest binary16 value is below 2^-11 of it. */
+    static final float REST_SCALE = 2048f;
+
     /** w[at], …, w[at + 7] as stored: one 16-byte load when {@code at} is provably a multiple of 8. */
     static HalfPairs of(HalfFloatArray w, int at) {
         return new HalfPairs(pair(w.getBits(at), w.getBits(at + 1)), pair(w.getBits(at + 2), w.getBits(at + 3)),
@@ -34,9 +37,9 @@ record HalfPairs(int p0, int p1, int p2, int p3) {
     }
 
     /**
-     * What {@link #high} leaves out, rounded to binary16 again: high + low carries about 22 bits of
-     * each float (for values within binary16's range), so a product of fp16 weights with the pair
-     * comes close to the product with the float itself.
+     * What {@link #high} leaves out, times {@link #REST_SCALE} (so it stays a normal binary16 number
+     * for activations down to about 1e-4, and is tiny in absolute terms below), rounded to binary16:
+     * high + low / REST_SCALE carries about 22 bits of each float within binary16's range.
      */
     static HalfPairs low(Run8 x) {
         return new HalfPairs(pair(rest(x.v0()), rest(x.v1())), pair(rest(x.v2()), rest(x.v3())),
@@ -51,7 +54,7 @@ record HalfPairs(int p0, int p1, int p2, int p3) {
     }
 
     private static short rest(float v) {
-        return Half.fromFloat(v - Half.toFloat(Half.fromFloat(v)));
+        return Half.fromFloat((v - Half.toFloat(Half.fromFloat(v))) * REST_SCALE);
     }
 
     private static short bits(HalfFloatArray w, int start, int c, int k) {
