@@ -22,9 +22,9 @@ import dev.squall.kernels.vector.Run8;
  * stays under about 1e-11 absolute. The warps' sums meet in local memory at the end.
  *
  * <p>Measured against alternatives on an H200 in one session (bench flat_gemm): splitting the
- * activations into binary16 pairs in a launch of their own, reading weight pairs as ints, a
- * second accumulator per tile, and loading the next span's weights a step ahead (96 registers)
- * were each as fast or 5–30% slower than this plain form.
+ * activations into binary16 pairs in a launch of their own, reading weight pairs as ints, and
+ * loading the next span's weights a step ahead (96 registers) were each as fast or 5–30% slower
+ * than this plain form (bench/results/2026-11-29-h200-mma.md).
  */
 public final class FlatGemmMma {
 
