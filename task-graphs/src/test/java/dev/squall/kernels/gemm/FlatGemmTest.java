@@ -100,21 +100,10 @@ class FlatGemmTest {
     @MethodSource("laneCases")
     void byLanesMatchesFloat64(Device device, int m, int n, int k, int lanes) {
         float[] x = values(rng, m * k);
-        HalfFloatArray w = half(values(rng, n * k));
-        float[] weights = w.toFloatArray();
-        FloatArray xArray = FloatArray.fromArray(x);
-        for (int accumulate = 0; accumulate < 2; accumulate++) {
-            float[] start = accumulate != 0 ? values(rng, m * n) : null;
-            double[] ref = new double[m * n];
-            float[] naive = new float[m * n];
-            reference(x, weights, null, start, m, n, k, ref, naive);
-            FloatArray out = output(start, m * n, 2 * n + 3);
-            run(device, FlatGemmByLanes.class, "f16", new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes))
-                    .setLocalWork(FlatGemmByLanes.THREADS), xArray, w, out, m, n, k, accumulate, lanes);
-            String what = "FlatGemmByLanes.f16 m=" + m + " n=" + n + " k=" + k + " lanes=" + lanes + " accumulate "
-                    + accumulate + " on " + device.id();
-            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
-        }
+        checkF16(device, "FlatGemmByLanes.f16 lanes=" + lanes, x, half(values(rng, n * k)), m, n, k, 1e-6,
+                (xArray, w, out, accumulate) -> run(device, FlatGemmByLanes.class, "f16",
+                        new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes)).setLocalWork(FlatGemmByLanes.THREADS),
+                        xArray, w, out, m, n, k, accumulate, lanes));
     }
 
     static Stream<Arguments> mmaCases() {
@@ -158,7 +147,24 @@ class FlatGemmTest {
         for (int i = 0; i < x.length; i++) {
             x[i] *= scale;
         }
-        HalfFloatArray w = half(values(rng, n * k));
+        // the slack scales with the products; with accumulate on, the start values (of order 1) set it
+        checkF16(device, "FlatGemmMma.f16 activations ×" + scale, x, half(values(rng, n * k)), m, n, k, 1e-6 * scale,
+                (xArray, w, out, accumulate) -> run(device, FlatGemmMma.class, "f16",
+                        new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS),
+                        xArray, w, out, m, n, k, accumulate));
+    }
+
+    /** Runs one binary16-weight flat GEMM. */
+    private interface F16Launch {
+        void run(FloatArray x, HalfFloatArray w, FloatArray out, int accumulate);
+    }
+
+    /**
+     * out = x·wᵀ with accumulate off and on (into random values), each against float64 by the 2×-naive
+     * rule, with an output longer than m·n whose tail must stay NaN.
+     */
+    private void checkF16(Device device, String name, float[] x, HalfFloatArray w, int m, int n, int k,
+                          double productSlack, F16Launch launch) {
         float[] weights = w.toFloatArray();
         FloatArray xArray = FloatArray.fromArray(x);
         for (int accumulate = 0; accumulate < 2; accumulate++) {
@@ -167,12 +173,9 @@ class FlatGemmTest {
             float[] naive = new float[m * n];
             reference(x, weights, null, start, m, n, k, ref, naive);
             FloatArray out = output(start, m * n, 2 * n + 3);
-            run(device, FlatGemmMma.class, "f16", new WorkerGrid1D(FlatGemmMma.globalX(n))
-                    .setLocalWork(FlatGemmMma.THREADS), xArray, w, out, m, n, k, accumulate);
-            String what = "FlatGemmMma.f16 m=" + m + " n=" + n + " k=" + k + " activations ×" + scale + " accumulate "
-                    + accumulate + " on " + device.id();
-            // the slack scales with the products when accumulate is off; the random start values are of order 1
-            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, accumulate != 0 ? 1e-6 : 1e-6 * scale, what);
+            launch.run(xArray, w, out, accumulate);
+            String what = name + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on " + device.id();
+            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, accumulate != 0 ? 1e-6 : productSlack, what);
         }
     }
 }
