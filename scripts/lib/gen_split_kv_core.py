@@ -1,59 +1,44 @@
-# Regenerates tornado-kernels/.../attention/SplitKvCore.java, whose F32 and F16 bodies are twins with
-# unrolled register accumulators (kernel helpers return one value, so they are written out).
+# Regenerates tornado-kernels/.../attention/SplitKvCore.java: the split-KV decode body in four twins
+# (F32 and F16 caches, one query head per pass and four), with unrolled register accumulators
+# (kernel helpers return one value and kernels have no private arrays, so they are written out).
 # Usage, from the repository root:
-#   python3 scripts/lib/gen_split_kv_core.py [VALUE_DIMS (2, 4 or 8), default 4] [VALUE_ROWS in flight, default 8]
-# On sm_90, VALUE_DIMS 4 compiles to 128 registers for any VALUE_ROWS up to 8 (two work-groups per SM);
-# VALUE_DIMS 8 to 156 (one), which is why 4 is the default.
+#   python3 scripts/lib/gen_split_kv_core.py [THREADS, default 256] [CHUNK, default 64] [registers] [late]
+# The defaults are the measured best on an H200 (bench/results/2026-11-29-h200-decode.md): 128 work-items
+# with 32-position chunks ran within 2% of them; 'registers' keeps four heads' query runs in registers
+# (slower synchronised body), 'late' issues the four-head body's value loads after the key products
+# (128 instead of 134 registers, 0–3% slower); CHUNK 128 needs 136–155 registers.
 import sys
-VD = int(sys.argv[1]) if len(sys.argv) > 1 else 4
-VALUE_ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 8
-assert VD in (2, 4, 8) and VALUE_ROWS >= 1
-H = range(4)
 
-def mul(n, name):
-    return "" if n == 0 else (f"{name} + " if n == 1 else f"{n} * {name} + ")
+THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 256
+CHUNK = int(sys.argv[2]) if len(sys.argv) > 2 else 64
+LANES = 16           # key pass: work-items per key row (one run of eight dimensions each)
+assert THREADS in (128, 256) and CHUNK in (32, 64, 128) and CHUNK * LANES % THREADS == 0 and CHUNK % (THREADS // 16) == 0
+BLOCKS = 16          # value pass: 8-dimension column blocks of a 128-dimension row
+KEY_ROWS = CHUNK * LANES // THREADS    # key rows per work-item per chunk
+SLOTS = THREADS // BLOCKS              # value pass: row slots
+VALUE_ROWS = CHUNK // SLOTS            # value rows per work-item per chunk
+KR = range(KEY_ROWS)
+VR = range(VALUE_ROWS)
+QUERY_IN_REGISTERS = 'registers' in sys.argv[3:]
+VALUES_LATE = 'late' in sys.argv[3:]
+K8 = range(8)
 
-K = range(VD)
 
-def fmas(p, v, ind):
-    return "\n".join(f"{ind}a{h}{k} = Math.fma({p}{h}, {v}{k}, a{h}{k});" for h in H for k in K)
+def plus(base, n, unit):
+    return base if n == 0 else (f"{base} + {unit}" if n == 1 else f"{base} + {n} * {unit}")
 
-def core(typ, get, suffix):
-    ind4 = " " * 20
-    acc_decl = "\n".join(f"            float a{h}{k} = 0f;" for h in H for k in K)
-    rescale_acc = "\n".join(f"                a{h}{k} *= al{h};" for h in H for k in K)
-    write_acc = "\n".join(f"            partials[{h * VD + k} * THREADS + t] = a{h}{k};" for h in H for k in K)
-    def loads(var, row):
-        return "".join(f"                    float {var}{k} = vCache.{get}({row}" + ("" if k == 0 else f" + {k}") + ");\n" for k in K)
-    eloads = loads("e", "r0")
-    U = VALUE_ROWS
-    parts = []
-    for u in range(U):
-        parts.append((f"                    int r{u}x = rowBase + (p + " + ("replicas" if u == 1 else f"{u} * replicas") + ") * headDim;") if u else "                    int r0x = rowBase + p * headDim;")
-    for u in range(U):
-        for k in K:
-            parts.append(f"                    float e{u}{k} = vCache.{get}(r{u}x" + ("" if k == 0 else f" + {k}") + ");")
-    for u in range(U):
-        for h in H:
-            off = "" if h == 0 else (" + CHUNK" if h == 1 else f" + {h} * CHUNK")
-            pos = "p" if u == 0 else ("p + replicas" if u == 1 else f"p + {u} * replicas")
-            parts.append(f"                    float w{u}{h} = probs[{pos}{off}];")
-        for h in H:
-            for k in K:
-                parts.append(f"                    a{h}{k} = Math.fma(w{u}{h}, e{u}{k}, a{h}{k});")
-    unrolled = "\n".join(parts)
-    return f'''
-    /**
-     * {"F32" if suffix == "F32" else "F16"}-cache body. Writes, per query row r = kvRow·g + head and split s:
-     * {{@code outA[(r·splits + s)·headDim + d]}} and {{@code outB[r·splits + s]}}: the normalised output and the
-     * log-sum-exp (synchronised mode, {{@code unified == 0}}) or Σ e^{{x−φ}}·v and Σ e^{{x−φ}} (unified mode).
-     * With {{@code active == 0}} the work-group does nothing. Returns, in unified mode, a bit mask (bit =
-     * query head within the kv head's group) of heads for which this work-item saw x − φ outside (low, high).
-     */
-    static int run{suffix}(KernelContext c, FloatArray q, {typ} kCache, {typ} vCache, FloatArray outA,
-                      FloatArray outB, int heads, int kvHeads, int headDim, int capacity, int length, int splits,
-                      int unified, int active, float phi, float low, float high, float[] query, float[] partials,
-                      float[] probs, float[] statM, float[] statL) {{
+
+def body(typ, get, suffix, hb):
+    H = range(hb)
+    name = f"run{suffix}H{hb}"
+    L = []
+    w = L.append
+    w(f'''
+    /** {{@link #run{suffix}}} for {hb} quer{"y head" if hb == 1 else "y heads"} per pass. */
+    static int {name}(KernelContext c, FloatArray q, {typ} kCache, {typ} vCache, FloatArray outA, FloatArray outB,
+                      int heads, int kvHeads, int headDim, int capacity, int length, int splits, int unified,
+                      int active, float phi, float low, float high, float[] query, float[] partials, float[] scores,
+                      float[] statM, float[] statL) {{
         int t = c.localIdx;
         int split = c.groupIdx;
         int kvRow = c.groupIdy;
@@ -62,159 +47,181 @@ def core(typ, get, suffix):
         int n = active != 0 ? splitEnd(length, splits, split) - start : 0;
         int cacheBase = (kvRow * capacity + start) * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        int owner = t % OWNERS;
-        int ownHead = t / OWNERS;
-        int cols = headDim / VALUE_DIMS;
-        int replicas = THREADS / cols;
-        int valueRow = t / cols;
-        int valueDim = t % cols;
-        int mask = 0;
-        int blocks = active != 0 ? (g + HEAD_BLOCK - 1) / HEAD_BLOCK : 0;
-        for (int block = 0; block < blocks; block++) {{
-            int firstHead = block * HEAD_BLOCK;
-            int blockHeads = Math.min(HEAD_BLOCK, g - firstHead);
-            loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);
-            c.localBarrier();
-            float m0 = Float.NEGATIVE_INFINITY;
-            float m1 = Float.NEGATIVE_INFINITY;
-            float m2 = Float.NEGATIVE_INFINITY;
-            float m3 = Float.NEGATIVE_INFINITY;
-            float l0 = 0f;
-            float l1 = 0f;
-            float l2 = 0f;
-            float l3 = 0f;
-            float ownSum = 0f;
-{acc_decl}
-            for (int chunk = 0; chunk < n; chunk += CHUNK) {{
-                int count = Math.min(CHUNK, n - chunk);
-                keyPartials{suffix}(kCache, query, partials, t, cacheBase + chunk * headDim, headDim, count);
-                c.localBarrier();
-                // This work-item owns the scores of head ownHead at positions owner + OWNERS·j of the chunk.
-                int v0 = owner < count ? 1 : 0;
-                int v1 = owner + OWNERS < count ? 1 : 0;
-                int v2 = owner + 2 * OWNERS < count ? 1 : 0;
-                int v3 = owner + 3 * OWNERS < count ? 1 : 0;
-                float x0 = ownedScore(partials, ownHead, 0, owner) * scale;
-                float x1 = ownedScore(partials, ownHead, 1, owner) * scale;
-                float x2 = ownedScore(partials, ownHead, 2, owner) * scale;
-                float x3 = ownedScore(partials, ownHead, 3, owner) * scale;
-                int at = ownHead * CHUNK + owner;
-                float al0 = 1f;
-                float al1 = 1f;
-                float al2 = 1f;
-                float al3 = 1f;
-                if (unified != 0) {{
-                    ownSum += storeProbability(probs, at, x0, phi, v0) + storeProbability(probs, at + OWNERS, x1, phi, v1)
-                            + storeProbability(probs, at + 2 * OWNERS, x2, phi, v2)
-                            + storeProbability(probs, at + 3 * OWNERS, x3, phi, v3);
-                    int out = outsideAny(x0 - phi, v0, x1 - phi, v1, x2 - phi, v2, x3 - phi, v3, low, high);
-                    mask |= out != 0 && ownHead < blockHeads ? 1 << (firstHead + ownHead) : 0;
-                }} else {{
-                    float ownMax = validMax(x0, v0, validMax(x1, v1, validMax(x2, v2, validMax(x3, v3,
-                            Float.NEGATIVE_INFINITY))));
-                    float own = validExp(x0, v0, ownMax) + validExp(x1, v1, ownMax) + validExp(x2, v2, ownMax)
-                            + validExp(x3, v3, ownMax);
-                    combineStatistics(c, statM, statL, t, ownMax, own);
-                    float n0 = Math.max(m0, statM[0]);
-                    float n1 = Math.max(m1, statM[OWNERS]);
-                    float n2 = Math.max(m2, statM[2 * OWNERS]);
-                    float n3 = Math.max(m3, statM[3 * OWNERS]);
-                    al0 = rescale(m0, n0);
-                    al1 = rescale(m1, n1);
-                    al2 = rescale(m2, n2);
-                    al3 = rescale(m3, n3);
-                    l0 = al0 * l0 + statL[0] * rescale(statM[0], n0);
-                    l1 = al1 * l1 + statL[OWNERS] * rescale(statM[OWNERS], n1);
-                    l2 = al2 * l2 + statL[2 * OWNERS] * rescale(statM[2 * OWNERS], n2);
-                    l3 = al3 * l3 + statL[3 * OWNERS] * rescale(statM[3 * OWNERS], n3);
-                    m0 = n0;
-                    m1 = n1;
-                    m2 = n2;
-                    m3 = n3;
-                    // Probabilities relative to the new running max, so the value pass needs no second factor.
-                    float ownNew = pick(ownHead, n0, n1, n2, n3);
-                    storeProbability(probs, at, x0, ownNew, v0);
-                    storeProbability(probs, at + OWNERS, x1, ownNew, v1);
-                    storeProbability(probs, at + 2 * OWNERS, x2, ownNew, v2);
-                    storeProbability(probs, at + 3 * OWNERS, x3, ownNew, v3);
-                }}
-                c.localBarrier(); // the probabilities are complete before the value pass reads them
-{rescale_acc}
-                // Value pass: dimensions VALUE_DIMS·valueDim + k (k < VALUE_DIMS, one wide load) of positions
-                // valueRow, valueRow + replicas, …
-                int rowBase = cacheBase + chunk * headDim + VALUE_DIMS * valueDim;
-                int p = valueRow < replicas ? valueRow : count;
-                for (; p + {U - 1} * replicas < count; p += {U} * replicas) {{
-{unrolled}
-                }}
-                for (; p < count; p += replicas) {{
-                    int r0 = rowBase + p * headDim;
-{eloads}                    float w0 = probs[p];
-                    float w1 = probs[CHUNK + p];
-                    float w2 = probs[2 * CHUNK + p];
-                    float w3 = probs[3 * CHUNK + p];
-{fmas("w", "e", ind4)}
-                }}
-            }}
-            if (unified != 0) {{
-                combineStatistics(c, statM, statL, t, phi, ownSum);
-                l0 = statL[0];
-                l1 = statL[OWNERS];
-                l2 = statL[2 * OWNERS];
-                l3 = statL[3 * OWNERS];
-            }}
-            // Replicas of each value column meet in local memory (every read of partials is behind a barrier).
-{write_acc}
-            c.localBarrier();
-            writeSplit(partials, outA, outB, t, kvRow * g + firstHead, blockHeads, split, splits, headDim, cols,
-                    replicas, unified, m0, m1, m2, m3, l0, l1, l2, l3);
-            c.localBarrier(); // local memory is free for the next head block
-        }}
-        return mask;
-    }}
-'''
+        int lane = t % LANES;
+        int keyRow = t / LANES;
+        int column = t % COLUMN_BLOCKS;
+        int slot = t / COLUMN_BLOCKS;
+        // Runs of eight dimensions (headDim is a multiple of 8); a run past the row is read at its last
+        // run and weighted 0 (so every load stays inside the row and keeps its 16-byte alignment).
+        int runs = headDim / 8;
+        int lastRun = 8 * runs - 8;''')
+    w("        int keyAt = Math.min(8 * lane, lastRun);")
+    w("        float keyOn = lane < runs ? 1f : 0f;")
+    w("        int valueAt = Math.min(8 * column, lastRun);")
+    w("        float valueOn = column < runs ? 1f : 0f;")
+    w("        int mask = 0;")
+    w(f"        int blocks = active != 0 ? (g + {hb - 1}) / {hb} : 0;")
+    w("        for (int block = 0; block < blocks; block++) {")
+    w(f"            int firstHead = block * {hb};")
+    w(f"            int blockHeads = Math.min({hb}, g - firstHead);")
+    w("            loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);")
+    w("            c.localBarrier();")
+    for h in H:
+        if hb == 1 or QUERY_IN_REGISTERS:
+            w(f"            Run8 q{h} = Run8.of(query, {h * 128} + keyAt);")
+    for h in H:
+        w(f"            float m{h} = unified != 0 ? phi : Float.NEGATIVE_INFINITY;")
+        w(f"            float l{h} = 0f;")
+        for k in K8:
+            w(f"            float a{h}{k} = 0f;")
+    w("            for (int chunk = 0; chunk < n; chunk += CHUNK) {")
+    w("                int count = Math.min(CHUNK, n - chunk);")
+    w("                int base = cacheBase + chunk * headDim;")
+    w("                // Every key and value load of the chunk is issued before the first use of any of them.")
+    for r in KR:
+        row = plus("keyRow", r, f"{THREADS // LANES}")
+        w(f"                int kr{r} = {row};")
+        w(f"                int kx{r} = base + (kr{r} < count ? kr{r} : 0) * headDim;")
+        w(f"                Run8 k{r} = Run8.of(kCache, kx{r} + keyAt);")
+    def value_loads():
+        for v in VR:
+            row = plus("slot", v, "SLOTS")
+            w(f"                int vr{v} = {row};")
+            w(f"                int vx{v} = base + (vr{v} < count ? vr{v} : 0) * headDim;")
+            w(f"                Run8 e{v} = Run8.of(vCache, vx{v} + valueAt);")
+    late = hb > 1 and VALUES_LATE
+    if not late:
+        value_loads()
+    for h in H:
+        if not (hb == 1 or QUERY_IN_REGISTERS):
+            w(f"                Run8 q{h} = Run8.of(query, {h * 128} + keyAt);")
+        for r in KR:
+            w(f"                float s{h}{r} = q{h}.dot(k{r}) * keyOn;")
+    if late:
+        w("                // Four heads: the value loads go out after the key products (fewer registers live at once).")
+        value_loads()
+    for h in H:
+        for r in KR:
+            w(f"                partials[({h} * CHUNK + kr{r}) * STRIDE + lane] = s{h}{r};")
+    w("                c.localBarrier();")
+    w("                // Owners: the lanes of each (head, row) meet. Unified mode checks the window and stores")
+    w("                // e^{x−φ} itself (0 past the chunk's end), so the value pass needs no exponential.")
+    owners = -(-hb * CHUNK // THREADS)
+    for o in range(owners):
+        idx = "t" if o == 0 else f"t + {o * THREADS}"
+        w(f"                int i{o} = {idx};")
+        guard = f"i{o} < {hb * CHUNK}" if hb * CHUNK < (o + 1) * THREADS else "true"
+        w(f"                if ({guard}) {{")
+        w(f"                    int h{o} = i{o} / CHUNK;")
+        w(f"                    int r{o} = i{o} % CHUNK;")
+        w(f"                    float x{o} = laneSum(partials, i{o} * STRIDE) * scale;")
+        w(f"                    if (unified != 0) {{")
+        w(f"                        int in{o} = r{o} < count ? 1 : 0;")
+        w(f"                        scores[i{o}] = validExp(x{o}, in{o}, phi);")
+        w(f"                        if (in{o} != 0 && h{o} < blockHeads && !(x{o} - phi > low && x{o} - phi < high)) {{")
+        w(f"                            mask |= 1 << (firstHead + h{o});")
+        w("                        }")
+        w("                    } else {")
+        w(f"                        scores[i{o}] = x{o};")
+        w("                    }")
+        w("                }")
+    w("                c.localBarrier();")
+    w("                // Value pass: this work-item's rows, all heads of the pass (scores[] holds the scores in")
+    w("                // synchronised mode and the weights e^{x−φ} in unified mode).")
+    for v in VR:
+        w(f"                int ok{v} = vr{v} < count ? 1 : 0;")
+    for h in H:
+        for v in VR:
+            w(f"                float x{h}{v} = scores[{h} * CHUNK + vr{v}];")
+            w(f"                float p{h}{v} = x{h}{v};")
+    w("                if (unified == 0) {")
+    for h in H:
+        mx = "Float.NEGATIVE_INFINITY"
+        for v in VR:
+            mx = f"validMax(x{h}{v}, ok{v}, {mx})"
+        w(f"                    float top{h} = Math.max(m{h}, {mx});")
+        w(f"                    float al{h} = top{h} == m{h} ? 1f : rescale(m{h}, top{h});")
+        w(f"                    m{h} = top{h};")
+        w(f"                    l{h} *= al{h};")
+        for k in K8:
+            w(f"                    a{h}{k} *= al{h};")
+    if hb == 1:
+        for v in VR:
+            w(f"                    p0{v} = validExp(x0{v}, ok{v}, m0);")
+    else:
+        w(f"                    // The {hb * VALUE_ROWS} weights of this slot, one per work-item of the slot (its sixteen")
+        w("                    // work-items would otherwise each compute all of them).")
+        w(f"                    if (column < {hb * VALUE_ROWS}) {{")
+        w(f"                        int ph = column / {VALUE_ROWS};")
+        w(f"                        int pr = slot + SLOTS * (column % {VALUE_ROWS});")
+        w("                        scores[WEIGHTS + slot * COLUMN_BLOCKS + column] = validExp(scores[ph * CHUNK + pr],"
+          " pr < count ? 1 : 0, pick(ph, " + ", ".join(f"m{h}" for h in H) + "));")
+        w("                    }")
+        w("                    c.localBarrier();")
+        for h in H:
+            for v in VR:
+                w(f"                    p{h}{v} = scores[WEIGHTS + slot * COLUMN_BLOCKS + {h * VALUE_ROWS + v}];")
+    w("                }")
+    for h in H:
+        w(f"                l{h} += " + " + ".join(f"p{h}{v}" for v in VR) + ";")
+        for v in VR:
+            w(f"                float pw{h}{v} = p{h}{v} * valueOn;")
+            for k in K8:
+                w(f"                a{h}{k} = Math.fma(pw{h}{v}, e{v}.v{k}(), a{h}{k});")
+    w("            }")
+    w("            // The row slots of each head meet in local memory (every read of partials is behind a barrier).")
+    for h in H:
+        for k in K8:
+            w(f"            partials[slot * MAX_HEAD_DIM + 8 * column + {k}] = a{h}{k};")
+        w("            if (column == 0) {")
+        w(f"                statM[slot] = m{h};")
+        w(f"                statL[slot] = l{h};")
+        w("            }")
+        w("            c.localBarrier();")
+        w("            if (unified == 0) {")
+        w("                // Each slot's weight e^{m_s − max m} once, not once per output dimension.")
+        w("                if (t < SLOTS) {")
+        w("                    scores[t] = rescale(statM[t], slotMax(statM));")
+        w("                }")
+        w("                c.localBarrier();")
+        w("            }")
+        w(f"            if ({h} < blockHeads) {{")
+        w(f"                writeSplit(partials, statM, statL, scores, outA, outB, t, kvRow * g + firstHead + {h}, split,"
+          " splits, headDim, unified);")
+        w("            }")
+        w("            c.localBarrier();")
+    w("        }")
+    w("        return mask;")
+    w("    }")
+    return "\n".join(L)
 
-def keyfn(typ, get, suffix):
-    rows = "\n".join(f"        int r{j} = base + (slot + {mul(j, 'OWNERS')[:-3]} < count ? slot + {mul(j, 'OWNERS')[:-3]} : 0) * headDim;" if j else
-                     "        int r0 = base + (slot < count ? slot : 0) * headDim;" for j in range(4))
-    decl = "\n".join(f"        float s{h}{j} = 0f;" for h in H for j in range(4))
-    def qload(h, off, decl):
-        return f"            {decl}q{h} = query[{mul(h, 'MAX_HEAD_DIM')}d{off}];"
-    def body(off):
-        qs = "\n".join(qload(h, off, "float ") for h in H)
-        ks = "\n".join(f"            float k{j} = k.{get}(r{j} + d{off});" for j in range(4))
-        fm = "\n".join(f"            s{h}{j} = Math.fma(q{h}, k{j}, s{h}{j});" for h in H for j in range(4))
-        return qs + "\n" + ks + "\n" + fm
-    def body8():
-        ks = "\n".join(f"            Run8 k{j} = Run8.of(k, r{j} + d);" for j in range(4))
-        qs = "\n".join(f"            Run8 q{h} = Run8.of(query, {mul(h, 'MAX_HEAD_DIM')}d);" for h in H)
-        fm = "\n".join(f"            s{h}{j} += q{h}.dot(k{j});" for h in H for j in range(4))
-        return "\n".join([ks, qs, fm])
-    writes = "\n".join(f"        partials[{h * 4 + j} * BLOCK_STRIDE + at] = s{h}{j};" for h in H for j in range(4))
+
+def dispatch(typ, suffix):
     return f'''
     /**
-     * Partial q·k for the block's 4 heads and this work-item's 4 positions slot + OWNERS·j of the chunk
-     * (slot = t / LANES) over runs of eight dimensions 8·lane…, 8·(lane + LANES)… (lane = t % LANES), then the
-     * last headDim % 8 dimensions one per lane: one query run from local memory serves four key runs. Positions past {{@code count}} reread row 0 of the chunk (in bounds;
-     * their sums are never used). Results go to partials[(h·4 + j)·BLOCK_STRIDE + lane·LANE_STRIDE + slot].
+     * {suffix}-cache body. Writes, per query row r = kvRow·g + head and split s:
+     * {{@code outA[(r·splits + s)·headDim + d]}} and {{@code outB[r·splits + s]}}: the normalised output and the
+     * log-sum-exp (synchronised mode, {{@code unified == 0}}) or Σ e^{{x−φ}}·v and Σ e^{{x−φ}} (unified mode).
+     * With {{@code active == 0}} the work-group does nothing. Returns, in unified mode, a bit mask (bit =
+     * query head within the kv head's group) of heads for which this work-item saw x − φ outside (low, high).
+     * One query head per kv head (g = 1) takes the one-head body (a quarter of the arithmetic and
+     * registers); a task that specialises heads and kvHeads compiles only the body it takes.
      */
-    static void keyPartials{suffix}({typ} k, float[] query, float[] partials, int t, int base, int headDim, int count) {{
-        int lane = t % LANES;
-        int slot = t / LANES;
-{rows}
-{decl}
-        for (int d = 8 * lane; d + 7 < headDim; d += 8 * LANES) {{
-{body8()}
+    static int run{suffix}(KernelContext c, FloatArray q, {typ} kCache, {typ} vCache, FloatArray outA,
+                      FloatArray outB, int heads, int kvHeads, int headDim, int capacity, int length, int splits,
+                      int unified, int active, float phi, float low, float high, float[] query, float[] partials,
+                      float[] scores, float[] statM, float[] statL) {{
+        if (heads == kvHeads) {{
+            return run{suffix}H1(c, q, kCache, vCache, outA, outB, heads, kvHeads, headDim, capacity, length, splits,
+                    unified, active, phi, low, high, query, partials, scores, statM, statL);
         }}
-        for (int d = (headDim & ~7) + lane; d < headDim; d += LANES) {{
-{body("")}
-        }}
-        int at = lane * LANE_STRIDE + slot;
-{writes}
+        return run{suffix}H4(c, q, kCache, vCache, outA, outB, heads, kvHeads, headDim, capacity, length, splits,
+                unified, active, phi, low, high, query, partials, scores, statM, statL);
     }}
 '''
 
-head = '''package dev.squall.kernels.attention;
+
+head = f'''package dev.squall.kernels.attention;
 
 import dev.squall.api.KernelContext;
 import dev.squall.api.KernelMath;
@@ -223,194 +230,171 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.kernels.vector.Run8;
 
 /**
- * The body shared by the split-KV decode kernels ({@link FlashDecoding} and
- * {@link UnifiedMaxDecoding}); the kernels inline it. One work-group of {@link #THREADS} handles one
- * split of one kv head for all g = heads / kvHeads query heads of that kv head, {@link #HEAD_BLOCK}
- * query heads at a time, so for g ≤ HEAD_BLOCK every K and V element is read from memory once (for
- * larger g, once per block of four heads).
+ * The body shared by the split-KV decode kernels ({{@link FlashDecoding}} and
+ * {{@link UnifiedMaxDecoding}}); the kernels inline it. One work-group of {{@link #THREADS}} handles one
+ * split of one kv head for all g = heads / kvHeads query heads of that kv head (one head per pass when
+ * g = 1, else {{@link #HEAD_BLOCK}} at a time), so for g ≤ HEAD_BLOCK every K and V element is read
+ * from memory once.
  *
- * <p>The split is walked in chunks of {@link #CHUNK} positions, whose probabilities stay in local
- * memory. Per chunk:
+ * <p>The split is walked in chunks of {{@link #CHUNK}} positions. Decode attention is bound by memory
+ * bandwidth, so the design keeps as many bytes in flight as it can: at the top of a chunk every
+ * work-item issues all of its key and value loads (16 bytes each: eight halves, or two loads of four
+ * floats) before it uses any of them, so a chunk waits for memory once. Per chunk:
  * <ol>
- * <li>key pass: {@link #LANES} neighbouring work-items share a key row (lane l reads runs of eight
- * dimensions 8l…8l+7, 8(l+LANES)…, one 16-byte load of halves each, so a warp reads whole sectors of
- * consecutive rows); each work-item covers four
- * rows (OWNERS apart) for the four heads, so one query value from local memory serves four key
- * loads; 16 partial sums per work-item meet in local memory (one barrier);</li>
- * <li>work-item t owns the four scores of head t / OWNERS at positions t % OWNERS + OWNERS·j;
- * synchronised mode: a (max, Σ e^{x−max}) tree over the OWNERS owners of each head gives the chunk's
- * statistics, the running max and sum are updated (§0), and the owners store e^{x − new max};
- * unified mode: the owners store e^{x − φ} directly and check the window, no tree, no rescaling;</li>
- * <li>value pass: work-item t takes the VALUE_DIMS consecutive dimensions VALUE_DIMS·(t % cols) + k
- * (cols = headDim / VALUE_DIMS) of every (THREADS / cols)-th position: one wide load per row (@VBYTES@ bytes
- * of halves, @FBYTES@ of floats; coalesced rows, @VROWS@ rows in flight per work-item, so each waits for
- * memory once per @VROWS@ rows), and one probability load serves VALUE_DIMS value elements; 4·VALUE_DIMS
- * accumulators per work-item stay in registers across chunks.</li>
+ * <li>key pass: {{@link #LANES}} neighbouring work-items share a key row (a warp reads two whole rows per
+ * load), lane l reading dimensions 8l…8l+7 of the rows t / 16 + 16·j, so one run of the query (in
+ * registers, or one local load per head for four heads) serves four key rows; the partial dot
+ * products meet in local memory (one barrier);</li>
+ * <li>owners: one work-item per (head, position) adds the sixteen partials and scales; synchronised mode
+ * stores the score, unified mode checks the window and stores the weight e^{{x−φ}} (one barrier);</li>
+ * <li>value pass: work-item t owns the eight dimensions 8·(t % 16)… of the rows t / 16 + SLOTS·j (the
+ * same rows as in the key pass). Unified mode takes the weights as they are (no exponential, no
+ * rescaling: the point of the unified max); synchronised mode keeps, per head, the work-item's own
+ * running max and sum and rescales its accumulators when the max grows, so no statistics cross
+ * work-items inside the loop.</li>
  * </ol>
+ * At the end of the split the {{@link #SLOTS}} row slots of each head meet in local memory with the §0
+ * merge (the slots' own maxima; all sixteen work-items of a slot hold the same statistics).
  * Every barrier sits where the whole work-group arrives (loops with work-group-uniform trip counts,
- * branches on kernel arguments); positions past the split's end never touch memory past
- * {@code length} (the cache there may hold garbage, even NaN).
+ * branches on kernel arguments); positions past the split's end read the chunk's first row (in
+ * bounds, weighted 0), so nothing past {{@code length}} is touched (the cache there may hold garbage,
+ * even NaN). headDim must be a multiple of 8, at most {{@link #MAX_HEAD_DIM}} (checked on the host by
+ * {{@link FlashDecoding#requireSupported}}).
  *
- * <p>Generated by {@code scripts/lib/gen_split_kv_core.py} (the F32 and F16 twins and their unrolled
+ * <p>Generated by {{@code scripts/lib/gen_split_kv_core.py}} (the F32 and F16 twins and their unrolled
  * accumulators); edit the generator, not this file.
  */
-final class SplitKvCore {
+final class SplitKvCore {{
 
     /** Work-items per work-group. */
-    static final int THREADS = 256;
-    /** Query heads processed together per walk over the split. */
+    static final int THREADS = {THREADS};
+    /** Query heads processed together per walk over the split (g > 1). */
     static final int HEAD_BLOCK = 4;
-    /** Largest supported head dimension (a multiple of {@link #VALUE_DIMS}). */
+    /** Largest supported head dimension. */
     static final int MAX_HEAD_DIM = 128;
+    /** Positions per chunk. */
+    static final int CHUNK = {CHUNK};
     /** Work-items per key row in the key pass. */
-    static final int LANES = 4;
-    /** Score owners per head (and key-pass rows per step): THREADS / HEAD_BLOCK. */
-    static final int OWNERS = THREADS / HEAD_BLOCK;
-    /** Positions per chunk: each work-item covers four rows of it in the key pass. */
-    static final int CHUNK = 4 * OWNERS;
-    /** Value dimensions per work-item in the value pass. */
-    static final int VALUE_DIMS = @VD@;
-    /** Layout of the key-pass partial sums: padded so that both their writes and reads are free of bank conflicts. */
-    static final int LANE_STRIDE = OWNERS + 8;
-    static final int BLOCK_STRIDE = LANES * LANE_STRIDE;
+    static final int LANES = {LANES};
+    /** Value pass: column blocks of eight dimensions (MAX_HEAD_DIM / 8). */
+    static final int COLUMN_BLOCKS = {BLOCKS};
+    /** Value pass: row slots (THREADS / COLUMN_BLOCKS); a work-item takes rows slot + SLOTS·j of a chunk. */
+    static final int SLOTS = THREADS / COLUMN_BLOCKS;
+    /** Stride of the key-pass partial sums of one (head, row): odd, so that the owners' reads are free of bank conflicts. */
+    static final int STRIDE = LANES + 1;
 
     /** Local array sizes, allocated by the kernels and passed in. */
     static final int QUERY_FLOATS = HEAD_BLOCK * MAX_HEAD_DIM;
-    /** Key-pass partial sums, then the value replicas (HEAD_BLOCK · VALUE_DIMS · THREADS): the larger. */
-    static final int PARTIAL_FLOATS = 16 * BLOCK_STRIDE > HEAD_BLOCK * VALUE_DIMS * THREADS ? 16 * BLOCK_STRIDE
-            : HEAD_BLOCK * VALUE_DIMS * THREADS;
-    static final int PROB_FLOATS = HEAD_BLOCK * CHUNK;
-    static final int STAT_FLOATS = THREADS;
+    /** Key-pass partial sums, then the value pass's row slots (SLOTS · MAX_HEAD_DIM): the larger. */
+    static final int PARTIAL_FLOATS = Math.max(HEAD_BLOCK * CHUNK * STRIDE, SLOTS * MAX_HEAD_DIM);
+    /** Scores (or unified weights) of a chunk, then the synchronised weights of each row slot, from {{@link #WEIGHTS}}. */
+    static final int PROB_FLOATS = 2 * HEAD_BLOCK * CHUNK;
+    static final int WEIGHTS = HEAD_BLOCK * CHUNK;
+    static final int STAT_FLOATS = SLOTS;
 
-    private SplitKvCore() {
-    }
+    private SplitKvCore() {{
+    }}
 
-    /** First position of split {@code split} of {@code length} positions cut into {@code splits} equal spans. */
-    static int splitStart(int length, int splits, int split) {
+    /** First position of split {{@code split}} of {{@code length}} positions cut into {{@code splits}} equal spans. */
+    static int splitStart(int length, int splits, int split) {{
         int span = (length + splits - 1) / splits;
         return Math.min(length, split * span);
-    }
+    }}
 
-    /** One past the last position of split {@code split}. */
-    static int splitEnd(int length, int splits, int split) {
+    /** One past the last position of split {{@code split}}. */
+    static int splitEnd(int length, int splits, int split) {{
         int span = (length + splits - 1) / splits;
         return Math.min(length, split * span + span);
-    }
+    }}
 
-    /** e^{from − to}, and 0 when {@code from} is −∞ (so −∞ − −∞ is never evaluated). */
-    static float rescale(float from, float to) {
+    /** e^{{from − to}}, and 0 when {{@code from}} is −∞ (so −∞ − −∞ is never evaluated). */
+    static float rescale(float from, float to) {{
         return from == Float.NEGATIVE_INFINITY ? 0f : KernelMath.exp(from - to);
-    }
+    }}
 
-    static float pick(int h, float v0, float v1, float v2, float v3) {
+    /** The {{@link #LANES}} key-pass partials of one (head, row), at partials[at…at + LANES − 1], in a balanced tree. */
+    static float laneSum(float[] partials, int at) {{
+        float s01 = (partials[at] + partials[at + 1]) + (partials[at + 2] + partials[at + 3]);
+        float s23 = (partials[at + 4] + partials[at + 5]) + (partials[at + 6] + partials[at + 7]);
+        float s45 = (partials[at + 8] + partials[at + 9]) + (partials[at + 10] + partials[at + 11]);
+        float s67 = (partials[at + 12] + partials[at + 13]) + (partials[at + 14] + partials[at + 15]);
+        return (s01 + s23) + (s45 + s67);
+    }}
+
+    static float pick(int h, float v0, float v1, float v2, float v3) {{
         return h == 0 ? v0 : h == 1 ? v1 : h == 2 ? v2 : v3;
-    }
+    }}
 
-    static float validMax(float x, int valid, float max) {
+    static float validMax(float x, int valid, float max) {{
         return valid != 0 ? Math.max(max, x) : max;
-    }
+    }}
 
-    static float validExp(float x, int valid, float max) {
+    static float validExp(float x, int valid, float max) {{
         return valid != 0 ? KernelMath.exp(x - max) : 0f;
-    }
-
-    /** Stores e^{x − shift} at probs[at] when the position is valid, and returns it (0 otherwise). */
-    static float storeProbability(float[] probs, int at, float x, float shift, int valid) {
-        float e = 0f;
-        if (valid != 0) {
-            e = KernelMath.exp(x - shift);
-            probs[at] = e;
-        }
-        return e;
-    }
-
-    /** 1 when a valid shifted score lies outside the open window (low, high) (NaN counts as outside). */
-    static int outsideAny(float s0, int v0, float s1, int v1, float s2, int v2, float s3, int v3, float low, float high) {
-        int out = v0 != 0 && !(s0 > low && s0 < high) ? 1 : 0;
-        out |= v1 != 0 && !(s1 > low && s1 < high) ? 1 : 0;
-        out |= v2 != 0 && !(s2 > low && s2 < high) ? 1 : 0;
-        out |= v3 != 0 && !(s3 > low && s3 < high) ? 1 : 0;
-        return out;
-    }
+    }}
 
     /**
      * The block's queries into local memory; zeros for heads past the group and dimensions past
      * headDim, so unused heads compute harmless finite values.
      */
-    static void loadQueries(FloatArray q, float[] query, int t, int firstRow, int heads, int headDim) {
-        for (int e = t; e < QUERY_FLOATS; e += THREADS) {
+    static void loadQueries(FloatArray q, float[] query, int t, int firstRow, int heads, int headDim) {{
+        for (int e = t; e < QUERY_FLOATS; e += THREADS) {{
             int h = e / MAX_HEAD_DIM;
             int d = e % MAX_HEAD_DIM;
             query[e] = h < heads && d < headDim ? q.get((firstRow + h) * headDim + d) : 0f;
-        }
-    }
-
-    /** The score of head h at chunk position owner + OWNERS·j: the sum of its LANES partials. */
-    static float ownedScore(float[] partials, int h, int j, int owner) {
-        int at = (h * 4 + j) * BLOCK_STRIDE + owner;
-        return (partials[at] + partials[at + LANE_STRIDE]) + (partials[at + 2 * LANE_STRIDE] + partials[at + 3 * LANE_STRIDE]);
-    }
+        }}
+    }}
 '''
 
 tail = '''
-    /**
-     * (max, Σ e^{x−max}) of each head over its OWNERS owners, by a tree in local memory: on return
-     * statM[h·OWNERS] and statL[h·OWNERS] hold head h's pair for every work-item. Contains barriers;
-     * the caller puts a barrier between the reads of the result and the next call.
-     */
-    static void combineStatistics(KernelContext c, float[] statM, float[] statL, int t, float max, float sum) {
-        statM[t] = max;
-        statL[t] = sum;
-        c.localBarrier();
-        int j = t % OWNERS;
-        for (int stride = OWNERS / 2; stride > 0; stride >>= 1) {
-            if (j < stride) {
-                float m1 = statM[t];
-                float m2 = statM[t + stride];
-                float m = Math.max(m1, m2);
-                statL[t] = statL[t] * rescale(m1, m) + statL[t + stride] * rescale(m2, m);
-                statM[t] = m;
-            }
-            c.localBarrier();
+    /** The largest of the row slots' running maxima. */
+    static float slotMax(float[] statM) {
+        float top = Float.NEGATIVE_INFINITY;
+        for (int s = 0; s < SLOTS; s++) {
+            top = Math.max(top, statM[s]);
         }
+        return top;
     }
 
     /**
-     * Sums the value replicas (partials[(h·4 + k)·THREADS + r·cols + d] holds dimension VALUE_DIMS·d + k of
-     * replica r) and stores the split's result for the block's heads: synchronised mode the normalised
-     * output (0 for an empty split) and m + log ℓ (−∞ when empty); unified mode the numerator and the
-     * denominator.
+     * Merges the row slots of one head (slot s: partials[s·MAX_HEAD_DIM + d], statM[s], statL[s], and in
+     * synchronised mode its weight e^{m_s − M} in weights[s]) and stores the split's result for query row
+     * {@code row}: synchronised mode the §0 merge, normalised (0 for an empty split), and M + log ℓ (−∞
+     * when empty); unified mode the numerator and the denominator (every slot's shift is φ, so they add).
      */
-    static void writeSplit(float[] partials, FloatArray outA, FloatArray outB, int t, int firstRow, int heads, int split,
-                           int splits, int headDim, int cols, int replicas, int unified, float m0, float m1, float m2,
-                           float m3, float l0, float l1, float l2, float l3) {
+    static void writeSplit(float[] partials, float[] statM, float[] statL, float[] weights, FloatArray outA,
+                           FloatArray outB, int t, int row, int split, int splits, int headDim, int unified) {
         if (t < headDim) {
-            int k = t % VALUE_DIMS;
-            int d = t / VALUE_DIMS;
-            for (int h = 0; h < heads; h++) {
-                float o = 0f;
-                for (int r = 0; r < replicas; r++) {
-                    o += partials[(h * VALUE_DIMS + k) * THREADS + r * cols + d];
+            int at = row * splits + split;
+            float o = 0f;
+            float l = 0f;
+            if (unified != 0) {
+                for (int s = 0; s < SLOTS; s++) {
+                    o += partials[s * MAX_HEAD_DIM + t];
+                    l += statL[s];
                 }
-                float l = pick(h, l0, l1, l2, l3);
-                int at = (firstRow + h) * splits + split;
-                if (unified != 0) {
-                    outA.set(at * headDim + t, o);
-                    if (t == 0) {
-                        outB.set(at, l);
-                    }
-                } else {
-                    outA.set(at * headDim + t, l > 0f ? o / l : 0f);
-                    if (t == 0) {
-                        outB.set(at, l > 0f ? pick(h, m0, m1, m2, m3) + KernelMath.log(l) : Float.NEGATIVE_INFINITY);
-                    }
+                outA.set(at * headDim + t, o);
+                if (t == 0) {
+                    outB.set(at, l);
+                }
+            } else {
+                float top = slotMax(statM);
+                for (int s = 0; s < SLOTS; s++) {
+                    float w = weights[s];
+                    o = Math.fma(w, partials[s * MAX_HEAD_DIM + t], o);
+                    l = Math.fma(w, statL[s], l);
+                }
+                outA.set(at * headDim + t, l > 0f ? o / l : 0f);
+                if (t == 0) {
+                    outB.set(at, l > 0f ? top + KernelMath.log(l) : Float.NEGATIVE_INFINITY);
                 }
             }
         }
     }
 }
 '''
-src = head + core("FloatArray", "get", "F32") + core("HalfFloatArray", "getFloat", "F16") + keyfn("FloatArray", "get", "F32") + keyfn("HalfFloatArray", "getFloat", "F16") + tail
-src = src.replace("@VD@", str(VD)).replace("@VBYTES@", str(2 * VD)).replace("@FBYTES@", str(4 * VD))
-src = src.replace("@VROWS@", str(VALUE_ROWS))
+
+src = (head + dispatch("FloatArray", "F32") + dispatch("HalfFloatArray", "F16")
+       + body("FloatArray", "get", "F32", 1) + "\n" + body("FloatArray", "get", "F32", 4) + "\n"
+       + body("HalfFloatArray", "getFloat", "F16", 1) + "\n" + body("HalfFloatArray", "getFloat", "F16", 4) + "\n" + tail)
 open("tornado-kernels/src/main/java/dev/squall/kernels/attention/SplitKvCore.java", "w").write(src)

@@ -38,12 +38,19 @@ final class BenchCases {
     private final Device device;
     private final Ceilings ceilings;
     private final boolean quick;
+    private final int[] decodeLengths;
     private final int computeUnits;
 
     BenchCases(Device device, Ceilings ceilings, boolean quick) {
+        this(device, ceilings, quick, null);
+    }
+
+    /** {@code decodeLengths}: the decode group's cache lengths instead of the (null: those). */
+    BenchCases(Device device, Ceilings ceilings, boolean quick, int[] decodeLengths) {
         this.device = device;
         this.ceilings = ceilings;
         this.quick = quick;
+        this.decodeLengths = decodeLengths == null ? null : decodeLengths.clone();
         this.computeUnits = device.computeUnits();
     }
 
@@ -73,6 +80,9 @@ final class BenchCases {
         GridScheduler grids = new GridScheduler();
         for (Launch l : launches) {
             graph.task(l.name(), l.kernel(), l.args());
+            if (l.constants().length > 0) {
+                graph.specialize(l.name(), l.constants());
+            }
             if (l.grid() != null) {
                 grids.addWorkerGrid("b." + l.name(), l.grid());
             }
@@ -360,7 +370,8 @@ final class BenchCases {
         int d = 128;
         for (int batch : quick ? new int[] {1} : new int[] {1, 8}) {
             for (int kvHeads : new int[] {32, 8}) {
-                for (int length : quick ? new int[] {4096} : new int[] {4096, 32768, 131072}) {
+                int[] lengths = decodeLengths != null ? decodeLengths : quick ? new int[] {4096} : new int[] {4096, 32768, 131072};
+                for (int length : lengths) {
                     String key = String.format(Locale.ROOT, "decode f16 B=%d Hq=32 Hkv=%d D=128 L=%d", batch, kvHeads, length);
                     long elements = (long) batch * kvHeads * length * d;
                     double bytes = 2.0 * 2 * elements + 2.0 * 4 * batch * heads * d;
@@ -378,12 +389,15 @@ final class BenchCases {
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
-                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
+                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true)));
+                    // the same kernels compiled without the model's sizes as constants
+                    cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
+                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
                     // more splits than splitsFor picks (shorter splits, more work-groups), to keep it honest
                     for (int more : quick ? new int[0] : new int[] {2 * splits, 4 * splits}) {
                         if (length / more >= 64) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + more + ", sweep)", key, flops, bytes,
-                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, more)));
+                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, more, true)));
                         }
                     }
                 }
@@ -408,7 +422,7 @@ final class BenchCases {
         int threads = FlashDecoding.THREADS;
         Launch split = Launch.spmd("split", FlashDecoding.class, "splitKvF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, partialOut, partialLse, heads, kvHeads, d, length,
-                length, splits);
+                length, splits).specialized(6, 7, 8); // heads, kvHeads, headDim: a model's fixed sizes
         Launch merge = Launch.spmd("merge", FlashDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), partialOut, partialLse, out, lse, rows, d, splits);
         return new BenchCase.Instance(plan(new Object[] {q, kc, vc}, new Object[] {out}, split, merge),
@@ -416,7 +430,7 @@ final class BenchCases {
     }
 
     private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
-                                          int kvHeads, int d, int length, int splits) {
+                                          int kvHeads, int d, int length, int splits, boolean constantSizes) {
         int rows = batch * heads;
         FloatArray num = new FloatArray(rows * splits * d);
         FloatArray den = new FloatArray(rows * splits);
@@ -432,6 +446,9 @@ final class BenchCases {
         Launch partial = Launch.spmd("partial", UnifiedMaxDecoding.class, "partialF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, num, den, flags, heads, kvHeads, d, length, length,
                 splits, phi, low, high);
+        if (constantSizes) {
+            partial = partial.specialized(7, 8, 9); // heads, kvHeads, headDim
+        }
         Launch merge = Launch.spmd("merge", UnifiedMaxDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), num, den, flags, out, fallbacks, rows, d, splits);
         // The synchronised path for flagged rows: its work-groups return at once when no row of their kv
@@ -441,6 +458,9 @@ final class BenchCases {
         Launch fallbackPartial = Launch.spmd("fallback_partial", UnifiedMaxDecoding.class, "fallbackPartialF16",
                 new WorkerGrid2D(FlashDecoding.splitGlobalX(splits), batch * kvHeads).setLocalWork(threads, 1),
                 q, kc, vc, partialOut, partialLse, flags, heads, kvHeads, d, length, length, splits);
+        if (constantSizes) {
+            fallbackPartial = fallbackPartial.specialized(7, 8, 9);
+        }
         Launch fallbackMerge = Launch.spmd("fallback_merge", UnifiedMaxDecoding.class, "fallbackMerge",
                 new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows)).setLocalWork(threads),
                 partialOut, partialLse, flags, out, rows, d, splits);

@@ -23,7 +23,8 @@ import java.util.Map;
  * ({@code bench/peers/peers.py}) it prints one table, Squall beside PyTorch on the same shapes, and
  * writes it as Markdown and JSON.
  *
- * <p>Usage: {@code KernelBench [--device ID] [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]}.
+ * <p>Usage: {@code KernelBench [--device ID] [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]
+ * [--decode-lengths L1,L2,…]}.
  */
 public final class KernelBench {
 
@@ -43,7 +44,9 @@ public final class KernelBench {
                 + " L2 %d MiB%n", device.id(), device.name(), ceilings.copyGBs(), ceilings.fp32Tflops(),
                 ceilings.l2Bytes() >> 20);
         List<BenchResult> results = new ArrayList<>();
-        BenchCases cases = new BenchCases(device, ceilings, quick);
+        int[] decodeLengths = options.containsKey("decode-lengths")
+                ? java.util.Arrays.stream(options.get("decode-lengths").split(",")).mapToInt(Integer::parseInt).toArray() : null;
+        BenchCases cases = new BenchCases(device, ceilings, quick, decodeLengths);
         for (String group : only.split(",")) {
             for (BenchCase c : cases.group(group)) {
                 BenchResult r = c.run();
@@ -74,7 +77,7 @@ public final class KernelBench {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; usage: KernelBench [--device ID]"
-                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]");
+                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick] [--decode-lengths L1,L2,...]");
             }
             String name = args[i].substring(2);
             if (name.equals("quick")) {

@@ -5,8 +5,21 @@ import dev.squall.graph.WorkerGrid;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 
-/** One SPMD kernel launch of a benchmark: the kernel, its arguments (a KernelContext first) and its grid. */
-public record Launch(String name, Method kernel, Object[] args, WorkerGrid grid) {
+/**
+ * One SPMD kernel launch of a benchmark: the kernel, its arguments (a KernelContext first), its grid,
+ * and the parameters (Java indices, the KernelContext being 0) compiled as constants, as a model
+ * would for its fixed sizes ({@code TaskGraph.specialize}).
+ */
+public record Launch(String name, Method kernel, Object[] args, WorkerGrid grid, int[] constants) {
+
+    public Launch(String name, Method kernel, Object[] args, WorkerGrid grid) {
+        this(name, kernel, args, grid, new int[0]);
+    }
+
+    /** This launch with the parameters at {@code parameters} compiled as constants. */
+    public Launch specialized(int... parameters) {
+        return new Launch(name, kernel, args, grid, parameters.clone());
+    }
 
     /** Launch {@code owner.method} (kernel names are not overloaded) with a fresh KernelContext before {@code args}. */
     public static Launch spmd(String name, Class<?> owner, String method, WorkerGrid grid, Object... args) {

@@ -590,7 +590,10 @@ public final class SoftMath {
         if (x < -103.97209f) {
             return 0.0f;
         }
-        float k = (float) Math.rint(x * 1.44269504f);
+        // rint(x·log2 e) in float: adding 1.5·2^23 leaves no fraction bits, so the sum rounds to an
+        // integer (ties to even) and subtracting it back is exact, for |x·log2 e| < 2^22 (here < 151).
+        // Math.rint would go through double, which costs three conversions on a GPU.
+        float k = (x * 1.44269504f + 12582912f) - 12582912f;
         float r = Math.fma(-k, 0.693145751953125f, x);
         r = Math.fma(-k, 1.42860677e-06f, r);
         float p = 1.0f / 5040.0f;

@@ -3,6 +3,7 @@ package dev.squall.kernels.attention;
 import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.Accuracy.poisoned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
@@ -42,6 +43,7 @@ class FlashDecodingTest {
             {1, 1, 6, 1, 64, 200, 131, 2},           // GQA 6: a full and a half head block
             {0, 1, 8, 1, 40, 150, 77, 1, 2},         // GQA 8, head dim 40 (idle value work-items)
             {1, 1, 1, 1, 64, 1600, 1531, 1, 3},      // several chunks per split
+            {1, 2, 3, 3, 40, 100, 99, 1, 4},         // MHA (the one-head body) with head dim 40: runs past the row weighted 0
         };
         List<Arguments> cases = new ArrayList<>();
         for (Device device : TestDevices.all().toList()) {
@@ -99,6 +101,7 @@ class FlashDecodingTest {
 
     /** splitKv (or splitKvF16) then merge, as one task graph. */
     static void decode(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse) {
+        FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
         FloatArray partialOut = poisoned(p.rows() * splits * p.headDim);
         FloatArray partialLse = poisoned(p.rows() * splits);
         DecodeProblem.run(device,
@@ -107,6 +110,20 @@ class FlashDecodingTest {
                         splits),
                 DecodeProblem.merge(FlashDecoding.class, "merge", p.rows(), partialOut, partialLse, out, lse, p.rows(),
                         p.headDim, splits));
+    }
+
+    @Test
+    void requireSupportedNamesTheSizeItCannotTake() {
+        FlashDecoding.requireSupported(32, 8, 128);
+        FlashDecoding.requireSupported(4, 4, 40);
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
+                () -> FlashDecoding.requireSupported(4, 4, 36));
+        assertTrue(odd.getMessage().contains("multiple of 8") && odd.getMessage().contains("36"), odd.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FlashDecoding.requireSupported(4, 4, 136));
+        IllegalArgumentException ratio = assertThrows(IllegalArgumentException.class,
+                () -> FlashDecoding.requireSupported(6, 4, 64));
+        assertTrue(ratio.getMessage().contains("multiple of kvHeads"), ratio.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FlashDecoding.requireSupported(64, 1, 64));
     }
 
     @Test
@@ -120,7 +137,10 @@ class FlashDecodingTest {
         assertEquals(1, FlashDecoding.splitsFor(1, 8, 0, 132));
         assertEquals(1, FlashDecoding.splitsFor(1, 8, 100, 132));
         assertEquals(FlashDecoding.THREADS * 3, FlashDecoding.splitGlobalX(3));
-        assertEquals(FlashDecoding.THREADS, FlashDecoding.mergeGlobalX(1));
-        assertEquals(FlashDecoding.THREADS * 3, FlashDecoding.mergeGlobalX(5));
+        // the merge: one work-item per (row, dimension < MAX_HEAD_DIM), rounded up to whole work-groups
+        assertEquals(Math.ceilDiv(FlashDecoding.MAX_HEAD_DIM, FlashDecoding.THREADS) * FlashDecoding.THREADS,
+                FlashDecoding.mergeGlobalX(1));
+        assertEquals(Math.ceilDiv(5 * FlashDecoding.MAX_HEAD_DIM, FlashDecoding.THREADS) * FlashDecoding.THREADS,
+                FlashDecoding.mergeGlobalX(5));
     }
 }

@@ -41,6 +41,7 @@ class UnifiedMaxDecodingTest {
             {1, 2, 8, 2, 128, 700, 613, 2},    // GQA 4, batch 2, over a chunk
             {1, 1, 4, 1, 64, 20, 3, 4},        // fewer positions than splits
             {0, 1, 6, 1, 64, 90, 41, 1},       // GQA 6: two head blocks
+            {1, 1, 2, 2, 128, 200, 190, 2},    // MHA (the one-head body), head dim 128, over a chunk per split
         };
         List<Arguments> cases = new ArrayList<>();
         for (Device device : TestDevices.all().toList()) {

@@ -14,17 +14,20 @@ import dev.squall.api.types.HalfFloatArray;
  * headDim), positions 0..length−1 valid (anything beyond, NaN included, is never read);
  * partialOut (batch·heads, splits, headDim); partialLse (batch·heads, splits); out (batch·heads,
  * headDim); lse (batch·heads). Grouped-query attention: query head h of batch b reads kv row
- * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and a multiple of 4;
- * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int.
+ * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and a multiple of 8;
+ * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int
+ * ({@link #requireSupported} checks the sizes on the host).
  *
  * <p>Split s covers positions [s·span, min(length, (s+1)·span)) with span = ⌈length / splits⌉; an empty
  * split (and length 0) yields output 0 and log-sum-exp −∞, and the merge turns a row whose splits
  * are all empty into out = 0, lse = −∞, never NaN.
  *
- * <p>One work-group handles one split of one kv head for all query heads of that kv head (four at a
- * time), so K and V are read from memory once for up to four query heads per kv head (once per
- * block of four beyond that); see {@link SplitKvCore} for the schedule. 26 KB of local memory per
- * work-group. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
+ * <p>One work-group handles one split of one kv head for all query heads of that kv head (one at a
+ * time when heads = kvHeads, else four), so K and V are read from memory once for up to four query
+ * heads per kv head (once per block of four beyond that); see {@link SplitKvCore} for the schedule.
+ * 21 KB of local memory per work-group. A task that compiles heads, kvHeads and headDim as constants
+ * ({@code TaskGraph.specialize}, as a model's fixed sizes) gets only the path it takes and far fewer
+ * registers, so more work-groups per compute unit. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
  * 2·splits·g·(headDim+1)·4.
  */
 public final class FlashDecoding {
@@ -39,6 +42,26 @@ public final class FlashDecoding {
     public static final int GROUPS_PER_COMPUTE_UNIT = 4;
 
     private FlashDecoding() {
+    }
+
+    /**
+     * Throws IllegalArgumentException naming the size when the kernels here (and in
+     * {@link UnifiedMaxDecoding}) cannot take it: headDim a multiple of 8 from 8 to {@link #MAX_HEAD_DIM},
+     * heads a positive multiple of kvHeads, at most 32 query heads per kv head.
+     */
+    public static void requireSupported(int heads, int kvHeads, int headDim) {
+        if (headDim < 8 || headDim > MAX_HEAD_DIM || headDim % 8 != 0) {
+            throw new IllegalArgumentException("split-KV decode attention needs a head dimension that is a multiple of 8"
+                    + " from 8 to " + MAX_HEAD_DIM + "; got " + headDim);
+        }
+        if (kvHeads <= 0 || heads <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException("split-KV decode attention needs heads (" + heads
+                    + ") to be a positive multiple of kvHeads (" + kvHeads + ")");
+        }
+        if (heads / kvHeads > 32) {
+            throw new IllegalArgumentException("split-KV decode attention takes at most 32 query heads per kv head"
+                    + " (one flag bit each); got " + heads / kvHeads);
+        }
     }
 
     /**
