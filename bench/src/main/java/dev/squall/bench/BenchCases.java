@@ -385,7 +385,7 @@ final class BenchCases {
                     HalfFloatArray vc = Fill.halves(elements, 22 + length);
                     FloatArray q = Fill.floats(batch * heads * d, 23);
                     int copies = copiesFor(2.0 * 2 * elements);
-                    int splits = FlashDecoding.splitsFor(batch, kvHeads, length, computeUnits);
+                    int splits = FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
@@ -393,11 +393,11 @@ final class BenchCases {
                     // the same kernels compiled without the model's sizes as constants
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
                             copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
-                    // more splits than splitsFor picks (shorter splits, more work-groups), to keep it honest
-                    for (int more : quick ? new int[0] : new int[] {2 * splits, 4 * splits}) {
-                        if (length / more >= 64) {
-                            cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + more + ", sweep)", key, flops, bytes,
-                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, more, true)));
+                    // half and twice the splits that splitsFor picks, to keep the heuristic honest
+                    for (int other : quick ? new int[0] : new int[] {splits / 2, 2 * splits}) {
+                        if (other >= 1 && other != splits && length / other >= 64) {
+                            cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + other + ", sweep)", key, flops, bytes,
+                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true)));
                         }
                     }
                 }

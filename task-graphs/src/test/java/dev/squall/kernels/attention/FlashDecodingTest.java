@@ -128,14 +128,19 @@ class FlashDecodingTest {
 
     @Test
     void splitsForFillsTheMachineButKeepsSplitsLong() {
-        // B=1, 8 kv heads, 132 compute units, 128k positions: 4·132/8 = 66 splits of ~2k positions.
-        assertEquals(66, FlashDecoding.splitsFor(1, 8, 131072, 132));
+        // B=1, 8 kv heads of 4 query heads (one resident group per CU), 132 CUs: 4 waves = 528 groups = 66 splits.
+        assertEquals(66, FlashDecoding.splitsFor(1, 32, 8, 131072, 132));
+        // One query head per kv head: two resident groups per CU, so twice the splits.
+        assertEquals(33, FlashDecoding.splitsFor(1, 32, 32, 32768, 132));
+        // B=8, 8 kv heads: 9 splits would leave the fifth wave a third full; 10 fill it to 97%.
+        assertEquals(10, FlashDecoding.splitsFor(8, 32, 8, 131072, 132));
         // Many rows already fill the machine.
-        assertEquals(1, FlashDecoding.splitsFor(8, 32, 131072, 32));
+        assertEquals(1, FlashDecoding.splitsFor(8, 32, 32, 131072, 32));
         // Short caches: each split keeps at least MIN_SPLIT_POSITIONS positions, and S ≥ 1.
-        assertEquals(4, FlashDecoding.splitsFor(1, 8, 1024, 132));
-        assertEquals(1, FlashDecoding.splitsFor(1, 8, 0, 132));
-        assertEquals(1, FlashDecoding.splitsFor(1, 8, 100, 132));
+        assertEquals(32, FlashDecoding.splitsFor(1, 32, 32, 4096, 132));
+        assertEquals(8, FlashDecoding.splitsFor(1, 32, 8, 1024, 132));
+        assertEquals(1, FlashDecoding.splitsFor(1, 32, 8, 0, 132));
+        assertEquals(1, FlashDecoding.splitsFor(1, 32, 8, 100, 132));
         assertEquals(FlashDecoding.THREADS * 3, FlashDecoding.splitGlobalX(3));
         // the merge: one work-item per (row, dimension < MAX_HEAD_DIM), rounded up to whole work-groups
         assertEquals(Math.ceilDiv(FlashDecoding.MAX_HEAD_DIM, FlashDecoding.THREADS) * FlashDecoding.THREADS,

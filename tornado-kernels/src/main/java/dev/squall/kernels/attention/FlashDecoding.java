@@ -36,10 +36,10 @@ public final class FlashDecoding {
     public static final int THREADS = SplitKvCore.THREADS;
     /** Largest supported head dimension. */
     public static final int MAX_HEAD_DIM = SplitKvCore.MAX_HEAD_DIM;
-    /** A split is given at least this many positions by {@link #splitsFor}. */
-    public static final int MIN_SPLIT_POSITIONS = 256;
-    /** {@link #splitsFor} aims at this many work-groups per compute unit. */
-    public static final int GROUPS_PER_COMPUTE_UNIT = 4;
+    /** A split is given at least this many positions (two chunks) by {@link #splitsFor}. */
+    public static final int MIN_SPLIT_POSITIONS = 128;
+    /** {@link #splitsFor} aims at this many waves of resident work-groups. */
+    public static final int WAVES = 4;
 
     private FlashDecoding() {
     }
@@ -65,15 +65,42 @@ public final class FlashDecoding {
     }
 
     /**
-     * Host heuristic for the number of splits S: enough that batch·kvHeads·S reaches
-     * {@link #GROUPS_PER_COMPUTE_UNIT}·computeUnits work-groups (a few waves), but each split keeps
-     * at least {@link #MIN_SPLIT_POSITIONS} positions; at least 1.
+     * Work-groups of the split kernels resident per compute unit, as measured on sm_90 when the task
+     * compiles the sizes as constants: the one-head body (heads = kvHeads) needs 95 registers per
+     * work-item, so two groups of {@link #THREADS} fit in 64K registers; the four-head body 134, one.
      */
-    public static int splitsFor(int batch, int kvHeads, int length, int computeUnits) {
-        int groups = Math.max(1, batch * kvHeads);
-        int wanted = Math.ceilDiv(Math.max(1, computeUnits) * GROUPS_PER_COMPUTE_UNIT, groups);
+    public static int residentGroups(int heads, int kvHeads) {
+        return heads == kvHeads ? 2 : 1;
+    }
+
+    /**
+     * Host heuristic for the number of splits S: about {@link #WAVES} waves of resident work-groups
+     * (batch·kvHeads·S groups, {@link #residentGroups} per compute unit), each split keeping at least
+     * {@link #MIN_SPLIT_POSITIONS} positions; between the first S that reaches the waves and twice
+     * that, the S whose last wave is fullest (a wave a tenth full costs as much as a full one); at
+     * least 1. Measured on an H200 (bench/results/2026-11-29-h200-decode.md).
+     */
+    public static int splitsFor(int batch, int heads, int kvHeads, int length, int computeUnits) {
+        int rows = Math.max(1, batch * kvHeads);
+        int slots = Math.max(1, computeUnits) * residentGroups(heads, kvHeads);
         int most = Math.max(1, length / MIN_SPLIT_POSITIONS);
-        return Math.max(1, Math.min(wanted, most));
+        int first = Math.ceilDiv(WAVES * slots, rows);
+        if (first >= most) {
+            return most;
+        }
+        int best = first;
+        for (int s = first + 1; s <= Math.min(2 * first, most); s++) {
+            if (waveFill(rows, s, slots) > waveFill(rows, best, slots) + 1e-9) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** How full the waves of rows·splits groups over {@code slots} resident ones are: 1 when the last one is full. */
+    static double waveFill(int rows, int splits, int slots) {
+        double waves = (double) rows * splits / slots;
+        return waves / Math.ceil(waves);
     }
 
     /**
