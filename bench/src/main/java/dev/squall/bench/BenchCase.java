@@ -26,15 +26,25 @@ public record BenchCase(String group, String kernel, String key, double flops, d
         String run(ExecutionPlan plan);
     }
 
+    /** Least wall time of warm-up runs before timing. */
+    static final long WARM_UP_NANOS = 100_000_000L;
+
     public BenchResult run() {
         List<Instance> instances = new ArrayList<>();
         try {
             for (int i = 0; i < copies; i++) {
                 instances.add(factory.create(i));
             }
+            // Warm-up: every copy twice (module load, first-touch), then round-robin until WARM_UP_NANOS
+            // have passed, so a short kernel that follows seconds of host-side set-up is not timed
+            // while the GPU's clocks are still ramping (the first short case of a group measured slow).
             for (Instance instance : instances) {
                 instance.plan().execute();
                 instance.plan().execute();
+            }
+            long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+            for (int w = 0; System.nanoTime() < warmUntil; w++) {
+                instances.get(w % copies).plan().execute();
             }
             double[] millis = new double[Math.max(runs, copies)];
             for (int r = 0; r < millis.length; r++) {
