@@ -3,16 +3,19 @@
 # (kernel helpers return one value and kernels have no private arrays, so they are written out).
 # Usage, from the repository root:
 #   python3 scripts/lib/gen_split_kv_core.py [THREADS, default 256] [CHUNK, default 64] [registers] [late]
-# The defaults are the measured best on an H200 (bench/results/2026-11-29-h200-decode.md): 128 work-items
-# with 32-position chunks ran within 2% of them; 'registers' keeps four heads' query runs in registers
-# (slower synchronised body), 'late' issues the four-head body's value loads after the key products
-# (128 instead of 134 registers, 0–3% slower); CHUNK 128 needs 136–155 registers.
+# CHUNK ≤ THREADS / 4. The defaults are the measured best on an H200 (bench/results/2026-11-29-h200-decode.md):
+# 128 work-items with 32-position chunks ran within 2% of them; 'registers' keeps four heads' query runs in
+# registers (slower synchronised body), 'late' issues the four-head body's value loads after the key
+# products (128 instead of 134 registers, 0–3% slower); 128-position chunks (an earlier version) needed
+# 136–155 registers.
 import sys
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 256
 CHUNK = int(sys.argv[2]) if len(sys.argv) > 2 else 64
 LANES = 16           # key pass: work-items per key row (one run of eight dimensions each)
 assert THREADS in (128, 256) and CHUNK in (32, 64, 128) and CHUNK * LANES % THREADS == 0 and CHUNK % (THREADS // 16) == 0
+# the four-head synchronised body shares a slot's 4·VALUE_ROWS weights over its 16 work-items
+assert CHUNK <= THREADS // 4, 'CHUNK must be at most THREADS / 4'
 BLOCKS = 16          # value pass: 8-dimension column blocks of a 128-dimension row
 KEY_ROWS = CHUNK * LANES // THREADS    # key rows per work-item per chunk
 SLOTS = THREADS // BLOCKS              # value pass: row slots
@@ -249,9 +252,11 @@ import dev.squall.kernels.vector.Run8;
  * stores the score, unified mode checks the window and stores the weight e^{{x−φ}} (one barrier);</li>
  * <li>value pass: work-item t owns the eight dimensions 8·(t % 16)… of the rows t / 16 + SLOTS·j (the
  * same rows as in the key pass). Unified mode takes the weights as they are (no exponential, no
- * rescaling: the point of the unified max); synchronised mode keeps, per head, the work-item's own
- * running max and sum and rescales its accumulators when the max grows, so no statistics cross
- * work-items inside the loop.</li>
+ * rescaling: the point of the unified max); synchronised mode keeps, per head, the row slot's own
+ * running max and sum (the sixteen work-items of a slot hold the same ones) and rescales its
+ * accumulators when the max grows, so no statistics cross slots inside the loop; with four heads the
+ * slot's weights are computed once each by its work-items and shared through local memory (a third
+ * barrier).</li>
  * </ol>
  * At the end of the split the {{@link #SLOTS}} row slots of each head meet in local memory with the §0
  * merge (the slots' own maxima; all sixteen work-items of a slot hold the same statistics).

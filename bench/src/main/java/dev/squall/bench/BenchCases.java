@@ -385,6 +385,7 @@ final class BenchCases {
                     HalfFloatArray vc = Fill.halves(elements, 22 + length);
                     FloatArray q = Fill.floats(batch * heads * d, 23);
                     int copies = copiesFor(2.0 * 2 * elements);
+                    FlashDecoding.requireSupported(heads, kvHeads, d);
                     int splits = FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));

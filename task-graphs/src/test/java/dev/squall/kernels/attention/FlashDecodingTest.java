@@ -44,6 +44,7 @@ class FlashDecodingTest {
             {0, 1, 8, 1, 40, 150, 77, 1, 2},         // GQA 8, head dim 40 (idle value work-items)
             {1, 1, 1, 1, 64, 1600, 1531, 1, 3},      // several chunks per split
             {1, 2, 3, 3, 40, 100, 99, 1, 4},         // MHA (the one-head body) with head dim 40: runs past the row weighted 0
+            {0, 1, 3, 1, 8, 80, 70, 1, 2},           // GQA 3 (a partial head block), head dim 8: one run per row
         };
         List<Arguments> cases = new ArrayList<>();
         for (Device device : TestDevices.all().toList()) {
@@ -132,7 +133,7 @@ class FlashDecodingTest {
         assertEquals(66, FlashDecoding.splitsFor(1, 32, 8, 131072, 132));
         // One query head per kv head: two resident groups per CU, so twice the splits.
         assertEquals(33, FlashDecoding.splitsFor(1, 32, 32, 32768, 132));
-        // B=8, 8 kv heads: 9 splits would leave the fifth wave a third full; 10 fill it to 97%.
+        // B=8, 8 kv heads: 9 splits make 4.36 waves (the fifth 36% full), 10 make 4.85 (the fifth 85% full).
         assertEquals(10, FlashDecoding.splitsFor(8, 32, 8, 131072, 132));
         // Many rows already fill the machine.
         assertEquals(1, FlashDecoding.splitsFor(8, 32, 32, 131072, 32));

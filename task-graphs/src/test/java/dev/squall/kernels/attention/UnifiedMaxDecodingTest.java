@@ -42,6 +42,7 @@ class UnifiedMaxDecodingTest {
             {1, 1, 4, 1, 64, 20, 3, 4},        // fewer positions than splits
             {0, 1, 6, 1, 64, 90, 41, 1},       // GQA 6: two head blocks
             {1, 1, 2, 2, 128, 200, 190, 2},    // MHA (the one-head body), head dim 128, over a chunk per split
+            {1, 1, 4, 2, 64, 150, 149, 3},     // GQA 2 (a partial head block of the four-head body)
         };
         List<Arguments> cases = new ArrayList<>();
         for (Device device : TestDevices.all().toList()) {
@@ -116,6 +117,7 @@ class UnifiedMaxDecodingTest {
 
     /** The four launches as one task graph, flags starting at 0. */
     private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window) {
+        FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
         int rows = p.rows();
         FloatArray num = poisoned(rows * splits * p.headDim);
         FloatArray den = poisoned(rows * splits);

@@ -15,8 +15,9 @@ import dev.squall.api.types.HalfFloatArray;
  * partialOut (batch·heads, splits, headDim); partialLse (batch·heads, splits); out (batch·heads,
  * headDim); lse (batch·heads). Grouped-query attention: query head h of batch b reads kv row
  * b·kvHeads + h / (heads / kvHeads). Scale 1/√headDim. headDim ≤ {@link #MAX_HEAD_DIM} and a multiple of 8;
- * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int
- * ({@link #requireSupported} checks the sizes on the host).
+ * heads a multiple of kvHeads; all element indices (e.g. batch·kvHeads·capacity·headDim) must fit in an int.
+ * A kernel cannot throw, so a caller checks the head sizes with {@link #requireSupported} before it builds the
+ * task (a head dimension that is not a multiple of 8 would silently drop its last dimensions).
  *
  * <p>Split s covers positions [s·span, min(length, (s+1)·span)) with span = ⌈length / splits⌉; an empty
  * split (and length 0) yields output 0 and log-sum-exp −∞, and the merge turns a row whose splits

@@ -26,9 +26,11 @@ import dev.squall.kernels.vector.Run8;
  * stores the score, unified mode checks the window and stores the weight e^{x−φ} (one barrier);</li>
  * <li>value pass: work-item t owns the eight dimensions 8·(t % 16)… of the rows t / 16 + SLOTS·j (the
  * same rows as in the key pass). Unified mode takes the weights as they are (no exponential, no
- * rescaling: the point of the unified max); synchronised mode keeps, per head, the work-item's own
- * running max and sum and rescales its accumulators when the max grows, so no statistics cross
- * work-items inside the loop.</li>
+ * rescaling: the point of the unified max); synchronised mode keeps, per head, the row slot's own
+ * running max and sum (the sixteen work-items of a slot hold the same ones) and rescales its
+ * accumulators when the max grows, so no statistics cross slots inside the loop; with four heads the
+ * slot's weights are computed once each by its work-items and shared through local memory (a third
+ * barrier).</li>
  * </ol>
  * At the end of the split the {@link #SLOTS} row slots of each head meet in local memory with the §0
  * merge (the slots' own maxima; all sixteen work-items of a slot hold the same statistics).
