@@ -2,12 +2,11 @@
 # (F32 and F16 caches, one query head per pass and four), with unrolled register accumulators
 # (kernel helpers return one value and kernels have no private arrays, so they are written out).
 # Usage, from the repository root:
-#   python3 scripts/lib/gen_split_kv_core.py [THREADS, default 256] [CHUNK, default 64] [registers] [late]
-# CHUNK ≤ THREADS / 4. The defaults are the measured best on an H200 (bench/results/2026-11-29-h200-decode.md):
-# 128 work-items with 32-position chunks ran within 2% of them; 'registers' keeps four heads' query runs in
-# registers (slower synchronised body), 'late' issues the four-head body's value loads after the key
-# products (128 instead of 134 registers, 0–3% slower); 128-position chunks (an earlier version) needed
-# 136–155 registers.
+#   python3 scripts/lib/gen_split_kv_core.py [THREADS, default 256] [CHUNK, default 64]
+# CHUNK ≤ THREADS / 4. The defaults are the measured best on an H200; 128 work-items with 32-position
+# chunks ran within 3.2% of them either way. The variants measured and dropped (four heads' query runs in
+# registers, the four-head value loads issued after the key products) are in
+# bench/results/2026-11-29-h200-decode.md.
 import sys
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 256
@@ -22,8 +21,6 @@ SLOTS = THREADS // BLOCKS              # value pass: row slots
 VALUE_ROWS = CHUNK // SLOTS            # value rows per work-item per chunk
 KR = range(KEY_ROWS)
 VR = range(VALUE_ROWS)
-QUERY_IN_REGISTERS = 'registers' in sys.argv[3:]
-VALUES_LATE = 'late' in sys.argv[3:]
 K8 = range(8)
 
 
@@ -69,9 +66,8 @@ def body(typ, get, suffix, hb):
     w(f"            int blockHeads = Math.min({hb}, g - firstHead);")
     w("            loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);")
     w("            c.localBarrier();")
-    for h in H:
-        if hb == 1 or QUERY_IN_REGISTERS:
-            w(f"            Run8 q{h} = Run8.of(query, {h * 128} + keyAt);")
+    if hb == 1:
+        w("            Run8 q0 = Run8.of(query, keyAt);")
     for h in H:
         w(f"            float m{h} = unified != 0 ? phi : Float.NEGATIVE_INFINITY;")
         w(f"            float l{h} = 0f;")
@@ -86,23 +82,16 @@ def body(typ, get, suffix, hb):
         w(f"                int kr{r} = {row};")
         w(f"                int kx{r} = base + (kr{r} < count ? kr{r} : 0) * headDim;")
         w(f"                Run8 k{r} = Run8.of(kCache, kx{r} + keyAt);")
-    def value_loads():
-        for v in VR:
-            row = plus("slot", v, "SLOTS")
-            w(f"                int vr{v} = {row};")
-            w(f"                int vx{v} = base + (vr{v} < count ? vr{v} : 0) * headDim;")
-            w(f"                Run8 e{v} = Run8.of(vCache, vx{v} + valueAt);")
-    late = hb > 1 and VALUES_LATE
-    if not late:
-        value_loads()
+    for v in VR:
+        row = plus("slot", v, "SLOTS")
+        w(f"                int vr{v} = {row};")
+        w(f"                int vx{v} = base + (vr{v} < count ? vr{v} : 0) * headDim;")
+        w(f"                Run8 e{v} = Run8.of(vCache, vx{v} + valueAt);")
     for h in H:
-        if not (hb == 1 or QUERY_IN_REGISTERS):
+        if hb > 1:
             w(f"                Run8 q{h} = Run8.of(query, {h * 128} + keyAt);")
         for r in KR:
             w(f"                float s{h}{r} = q{h}.dot(k{r}) * keyOn;")
-    if late:
-        w("                // Four heads: the value loads go out after the key products (fewer registers live at once).")
-        value_loads()
     for h in H:
         for r in KR:
             w(f"                partials[({h} * CHUNK + kr{r}) * STRIDE + lane] = s{h}{r};")

@@ -198,7 +198,7 @@ final class SplitKvCore {
             int blockHeads = Math.min(1, g - firstHead);
             loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);
             c.localBarrier();
-            Run8 q0 = Run8.of(query, 0 + keyAt);
+            Run8 q0 = Run8.of(query, keyAt);
             float m0 = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
             float l0 = 0f;
             float a00 = 0f;
@@ -912,7 +912,7 @@ final class SplitKvCore {
             int blockHeads = Math.min(1, g - firstHead);
             loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);
             c.localBarrier();
-            Run8 q0 = Run8.of(query, 0 + keyAt);
+            Run8 q0 = Run8.of(query, keyAt);
             float m0 = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
             float l0 = 0f;
             float a00 = 0f;
