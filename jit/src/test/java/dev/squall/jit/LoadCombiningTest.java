@@ -43,18 +43,25 @@ class LoadCombiningTest {
     }
 
     @Test
-    void ptxLoadsSixteenBytesAndCutsTheElementsOut() {
+    void ptxLoadsSixteenBytesAndUnpacksTheHalves() {
         CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "rowChunks"),
                 Map.of(5, new KnownDivisor(16)), CompileOptions.PTX);
         String ptx = PtxEmitter.emit(k, PtxTarget.SM_90);
         assertTrue(ptx.contains("ld.global.nc.v4.b32"), ptx);
-        Matcher m = Pattern.compile("bfe\\.s32 [^,]+, [^,]+, (\\d+), 16;").matcher(ptx);
-        int cuts = 0;
-        while (m.find()) {
-            cuts++;
-        }
-        assertEquals(8, cuts, "eight halves from four words:\n" + ptx);
+        assertEquals(4, count(ptx, "mov\\.b32 \\{%ht\\d+, %ht\\d+\\}, %rt\\d+;"), "four words unpacked:\n" + ptx);
+        // each half converts from its own 16 bits, with no truncation of a sign-extended copy first
+        assertEquals(8, count(ptx, "cvt\\.f32\\.f16 %f\\d+, %ht\\d+;"), "eight conversions:\n" + ptx);
+        assertEquals(0, count(ptx, "cvt\\.u16\\.u32"), ptx);
         assertTrue(ptx.contains("ld.global.nc.v4.f32"), ptx);
+    }
+
+    private static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
     }
 
     @Test

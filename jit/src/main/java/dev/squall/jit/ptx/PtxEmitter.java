@@ -44,6 +44,15 @@ public final class PtxEmitter {
     private Registers regs;
     private Map<BlockId, Block> blocks;
     private final Set<Var> readOnlyPointers = new LinkedHashSet<>();
+    /**
+     * Integers that are a binary16 value sign-extended (halves a wide load unpacked, float-to-half
+     * conversions): the 16-bit register they were extended from.
+     */
+    private final Map<Var, String> halfRegisters = new HashMap<>();
+    /** {@code h & 0xFFFF} of such an integer: its 16-bit register, to be the low half of a pair. */
+    private final Map<Var, String> lowHalves = new HashMap<>();
+    /** {@code h << 16} of such an integer: its 16-bit register, to be the high half of a pair. */
+    private final Map<Var, String> highHalves = new HashMap<>();
 
     private PtxEmitter(PtxTarget target, boolean readOnlyCache) {
         this.target = target;
@@ -89,6 +98,9 @@ public final class PtxEmitter {
     private void entry(KernelFunction function) {
         this.f = function;
         this.regs = new Registers();
+        halfRegisters.clear();
+        lowHalves.clear();
+        highHalves.clear();
         this.blocks = new HashMap<>();
         for (Block b : f.blocks()) {
             blocks.put(b.id(), b);
@@ -296,6 +308,44 @@ public final class PtxEmitter {
         }
     }
 
+    /**
+     * {@code (low & 0xFFFF) | (high << 16)} of two binary16 values (as a kernel packs a tensor-core
+     * operand) is one {@code mov.b32} from their 16-bit registers, where the and, shift and or would
+     * cost permutes; the and and the shift still emit (ptxas drops them when nothing else reads them).
+     * Returns whether it emitted the pair.
+     */
+    private boolean packHalves(Inst.Binary b, String d) {
+        switch (b.op()) {
+            case AND -> {
+                if (b.left() instanceof Var v && halfRegisters.containsKey(v) && isConst(b.right(), 0xFFFF)) {
+                    lowHalves.put(b.result(), halfRegisters.get(v));
+                }
+            }
+            case SHL -> {
+                if (b.left() instanceof Var v && halfRegisters.containsKey(v) && isConst(b.right(), 16)) {
+                    highHalves.put(b.result(), halfRegisters.get(v));
+                }
+            }
+            case OR -> {
+                if (b.left() instanceof Var l && b.right() instanceof Var r) {
+                    String low = lowHalves.containsKey(l) ? lowHalves.get(l) : lowHalves.get(r);
+                    String high = lowHalves.containsKey(l) ? highHalves.get(r) : highHalves.get(l);
+                    if (low != null && high != null) {
+                        line("mov.b32 " + d + ", {" + low + ", " + high + "};");
+                        return true;
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConst(Operand op, long value) {
+        return op instanceof Const c && c.type() == ScalarType.I32 && c.bits() == value;
+    }
+
     private void binary(Inst.Binary b) {
         ScalarType t = (ScalarType) b.result().type();
         String d = dst(b.result());
@@ -309,6 +359,9 @@ public final class PtxEmitter {
                 default -> throw unsupported(b.op() + " on bool");
             };
             line(op + ".pred " + d + ", " + x + ", " + reg(b.right(), RegClass.PRED) + ";");
+            return;
+        }
+        if (t == ScalarType.I32 && packHalves(b, d)) {
             return;
         }
         if (t.isInteger()) {
@@ -524,6 +577,10 @@ public final class PtxEmitter {
     private void convert(Inst.Convert c) {
         String d = dst(c.result());
         String x = reg(c.value());
+        if ((c.op() == ConvertOp.SEXT_I16 || c.op() == ConvertOp.I2S || c.op() == ConvertOp.TRUNC_I16)
+                && c.value() instanceof Var v && halfRegisters.containsKey(v)) {
+            halfRegisters.put(c.result(), halfRegisters.get(v)); // the same sign-extended half
+        }
         switch (c.op()) {
             case I2L -> line("cvt.s64.s32 " + d + ", " + x + ";");
             case I2F -> line("cvt.rn.f32.s32 " + d + ", " + x + ";");
@@ -549,14 +606,20 @@ public final class PtxEmitter {
             case I2C -> line("and.b32 " + d + ", " + x + ", 65535;");
             case SEXT_I8, SEXT_I16 -> line("mov.b32 " + d + ", " + x + ";"); // already kept sign-extended
             case H2F -> {
-                String h = regs.temp(RegClass.B16);
-                line("cvt.u16.u32 " + h + ", " + x + ";");
+                // a half from a wide load converts from its own 16 bits: one instruction, not a sign
+                // extension and a truncation before it (ptxas drops the extension when nothing else reads it)
+                String h = c.value() instanceof Var v ? halfRegisters.get(v) : null;
+                if (h == null) {
+                    h = regs.temp(RegClass.B16);
+                    line("cvt.u16.u32 " + h + ", " + x + ";");
+                }
                 line("cvt.f32.f16 " + d + ", " + h + ";");
             }
             case F2H -> {
                 String h = regs.temp(RegClass.B16);
                 line("cvt.rn.f16.f32 " + h + ", " + x + ";");
                 line("cvt.s32.s16 " + d + ", " + h + ";");
+                halfRegisters.put(c.result(), h);
             }
             case BF2F -> {
                 String r = regs.temp(RegClass.B32);
@@ -653,7 +716,8 @@ public final class PtxEmitter {
     /**
      * Up to four elements load straight into their registers (sub-word ones sign-extended, as a
      * scalar load keeps them); more, narrower ones (eight halves, sixteen bytes) load as 32-bit
-     * words and are cut out of them with {@code bfe.s32}.
+     * words and are cut out of them: halves by unpacking each word into two 16-bit registers (which a
+     * binary16 conversion then reads directly), bytes with {@code bfe.s32}.
      */
     private void vectorLoad(Inst.VectorLoad v) {
         PointerType p = (PointerType) v.pointer().type();
@@ -676,6 +740,20 @@ public final class PtxEmitter {
         }
         line(op + (words == 1 ? "" : ".v" + words) + ".b32 {" + String.join(", ", packed) + "}, " + address + ";");
         int perWord = 32 / bits;
+        if (bits == 16) {
+            for (int w = 0; w < words; w++) {
+                String low = regs.temp(RegClass.B16);
+                String high = regs.temp(RegClass.B16);
+                line("mov.b32 {" + low + ", " + high + "}, " + packed.get(w) + ";");
+                for (int half = 0; half < 2; half++) {
+                    Var result = v.results().get(2 * w + half);
+                    String h = half == 0 ? low : high;
+                    line("cvt.s32.s16 " + dst(result) + ", " + h + ";");
+                    halfRegisters.put(result, h);
+                }
+            }
+            return;
+        }
         for (int k = 0; k < count; k++) {
             line("bfe.s32 " + dst(v.results().get(k)) + ", " + packed.get(k / perWord) + ", " + (k % perWord) * bits + ", "
                     + bits + ";");
