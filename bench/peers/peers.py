@@ -28,8 +28,14 @@ def copies_for(bytes_per_copy):
     return int(max(1, min(8, math.ceil(3.0 * l2_bytes() / bytes_per_copy))))
 
 
+# GPU cycles of torch.cuda._sleep before each timed call (about 0.5 ms): the call's launches queue
+# behind it, so the events time the GPU's work and not Python's and the driver's launch latency, as
+# for Squall's kernels (bench BenchCase.QUEUE_TASK) and as triton.testing.do_bench's cache flush does.
+QUEUE_CYCLES = 1_000_000
+
+
 def time_ms(fns, runs):
-    """Median and spread of event-timed calls, cycling over fns (one per input copy)."""
+    """Median and spread of event-timed calls, cycling over fns (one per input copy), each queued behind a sleep."""
     for f in fns:
         f()
         f()
@@ -38,6 +44,7 @@ def time_ms(fns, runs):
     for r in range(max(runs, len(fns))):
         start = torch.cuda.Event(enable_timing=True)
         end = torch.cuda.Event(enable_timing=True)
+        torch.cuda._sleep(QUEUE_CYCLES)
         start.record()
         fns[r % len(fns)]()
         end.record()
