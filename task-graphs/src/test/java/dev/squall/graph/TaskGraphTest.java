@@ -205,6 +205,28 @@ class TaskGraphTest {
     }
 
     @Test
+    void aWorkGroupLargerThanTheKernelsLaunchBoundIsRejectedAndOneWithinRuns() {
+        FloatArray a = randomArray(256);
+        FloatArray b = randomArray(256);
+        FloatArray c = new FloatArray(256);
+        TaskGraph graph = new TaskGraph("g").task("add", TestKernels::addSpmdBounded, new KernelContext(), a, b, c);
+        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(java)
+                .withGridScheduler(new GridScheduler("g.add", new WorkerGrid1D(256).setLocalWork(128)))) {
+            TaskGraphException e = assertThrows(TaskGraphException.class, plan::execute);
+            assertEquals("task 'g.add': work-group of 128 work-items, but TestKernels.addSpmdBounded declares"
+                    + " @LaunchBounds(maxGroupSize = 64)", e.getMessage());
+        }
+        c.init(Float.NaN);
+        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(java)
+                .withGridScheduler(new GridScheduler("g.add", new WorkerGrid1D(256).setLocalWork(64)))) {
+            plan.execute();
+            for (int i = 0; i < 256; i++) {
+                assertEquals(a.get(i) + b.get(i), c.get(i));
+            }
+        }
+    }
+
+    @Test
     void gridWhoseLocalSizeDoesNotDivideTheGlobalSizeIsRejected() {
         FloatArray a = new FloatArray(100);
         TaskGraph graph = new TaskGraph("g").task("add", TestKernels::addSpmd, new KernelContext(), a, a, a);

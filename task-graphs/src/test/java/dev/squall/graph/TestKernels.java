@@ -1,6 +1,7 @@
 package dev.squall.graph;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.Parallel;
 import dev.squall.api.types.FloatArray;
 
@@ -29,6 +30,15 @@ final class TestKernels {
     }
 
     static void addSpmd(KernelContext context, FloatArray a, FloatArray b, FloatArray c) {
+        int i = context.globalIdx;
+        if (i < c.getSize()) {
+            c.set(i, a.get(i) + b.get(i));
+        }
+    }
+
+    /** {@link #addSpmd} promising work-groups of at most 64 (and four of them per compute unit). */
+    @LaunchBounds(maxGroupSize = 64, minGroupsPerComputeUnit = 4)
+    static void addSpmdBounded(KernelContext context, FloatArray a, FloatArray b, FloatArray c) {
         int i = context.globalIdx;
         if (i < c.getSize()) {
             c.set(i, a.get(i) + b.get(i));

@@ -2,6 +2,7 @@ package dev.squall.jit.frontend;
 
 import dev.squall.api.KernelCompilationException;
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.Reduce;
 import dev.squall.jit.KnownDivisor;
 import dev.squall.jit.analysis.Cfg;
@@ -34,6 +35,23 @@ public final class KernelFrontEnd {
     private KernelFrontEnd() {
     }
 
+    /** The kernel's {@code @LaunchBounds}, checked, or null. */
+    private static KernelFunction.LaunchBound launchBound(Method kernel, String owner) {
+        LaunchBounds bounds = kernel.getAnnotation(LaunchBounds.class);
+        if (bounds == null) {
+            return null;
+        }
+        if (bounds.maxGroupSize() < 1 || bounds.maxGroupSize() > 1024) {
+            throw new KernelCompilationException(owner, kernel.getName(), -1, 0, "@LaunchBounds(maxGroupSize = "
+                    + bounds.maxGroupSize() + ") must be from 1 to 1024");
+        }
+        if (bounds.minGroupsPerComputeUnit() < 1 || bounds.minGroupsPerComputeUnit() > 32) {
+            throw new KernelCompilationException(owner, kernel.getName(), -1, 0, "@LaunchBounds(minGroupsPerComputeUnit = "
+                    + bounds.minGroupsPerComputeUnit() + ") must be from 1 to 32");
+        }
+        return new KernelFunction.LaunchBound(bounds.maxGroupSize(), bounds.minGroupsPerComputeUnit());
+    }
+
     /**
      * Translates {@code kernel}. Scalar parameters named in {@code specialization} (by Java index)
      * are bound to those constants.
@@ -56,6 +74,7 @@ public final class KernelFrontEnd {
         boolean spmd = java.util.Arrays.stream(params).anyMatch(p -> p.getType() == KernelContext.class);
         KernelFunction fn = new KernelFunction(owner, kernel.getName(), MethodInfo.descriptorOf(kernel),
                 spmd ? KernelKind.SPMD : KernelKind.SERIAL);
+        fn.setLaunchBound(launchBound(kernel, owner));
         TranslationContext cx = new TranslationContext(fn, softMath);
         MethodInfo info = cx.methodInfo(kernel);
         cx.kernelMethod = info;

@@ -49,6 +49,10 @@ public final class IrPrinter {
                     .append("[0] via ").append(r.partials().var().text()).append(", groups of ")
                     .append(r.groupSize()).append(", then ").append(r.finisher().displayName()).append('\n');
         }
+        if (f.launchBound() != null) {
+            out.append("  launch bound: work-groups of at most ").append(f.launchBound().maxGroupSize())
+                    .append(", at least ").append(f.launchBound().minGroupsPerComputeUnit()).append(" per compute unit\n");
+        }
         if (f.requiredLocalSize() != null) {
             int[] s = f.requiredLocalSize();
             out.append("  work-group ").append(s[0]).append('x').append(s[1]).append('x').append(s[2]).append('\n');

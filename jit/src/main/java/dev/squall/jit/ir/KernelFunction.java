@@ -24,6 +24,7 @@ public final class KernelFunction {
     private List<ParallelDim> parallelDims = List.of();
     private List<ReductionPlan> reductions = List.of();
     private int[] requiredLocalSize;
+    private LaunchBound launchBound;
     private int nextVar;
     private int nextBlock;
 
@@ -165,6 +166,22 @@ public final class KernelFunction {
     }
 
     /** A work-group size the kernel needs (reductions fix it), or null. */
+    /**
+     * The kernel's {@code @LaunchBounds}: at most {@code maxGroupSize} work-items per work-group, and
+     * at least {@code minGroupsPerComputeUnit} such groups resident on a compute unit.
+     */
+    public record LaunchBound(int maxGroupSize, int minGroupsPerComputeUnit) {
+    }
+
+    /** The kernel's launch bound, or null when it declares none. */
+    public LaunchBound launchBound() {
+        return launchBound;
+    }
+
+    public void setLaunchBound(LaunchBound bound) {
+        this.launchBound = bound;
+    }
+
     public int[] requiredLocalSize() {
         return requiredLocalSize == null ? null : requiredLocalSize.clone();
     }

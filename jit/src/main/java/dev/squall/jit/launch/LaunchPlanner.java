@@ -52,9 +52,11 @@ public final class LaunchPlanner {
         int[] g;
         int[] l;
         int[] required = f.requiredLocalSize();
+        // a default work-group stays within the kernel's @LaunchBounds
+        int limit = f.launchBound() == null ? maxWorkGroupSize : Math.min(maxWorkGroupSize, f.launchBound().maxGroupSize());
         if (global != null) {
             g = global.clone();
-            l = local != null ? local.clone() : required != null ? required : defaultLocal(g, maxWorkGroupSize);
+            l = local != null ? local.clone() : required != null ? required : defaultLocal(g, limit);
             if (required != null && !Arrays.equals(l, required)) {
                 throw new IllegalArgumentException(f.displayName() + " needs work-groups of " + Arrays.toString(required)
                         + " (for its reduction), not " + Arrays.toString(l));
@@ -66,9 +68,13 @@ public final class LaunchPlanner {
                 }
             }
         } else {
-            LaunchGeometry.Sizes sizes = LaunchGeometry.of(f, args, maxWorkGroupSize, PREFERRED_GROUP_SIZE);
+            LaunchGeometry.Sizes sizes = LaunchGeometry.of(f, args, limit, PREFERRED_GROUP_SIZE);
             g = sizes.global();
             l = sizes.local();
+        }
+        if (f.launchBound() != null && (long) l[0] * l[1] * l[2] > f.launchBound().maxGroupSize()) {
+            throw new IllegalArgumentException(f.displayName() + " declares @LaunchBounds(maxGroupSize = "
+                    + f.launchBound().maxGroupSize() + ") but is launched with work-groups of " + Arrays.toString(l));
         }
         checkWarpGroup(f, l);
         List<LaunchStep> steps = new ArrayList<>();

@@ -140,7 +140,13 @@ public final class PtxEmitter {
         out.append(saved);
         out.append("// ").append(f.displayName()).append('\n');
         out.append(".visible .entry ").append(entryName(f)).append("(\n    ")
-                .append(String.join(",\n    ", params)).append("\n)\n{\n");
+                .append(String.join(",\n    ", params)).append("\n)\n");
+        if (f.launchBound() != null) {
+            // CUDA's __launch_bounds__: ptxas limits registers so that this many groups fit on an SM
+            out.append(".maxntid ").append(f.launchBound().maxGroupSize()).append(", 1, 1\n")
+                    .append(".minnctapersm ").append(f.launchBound().minGroupsPerComputeUnit()).append('\n');
+        }
+        out.append("{\n");
         for (Block b : f.blocks()) {
             for (Inst inst : b.body()) {
                 if (inst instanceof Inst.LocalAlloc a) {

@@ -1,6 +1,7 @@
 package dev.squall.graph.internal;
 
 import dev.squall.api.Device;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.types.NativeArray;
 import dev.squall.graph.DataTransferMode;
 import dev.squall.graph.ExecutionProfile;
@@ -126,6 +127,12 @@ public final class PlanRunner implements AutoCloseable {
         if (grid.localItems() > max) {
             throw new TaskGraphException("task '" + launch.name() + "': work-group of " + grid.localItems()
                     + " work-items exceeds the limit of " + max + " on device '" + session.device().id() + "'");
+        }
+        LaunchBounds bounds = launch.kernel().method().getAnnotation(LaunchBounds.class);
+        if (bounds != null && grid.localItems() > bounds.maxGroupSize()) {
+            throw new TaskGraphException("task '" + launch.name() + "': work-group of " + grid.localItems()
+                    + " work-items, but " + launch.kernel().displayName() + " declares @LaunchBounds(maxGroupSize = "
+                    + bounds.maxGroupSize() + ")");
         }
     }
 
