@@ -18,8 +18,9 @@ import java.lang.annotation.Target;
  * public static void kernel(KernelContext context, ...) { ... }
  * }</pre>
  *
- * Every backend refuses a launch whose work-group is larger than {@link #maxGroupSize}; OpenCL has
- * no counterpart for the occupancy request, so there it only sets that limit.
+ * Every backend refuses a launch whose work-group is larger than {@link #maxGroupSize}, and a kernel
+ * with a reduction (whose work-group size is fixed) must allow that size; OpenCL has no counterpart
+ * for the occupancy request, so there it only sets the limit.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
@@ -28,6 +29,9 @@ public @interface LaunchBounds {
     /** The most work-items of a work-group this kernel is launched with (1 to 1024). */
     int maxGroupSize();
 
-    /** Work-groups of {@link #maxGroupSize} work-items that should fit on one compute unit at once (1 to 32). */
+    /**
+     * Work-groups of {@link #maxGroupSize} work-items that should fit on one compute unit at once (1 to
+     * 32). Asking for more work-items than a compute unit holds (2048 on current NVIDIA GPUs) has no effect.
+     */
     int minGroupsPerComputeUnit() default 1;
 }

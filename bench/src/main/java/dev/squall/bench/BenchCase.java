@@ -75,7 +75,10 @@ public record BenchCase(String group, String kernel, String key, double flops, d
         }
     }
 
-    /** The kernel time of an execution without the queue task's. */
+    /**
+     * The kernel time of an execution without the queue task's. Bench plans run without CUDA graphs,
+     * which report a whole replay's time on the first task (here the queue task).
+     */
     static long timedNanos(ExecutionProfile profile) {
         return profile.tasks().stream().filter(t -> !t.name().endsWith("." + QUEUE_TASK) && !t.name().equals(QUEUE_TASK))
                 .mapToLong(TaskProfile::kernelNanos).sum();

@@ -130,12 +130,14 @@ final class BenchCases {
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
-                cases.add(new BenchCase("flat_gemm", "FlatGemmMma.f16 (4 groups/SM)", key, flops, bytes, copies, runs(), i -> {
-                    Launch l = Launch.spmd("k", BoundedKernels.class, "flatGemmMma4",
-                            new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS), x, w, out, m, n, k, 0);
-                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
-                            p -> checkLinear(p, out, x, w, m, n, k));
-                }));
+                for (String variant : new String[] {"f16UnconditionalSecondRows", "f16LateSecondRows"}) {
+                    cases.add(new BenchCase("flat_gemm", "FlatGemmMma." + variant, key, flops, bytes, copies, runs(), i -> {
+                        Launch l = Launch.spmd("k", dev.squall.kernels.gemm.FlatGemmMmaVariants.class, variant,
+                                new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS), x, w, out, m, n, k, 0);
+                        return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                                p -> checkLinear(p, out, x, w, m, n, k));
+                    }));
+                }
                 // the default lanes per weight row, and at m <= 16 every other choice from 32 to 256
                 int defaultLanes = FlatGemmByLanes.lanesFor(k);
                 for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
@@ -407,16 +409,8 @@ final class BenchCases {
                     // the same kernels compiled without the model's sizes as constants
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
                             copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
-                    if (kvHeads != heads) {
-                        // the four-head body with registers for two work-groups per SM, at S and 2S
-                        for (int s2 : new int[] {splits, 2 * splits}) {
-                            cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + s2 + ", 2 groups/SM)", key, flops,
-                                    bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, s2, true,
-                                    BoundedKernels.class, "unifiedMaxPartial2")));
-                        }
-                    }
-                    // half and twice the splits that splitsFor picks, to keep the heuristic honest
-                    for (int other : quick ? new int[0] : new int[] {splits / 2, 2 * splits}) {
+                    // a quarter, half, twice and four times the splits that splitsFor picks, to keep the heuristic honest
+                    for (int other : quick ? new int[0] : new int[] {splits / 4, splits / 2, 2 * splits, 4 * splits}) {
                         if (other >= 1 && other != splits && length / other >= 64) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + other + ", sweep)", key, flops, bytes,
                                     copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true)));
@@ -453,13 +447,6 @@ final class BenchCases {
 
     private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
                                           int kvHeads, int d, int length, int splits, boolean constantSizes) {
-        return unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, constantSizes, UnifiedMaxDecoding.class,
-                "partialF16");
-    }
-
-    private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
-                                          int kvHeads, int d, int length, int splits, boolean constantSizes,
-                                          Class<?> partialOwner, String partialMethod) {
         int rows = batch * heads;
         FloatArray num = new FloatArray(rows * splits * d);
         FloatArray den = new FloatArray(rows * splits);
@@ -472,7 +459,7 @@ final class BenchCases {
         float low = -60f;
         float high = 60f;
         int threads = FlashDecoding.THREADS;
-        Launch partial = Launch.spmd("partial", partialOwner, partialMethod, new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
+        Launch partial = Launch.spmd("partial", UnifiedMaxDecoding.class, "partialF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
                 batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, num, den, flags, heads, kvHeads, d, length, length,
                 splits, phi, low, high);
         if (constantSizes) {

@@ -1,5 +1,6 @@
 package dev.squall.jit;
 
+import dev.squall.api.KernelCompilationException;
 import dev.squall.jit.frontend.FrontEndResult;
 import dev.squall.jit.frontend.KernelFrontEnd;
 import dev.squall.jit.ir.IrPrinter;
@@ -79,6 +80,17 @@ public final class KernelCompiler {
         return compiled;
     }
 
+    /** A reduction fixes the work-group size; a launch bound below it could never be launched. */
+    private static void checkLaunchBound(KernelFunction f) {
+        int[] required = f.requiredLocalSize();
+        if (f.launchBound() != null && required != null
+                && (long) required[0] * required[1] * required[2] > f.launchBound().maxGroupSize()) {
+            throw new KernelCompilationException(f.className(), f.methodName(), -1, 0, "@LaunchBounds(maxGroupSize = "
+                    + f.launchBound().maxGroupSize() + ") is below the work-group of " + required[0] * required[1] * required[2]
+                    + " that its reduction needs");
+        }
+    }
+
     private static KernelFunction lower(Method kernel, Map<Integer, Object> specialization, CompileOptions options) {
         FrontEndResult fe = KernelFrontEnd.translate(kernel, specialization, options.softMath());
         KernelFunction f = fe.function();
@@ -87,6 +99,7 @@ public final class KernelCompiler {
         check(f, "parallel loops", options);
         ReductionLowering.run(fe);
         check(f, "reductions", options);
+        checkLaunchBound(f);
         run(new AddressSpaceInference(), f, options);
         if (options.optimize()) {
             optimize(f, options);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.squall.api.KernelCompilationException;
 import dev.squall.api.KernelContext;
 import dev.squall.api.LaunchBounds;
+import dev.squall.api.Parallel;
+import dev.squall.api.Reduce;
 import dev.squall.api.types.FloatArray;
 import dev.squall.jit.launch.LaunchPlanner;
 import dev.squall.jit.ptx.PtxEmitter;
@@ -45,6 +47,14 @@ class LaunchBoundsTest {
         x.set(context.globalIdx, 0f);
     }
 
+    /** A sum over a {@code @Parallel} loop: its reduction needs work-groups of 256. */
+    @LaunchBounds(maxGroupSize = 128)
+    public static void boundedSum(FloatArray x, @Reduce FloatArray sum) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            sum.set(0, sum.get(0) + x.get(i));
+        }
+    }
+
     private static Method kernel(String name) throws NoSuchMethodException {
         return LaunchBoundsTest.class.getMethod(name, KernelContext.class, FloatArray.class);
     }
@@ -77,6 +87,15 @@ class LaunchBoundsTest {
                 () -> KernelCompiler.compile(kernel("tooMany"), Map.of(), CompileOptions.PTX));
         assertTrue(many.getMessage().contains("tooMany") && many.getMessage().contains("minGroupsPerComputeUnit = 33"),
                 many.getMessage());
+    }
+
+    @Test
+    void aBoundBelowTheWorkGroupOfAReductionIsRefused() throws Exception {
+        Method sum = LaunchBoundsTest.class.getMethod("boundedSum", FloatArray.class, FloatArray.class);
+        KernelCompilationException e = assertThrows(KernelCompilationException.class,
+                () -> KernelCompiler.compile(sum, Map.of(), CompileOptions.PTX));
+        assertTrue(e.getMessage().contains("boundedSum") && e.getMessage().contains("maxGroupSize = 128")
+                && e.getMessage().contains("its reduction needs"), e.getMessage());
     }
 
     @Test

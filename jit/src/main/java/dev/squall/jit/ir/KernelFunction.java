@@ -165,7 +165,6 @@ public final class KernelFunction {
         this.reductions = List.copyOf(plans);
     }
 
-    /** A work-group size the kernel needs (reductions fix it), or null. */
     /**
      * The kernel's {@code @LaunchBounds}: at most {@code maxGroupSize} work-items per work-group, and
      * at least {@code minGroupsPerComputeUnit} such groups resident on a compute unit.
@@ -182,6 +181,7 @@ public final class KernelFunction {
         this.launchBound = bound;
     }
 
+    /** A work-group size the kernel needs (reductions fix it), or null. */
     public int[] requiredLocalSize() {
         return requiredLocalSize == null ? null : requiredLocalSize.clone();
     }

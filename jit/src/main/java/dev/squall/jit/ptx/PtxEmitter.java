@@ -45,8 +45,9 @@ public final class PtxEmitter {
     private Map<BlockId, Block> blocks;
     private final Set<Var> readOnlyPointers = new LinkedHashSet<>();
     /**
-     * Integers that are a binary16 value sign-extended (halves a wide load unpacked, float-to-half
-     * conversions): the 16-bit register they were extended from.
+     * Integers that are a 16-bit value sign-extended (halves or shorts a wide load unpacked,
+     * float-to-half conversions): the 16-bit register they were extended from. Every reader uses only
+     * those 16 bits.
      */
     private final Map<Var, String> halfRegisters = new HashMap<>();
     /** {@code h & 0xFFFF} of such an integer: its 16-bit register, to be the low half of a pair. */
