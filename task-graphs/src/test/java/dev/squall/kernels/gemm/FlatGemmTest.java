@@ -10,6 +10,7 @@ import static dev.squall.kernels.gemm.KernelRuns.values;
 
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
+import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.NativeArray;
@@ -150,6 +151,41 @@ class FlatGemmTest {
         // the slack scales with the products; with accumulate on, the start values (of order 1) set it
         checkF16(device, "FlatGemmMma.f16 activations ×" + scale, x, half(values(rng, n * k)), m, n, k, 1e-6 * scale,
                 (xArray, w, out, accumulate) -> run(device, FlatGemmMma.class, "f16",
+                        new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS),
+                        xArray, w, out, m, n, k, accumulate));
+    }
+
+    /** {@link FlatGemmMma#f16} reading the second tile's rows with the first's on every trip. */
+    public static void mmaSecondRowsAlways(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                           int n, int k, int accumulate) {
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_ALWAYS);
+    }
+
+    /** {@link FlatGemmMma#f16} reading the second tile's rows inside its branch. */
+    public static void mmaSecondRowsLate(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                         int n, int k, int accumulate) {
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE);
+    }
+
+    static Stream<Arguments> secondRowCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
+            for (String kernel : new String[] {"mmaSecondRowsAlways", "mmaSecondRowsLate"}) {
+                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}}) {
+                    cases.add(Arguments.of(d, kernel, s[0], s[1], s[2]));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The flat GEMM's other compile-time choices of where the second tile's rows load give the same products. */
+    @ParameterizedTest(name = "{0} {1} m={2} n={3} k={4}")
+    @MethodSource("secondRowCases")
+    void mmaSecondRowChoicesMatchFloat64(Device device, String kernel, int m, int n, int k) {
+        assumeTensorCoresOrFallback(device);
+        checkF16(device, "FlatGemmTest." + kernel, values(rng, m * k), half(values(rng, n * k)), m, n, k, 1e-6,
+                (xArray, w, out, accumulate) -> run(device, FlatGemmTest.class, kernel,
                         new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS),
                         xArray, w, out, m, n, k, accumulate));
     }

@@ -39,6 +39,13 @@ public final class FlatGemmMma {
     /** Steps a warp loads before it multiplies (bytes in flight per lane). */
     public static final int UNROLL = 2;
 
+    /** {@link #f16}'s default: the second tile's rows read with the first's, through a select when m ≤ 8. */
+    static final int SECOND_ROWS_SELECTED = 0;
+    /** The second tile's rows always read with the first's (row m − 1 again when m ≤ 8). */
+    static final int SECOND_ROWS_ALWAYS = 1;
+    /** The second tile's rows read inside its branch, after the first tile's mmas. */
+    static final int SECOND_ROWS_LATE = 2;
+
     private static final int WARPS = THREADS / KernelContext.WARP_SIZE;
     /** Columns the work-group covers per iteration. */
     private static final int SPAN = WARPS * STEP * UNROLL;
@@ -60,6 +67,21 @@ public final class FlatGemmMma {
      */
     public static void f16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
                            int accumulate) {
+        f16SecondRows(context, x, w, out, m, n, k, accumulate, SECOND_ROWS_SELECTED);
+    }
+
+    /**
+     * {@link #f16} with {@code secondRows}, a compile-time choice of where the second activation tile's
+     * rows (m > 8) are read: {@link #SECOND_ROWS_SELECTED} (with the first tile's, or the first tile's
+     * registers again when m ≤ 8: a select of two eight-float records, 16 moves per trip),
+     * {@link #SECOND_ROWS_ALWAYS} (with the first tile's, row m − 1 again when m ≤ 8) or
+     * {@link #SECOND_ROWS_LATE} (inside the second tile's branch, after the first tile's mmas; 62
+     * registers instead of 72). Callers pass a constant, so the unchosen forms fold away. On an H200
+     * the last two were 11–14% faster on 14336×4096 and 128256×2048 and 5–7% slower on 11008×4096 at
+     * m = 1 and 8 (bench/results/2026-11-29-h200-queued-timing.md); m = 16 is not measured yet.
+     */
+    static void f16SecondRows(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                              int k, int accumulate, int secondRows) {
         float[] partials = context.allocateFloatLocalArray(WARPS * THREADS);
         int local = context.localIdx;
         int lane = local & (KernelContext.WARP_SIZE - 1);
@@ -90,17 +112,21 @@ public final class FlatGemmMma {
                 HalfPairs b1 = HalfPairs.of(w, wHigh + c + STEP);
                 Run8 xa = Run8.of(x, x0 + c);
                 Run8 xb = Run8.of(x, x0 + c + STEP);
-                Run8 ya = second ? Run8.of(x, x1 + c) : xa;
-                Run8 yb = second ? Run8.of(x, x1 + c + STEP) : xb;
+                Run8 ya = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c)
+                        : secondRows == SECOND_ROWS_LATE ? xa : second ? Run8.of(x, x1 + c) : xa;
+                Run8 yb = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c + STEP)
+                        : secondRows == SECOND_ROWS_LATE ? xb : second ? Run8.of(x, x1 + c + STEP) : xb;
                 d0 = steps(context, a0, a1, HalfPairs.high(xa), d0);
                 r0 = steps(context, a0, a1, HalfPairs.low(xa), r0);
                 d0 = steps(context, b0, b1, HalfPairs.high(xb), d0);
                 r0 = steps(context, b0, b1, HalfPairs.low(xb), r0);
                 if (second) {
-                    d1 = steps(context, a0, a1, HalfPairs.high(ya), d1);
-                    r1 = steps(context, a0, a1, HalfPairs.low(ya), r1);
-                    d1 = steps(context, b0, b1, HalfPairs.high(yb), d1);
-                    r1 = steps(context, b0, b1, HalfPairs.low(yb), r1);
+                    Run8 y0 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c) : ya;
+                    Run8 y1 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c + STEP) : yb;
+                    d1 = steps(context, a0, a1, HalfPairs.high(y0), d1);
+                    r1 = steps(context, a0, a1, HalfPairs.low(y0), r1);
+                    d1 = steps(context, b0, b1, HalfPairs.high(y1), d1);
+                    r1 = steps(context, b0, b1, HalfPairs.low(y1), r1);
                 }
             }
             // the last k % SPAN columns, one step per warp, zeros past k
