@@ -4,7 +4,9 @@ import dev.squall.graph.ExecutionPlan;
 import dev.squall.graph.ExecutionProfile;
 import dev.squall.graph.TaskProfile;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A kernel (or a chain of kernels) on one shape, ready to time. {@code copies} instances each own
@@ -59,15 +61,27 @@ public record BenchCase(String group, String kernel, String key, double flops, d
                 instances.get(w % copies).plan().execute();
             }
             double[] millis = new double[Math.max(runs, copies)];
+            Map<String, double[]> stepMillis = new LinkedHashMap<>();
             for (int r = 0; r < millis.length; r++) {
-                millis[r] = timedNanos(instances.get(r % copies).plan().execute().profile()) / 1e6;
+                ExecutionProfile profile = instances.get(r % copies).plan().execute().profile();
+                millis[r] = timedNanos(profile) / 1e6;
+                for (TaskProfile t : profile.tasks()) {
+                    if (!isQueueTask(t)) {
+                        String step = t.name().substring(t.name().indexOf('.') + 1);
+                        stepMillis.computeIfAbsent(step, s -> new double[millis.length])[r] += t.kernelNanos() / 1e6;
+                    }
+                }
+            }
+            Map<String, Double> steps = new LinkedHashMap<>();
+            if (stepMillis.size() > 1) {
+                stepMillis.forEach((step, values) -> steps.put(step, Stats.of(values).median()));
             }
             String check = instances.get(0).check().run(instances.get(0).plan());
-            return new BenchResult(group, kernel, key, Stats.of(millis), flops, bytes, copies, check, null);
+            return new BenchResult(group, kernel, key, Stats.of(millis), flops, bytes, copies, check, null, steps);
         } catch (RuntimeException | LinkageError e) {
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
             return new BenchResult(group, kernel, key, null, flops, bytes, copies, null,
-                    message.length() > 400 ? message.substring(0, 400) + "..." : message);
+                    message.length() > 400 ? message.substring(0, 400) + "..." : message, Map.of());
         } finally {
             for (Instance instance : instances) {
                 instance.plan().close();
@@ -80,7 +94,10 @@ public record BenchCase(String group, String kernel, String key, double flops, d
      * which report a whole replay's time on the first task (here the queue task).
      */
     static long timedNanos(ExecutionProfile profile) {
-        return profile.tasks().stream().filter(t -> !t.name().endsWith("." + QUEUE_TASK) && !t.name().equals(QUEUE_TASK))
-                .mapToLong(TaskProfile::kernelNanos).sum();
+        return profile.tasks().stream().filter(t -> !isQueueTask(t)).mapToLong(TaskProfile::kernelNanos).sum();
+    }
+
+    private static boolean isQueueTask(TaskProfile t) {
+        return t.name().equals(QUEUE_TASK) || t.name().endsWith("." + QUEUE_TASK);
     }
 }

@@ -79,7 +79,7 @@ final class BenchTable {
                     100 * achieved / (double) c[0], c[1], peer == null ? "–" : peer[0],
                     peer == null ? "–" : String.format(Locale.ROOT, "%.4f", (double) peer[1]),
                     peer == null ? "–" : String.format(Locale.ROOT, "%.2f×", (double) peer[1] / r.millis().median()),
-                    r.check()));
+                    r.steps().isEmpty() ? r.check() : r.check() + "; " + r.stepsText()));
         }
         return s.toString();
     }
@@ -101,6 +101,9 @@ final class BenchTable {
                 row.put("tflops", r.tflops());
                 row.put("copies", r.copies());
                 row.put("check", r.check());
+                if (!r.steps().isEmpty()) {
+                    row.put("stepsMs", r.steps());
+                }
                 Object[] peer = bestPeer(r.key());
                 if (peer != null) {
                     row.put("peer", peer[0]);

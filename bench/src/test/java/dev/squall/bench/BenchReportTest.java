@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.squall.api.Devices;
+import dev.squall.api.types.FloatArray;
+import dev.squall.graph.DataTransferMode;
+import dev.squall.graph.ExecutionPlan;
+import dev.squall.graph.TaskGraph;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +20,7 @@ class BenchReportTest {
 
     private static BenchResult result(String kernel, String key, double ms) {
         return new BenchResult("flat_gemm", kernel, key, Stats.of(new double[] {ms, ms, ms}), 2.0 * 8 * 4096 * 4096,
-                2.0 * 4096 * 4096, 1, "ok", null);
+                2.0 * 4096 * 4096, 1, "ok", null, Map.of());
     }
 
     private static String flat(int m) {
@@ -53,6 +57,29 @@ class BenchReportTest {
     }
 
     @Test
+    void aCaseOfSeveralLaunchesReportsEachLaunchButNotTheQueueTask() {
+        FloatArray x = FloatArray.fromArray(new float[] {1f, 2f, 3f});
+        FloatArray spinning = FloatArray.fromArray(new float[] {1f});
+        BenchCase twoLaunches = new BenchCase("decode", "two", "key", 1, 1, 1, 5, i -> {
+            TaskGraph graph = new TaskGraph("b").transferToDevice(DataTransferMode.FIRST_EXECUTION, x, spinning)
+                    .task(BenchCase.QUEUE_TASK, BenchKernels::spin, spinning, 10)
+                    .task("first", BenchKernels::touch, x)
+                    .task("second", BenchKernels::touch, x);
+            return new BenchCase.Instance(new ExecutionPlan(graph.snapshot()).withDevice(Devices.get("java")), p -> "ok");
+        });
+        BenchResult result = twoLaunches.run();
+        assertTrue(result.ok(), String.valueOf(result.error()));
+        assertEquals(List.of("first", "second"), List.copyOf(result.steps().keySet()));
+        assertTrue(result.stepsText().matches("first \\d+\\.\\d{4} \\+ second \\d+\\.\\d{4} ms"), result.stepsText());
+        assertTrue(result.line().endsWith("; " + result.stepsText()), result.line());
+        BenchTable table = new BenchTable(Devices.get("java"), new Ceilings(4000, 60, 64 << 20), List.of(result), null);
+        assertTrue(table.markdown().contains("| ok; first "), table.markdown());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = ((List<Map<String, Object>>) table.json().get("results")).get(0);
+        assertEquals(result.steps(), row.get("stepsMs"));
+    }
+
+    @Test
     void theTablePutsTheFastestPeerBesideSquallAndReportsFailures() throws Exception {
         JsonNode peers = new ObjectMapper().readTree("""
                 {"ceilings": {"copy_gbs": 4000},
@@ -61,7 +88,7 @@ class BenchReportTest {
                              {"key": "%s", "peer": "broken", "error": "no kernel"}]}
                 """.formatted(flat(1), flat(1), flat(1)));
         BenchResult failed = new BenchResult("decode", "FlashDecoding", "decode f16 B=8", null, 1, 1, 1, null,
-                "skipped: too large");
+                "skipped: too large", Map.of());
         BenchTable table = new BenchTable(Devices.get("java"), new Ceilings(4000, 60, 64 << 20),
                 List.of(result("MatVec.matVecF16Spmd", flat(1), 0.030), failed), peers);
         String md = table.markdown();
