@@ -97,7 +97,8 @@ public record BenchCase(String group, String kernel, String key, double flops, d
         return profile.tasks().stream().filter(t -> !isQueueTask(t)).mapToLong(TaskProfile::kernelNanos).sum();
     }
 
+    /** Task names in a profile are qualified by their graph ("b.queue"). */
     private static boolean isQueueTask(TaskProfile t) {
-        return t.name().equals(QUEUE_TASK) || t.name().endsWith("." + QUEUE_TASK);
+        return t.name().endsWith("." + QUEUE_TASK);
     }
 }

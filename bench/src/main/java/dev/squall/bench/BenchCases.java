@@ -20,6 +20,7 @@ import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.MatVec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -80,7 +81,7 @@ final class BenchCases {
      */
     private ExecutionPlan plan(Object[] inputs, Object[] outputs, Launch... launches) {
         FloatArray spinning = FloatArray.fromArray(new float[] {1f});
-        Object[] resident = java.util.Arrays.copyOf(inputs, inputs.length + 1);
+        Object[] resident = Arrays.copyOf(inputs, inputs.length + 1);
         resident[inputs.length] = spinning;
         TaskGraph graph = new TaskGraph("b").transferToDevice(DataTransferMode.FIRST_EXECUTION, resident)
                 .task(BenchCase.QUEUE_TASK, BenchKernels::spin, spinning, BenchCase.QUEUE_SPIN_ITERATIONS);

@@ -13,6 +13,7 @@ import dev.squall.jit.ir.BlockId;
 import dev.squall.jit.ir.Const;
 import dev.squall.jit.ir.Inst;
 import dev.squall.jit.ir.KernelFunction;
+import dev.squall.jit.ir.LaunchBound;
 import dev.squall.jit.ir.KernelKind;
 import dev.squall.jit.ir.Param;
 import dev.squall.jit.ir.PointerType;
@@ -36,7 +37,7 @@ public final class KernelFrontEnd {
     }
 
     /** The kernel's {@code @LaunchBounds}, checked, or null. */
-    private static KernelFunction.LaunchBound launchBound(Method kernel, String owner) {
+    private static LaunchBound launchBound(Method kernel, String owner) {
         LaunchBounds bounds = kernel.getAnnotation(LaunchBounds.class);
         if (bounds == null) {
             return null;
@@ -49,7 +50,7 @@ public final class KernelFrontEnd {
             throw new KernelCompilationException(owner, kernel.getName(), -1, 0, "@LaunchBounds(minGroupsPerComputeUnit = "
                     + bounds.minGroupsPerComputeUnit() + ") must be from 1 to 32");
         }
-        return new KernelFunction.LaunchBound(bounds.maxGroupSize(), bounds.minGroupsPerComputeUnit());
+        return new LaunchBound(bounds.maxGroupSize(), bounds.minGroupsPerComputeUnit());
     }
 
     /**

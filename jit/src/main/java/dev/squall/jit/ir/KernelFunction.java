@@ -165,13 +165,6 @@ public final class KernelFunction {
         this.reductions = List.copyOf(plans);
     }
 
-    /**
-     * The kernel's {@code @LaunchBounds}: at most {@code maxGroupSize} work-items per work-group, and
-     * at least {@code minGroupsPerComputeUnit} such groups resident on a compute unit.
-     */
-    public record LaunchBound(int maxGroupSize, int minGroupsPerComputeUnit) {
-    }
-
     /** The kernel's launch bound, or null when it declares none. */
     public LaunchBound launchBound() {
         return launchBound;
