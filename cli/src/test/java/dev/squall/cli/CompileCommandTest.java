@@ -280,7 +280,8 @@ class CompileCommandTest {
         assertEquals(2, sibling.exit());
         assertTrue(sibling.err().startsWith("no class 'dev.squall.kernels.VectorKernel'; classes in package"
                 + " dev.squall.kernels: dev.squall.kernels.MatrixMultiplication, dev.squall.kernels.Reductions,"
-                + " dev.squall.kernels.Softmax, dev.squall.kernels.VectorKernels\n"), sibling.err());
+                + " dev.squall.kernels.Softmax, dev.squall.kernels.Tickets, dev.squall.kernels.VectorKernels\n"),
+                sibling.err());
 
         Run notOnPath = run("compile", "--class", "user.kernels.Scaling", "--method", "scale");
         assertEquals(2, notOnPath.exit());

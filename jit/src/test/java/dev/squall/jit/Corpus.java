@@ -160,6 +160,15 @@ public final class Corpus {
                 KernelCase.spmd(FlatGemmMma.class, "f16", new int[] {FlatGemmMma.globalX(37), 1, 1},
                         new int[] {FlatGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 11 * 600),
                                 finiteHalves(r, 37 * 600), floats(r, 11 * 37), 11, 37, 600, 1}).mathTolerance(1e-5),
+                // its stream-K form: 6 units (3 blocks × 2 chunks) over 5 groups, so blocks are shared and
+                // finished by whichever group takes the last ticket; the parts start as random garbage
+                KernelCase.spmd(FlatGemmMma.class, "f16Stream", new int[] {5 * FlatGemmMma.THREADS, 1, 1},
+                        new int[] {FlatGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 11 * 600),
+                                finiteHalves(r, 37 * 600), floats(r, 11 * 37), 11, 37, 600, 1,
+                                floats(r, (int) FlatGemmMma.streamPartsLength(5, 11)), // garbage, not NaN: compared by norm
+                                new IntArray(FlatGemmMma.streamTicketsLength(37, 11))}).mathTolerance(1e-5)
+                        .skipOnCpu("PoCL spends about five minutes compiling its emulated mmas; the f16 case above"
+                                + " covers them there, and GPUs run this one"),
                 // FlashAttention-2 forward: 37 positions (a partial second tile), 2 query heads on 1 kv head, causal
                 KernelCase.spmd(FlashAttention2.class, "forward", new int[] {FlashAttention2.globalX(37), 2, 1},
                         new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 2 * 37 * 64),

@@ -31,17 +31,20 @@ import java.util.function.Function;
  * @param floatTolerance 0 for bit-exact comparison, else the relative L2 bound (reassociating reductions)
  * @param deviceTolerance on devices, whose math functions differ from Java's within a few ulp: 0 for
  *                        bit-exact, else the relative L2 bound for float arrays
+ * @param cpuSkip         null, or why OpenCL on a CPU does not run this case (the JVM, the interpreter and
+ *                        GPUs still do)
  */
 public record KernelCase(String name, Method kernel, Function<Random, Object[]> arguments, int[] global, int[] local,
-                         Map<Integer, Object> specialization, double floatTolerance, double deviceTolerance) {
+                         Map<Integer, Object> specialization, double floatTolerance, double deviceTolerance,
+                         String cpuSkip) {
 
     public static KernelCase of(Class<?> owner, String method, Function<Random, Object[]> arguments) {
-        return new KernelCase(method, find(owner, method), arguments, null, null, Map.of(), 0, 0);
+        return new KernelCase(method, find(owner, method), arguments, null, null, Map.of(), 0, 0, null);
     }
 
     public static KernelCase spmd(Class<?> owner, String method, int[] global, int[] local,
                                   Function<Random, Object[]> arguments) {
-        return new KernelCase(method, find(owner, method), arguments, global, local, Map.of(), 0, 0);
+        return new KernelCase(method, find(owner, method), arguments, global, local, Map.of(), 0, 0, null);
     }
 
     /** What a task graph would compile this case with for {@code args}: the specialisation plus the int arguments' divisors. */
@@ -52,17 +55,23 @@ public record KernelCase(String name, Method kernel, Function<Random, Object[]> 
     /** Reassociates floats (reductions, float atomics): compared within {@code tolerance} everywhere. */
     public KernelCase tolerant(double tolerance) {
         return new KernelCase(name, kernel, arguments, global, local, specialization, tolerance,
-                Math.max(tolerance, deviceTolerance));
+                Math.max(tolerance, deviceTolerance), cpuSkip);
     }
 
     /** Calls math functions whose device versions may differ from Java's by a few ulp. */
     public KernelCase mathTolerance(double tolerance) {
-        return new KernelCase(name, kernel, arguments, global, local, specialization, floatTolerance, tolerance);
+        return new KernelCase(name, kernel, arguments, global, local, specialization, floatTolerance, tolerance, cpuSkip);
+    }
+
+    /** Not run by OpenCL on a CPU, for {@code reason}. */
+    public KernelCase skipOnCpu(String reason) {
+        return new KernelCase(name, kernel, arguments, global, local, specialization, floatTolerance, deviceTolerance,
+                reason);
     }
 
     public KernelCase specialize(Map<Integer, Object> values) {
         return new KernelCase(name + "-specialized", kernel, arguments, global, local, values, floatTolerance,
-                deviceTolerance);
+                deviceTolerance, cpuSkip);
     }
 
     public static Method find(Class<?> owner, String name) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.squall.api.BackendStatus;
 import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
 import dev.squall.api.Devices;
 import dev.squall.jit.Corpus;
 import dev.squall.jit.CorpusChecks;
@@ -38,6 +39,8 @@ class DeviceDifferentialTest {
     }
 
     static void check(Device device, KernelCase c) throws Throwable {
+        assumeFalse(c.cpuSkip() != null && device.type() == DeviceType.CPU, () -> c.name() + " on " + device.id()
+                + ": " + c.cpuSkip());
         long seed = new Random().nextLong();
         Object[] args = c.arguments().apply(new Random(seed));
         Object[] expected = KernelCase.copy(args);

@@ -307,7 +307,17 @@ public final class PtxEmitter {
                 line("st." + space + ".v" + v.values().size() + vectorType(p.element()) + " " + address + ", {"
                         + String.join(", ", values) + "};");
             }
-            case Inst.Barrier b -> line("bar.sync 0;");
+            case Inst.Barrier b -> {
+                // a global fence on both sides: the group's earlier global writes are visible device-wide
+                // before any work-item passes, and later reads see what other groups released
+                if (b.globalFence()) {
+                    line("membar.gl;");
+                }
+                line("bar.sync 0;");
+                if (b.globalFence()) {
+                    line("membar.gl;");
+                }
+            }
             case Inst.Mma m -> mma(m);
             case Inst.WorkItem w -> workItem(w);
             case Inst.LocalAlloc a -> line("mov.u32 " + dst(a.result()) + ", " + sharedName(a.result()) + ";");

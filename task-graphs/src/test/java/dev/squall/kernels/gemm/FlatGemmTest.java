@@ -1,6 +1,7 @@
 package dev.squall.kernels.gemm;
 
 import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.squall.kernels.gemm.KernelRuns.half;
 import static dev.squall.kernels.gemm.KernelRuns.inside;
 import static dev.squall.kernels.gemm.KernelRuns.output;
@@ -13,6 +14,7 @@ import dev.squall.api.DeviceType;
 import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
 import dev.squall.api.types.NativeArray;
 import dev.squall.api.types.Q8_0Array;
 import dev.squall.graph.TestDevices;
@@ -188,6 +190,54 @@ class FlatGemmTest {
                 (xArray, w, out, accumulate) -> run(device, FlatGemmTest.class, kernel,
                         new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS),
                         xArray, w, out, m, n, k, accumulate));
+    }
+
+    static Stream<Arguments> streamCases() {
+        List<Arguments> cases = new ArrayList<>();
+        // {m, n, k, groups}: more groups than units, one group for all, groups that split blocks unevenly
+        // (a block shared by up to four groups), a k tail chunk, and two passes of 16 activation rows
+        int[][] shapes = {{1, 45, 300, 1}, {1, 45, 300, 5}, {9, 41, 1000, 4}, {3, 41, 1000, 5}, {17, 37, 1032, 2},
+            {17, 37, 1032, 7}, {16, 70, 2048, 3}, {8, 70, 2048, 11}, {12, 70, 2048, 20}, {5, 70, 2048, 80}};
+        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
+            for (int[] s : shapes) {
+                cases.add(Arguments.of(d, "f16Stream", s[0], s[1], s[2], s[3]));
+            }
+            for (int[] s : new int[][] {{9, 41, 1000, 4}, {17, 37, 1032, 7}, {8, 70, 2048, 11}}) {
+                cases.add(Arguments.of(d, "streamAhead", s[0], s[1], s[2], s[3]));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** {@link FlatGemmMma#f16Stream} with each span's weights loaded a trip ahead. */
+    public static void streamAhead(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                   int k, int accumulate, FloatArray parts, IntArray tickets) {
+        FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
+                FlatGemmMma.SECOND_ROWS_SELECTED, true);
+    }
+
+    /**
+     * The stream-K flat GEMM over a fixed number of work-groups: the same products whatever the split,
+     * and every ticket back at zero after each launch (the next launch relies on it).
+     */
+    @ParameterizedTest(name = "{0} {1} m={2} n={3} k={4} groups={5}")
+    @MethodSource("streamCases")
+    void streamMatchesFloat64(Device device, String kernel, int m, int n, int k, int groups) {
+        assumeTensorCoresOrFallback(device);
+        FloatArray parts = new FloatArray((int) FlatGemmMma.streamPartsLength(groups, m));
+        IntArray tickets = new IntArray(FlatGemmMma.streamTicketsLength(n, m));
+        String name = kernel + " groups=" + groups;
+        Class<?> owner = kernel.equals("f16Stream") ? FlatGemmMma.class : FlatGemmTest.class;
+        checkF16(device, name, values(rng, m * k), half(values(rng, n * k)), m, n, k, 1e-6,
+                (xArray, w, out, accumulate) -> {
+                    parts.init(Float.NaN); // a part read before it is written shows
+                    run(device, owner, kernel,
+                            new WorkerGrid1D(groups * FlatGemmMma.THREADS).setLocalWork(FlatGemmMma.THREADS),
+                            xArray, w, out, m, n, k, accumulate, parts, tickets);
+                    for (int t = 0; t < tickets.getSize(); t++) {
+                        assertEquals(0, tickets.get(t), name + ": ticket " + t + " left set on " + device.id());
+                    }
+                });
     }
 
     /** Runs one binary16-weight flat GEMM. */

@@ -1,9 +1,12 @@
 package dev.squall.kernels.gemm;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.MmaAccumulator;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.kernels.Tickets;
 import dev.squall.kernels.vector.Run8;
 
 /**
@@ -46,6 +49,11 @@ public final class FlatGemmMma {
     /** The second tile's rows read inside its branch, after the first tile's mmas. */
     static final int SECOND_ROWS_LATE = 2;
 
+    /** {@link #f16Stream}'s work-groups per compute unit: its registers (bounded to 64) allow four. */
+    public static final int STREAM_GROUPS_PER_UNIT = 4;
+    /** The most work-groups {@link #streamGroups} gives (more would only grow the parts). */
+    public static final int MAX_STREAM_GROUPS = 4096;
+
     private static final int WARPS = THREADS / KernelContext.WARP_SIZE;
     /** Columns the work-group covers per iteration. */
     private static final int SPAN = WARPS * STEP * UNROLL;
@@ -84,91 +92,254 @@ public final class FlatGemmMma {
                               int k, int accumulate, int secondRows) {
         float[] partials = context.allocateFloatLocalArray(WARPS * THREADS);
         int local = context.localIdx;
-        int lane = local & (KernelContext.WARP_SIZE - 1);
-        int warp = local / KernelContext.WARP_SIZE;
-        int group = lane >> 2; // the lane's rows: weight rows group and group + 8, activation row group
-        int quad = lane & 3; // the lane's columns in a step: 8·quad … 8·quad + 7
         int row0 = context.groupIdx * ROWS;
-        // weight rows past n read row n - 1 and are never stored (every work-item must reach the mmas)
-        int wLow = Math.min(row0 + group, n - 1) * k;
-        int wHigh = Math.min(row0 + group + 8, n - 1) * k;
-        int full = k / SPAN * SPAN;
         for (int mc = 0; mc < m; mc += BATCH) {
-            // activation rows past m repeat row m - 1 and are never stored
-            int x0 = Math.min(mc + group, m - 1) * k;
-            int x1 = Math.min(mc + 8 + group, m - 1) * k;
-            boolean second = mc + 8 < m; // the same for the whole work-group, as the mmas need
-            // per tile: products with the nearest values (d) and with the scaled remainders (r)
-            MmaAccumulator d0 = MmaAccumulator.zero();
-            MmaAccumulator r0 = MmaAccumulator.zero();
-            MmaAccumulator d1 = MmaAccumulator.zero();
-            MmaAccumulator r1 = MmaAccumulator.zero();
-            for (int c0 = 0; c0 < full; c0 += SPAN) {
-                int c = c0 + warp * (STEP * UNROLL) + 8 * quad;
-                // every load first: the mmas are collectives, which loads do not move across
-                HalfPairs a0 = HalfPairs.of(w, wLow + c);
-                HalfPairs a1 = HalfPairs.of(w, wHigh + c);
-                HalfPairs b0 = HalfPairs.of(w, wLow + c + STEP);
-                HalfPairs b1 = HalfPairs.of(w, wHigh + c + STEP);
-                Run8 xa = Run8.of(x, x0 + c);
-                Run8 xb = Run8.of(x, x0 + c + STEP);
-                Run8 ya = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c)
-                        : secondRows == SECOND_ROWS_LATE ? xa : second ? Run8.of(x, x1 + c) : xa;
-                Run8 yb = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c + STEP)
-                        : secondRows == SECOND_ROWS_LATE ? xb : second ? Run8.of(x, x1 + c + STEP) : xb;
-                d0 = steps(context, a0, a1, HalfPairs.high(xa), d0);
-                r0 = steps(context, a0, a1, HalfPairs.low(xa), r0);
-                d0 = steps(context, b0, b1, HalfPairs.high(xb), d0);
-                r0 = steps(context, b0, b1, HalfPairs.low(xb), r0);
-                if (second) {
-                    Run8 y0 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c) : ya;
-                    Run8 y1 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c + STEP) : yb;
-                    d1 = steps(context, a0, a1, HalfPairs.high(y0), d1);
-                    r1 = steps(context, a0, a1, HalfPairs.low(y0), r1);
-                    d1 = steps(context, b0, b1, HalfPairs.high(y1), d1);
-                    r1 = steps(context, b0, b1, HalfPairs.low(y1), r1);
-                }
-            }
-            // the last k % SPAN columns, one step per warp, zeros past k
-            for (int c0 = full; c0 < k; c0 += WARPS * STEP) {
-                int c = c0 + warp * STEP + 8 * quad;
-                HalfPairs t0 = HalfPairs.upTo(w, wLow, c, k);
-                HalfPairs t1 = HalfPairs.upTo(w, wHigh, c, k);
-                Run8 xa = HalfPairs.floatsUpTo(x, x0, c, k);
-                Run8 ya = second ? HalfPairs.floatsUpTo(x, x1, c, k) : xa;
-                d0 = steps(context, t0, t1, HalfPairs.high(xa), d0);
-                r0 = steps(context, t0, t1, HalfPairs.low(xa), r0);
-                if (second) {
-                    d1 = steps(context, t0, t1, HalfPairs.high(ya), d1);
-                    r1 = steps(context, t0, t1, HalfPairs.low(ya), r1);
-                }
-            }
-            int at = warp * THREADS + lane * 8;
-            float back = 1f / HalfPairs.REST_SCALE; // exact: a power of two
-            partials[at] = Math.fma(r0.c0(), back, d0.c0());
-            partials[at + 1] = Math.fma(r0.c1(), back, d0.c1());
-            partials[at + 2] = Math.fma(r0.c2(), back, d0.c2());
-            partials[at + 3] = Math.fma(r0.c3(), back, d0.c3());
-            partials[at + 4] = Math.fma(r1.c0(), back, d1.c0());
-            partials[at + 5] = Math.fma(r1.c1(), back, d1.c1());
-            partials[at + 6] = Math.fma(r1.c2(), back, d1.c2());
-            partials[at + 7] = Math.fma(r1.c3(), back, d1.c3());
-            context.localBarrier();
-            // work-item v sums value v % 8 of lane v / 8 over the warps: one output each
-            float sum = 0f;
-            for (int u = 0; u < WARPS; u++) {
-                sum += partials[u * THREADS + local];
-            }
-            int from = local / 8; // the lane that held it
-            int value = local % 8;
-            int row = row0 + (from >> 2) + ((value & 2) != 0 ? 8 : 0);
-            int i = mc + (value >= 4 ? 8 : 0) + 2 * (from & 3) + (value & 1);
+            int full = k / SPAN * SPAN;
+            float sum = tile(context, partials, x, w, m, n, k, row0, mc, 0, full, full, secondRows, false);
+            int row = row0 + outputRow(local);
+            int i = mc + outputColumn(local);
             if (row < n && i < m) {
                 int o = i * n + row;
                 out.set(o, accumulate != 0 ? out.get(o) + sum : sum);
             }
-            context.localBarrier(); // the partials are read before the next pass writes them
         }
+    }
+
+    /**
+     * {@link #f16} as a stream-K launch: a fixed grid of {@code groups} work-groups (see
+     * {@link #streamGroups}, which fills the device once) shares out the n / 16 row blocks × k / 512
+     * column chunks evenly, so no wave of work-groups runs part-empty and a small n still spreads over
+     * every compute unit. A work-group that covers only part of a row block's chunks writes its sums
+     * to {@code parts} ({@link #streamPartsLength}) and takes a ticket ({@code tickets},
+     * {@link #streamTicketsLength} ints, zero before the first launch and left zero by every launch);
+     * the last to arrive adds every part in work-group order, so the result does not depend on timing.
+     * It reads the second activation tile's rows late ({@link #SECOND_ROWS_LATE}: 64 registers, four
+     * groups per compute unit). On an H200 it was 10–16% faster than {@link #f16} on 4096×11008,
+     * 14336×4096 and 128256×2048 and 3–6% slower on 4096×4096 and 11008×4096, m = 1…8
+     * (bench/results/2026-11-30-h200-stream-k.md). Grid: {@code groups · THREADS} work-items, local
+     * {@link #THREADS}.
+     */
+    @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = STREAM_GROUPS_PER_UNIT)
+    public static void f16Stream(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                 int k, int accumulate, FloatArray parts, IntArray tickets) {
+        f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets, SECOND_ROWS_LATE, false);
+    }
+
+    /**
+     * {@link #f16Stream} with {@link #f16SecondRows}'s compile-time choice {@code secondRows}, and with
+     * {@code ahead} (compile-time too) each span's weights loaded one trip before their mmas (16 more
+     * registers, twice the weight bytes in flight per warp).
+     */
+    static void f16StreamForm(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                              int k, int accumulate, FloatArray parts, IntArray tickets, int secondRows,
+                              boolean ahead) {
+        float[] partials = context.allocateFloatLocalArray(WARPS * THREADS);
+        int[] arrival = context.allocateIntLocalArray(1);
+        int local = context.localIdx;
+        int groups = context.globalGroupSizeX / THREADS;
+        int g = context.groupIdx;
+        int chunks = chunks(k);
+        int units = (n + ROWS - 1) / ROWS * chunks;
+        // group h takes units from h·q + min(h, r): the first r groups one more (q, r: one division here, none later)
+        int q = units / groups;
+        int r = units - q * groups;
+        int u = g * q + Math.min(g, r);
+        int end = u + q + (g < r ? 1 : 0);
+        while (u < end) {
+            int block = u / chunks;
+            int cLo = u - block * chunks;
+            int cHi = Math.min(chunks, cLo + end - u);
+            for (int mc = 0; mc < m; mc += BATCH) {
+                int full = k / SPAN * SPAN;
+                float sum = tile(context, partials, x, w, m, n, k, block * ROWS, mc, cLo * SPAN,
+                        Math.min(cHi * SPAN, full), cHi * SPAN > full ? full : k, secondRows, ahead); // the last chunk holds the tail
+                int row = block * ROWS + outputRow(local);
+                int i = mc + outputColumn(local);
+                int o = i * n + row;
+                if (cLo == 0 && cHi == chunks) { // the whole block: the same for the whole work-group
+                    if (row < n && i < m) {
+                        out.set(o, accumulate != 0 ? out.get(o) + sum : sum);
+                    }
+                } else {
+                    int passes = (m + BATCH - 1) / BATCH;
+                    int pass = mc / BATCH;
+                    int ticket = block * passes + pass;
+                    parts.set(partIndex(g, cLo, pass, passes, local), sum);
+                    int before = Tickets.take(context, tickets, ticket, arrival); // the parts of those before are visible
+                    // the groups that share the block, in order: g's neighbours while their units reach into
+                    // it (groups without units, when there are more groups than units, come after all others)
+                    int blockStart = block * chunks;
+                    int first = g;
+                    while (first > 0 && first * q + Math.min(first, r) > blockStart) {
+                        first--; // group first - 1 ends where first starts, inside the block
+                    }
+                    int last = g;
+                    while (last + 1 < groups && (last + 1) * q + Math.min(last + 1, r) < blockStart + chunks) {
+                        last++;
+                    }
+                    if (before == last - first) {
+                        float total = 0f;
+                        for (int h = first; h <= last; h++) {
+                            int hLo = Math.max(h * q + Math.min(h, r) - blockStart, 0);
+                            total += parts.get(partIndex(h, hLo, pass, passes, local));
+                        }
+                        if (row < n && i < m) {
+                            out.set(o, accumulate != 0 ? out.get(o) + total : total);
+                        }
+                        if (local == 0) {
+                            tickets.set(ticket, 0); // ready for the next launch
+                        }
+                    }
+                }
+            }
+            u += cHi - cLo;
+        }
+    }
+
+    /** Work-groups for {@link #f16Stream}: as many as run at once on {@code computeUnits}. */
+    public static int streamGroups(int computeUnits) {
+        return Math.min(MAX_STREAM_GROUPS, STREAM_GROUPS_PER_UNIT * Math.max(1, computeUnits));
+    }
+
+    /** Floats {@link #f16Stream}'s {@code parts} needs for {@code groups} work-groups and m activation rows. */
+    public static long streamPartsLength(int groups, int m) {
+        return (long) groups * 2 * Math.ceilDiv(m, BATCH) * THREADS;
+    }
+
+    /** Ints {@link #f16Stream}'s {@code tickets} needs for n weight rows and m activation rows. */
+    public static int streamTicketsLength(int n, int m) {
+        return Math.ceilDiv(n, ROWS) * Math.ceilDiv(m, BATCH);
+    }
+
+    /** Column chunks of a row: one group span each, the last k % SPAN columns a chunk of their own. */
+    private static int chunks(int k) {
+        return (k + SPAN - 1) / SPAN; // Math.ceilDiv is not a kernel function
+    }
+
+    /**
+     * Where work-group g keeps its part of a block for a pass: slot 0 when its units start inside the
+     * block (cLo > 0, its first block), slot 1 when they start at the block's first chunk (its last
+     * block); a group has at most one of each.
+     */
+    private static int partIndex(int g, int cLo, int pass, int passes, int local) {
+        return ((g * 2 + (cLo > 0 ? 0 : 1)) * passes + pass) * THREADS + local;
+    }
+
+    /** The weight row (within the block) of the output work-item v writes: lane v / 8 held it. */
+    private static int outputRow(int v) {
+        return (v / 8 >> 2) + ((v % 8 & 2) != 0 ? 8 : 0);
+    }
+
+    /** The activation row (within the pass) of the output work-item v writes. */
+    private static int outputColumn(int v) {
+        int value = v % 8;
+        return (value >= 4 ? 8 : 0) + 2 * (v / 8 & 3) + (value & 1);
+    }
+
+    /**
+     * The products of weight rows row0 … row0 + 15 and activation rows mc … mc + 15 over whole spans
+     * of columns from spanStart to spanEnd and then the columns from tailStart to k (a tail shorter
+     * than a span, or none when tailStart = k); returns work-item v's one value of them (see
+     * {@link #outputRow}, {@link #outputColumn}) once the warps' sums met in local memory.
+     */
+    private static float tile(KernelContext context, float[] partials, FloatArray x, HalfFloatArray w, int m, int n,
+                              int k, int row0, int mc, int spanStart, int spanEnd, int tailStart, int secondRows,
+                              boolean ahead) {
+        int local = context.localIdx;
+        int lane = local & (KernelContext.WARP_SIZE - 1);
+        int warp = local / KernelContext.WARP_SIZE;
+        int group = lane >> 2; // the lane's rows: weight rows group and group + 8, activation row group
+        int quad = lane & 3; // the lane's columns in a step: 8·quad … 8·quad + 7
+        // weight rows past n read row n - 1 and are never stored (every work-item must reach the mmas)
+        int wLow = Math.min(row0 + group, n - 1) * k;
+        int wHigh = Math.min(row0 + group + 8, n - 1) * k;
+        // activation rows past m repeat row m - 1 and are never stored
+        int x0 = Math.min(mc + group, m - 1) * k;
+        int x1 = Math.min(mc + 8 + group, m - 1) * k;
+        boolean second = mc + 8 < m; // the same for the whole work-group, as the mmas need
+        // per tile: products with the nearest values (d) and with the scaled remainders (r)
+        MmaAccumulator d0 = MmaAccumulator.zero();
+        MmaAccumulator r0 = MmaAccumulator.zero();
+        MmaAccumulator d1 = MmaAccumulator.zero();
+        MmaAccumulator r1 = MmaAccumulator.zero();
+        int lanes = warp * (STEP * UNROLL) + 8 * quad; // the lane's first column in a span
+        // with ahead, the weights of the loop's next span, loaded one trip early (zeros before a loop of no trips)
+        HalfPairs na0 = HalfPairs.zero();
+        HalfPairs na1 = HalfPairs.zero();
+        HalfPairs nb0 = HalfPairs.zero();
+        HalfPairs nb1 = HalfPairs.zero();
+        if (ahead && spanStart < spanEnd) {
+            na0 = HalfPairs.of(w, wLow + spanStart + lanes);
+            na1 = HalfPairs.of(w, wHigh + spanStart + lanes);
+            nb0 = HalfPairs.of(w, wLow + spanStart + lanes + STEP);
+            nb1 = HalfPairs.of(w, wHigh + spanStart + lanes + STEP);
+        }
+        for (int c0 = spanStart; c0 < spanEnd; c0 += SPAN) {
+            int c = c0 + lanes;
+            // every load first: the mmas are collectives, which loads do not move across
+            HalfPairs a0 = ahead ? na0 : HalfPairs.of(w, wLow + c);
+            HalfPairs a1 = ahead ? na1 : HalfPairs.of(w, wHigh + c);
+            HalfPairs b0 = ahead ? nb0 : HalfPairs.of(w, wLow + c + STEP);
+            HalfPairs b1 = ahead ? nb1 : HalfPairs.of(w, wHigh + c + STEP);
+            if (ahead) {
+                // the next span's, or this one's again on the last trip (cached; keeps every address inside w)
+                int next = Math.min(c0 + SPAN, spanEnd - SPAN) + lanes;
+                na0 = HalfPairs.of(w, wLow + next);
+                na1 = HalfPairs.of(w, wHigh + next);
+                nb0 = HalfPairs.of(w, wLow + next + STEP);
+                nb1 = HalfPairs.of(w, wHigh + next + STEP);
+            }
+            Run8 xa = Run8.of(x, x0 + c);
+            Run8 xb = Run8.of(x, x0 + c + STEP);
+            Run8 ya = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c)
+                    : secondRows == SECOND_ROWS_LATE ? xa : second ? Run8.of(x, x1 + c) : xa;
+            Run8 yb = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c + STEP)
+                    : secondRows == SECOND_ROWS_LATE ? xb : second ? Run8.of(x, x1 + c + STEP) : xb;
+            d0 = steps(context, a0, a1, HalfPairs.high(xa), d0);
+            r0 = steps(context, a0, a1, HalfPairs.low(xa), r0);
+            d0 = steps(context, b0, b1, HalfPairs.high(xb), d0);
+            r0 = steps(context, b0, b1, HalfPairs.low(xb), r0);
+            if (second) {
+                Run8 y0 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c) : ya;
+                Run8 y1 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c + STEP) : yb;
+                d1 = steps(context, a0, a1, HalfPairs.high(y0), d1);
+                r1 = steps(context, a0, a1, HalfPairs.low(y0), r1);
+                d1 = steps(context, b0, b1, HalfPairs.high(y1), d1);
+                r1 = steps(context, b0, b1, HalfPairs.low(y1), r1);
+            }
+        }
+        // the tail: the last k % SPAN columns, one step per warp, zeros past k
+        for (int c0 = tailStart; c0 < k; c0 += WARPS * STEP) {
+            int c = c0 + warp * STEP + 8 * quad;
+            HalfPairs t0 = HalfPairs.upTo(w, wLow, c, k);
+            HalfPairs t1 = HalfPairs.upTo(w, wHigh, c, k);
+            Run8 xa = HalfPairs.floatsUpTo(x, x0, c, k);
+            Run8 ya = second ? HalfPairs.floatsUpTo(x, x1, c, k) : xa;
+            d0 = steps(context, t0, t1, HalfPairs.high(xa), d0);
+            r0 = steps(context, t0, t1, HalfPairs.low(xa), r0);
+            if (second) {
+                d1 = steps(context, t0, t1, HalfPairs.high(ya), d1);
+                r1 = steps(context, t0, t1, HalfPairs.low(ya), r1);
+            }
+        }
+        int at = warp * THREADS + lane * 8;
+        float back = 1f / HalfPairs.REST_SCALE; // exact: a power of two
+        partials[at] = Math.fma(r0.c0(), back, d0.c0());
+        partials[at + 1] = Math.fma(r0.c1(), back, d0.c1());
+        partials[at + 2] = Math.fma(r0.c2(), back, d0.c2());
+        partials[at + 3] = Math.fma(r0.c3(), back, d0.c3());
+        partials[at + 4] = Math.fma(r1.c0(), back, d1.c0());
+        partials[at + 5] = Math.fma(r1.c1(), back, d1.c1());
+        partials[at + 6] = Math.fma(r1.c2(), back, d1.c2());
+        partials[at + 7] = Math.fma(r1.c3(), back, d1.c3());
+        context.localBarrier();
+        // work-item v sums value v % 8 of lane v / 8 over the warps: one output each
+        float sum = 0f;
+        for (int u = 0; u < WARPS; u++) {
+            sum += partials[u * THREADS + local];
+        }
+        context.localBarrier(); // the partials are read before the next tile writes them
+        return sum;
     }
 
     /** The two k-steps of a lane's eight columns: columns 4s … 4s + 3 of the eight are k-step s. */

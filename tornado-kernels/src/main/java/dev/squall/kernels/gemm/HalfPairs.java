@@ -11,6 +11,11 @@ import dev.squall.kernels.vector.Run8;
  */
 record HalfPairs(int p0, int p1, int p2, int p3) {
 
+    /** Eight zeros (a method: kernels read only primitive constants). */
+    static HalfPairs zero() {
+        return new HalfPairs(0, 0, 0, 0);
+    }
+
     /** 2^11: the remainder of a float after its nearest binary16 value is below 2^-11 of it. */
     static final float REST_SCALE = 2048f;
 
