@@ -17,6 +17,7 @@ import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
 import dev.squall.kernels.gemm.FlatGemmMma;
+import dev.squall.kernels.gemm.FlatGemmMmaVariants;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.MatVec;
 import java.util.ArrayList;
@@ -40,18 +41,23 @@ final class BenchCases {
     private final Ceilings ceilings;
     private final boolean quick;
     private final int[] decodeLengths;
+    private final int[] flatMs;
     private final int computeUnits;
 
     BenchCases(Device device, Ceilings ceilings, boolean quick) {
-        this(device, ceilings, quick, null);
+        this(device, ceilings, quick, null, null);
     }
 
-    /** {@code decodeLengths}: the decode group's cache lengths instead of the (null: those). */
-    BenchCases(Device device, Ceilings ceilings, boolean quick, int[] decodeLengths) {
+    /**
+     * {@code decodeLengths}: the decode group's cache lengths instead of the issue's; {@code flatMs}: the
+     * flat GEMM group's activation rows instead of the issue's (null: those).
+     */
+    BenchCases(Device device, Ceilings ceilings, boolean quick, int[] decodeLengths, int[] flatMs) {
         this.device = device;
         this.ceilings = ceilings;
         this.quick = quick;
         this.decodeLengths = decodeLengths == null ? null : decodeLengths.clone();
+        this.flatMs = flatMs == null ? null : flatMs.clone();
         this.computeUnits = device.computeUnits();
     }
 
@@ -107,7 +113,7 @@ final class BenchCases {
 
     private List<BenchCase> flatGemm() {
         List<BenchCase> cases = new ArrayList<>();
-        int[] ms = quick ? new int[] {1, 8} : new int[] {1, 2, 4, 8, 16, 32, 64};
+        int[] ms = flatMs != null ? flatMs : quick ? new int[] {1, 8} : new int[] {1, 2, 4, 8, 16, 32, 64};
         for (int[] shape : FLAT_SHAPES) {
             int n = shape[0];
             int k = shape[1];
@@ -131,9 +137,25 @@ final class BenchCases {
                     return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
+                // stream-K over a fixed grid of groups per compute unit: the library's form and the bench's variants
+                Object[][] streams = {{FlatGemmMma.class, "f16Stream", FlatGemmMma.STREAM_GROUPS_PER_UNIT},
+                    {FlatGemmMmaVariants.class, "f16StreamSelected", 3}, {FlatGemmMmaVariants.class, "f16StreamAhead", 2},
+                    {FlatGemmMmaVariants.class, "f16StreamAhead3", 3}};
+                for (Object[] form : streams) {
+                    int groups = (int) form[2] * computeUnits;
+                    FloatArray parts = new FloatArray((int) FlatGemmMma.streamPartsLength(groups, m));
+                    IntArray tickets = new IntArray(FlatGemmMma.streamTicketsLength(n, m));
+                    cases.add(new BenchCase("flat_gemm", "FlatGemmMma." + form[1], key, flops, bytes, copies, runs(), i -> {
+                        Launch l = Launch.spmd("k", (Class<?>) form[0], (String) form[1],
+                                new WorkerGrid1D(groups * FlatGemmMma.THREADS).setLocalWork(FlatGemmMma.THREADS),
+                                x, w, out, m, n, k, 0, parts, tickets);
+                        return new BenchCase.Instance(plan(new Object[] {x, w, parts, tickets}, new Object[] {out}, l),
+                                p -> checkLinear(p, out, x, w, m, n, k));
+                    }));
+                }
                 for (String variant : new String[] {"f16UnconditionalSecondRows", "f16LateSecondRows"}) {
                     cases.add(new BenchCase("flat_gemm", "FlatGemmMma." + variant, key, flops, bytes, copies, runs(), i -> {
-                        Launch l = Launch.spmd("k", dev.squall.kernels.gemm.FlatGemmMmaVariants.class, variant,
+                        Launch l = Launch.spmd("k", FlatGemmMmaVariants.class, variant,
                                 new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS), x, w, out, m, n, k, 0);
                         return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                                 p -> checkLinear(p, out, x, w, m, n, k));
@@ -404,17 +426,21 @@ final class BenchCases {
                     FlashDecoding.requireSupported(heads, kvHeads, d);
                     int splits = FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
-                            i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits)));
+                            i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, true)));
+                    cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ", 2 launches)", key, flops, bytes, copies,
+                            runs(), i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
-                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true)));
+                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, true)));
+                    cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", 4 launches)", key, flops, bytes,
+                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, false)));
                     // the same kernels compiled without the model's sizes as constants
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
-                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
+                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false, true)));
                     // a quarter, half, twice and four times the splits that splitsFor picks, to keep the heuristic honest
                     for (int other : quick ? new int[0] : new int[] {splits / 4, splits / 2, 2 * splits, 4 * splits}) {
                         if (other >= 1 && other != splits && length / other >= 64) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + other + ", sweep)", key, flops, bytes,
-                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true)));
+                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true, true)));
                         }
                     }
                 }
@@ -429,29 +455,43 @@ final class BenchCases {
         });
     }
 
+    /** A Flash-Decoding step: {@code fused}, one splitKvMerge launch; otherwise split then merge. */
     private BenchCase.Instance flashDecoding(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
-                                             int kvHeads, int d, int length, int splits) {
+                                             int kvHeads, int d, int length, int splits, boolean fused) {
         int rows = batch * heads;
         FloatArray partialOut = new FloatArray(rows * splits * d);
         FloatArray partialLse = new FloatArray(rows * splits);
         FloatArray out = new FloatArray(rows * d);
         FloatArray lse = new FloatArray(rows);
         int threads = FlashDecoding.THREADS;
-        Launch split = Launch.spmd("split", FlashDecoding.class, "splitKvF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
-                batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, partialOut, partialLse, heads, kvHeads, d, length,
-                length, splits).specialized(6, 7, 8); // heads, kvHeads, headDim: a model's fixed sizes
+        WorkerGrid splitGrid = new WorkerGrid2D(FlashDecoding.splitGlobalX(splits), batch * kvHeads).setLocalWork(threads, 1);
+        if (fused) {
+            IntArray tickets = new IntArray(batch * kvHeads);
+            Launch step = Launch.spmd("split_merge", FlashDecoding.class, "splitKvMergeF16", splitGrid, q, kc, vc, partialOut,
+                    partialLse, tickets, out, lse, heads, kvHeads, d, length, length, splits).specialized(9, 10, 11);
+            return new BenchCase.Instance(plan(new Object[] {q, kc, vc, tickets}, new Object[] {out}, step),
+                    p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
+        }
+        Launch split = Launch.spmd("split", FlashDecoding.class, "splitKvF16", splitGrid, q, kc, vc, partialOut, partialLse,
+                heads, kvHeads, d, length, length, splits).specialized(6, 7, 8); // heads, kvHeads, headDim: a model's fixed sizes
         Launch merge = Launch.spmd("merge", FlashDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), partialOut, partialLse, out, lse, rows, d, splits);
         return new BenchCase.Instance(plan(new Object[] {q, kc, vc}, new Object[] {out}, split, merge),
                 p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
     }
 
+    /**
+     * A FlashDecoding++ step: {@code fused}, the two launches partialMerge → fallback (each kv row's last
+     * work-group merges); otherwise the four-launch chain partial → merge → fallback partial → fallback merge.
+     */
     private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
-                                          int kvHeads, int d, int length, int splits, boolean constantSizes) {
+                                          int kvHeads, int d, int length, int splits, boolean constantSizes,
+                                          boolean fused) {
         int rows = batch * heads;
         FloatArray num = new FloatArray(rows * splits * d);
         FloatArray den = new FloatArray(rows * splits);
         IntArray flags = new IntArray(rows);
+        IntArray tickets = new IntArray(batch * kvHeads);
         IntArray fallbacks = new IntArray(1);
         FloatArray out = new FloatArray(rows * d);
         // Scores here are q·k/√d of values in [-1, 1): within a few units of 0, so φ = 0 with the
@@ -460,29 +500,35 @@ final class BenchCases {
         float low = -60f;
         float high = 60f;
         int threads = FlashDecoding.THREADS;
-        Launch partial = Launch.spmd("partial", UnifiedMaxDecoding.class, "partialF16", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
-                batch * kvHeads).setLocalWork(threads, 1), q, kc, vc, num, den, flags, heads, kvHeads, d, length, length,
-                splits, phi, low, high);
-        if (constantSizes) {
-            partial = partial.specialized(7, 8, 9); // heads, kvHeads, headDim
-        }
-        Launch merge = Launch.spmd("merge", UnifiedMaxDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
-                .setLocalWork(threads), num, den, flags, out, fallbacks, rows, d, splits);
+        WorkerGrid splitGrid = new WorkerGrid2D(FlashDecoding.splitGlobalX(splits), batch * kvHeads).setLocalWork(threads, 1);
         // The synchronised path for flagged rows: its work-groups return at once when no row of their kv
         // head is flagged, which is what the timing then includes.
         FloatArray partialOut = new FloatArray(rows * splits * d);
         FloatArray partialLse = new FloatArray(rows * splits);
-        Launch fallbackPartial = Launch.spmd("fallback_partial", UnifiedMaxDecoding.class, "fallbackPartialF16",
-                new WorkerGrid2D(FlashDecoding.splitGlobalX(splits), batch * kvHeads).setLocalWork(threads, 1),
-                q, kc, vc, partialOut, partialLse, flags, heads, kvHeads, d, length, length, splits);
-        if (constantSizes) {
-            fallbackPartial = fallbackPartial.specialized(7, 8, 9);
+        List<Launch> launches = new ArrayList<>();
+        // the kernels over the cache get heads, kvHeads and headDim as constants when constantSizes
+        if (fused) {
+            Launch partialMerge = Launch.spmd("partial_merge", UnifiedMaxDecoding.class, "partialMergeF16", splitGrid, q, kc,
+                    vc, num, den, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi, low, high);
+            Launch fallback = Launch.spmd("fallback", UnifiedMaxDecoding.class, "fallbackF16", splitGrid, q, kc, vc,
+                    partialOut, partialLse, flags, tickets, out, heads, kvHeads, d, length, length, splits);
+            launches.add(constantSizes ? partialMerge.specialized(10, 11, 12) : partialMerge);
+            launches.add(constantSizes ? fallback.specialized(9, 10, 11) : fallback);
+        } else {
+            Launch partial = Launch.spmd("partial", UnifiedMaxDecoding.class, "partialF16", splitGrid, q, kc, vc, num, den,
+                    flags, heads, kvHeads, d, length, length, splits, phi, low, high);
+            Launch fallbackPartial = Launch.spmd("fallback_partial", UnifiedMaxDecoding.class, "fallbackPartialF16",
+                    splitGrid, q, kc, vc, partialOut, partialLse, flags, heads, kvHeads, d, length, length, splits);
+            launches.add(constantSizes ? partial.specialized(7, 8, 9) : partial);
+            launches.add(Launch.spmd("merge", UnifiedMaxDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
+                    .setLocalWork(threads), num, den, flags, out, fallbacks, rows, d, splits));
+            launches.add(constantSizes ? fallbackPartial.specialized(7, 8, 9) : fallbackPartial);
+            launches.add(Launch.spmd("fallback_merge", UnifiedMaxDecoding.class, "fallbackMerge",
+                    new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows)).setLocalWork(threads),
+                    partialOut, partialLse, flags, out, rows, d, splits));
         }
-        Launch fallbackMerge = Launch.spmd("fallback_merge", UnifiedMaxDecoding.class, "fallbackMerge",
-                new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows)).setLocalWork(threads),
-                partialOut, partialLse, flags, out, rows, d, splits);
-        return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, fallbacks}, new Object[] {out, fallbacks},
-                partial, merge, fallbackPartial, fallbackMerge), p -> {
+        return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, tickets, fallbacks}, new Object[] {out, fallbacks},
+                launches.toArray(new Launch[0])), p -> {
                     String check = checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length);
                     p.execute().transferToHost(fallbacks);
                     return check + ", rows on the fallback path so far: " + fallbacks.get(0);

@@ -24,7 +24,9 @@ import java.util.Map;
  * writes it as Markdown and JSON.
  *
  * <p>Usage: {@code KernelBench [--device ID] [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]
- * [--decode-lengths L1,L2,…]}.
+ * [--decode-lengths L1,L2,…] [--flat-ms M1,M2,…] [--kernels NAME1,NAME2,…]}: {@code --kernels} keeps the cases
+ * whose kernel name is one of the given names, or starts with one given with a trailing {@code *} (a
+ * device call can time a few variants only).
  */
 public final class KernelBench {
 
@@ -44,11 +46,16 @@ public final class KernelBench {
                 + " L2 %d MiB%n", device.id(), device.name(), ceilings.copyGBs(), ceilings.fp32Tflops(),
                 ceilings.l2Bytes() >> 20);
         List<BenchResult> results = new ArrayList<>();
-        int[] decodeLengths = options.containsKey("decode-lengths")
-                ? java.util.Arrays.stream(options.get("decode-lengths").split(",")).mapToInt(Integer::parseInt).toArray() : null;
-        BenchCases cases = new BenchCases(device, ceilings, quick, decodeLengths);
+        int[] decodeLengths = integers(options.get("decode-lengths"));
+        int[] flatMs = integers(options.get("flat-ms"));
+        List<String> kernels = options.containsKey("kernels") ? List.of(options.get("kernels").split(",")) : List.of("*");
+        BenchCases cases = new BenchCases(device, ceilings, quick, decodeLengths, flatMs);
         for (String group : only.split(",")) {
             for (BenchCase c : cases.group(group)) {
+                if (kernels.stream().noneMatch(p -> p.endsWith("*") ? c.kernel().startsWith(p.substring(0, p.length() - 1))
+                        : c.kernel().equals(p))) {
+                    continue;
+                }
                 BenchResult r = c.run();
                 results.add(r);
                 System.out.println(r.line());
@@ -72,12 +79,17 @@ public final class KernelBench {
         }
     }
 
+    /** "1,2,3" as integers; null for null. */
+    private static int[] integers(String list) {
+        return list == null ? null : java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
     private static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; usage: KernelBench [--device ID]"
-                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick] [--decode-lengths L1,L2,...]");
+                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick] [--decode-lengths L1,L2,...] [--flat-ms M1,M2,...] [--kernels NAME1,NAME2,...]");
             }
             String name = args[i].substring(2);
             if (name.equals("quick")) {

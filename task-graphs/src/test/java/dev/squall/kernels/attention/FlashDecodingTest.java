@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.IntArray;
 import dev.squall.graph.TestDevices;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +69,17 @@ class FlashDecodingTest {
         p.reference(refOut, refLse);
         p.naive(naiveOut, naiveLse);
         FloatArray first = null;
-        for (int splits : splitCounts) {
+        for (int run = 0; run < 2 * splitCounts.length; run++) {
+            int splits = splitCounts[run / 2];
+            boolean fused = run % 2 == 1; // each split count as split + merge, then as one fused launch
             FloatArray out = poisoned(p.rows() * headDim);
             FloatArray lse = poisoned(p.rows());
-            decode(device, p, splits, out, lse);
-            String what = p + " splits " + splits + " on " + device.id();
+            if (fused) {
+                decodeFused(device, p, splits, out, lse);
+            } else {
+                decode(device, p, splits, out, lse);
+            }
+            String what = p + " splits " + splits + (fused ? " fused" : "") + " on " + device.id();
             assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, "out " + what);
             if (length == 0) {
                 for (int r = 0; r < p.rows(); r++) {
@@ -95,7 +102,7 @@ class FlashDecodingTest {
                     naiveWorst = Math.max(naiveWorst, Math.abs(naiveOut[i] - refOut[i]));
                 }
                 assertTrue(worst <= 4 * naiveWorst + 2 * OUT_ATOL, "splits " + splitCounts[0] + " vs " + splits
-                        + " differ by " + worst + ", " + what);
+                        + (fused ? " fused" : "") + " differ by " + worst + ", " + what);
             }
         }
     }
@@ -111,6 +118,21 @@ class FlashDecodingTest {
                         splits),
                 DecodeProblem.merge(FlashDecoding.class, "merge", p.rows(), partialOut, partialLse, out, lse, p.rows(),
                         p.headDim, splits));
+    }
+
+    /** splitKvMerge (or its F16 form): one launch; every ticket must be 0 again afterwards. */
+    static void decodeFused(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse) {
+        FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
+        FloatArray partialOut = poisoned(p.rows() * splits * p.headDim);
+        FloatArray partialLse = poisoned(p.rows() * splits);
+        IntArray tickets = new IntArray(p.kvRows());
+        DecodeProblem.run(device,
+                DecodeProblem.split(FlashDecoding.class, p.half ? "splitKvMergeF16" : "splitKvMerge", splits, p.kvRows(),
+                        p.q, p.kCache, p.vCache, partialOut, partialLse, tickets, out, lse, p.heads, p.kvHeads, p.headDim,
+                        p.capacity, p.length, splits));
+        for (int t = 0; t < tickets.getSize(); t++) {
+            assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + p + " on " + device.id());
+        }
     }
 
     @Test

@@ -57,9 +57,15 @@ class UnifiedMaxDecodingTest {
     @MethodSource("cases")
     void inWindowRowsNeedNoFallbackAndForcedRowsDo(Device device, boolean half, int batch, int heads, int kvHeads,
                                                     int headDim, int capacity, int length, int splits) {
-        DecodeProblem p = new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length);
+        for (boolean fused : new boolean[] {false, true}) {
+            checkForm(device, fused, new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length), splits);
+        }
+    }
+
+    /** The four-launch chain, or (fused) the two-launch one that merges in each kv row's last work-group. */
+    private void checkForm(Device device, boolean fused, DecodeProblem p, int splits) {
         UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
-        Result calm = decode(device, p, splits, window);
+        Result calm = fused ? decodeFused(device, p, splits, window) : decode(device, p, splits, window);
         assertEquals(0, calm.fallbacks, "fallbacks of in-window scores, " + p);
         assertMatches(p, calm.out, "in-window " + p + " on " + device.id());
 
@@ -68,7 +74,7 @@ class UnifiedMaxDecodingTest {
         for (int row : forced) {
             p.scaleQuery(row, 4000f);
         }
-        Result hot = decode(device, p, splits, window);
+        Result hot = fused ? decodeFused(device, p, splits, window) : decode(device, p, splits, window);
         assertEquals(forced.size(), hot.fallbacks, "fallbacks of forced rows, " + p);
         for (int r = 0; r < p.rows(); r++) {
             assertEquals(0, hot.flags.get(r), "flag of row " + r + " not cleared by the fallback merge, " + p);
@@ -78,12 +84,15 @@ class UnifiedMaxDecodingTest {
         // naive order can be lucky). They are held to the spec's decode tolerance (rtol = atol = 1e−3).
         double[] refOut = new double[p.rows() * p.headDim];
         p.reference(refOut, new double[p.rows()]);
-        assertAllClose(hot.out, refOut, 1e-3, 1e-3, "forced " + p + " on " + device.id());
+        assertAllClose(hot.out, refOut, 1e-3, 1e-3, "forced " + p + (fused ? " fused" : "") + " on " + device.id());
+        if (fused) {
+            return; // the flags of partial alone are checked with the four-launch chain
+        }
 
         // partial alone flags exactly the forced rows.
         IntArray flags = new IntArray(p.rows());
         flags.init(0);
-        FloatArray num = poisoned(p.rows() * splits * headDim);
+        FloatArray num = poisoned(p.rows() * splits * p.headDim);
         FloatArray den = poisoned(p.rows() * splits);
         DecodeProblem.run(device, DecodeProblem.split(UnifiedMaxDecoding.class, p.half ? "partialF16" : "partial", splits,
                 p.kvRows(), p.q, p.kCache, p.vCache, num, den, flags, p.heads, p.kvHeads, p.headDim, p.capacity,
@@ -93,14 +102,46 @@ class UnifiedMaxDecodingTest {
         }
     }
 
+    /**
+     * {@link UnifiedMaxDecoding#partialMerge} → {@link UnifiedMaxDecoding#fallback}, flags and tickets
+     * starting at 0; every ticket must be 0 again afterwards (the next step relies on it).
+     */
+    private static Result decodeFused(Device device, DecodeProblem p, int splits, UnifiedMax window) {
+        FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
+        int rows = p.rows();
+        FloatArray num = poisoned(rows * splits * p.headDim);
+        FloatArray den = poisoned(rows * splits);
+        FloatArray partialOut = poisoned(rows * splits * p.headDim);
+        FloatArray partialLse = poisoned(rows * splits);
+        IntArray flags = new IntArray(rows);
+        IntArray tickets = new IntArray(p.kvRows());
+        IntArray count = new IntArray(1);
+        FloatArray out = poisoned(rows * p.headDim);
+        String suffix = p.half ? "F16" : "";
+        DecodeProblem.run(device,
+                DecodeProblem.split(UnifiedMaxDecoding.class, "partialMerge" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                        p.vCache, num, den, flags, tickets, out, count, p.heads, p.kvHeads, p.headDim, p.capacity,
+                        p.length, splits, window.phi(), window.low(), window.high()),
+                DecodeProblem.split(UnifiedMaxDecoding.class, "fallback" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                        p.vCache, partialOut, partialLse, flags, tickets, out, p.heads, p.kvHeads, p.headDim,
+                        p.capacity, p.length, splits));
+        for (int t = 0; t < tickets.getSize(); t++) {
+            assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + p + " on " + device.id());
+        }
+        return new Result(out, flags, count.get(0));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.squall.graph.TestDevices#all")
     void lengthZeroGivesZeros(Device device) {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
-        Result r = decode(device, p, 3, new UnifiedMax(0f, -60f, 60f));
-        assertEquals(0, r.fallbacks);
-        for (int i = 0; i < p.rows() * p.headDim; i++) {
-            assertEquals(0f, r.out.get(i), "out of a fully masked row");
+        for (boolean fused : new boolean[] {false, true}) {
+            UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
+            Result r = fused ? decodeFused(device, p, 3, window) : decode(device, p, 3, window);
+            assertEquals(0, r.fallbacks);
+            for (int i = 0; i < p.rows() * p.headDim; i++) {
+                assertEquals(0f, r.out.get(i), "out of a fully masked row" + (fused ? ", fused" : ""));
+            }
         }
     }
 

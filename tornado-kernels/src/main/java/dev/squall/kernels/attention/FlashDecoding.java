@@ -4,6 +4,8 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.kernels.Tickets;
 
 /**
  * Flash-Decoding (split-KV decode attention, spec §4 with the §0 merge): one new query token per
@@ -38,6 +40,8 @@ public final class FlashDecoding {
     public static final int THREADS = SplitKvCore.THREADS;
     /** Largest supported head dimension. */
     public static final int MAX_HEAD_DIM = SplitKvCore.MAX_HEAD_DIM;
+    /** Local floats of {@link #merge} for the weights of its rows' splits (up to 1024 splits a row). */
+    static final int MERGE_WEIGHTS = 2048;
     /** A split is given at least this many positions (two chunks) by {@link #splitsFor}. */
     public static final int MIN_SPLIT_POSITIONS = 128;
     /** {@link #splitsFor} aims at this many waves of resident work-groups. */
@@ -113,7 +117,10 @@ public final class FlashDecoding {
         return splits * THREADS;
     }
 
-    /** Global size of {@link #merge}: 1D, local {@link #THREADS}; work-item i takes row i / MAX_HEAD_DIM, dimension i % MAX_HEAD_DIM. */
+    /**
+     * Global size of {@link #merge}: 1D, local {@link #THREADS}; work-group j merges rows
+     * j·(THREADS / MAX_HEAD_DIM) onwards, THREADS / MAX_HEAD_DIM of them.
+     */
     public static int mergeGlobalX(int rows) {
         return Math.ceilDiv(rows * MAX_HEAD_DIM, THREADS) * THREADS;
     }
@@ -150,42 +157,178 @@ public final class FlashDecoding {
     }
 
     /**
+     * {@link #splitKv} and {@link #merge} in one launch: each work-group computes its split, takes a
+     * ticket of its kv row ({@code tickets}, batch·kvHeads ints, zero before the first launch and left
+     * zero by every launch), and the last of the row's splits to arrive merges the row's query rows into
+     * out and lse. One launch per step instead of two, and the merge overlaps other rows' splits. Grid as
+     * {@link #splitKv}.
+     */
+    public static void splitKvMerge(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache,
+                                    FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,
+                                    FloatArray lse, int heads, int kvHeads, int headDim, int capacity, int length,
+                                    int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+        mergeWhenLast(c, partialOut, partialLse, tickets, out, lse, arrival, partials, heads / kvHeads, headDim, splits);
+    }
+
+    /** {@link #splitKvMerge} with an F16 cache. */
+    public static void splitKvMergeF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                       FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,
+                                       FloatArray lse, int heads, int kvHeads, int headDim, int capacity, int length,
+                                       int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+        mergeWhenLast(c, partialOut, partialLse, tickets, out, lse, arrival, partials, heads / kvHeads, headDim, splits);
+    }
+
+    /**
+     * The ticket of kv row c.groupIdy; the last of its {@code splits} work-groups merges its g query rows
+     * ({@code weights}: local scratch, free once the split is done).
+     */
+    private static void mergeWhenLast(KernelContext c, FloatArray partialOut, FloatArray partialLse, IntArray tickets,
+                                      FloatArray out, FloatArray lse, int[] arrival, float[] weights, int g, int headDim,
+                                      int splits) {
+        int kvRow = c.groupIdy;
+        if (Tickets.take(c, tickets, kvRow, arrival) == splits - 1) {
+            mergeRows(c, partialOut, partialLse, out, lse, weights, SplitKvCore.PARTIAL_FLOATS, kvRow * g, g, headDim,
+                    splits);
+            if (c.localIdx == 0) {
+                tickets.set(kvRow, 0); // ready for the next launch
+            }
+        }
+    }
+
+    /**
+     * The §0 merge of rows first … first + count − 1 by the work-group's {@link #THREADS} work-items. The
+     * weights w_s = e^{L_s − M} are the same for every dimension of a row, so when count·splits fit in
+     * {@code weights} (local, {@code capacity} floats) each is computed once, into it, instead of once per
+     * dimension (the exponentials made the per-dimension merge a long dependent chain); otherwise per
+     * dimension. Uniform for the work-group: it may contain a barrier.
+     */
+    static void mergeRows(KernelContext c, FloatArray partialOut, FloatArray partialLse, FloatArray out, FloatArray lse,
+                          float[] weights, int capacity, int first, int count, int headDim, int splits) {
+        if (count * splits <= capacity) {
+            for (int v = c.localIdx; v < count * splits; v += THREADS) {
+                int row = first + v / splits;
+                weights[v] = SplitKvCore.rescale(partialLse.get(row * splits + v % splits), maxLse(partialLse, row, splits));
+            }
+            c.localBarrier();
+            for (int v = c.localIdx; v < count * headDim; v += THREADS) {
+                int r = v / headDim;
+                int d = v % headDim;
+                int row = first + r;
+                float sum0 = 0f;
+                float sum1 = 0f;
+                float value0 = 0f;
+                float value1 = 0f;
+                int s = 0;
+                for (; s + 2 <= splits; s += 2) { // two independent loads per trip
+                    float w0 = weights[r * splits + s];
+                    float w1 = weights[r * splits + s + 1];
+                    sum0 += w0;
+                    sum1 += w1;
+                    value0 += w0 * partialOut.get((row * splits + s) * headDim + d);
+                    value1 += w1 * partialOut.get((row * splits + s + 1) * headDim + d);
+                }
+                if (s < splits) {
+                    float w = weights[r * splits + s];
+                    sum0 += w;
+                    value0 += w * partialOut.get((row * splits + s) * headDim + d);
+                }
+                float sum = sum0 + sum1;
+                out.set(row * headDim + d, sum > 0f ? (value0 + value1) / sum : 0f);
+                if (d == 0) {
+                    lse.set(row, sum > 0f ? maxLse(partialLse, row, splits) + KernelMath.log(sum) : Float.NEGATIVE_INFINITY);
+                }
+            }
+            c.localBarrier(); // the weights are read before anything else writes the scratch
+        } else {
+            for (int v = c.localIdx; v < count * headDim; v += THREADS) {
+                int row = first + v / headDim;
+                int d = v % headDim;
+                out.set(row * headDim + d, mergedValue(partialOut, partialLse, row, d, headDim, splits));
+                if (d == 0) {
+                    lse.set(row, mergedLse(partialLse, row, splits));
+                }
+            }
+        }
+    }
+
+    /**
      * Kernel 2, the §0 merge over the splits of each row: M = max_s L_s, w_s = e^{L_s − M}
      * (0 for L_s = −∞), out = Σ w_s·o_s / Σ w_s and lse = M + log Σ w_s; a row with every split empty
      * gets out = 0 and lse = −∞. Grid: global {@link #mergeGlobalX}(rows), local {@link #THREADS}.
      */
     public static void merge(KernelContext c, FloatArray partialOut, FloatArray partialLse, FloatArray out, FloatArray lse,
                              int rows, int headDim, int splits) {
-        int row = c.globalIdx / MAX_HEAD_DIM;
-        int d = c.globalIdx % MAX_HEAD_DIM;
-        if (row < rows && d < headDim) {
-            out.set(row * headDim + d, mergedValue(partialOut, partialLse, row, d, headDim, splits));
-            if (d == 0) {
-                lse.set(row, mergedLse(partialLse, row, splits));
-            }
-        }
+        float[] weights = c.allocateFloatLocalArray(MERGE_WEIGHTS);
+        int perGroup = THREADS / MAX_HEAD_DIM;
+        int first = c.groupIdx * perGroup;
+        mergeRows(c, partialOut, partialLse, out, lse, weights, MERGE_WEIGHTS, first, Math.min(perGroup, rows - first),
+                headDim, splits);
     }
 
-    /** The largest split log-sum-exp of a row (−∞ when all its splits are empty). */
+    /**
+     * The largest split log-sum-exp of a row (−∞ when all its splits are empty). Four splits per trip
+     * into four maxima: the loads of a trip are independent, so they wait for memory once, not four
+     * times (a merge is a chain of such loads; one per trip made it latency-bound).
+     */
     static float maxLse(FloatArray partialLse, int row, int splits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int s = 0; s < splits; s++) {
-            max = Math.max(max, partialLse.get(row * splits + s));
+        int base = row * splits;
+        float m0 = Float.NEGATIVE_INFINITY;
+        float m1 = Float.NEGATIVE_INFINITY;
+        float m2 = Float.NEGATIVE_INFINITY;
+        float m3 = Float.NEGATIVE_INFINITY;
+        int s = 0;
+        for (; s + 4 <= splits; s += 4) {
+            m0 = Math.max(m0, partialLse.get(base + s));
+            m1 = Math.max(m1, partialLse.get(base + s + 1));
+            m2 = Math.max(m2, partialLse.get(base + s + 2));
+            m3 = Math.max(m3, partialLse.get(base + s + 3));
         }
-        return max;
+        for (; s < splits; s++) {
+            m0 = Math.max(m0, partialLse.get(base + s));
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
     /** Dimension d of the merged output of row {@code row}: Σ w_s·o_s / Σ w_s, or 0 when every w_s is 0. */
     static float mergedValue(FloatArray partialOut, FloatArray partialLse, int row, int d, int headDim, int splits) {
         float max = maxLse(partialLse, row, splits);
-        float sum = 0f;
-        float value = 0f;
-        for (int s = 0; s < splits; s++) {
-            float w = SplitKvCore.rescale(partialLse.get(row * splits + s), max);
-            sum += w;
-            value += w * partialOut.get((row * splits + s) * headDim + d);
+        int base = row * splits;
+        float sum0 = 0f;
+        float sum1 = 0f;
+        float value0 = 0f;
+        float value1 = 0f;
+        int s = 0;
+        for (; s + 2 <= splits; s += 2) { // two splits per trip, as in maxLse
+            float w0 = SplitKvCore.rescale(partialLse.get(base + s), max);
+            float w1 = SplitKvCore.rescale(partialLse.get(base + s + 1), max);
+            sum0 += w0;
+            sum1 += w1;
+            value0 += w0 * partialOut.get((base + s) * headDim + d);
+            value1 += w1 * partialOut.get((base + s + 1) * headDim + d);
         }
-        return sum > 0f ? value / sum : 0f;
+        if (s < splits) {
+            float w = SplitKvCore.rescale(partialLse.get(base + s), max);
+            sum0 += w;
+            value0 += w * partialOut.get((base + s) * headDim + d);
+        }
+        float sum = sum0 + sum1;
+        return sum > 0f ? (value0 + value1) / sum : 0f;
     }
 
     /** The merged log-sum-exp of row {@code row}: M + log Σ e^{L_s − M}, −∞ when every split is empty. */

@@ -4,6 +4,7 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
+import dev.squall.kernels.Tickets;
 
 /**
  * FlashDecoding++ asynchronised softmax with a unified max φ (spec §5.1): every split accumulates
@@ -12,7 +13,8 @@ import dev.squall.api.types.IntArray;
  * (low, high) (see {@link UnifiedMax}) flags its query row, which is then recomputed by the
  * synchronised Flash-Decoding path. A task graph runs four launches per step:
  * {@link #partial} → {@link #merge} → {@link #fallbackPartial} → {@link #fallbackMerge}; the last two
- * do nothing for rows that were not flagged.
+ * do nothing for rows that were not flagged. Or two: {@link #partialMerge} → {@link #fallback}, where
+ * the last work-group of each kv row merges (a ticket per kv row in global memory).
  *
  * <p>Layouts as in {@link FlashDecoding}: q (batch·heads, headDim); caches (batch·kvHeads, capacity,
  * headDim); partialNum and partialOut (batch·heads, splits, headDim); partialDen and partialLse
@@ -60,6 +62,73 @@ public final class UnifiedMaxDecoding {
         raiseFlags(flags, outside, c.groupIdy, heads / kvHeads);
     }
 
+    /**
+     * {@link #partial} and {@link #merge} in one launch: the partials as {@link #partial}; then each
+     * work-group takes a ticket of its kv row ({@code tickets}, batch·kvHeads ints, zero before the first
+     * launch and left zero by every launch), and the last of the row's splits to arrive merges its query
+     * rows as {@link #merge} does (unflagged rows into out, flagged ones counted in fallbackCount[0]).
+     * One launch fewer per step than the four-launch chain, and the merge runs while other kv rows are
+     * still in their partials. Grid as {@link #partial}.
+     */
+    public static void partialMerge(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache,
+                                    FloatArray partialNum, FloatArray partialDen, IntArray flags, IntArray tickets,
+                                    FloatArray out, IntArray fallbackCount, int heads, int kvHeads, int headDim,
+                                    int capacity, int length, int splits, float phi, float low, float high) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int outside = SplitKvCore.runF32(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
+                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
+        raiseFlags(flags, outside, c.groupIdy, heads / kvHeads);
+        mergeWhenLast(c, partialNum, partialDen, flags, tickets, out, fallbackCount, arrival, heads / kvHeads, headDim,
+                splits);
+    }
+
+    /** {@link #partialMerge} with an F16 cache. */
+    public static void partialMergeF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                       FloatArray partialNum, FloatArray partialDen, IntArray flags, IntArray tickets,
+                                       FloatArray out, IntArray fallbackCount, int heads, int kvHeads, int headDim,
+                                       int capacity, int length, int splits, float phi, float low, float high) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int outside = SplitKvCore.runF16(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
+                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
+        raiseFlags(flags, outside, c.groupIdy, heads / kvHeads);
+        mergeWhenLast(c, partialNum, partialDen, flags, tickets, out, fallbackCount, arrival, heads / kvHeads, headDim,
+                splits);
+    }
+
+    /**
+     * The ticket of kv row c.groupIdy; the last of its {@code splits} work-groups merges the row's g
+     * query rows. Every work-group of the row passes here (the partials return no earlier).
+     */
+    private static void mergeWhenLast(KernelContext c, FloatArray partialNum, FloatArray partialDen, IntArray flags,
+                                      IntArray tickets, FloatArray out, IntArray fallbackCount, int[] arrival, int g,
+                                      int headDim, int splits) {
+        int kvRow = c.groupIdy;
+        if (Tickets.take(c, tickets, kvRow, arrival) == splits - 1) { // the partials and flags of all are visible
+            for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
+                int row = kvRow * g + v / headDim;
+                int d = v % headDim;
+                if (flags.get(row) == 0) {
+                    out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
+                } else if (d == 0) {
+                    c.atomicAdd(fallbackCount, 0, 1);
+                }
+            }
+            if (c.localIdx == 0) {
+                tickets.set(kvRow, 0); // ready for the next launch
+            }
+        }
+    }
+
     /** Sets flags[kvRow·g + h] = 1 for every bit h of {@code outside} (a plain store: racing writers all write 1). */
     static void raiseFlags(IntArray flags, int outside, int kvRow, int g) {
         for (int h = 0; h < g; h++) {
@@ -80,17 +149,44 @@ public final class UnifiedMaxDecoding {
         int d = c.globalIdx % FlashDecoding.MAX_HEAD_DIM;
         if (row < rows && d < headDim) {
             if (flags.get(row) == 0) {
-                float num = 0f;
-                float den = 0f;
-                for (int s = 0; s < splits; s++) {
-                    num += partialNum.get((row * splits + s) * headDim + d);
-                    den += partialDen.get(row * splits + s);
-                }
-                out.set(row * headDim + d, den > 0f ? num / den : 0f);
+                out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
             } else if (d == 0) {
                 c.atomicAdd(fallbackCount, 0, 1);
             }
         }
+    }
+
+    /**
+     * Σ_s num[row, s, d] / Σ_s den[row, s] (0 when the denominator is 0), four splits per trip into
+     * four partial sums: their loads are independent, so a trip waits for memory once.
+     */
+    static float quotient(FloatArray partialNum, FloatArray partialDen, int row, int d, int headDim, int splits) {
+        int base = row * splits;
+        float num0 = 0f;
+        float num1 = 0f;
+        float num2 = 0f;
+        float num3 = 0f;
+        float den0 = 0f;
+        float den1 = 0f;
+        float den2 = 0f;
+        float den3 = 0f;
+        int s = 0;
+        for (; s + 4 <= splits; s += 4) {
+            num0 += partialNum.get((base + s) * headDim + d);
+            num1 += partialNum.get((base + s + 1) * headDim + d);
+            num2 += partialNum.get((base + s + 2) * headDim + d);
+            num3 += partialNum.get((base + s + 3) * headDim + d);
+            den0 += partialDen.get(base + s);
+            den1 += partialDen.get(base + s + 1);
+            den2 += partialDen.get(base + s + 2);
+            den3 += partialDen.get(base + s + 3);
+        }
+        for (; s < splits; s++) {
+            num0 += partialNum.get((base + s) * headDim + d);
+            den0 += partialDen.get(base + s);
+        }
+        float den = (den0 + den1) + (den2 + den3);
+        return den > 0f ? ((num0 + num1) + (num2 + num3)) / den : 0f;
     }
 
     /**
@@ -123,6 +219,76 @@ public final class UnifiedMaxDecoding {
         int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
         SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
                 splits, 0, active, 0f, 0f, 0f, query, partials, probs, statM, statL);
+    }
+
+    /**
+     * {@link #fallbackPartial} and {@link #fallbackMerge} in one launch: work-groups whose kv row has no
+     * flagged query row return after reading its g flags; the others compute their synchronised split,
+     * take a ticket of the kv row, and the last to arrive merges the flagged rows into out (as
+     * {@link FlashDecoding#merge}) and clears the row's flags. Same tickets as {@link #partialMerge}
+     * (left zero). Grid as {@link #partial}.
+     */
+    public static void fallback(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache,
+                                FloatArray partialOut, FloatArray partialLse, IntArray flags, IntArray tickets,
+                                FloatArray out, int heads, int kvHeads, int headDim, int capacity, int length,
+                                int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
+        if (active != 0) { // the same for every work-group of the kv row
+            SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                    splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+            fallbackMergeWhenLast(c, partialOut, partialLse, flags, tickets, out, arrival, heads / kvHeads, headDim,
+                    splits);
+        }
+    }
+
+    /** {@link #fallback} with an F16 cache. */
+    public static void fallbackF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                   FloatArray partialOut, FloatArray partialLse, IntArray flags, IntArray tickets,
+                                   FloatArray out, int heads, int kvHeads, int headDim, int capacity, int length,
+                                   int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
+        if (active != 0) { // the same for every work-group of the kv row
+            SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                    splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+            fallbackMergeWhenLast(c, partialOut, partialLse, flags, tickets, out, arrival, heads / kvHeads, headDim,
+                    splits);
+        }
+    }
+
+    /** The fallback's ticket: the last of the kv row's work-groups merges its flagged rows, then clears their flags. */
+    private static void fallbackMergeWhenLast(KernelContext c, FloatArray partialOut, FloatArray partialLse,
+                                              IntArray flags, IntArray tickets, FloatArray out, int[] arrival, int g,
+                                              int headDim, int splits) {
+        int kvRow = c.groupIdy;
+        if (Tickets.take(c, tickets, kvRow, arrival) == splits - 1) {
+            for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
+                int row = kvRow * g + v / headDim;
+                int d = v % headDim;
+                if (flags.get(row) != 0) {
+                    out.set(row * headDim + d, FlashDecoding.mergedValue(partialOut, partialLse, row, d, headDim,
+                            splits));
+                }
+            }
+            c.localBarrier(); // every flag is read before any is cleared
+            if (c.localIdx < g) {
+                flags.set(kvRow * g + c.localIdx, 0);
+            }
+            if (c.localIdx == 0) {
+                tickets.set(kvRow, 0);
+            }
+        }
     }
 
     /** 1 when any of the g query rows of kv row {@code kvRow} is flagged (the same answer for the whole work-group). */
