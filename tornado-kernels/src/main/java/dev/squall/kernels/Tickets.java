@@ -9,6 +9,12 @@ import dev.squall.api.types.IntArray;
  * work takes the piece's ticket when its own part is written; the one that gets n − 1 of n knows
  * every part is visible and finishes the piece, then puts the ticket back to 0 for the next launch.
  * No work-group ever waits for another, so it is safe whatever the order groups run in.
+ *
+ * <p>The visibility it relies on: PTX fences with {@code membar.gl} on both sides of the barrier, and
+ * the JVM's atomics order the writes before them. OpenCL C 1.2, which the OpenCL backend emits, only
+ * promises that {@code barrier(CLK_GLOBAL_MEM_FENCE)} orders memory within the work-group; NVIDIA's
+ * OpenCL (tested on an H200) and PoCL on a CPU (coherent caches) make the writes visible to other
+ * groups in practice, but another OpenCL device need not.
  */
 public final class Tickets {
 
