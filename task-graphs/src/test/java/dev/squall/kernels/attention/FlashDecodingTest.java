@@ -135,6 +135,54 @@ class FlashDecodingTest {
         }
     }
 
+    /**
+     * The merge alone on made-up partials: split counts whose weights fit the merge's local memory
+     * (700 for two rows a group) and do not (1500: weights per dimension), with every fifth split empty
+     * (L = −∞) and an odd row count (the last group merges one row), against float64.
+     */
+    @ParameterizedTest(name = "{0} splits {1}")
+    @MethodSource("mergeCases")
+    void mergeMatchesFloat64(Device device, int splits) {
+        int rows = 3;
+        int headDim = 72;
+        FloatArray partialOut = new FloatArray(rows * splits * headDim);
+        FloatArray partialLse = new FloatArray(rows * splits);
+        for (int i = 0; i < partialOut.getSize(); i++) {
+            partialOut.set(i, rng.nextFloat() * 2 - 1);
+        }
+        for (int i = 0; i < partialLse.getSize(); i++) {
+            partialLse.set(i, i % 5 == 2 ? Float.NEGATIVE_INFINITY : rng.nextFloat() * 20 - 10);
+        }
+        FloatArray out = poisoned(rows * headDim);
+        FloatArray lse = poisoned(rows);
+        DecodeProblem.run(device, DecodeProblem.merge(FlashDecoding.class, "merge", rows, partialOut, partialLse, out, lse,
+                rows, headDim, splits));
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < splits; s++) {
+                max = Math.max(max, partialLse.get(r * splits + s));
+            }
+            double sum = 0;
+            double[] value = new double[headDim];
+            for (int s = 0; s < splits; s++) {
+                double w = Math.exp(partialLse.get(r * splits + s) - max);
+                sum += w;
+                for (int d = 0; d < headDim; d++) {
+                    value[d] += w * partialOut.get((r * splits + s) * headDim + d);
+                }
+            }
+            String what = "row " + r + ", splits " + splits + " on " + device.id();
+            assertEquals(max + Math.log(sum), lse.get(r), 1e-4, "lse " + what);
+            for (int d = 0; d < headDim; d++) {
+                assertEquals(value[d] / sum, out.get(r * headDim + d), 1e-5, "out[" + d + "] " + what);
+            }
+        }
+    }
+
+    static Stream<Arguments> mergeCases() {
+        return TestDevices.all().flatMap(d -> Stream.of(Arguments.of(d, 700), Arguments.of(d, 1500)));
+    }
+
     @Test
     void requireSupportedNamesTheSizeItCannotTake() {
         FlashDecoding.requireSupported(32, 8, 128);
