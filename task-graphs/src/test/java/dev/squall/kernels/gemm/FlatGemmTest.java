@@ -197,12 +197,13 @@ class FlatGemmTest {
         // {m, n, k, groups}: more groups than units, one group for all, groups that split blocks unevenly
         // (a block shared by up to four groups), a k tail chunk, and two passes of 16 activation rows
         int[][] shapes = {{1, 45, 300, 1}, {1, 45, 300, 5}, {9, 41, 1000, 4}, {3, 41, 1000, 5}, {17, 37, 1032, 2},
-            {17, 37, 1032, 7}, {16, 70, 2048, 3}, {8, 70, 2048, 11}, {12, 70, 2048, 20}, {5, 70, 2048, 80}};
+            {17, 37, 1032, 7}, {16, 70, 2048, 3}, {8, 70, 2048, 11}, {12, 70, 2048, 20}, {5, 70, 2048, 80},
+            {40, 70, 2048, 11}, {33, 300, 600, 13}}; // three passes; 19 blocks over 13 groups
         for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
             for (int[] s : shapes) {
                 cases.add(Arguments.of(d, "f16Stream", s[0], s[1], s[2], s[3]));
             }
-            for (int[] s : new int[][] {{9, 41, 1000, 4}, {17, 37, 1032, 7}, {8, 70, 2048, 11}}) {
+            for (int[] s : new int[][] {{9, 41, 1000, 4}, {17, 37, 1032, 7}, {8, 70, 2048, 11}, {5, 45, 300, 9}}) {
                 cases.add(Arguments.of(d, "streamAhead", s[0], s[1], s[2], s[3]));
             }
         }
