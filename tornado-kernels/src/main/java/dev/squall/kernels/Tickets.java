@@ -6,8 +6,9 @@ import dev.squall.api.types.IntArray;
 /**
  * Tickets in global memory, for "the last work-group to finish does the rest" inside one launch
  * (stream-K fix-ups, a split-KV merge run by the last split): every work-group sharing a piece of
- * work takes the piece's ticket when its own part is written; the one that gets n − 1 of n knows
- * every part is visible and finishes the piece, then puts the ticket back to 0 for the next launch.
+ * work takes the piece's ticket when its own part is written ({@link #lastOf}); the one that gets
+ * n − 1 of n knows every part is visible and finishes the piece, and the ticket goes back to 0 for the
+ * next launch.
  * No work-group ever waits for another, so it is safe whatever the order groups run in.
  *
  * <p>The visibility it relies on: PTX fences with {@code membar.gl} on both sides of the barrier, and
@@ -22,17 +23,22 @@ public final class Tickets {
     }
 
     /**
-     * Takes ticket {@code index} for the work-group: its earlier global writes are made visible
-     * first, and the returned count (of groups that took the ticket before it) is the same for every
-     * work-item, as are the other groups' writes seen after it. Call it in uniform control flow;
-     * {@code arrival} is a local int array of at least one element.
+     * Takes ticket {@code index} for the work-group, one of {@code parties} groups sharing it, and
+     * returns whether it is the last to arrive (the same answer for every work-item): then every other
+     * party's global writes are visible to it, and the ticket is already back at 0 for the next launch.
+     * Its own earlier global writes are made visible before it takes the ticket. Call it in uniform
+     * control flow; {@code arrival} is a local int array of at least one element.
      */
-    public static int take(KernelContext c, IntArray tickets, int index, int[] arrival) {
+    public static boolean lastOf(KernelContext c, IntArray tickets, int index, int parties, int[] arrival) {
         c.globalBarrier(); // the group's writes are visible device-wide before its ticket is taken
         if (c.localIdx == 0) {
             arrival[0] = c.atomicAdd(tickets, index, 1);
         }
         c.globalBarrier(); // the count is seen by all, and the writes of the groups before with it
-        return arrival[0];
+        boolean last = arrival[0] == parties - 1;
+        if (last && c.localIdx == 0) {
+            tickets.set(index, 0); // every party has taken it: nothing reads it again in this launch
+        }
+        return last;
     }
 }

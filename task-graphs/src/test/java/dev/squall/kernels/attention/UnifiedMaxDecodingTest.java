@@ -65,7 +65,7 @@ class UnifiedMaxDecodingTest {
     /** The four-launch chain, or (fused) the two-launch one that merges in each kv row's last work-group. */
     private void checkForm(Device device, boolean fused, DecodeProblem p, int splits) {
         UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
-        Result calm = fused ? decodeFused(device, p, splits, window) : decode(device, p, splits, window);
+        Result calm = decode(device, p, splits, window, fused);
         assertEquals(0, calm.fallbacks, "fallbacks of in-window scores, " + p);
         assertMatches(p, calm.out, "in-window " + p + " on " + device.id());
 
@@ -74,7 +74,7 @@ class UnifiedMaxDecodingTest {
         for (int row : forced) {
             p.scaleQuery(row, 4000f);
         }
-        Result hot = fused ? decodeFused(device, p, splits, window) : decode(device, p, splits, window);
+        Result hot = decode(device, p, splits, window, fused);
         assertEquals(forced.size(), hot.fallbacks, "fallbacks of forced rows, " + p);
         for (int r = 0; r < p.rows(); r++) {
             assertEquals(0, hot.flags.get(r), "flag of row " + r + " not cleared by the fallback merge, " + p);
@@ -102,42 +102,13 @@ class UnifiedMaxDecodingTest {
         }
     }
 
-    /**
-     * {@link UnifiedMaxDecoding#partialMerge} → {@link UnifiedMaxDecoding#fallback}, flags and tickets
-     * starting at 0; every ticket must be 0 again afterwards (the next step relies on it).
-     */
-    private static Result decodeFused(Device device, DecodeProblem p, int splits, UnifiedMax window) {
-        FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
-        int rows = p.rows();
-        FloatArray num = poisoned(rows * splits * p.headDim);
-        FloatArray den = poisoned(rows * splits);
-        FloatArray partialOut = poisoned(rows * splits * p.headDim);
-        FloatArray partialLse = poisoned(rows * splits);
-        IntArray flags = new IntArray(rows);
-        IntArray tickets = new IntArray(p.kvRows());
-        IntArray count = new IntArray(1);
-        FloatArray out = poisoned(rows * p.headDim);
-        String suffix = p.half ? "F16" : "";
-        DecodeProblem.run(device,
-                DecodeProblem.split(UnifiedMaxDecoding.class, "partialMerge" + suffix, splits, p.kvRows(), p.q, p.kCache,
-                        p.vCache, num, den, flags, tickets, out, count, p.heads, p.kvHeads, p.headDim, p.capacity,
-                        p.length, splits, window.phi(), window.low(), window.high()),
-                DecodeProblem.split(UnifiedMaxDecoding.class, "fallback" + suffix, splits, p.kvRows(), p.q, p.kCache,
-                        p.vCache, partialOut, partialLse, flags, tickets, out, p.heads, p.kvHeads, p.headDim,
-                        p.capacity, p.length, splits));
-        for (int t = 0; t < tickets.getSize(); t++) {
-            assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + p + " on " + device.id());
-        }
-        return new Result(out, flags, count.get(0));
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.squall.graph.TestDevices#all")
     void lengthZeroGivesZeros(Device device) {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
         for (boolean fused : new boolean[] {false, true}) {
             UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
-            Result r = fused ? decodeFused(device, p, 3, window) : decode(device, p, 3, window);
+            Result r = decode(device, p, 3, window, fused);
             assertEquals(0, r.fallbacks);
             for (int i = 0; i < p.rows() * p.headDim; i++) {
                 assertEquals(0f, r.out.get(i), "out of a fully masked row" + (fused ? ", fused" : ""));
@@ -156,8 +127,12 @@ class UnifiedMaxDecodingTest {
     private record Result(FloatArray out, IntArray flags, int fallbacks) {
     }
 
-    /** The four launches as one task graph, flags starting at 0. */
-    private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window) {
+    /**
+     * One step as one task graph, flags starting at 0: the four launches partial → merge → fallback
+     * partial → fallback merge, or (fused) partialMerge → fallback, after which every ticket must be 0
+     * again (the next step relies on it).
+     */
+    private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window, boolean fused) {
         FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
         int rows = p.rows();
         FloatArray num = poisoned(rows * splits * p.headDim);
@@ -165,22 +140,34 @@ class UnifiedMaxDecodingTest {
         FloatArray partialOut = poisoned(rows * splits * p.headDim);
         FloatArray partialLse = poisoned(rows * splits);
         IntArray flags = new IntArray(rows);
-        flags.init(0);
+        IntArray tickets = new IntArray(p.kvRows());
         IntArray count = new IntArray(1);
-        count.init(0);
         FloatArray out = poisoned(rows * p.headDim);
         String suffix = p.half ? "F16" : "";
-        DecodeProblem.run(device,
-                DecodeProblem.split(UnifiedMaxDecoding.class, "partial" + suffix, splits, p.kvRows(), p.q, p.kCache,
-                        p.vCache, num, den, flags, p.heads, p.kvHeads, p.headDim, p.capacity, p.length, splits,
-                        window.phi(), window.low(), window.high()),
-                DecodeProblem.merge(UnifiedMaxDecoding.class, "merge", rows, num, den, flags, out, count, rows, p.headDim,
-                        splits),
-                DecodeProblem.split(UnifiedMaxDecoding.class, "fallbackPartial" + suffix, splits, p.kvRows(), p.q,
-                        p.kCache, p.vCache, partialOut, partialLse, flags, p.heads, p.kvHeads, p.headDim, p.capacity,
-                        p.length, splits),
-                DecodeProblem.merge(UnifiedMaxDecoding.class, "fallbackMerge", rows, partialOut, partialLse, flags, out,
-                        rows, p.headDim, splits));
+        if (fused) {
+            DecodeProblem.run(device,
+                    DecodeProblem.split(UnifiedMaxDecoding.class, "partialMerge" + suffix, splits, p.kvRows(), p.q,
+                            p.kCache, p.vCache, num, den, flags, tickets, out, count, p.heads, p.kvHeads, p.headDim,
+                            p.capacity, p.length, splits, window.phi(), window.low(), window.high()),
+                    DecodeProblem.split(UnifiedMaxDecoding.class, "fallback" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                            p.vCache, partialOut, partialLse, flags, tickets, out, p.heads, p.kvHeads, p.headDim,
+                            p.capacity, p.length, splits));
+            for (int t = 0; t < tickets.getSize(); t++) {
+                assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + p + " on " + device.id());
+            }
+        } else {
+            DecodeProblem.run(device,
+                    DecodeProblem.split(UnifiedMaxDecoding.class, "partial" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                            p.vCache, num, den, flags, p.heads, p.kvHeads, p.headDim, p.capacity, p.length, splits,
+                            window.phi(), window.low(), window.high()),
+                    DecodeProblem.merge(UnifiedMaxDecoding.class, "merge", rows, num, den, flags, out, count, rows,
+                            p.headDim, splits),
+                    DecodeProblem.split(UnifiedMaxDecoding.class, "fallbackPartial" + suffix, splits, p.kvRows(), p.q,
+                            p.kCache, p.vCache, partialOut, partialLse, flags, p.heads, p.kvHeads, p.headDim, p.capacity,
+                            p.length, splits),
+                    DecodeProblem.merge(UnifiedMaxDecoding.class, "fallbackMerge", rows, partialOut, partialLse, flags,
+                            out, rows, p.headDim, splits));
+        }
         return new Result(out, flags, count.get(0));
     }
 

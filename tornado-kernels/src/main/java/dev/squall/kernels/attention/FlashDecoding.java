@@ -202,12 +202,9 @@ public final class FlashDecoding {
                                       FloatArray out, FloatArray lse, int[] arrival, float[] weights, int g, int headDim,
                                       int splits) {
         int kvRow = c.groupIdy;
-        if (Tickets.take(c, tickets, kvRow, arrival) == splits - 1) {
+        if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
             mergeRows(c, partialOut, partialLse, out, lse, weights, SplitKvCore.PARTIAL_FLOATS, kvRow * g, g, headDim,
                     splits);
-            if (c.localIdx == 0) {
-                tickets.set(kvRow, 0); // ready for the next launch
-            }
         }
     }
 

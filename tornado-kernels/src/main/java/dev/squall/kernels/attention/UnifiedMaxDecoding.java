@@ -113,18 +113,10 @@ public final class UnifiedMaxDecoding {
                                       IntArray tickets, FloatArray out, IntArray fallbackCount, int[] arrival, int g,
                                       int headDim, int splits) {
         int kvRow = c.groupIdy;
-        if (Tickets.take(c, tickets, kvRow, arrival) == splits - 1) { // the partials and flags of all are visible
+        if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) { // the partials and flags of all are visible
             for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
-                int row = kvRow * g + v / headDim;
-                int d = v % headDim;
-                if (flags.get(row) == 0) {
-                    out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
-                } else if (d == 0) {
-                    c.atomicAdd(fallbackCount, 0, 1);
-                }
-            }
-            if (c.localIdx == 0) {
-                tickets.set(kvRow, 0); // ready for the next launch
+                mergeValue(c, partialNum, partialDen, flags, out, fallbackCount, kvRow * g + v / headDim, v % headDim,
+                        headDim, splits);
             }
         }
     }
@@ -148,11 +140,17 @@ public final class UnifiedMaxDecoding {
         int row = c.globalIdx / FlashDecoding.MAX_HEAD_DIM;
         int d = c.globalIdx % FlashDecoding.MAX_HEAD_DIM;
         if (row < rows && d < headDim) {
-            if (flags.get(row) == 0) {
-                out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
-            } else if (d == 0) {
-                c.atomicAdd(fallbackCount, 0, 1);
-            }
+            mergeValue(c, partialNum, partialDen, flags, out, fallbackCount, row, d, headDim, splits);
+        }
+    }
+
+    /** out[row, d] of an unflagged row; a flagged row is counted once (by its d = 0) and left for the fallback. */
+    private static void mergeValue(KernelContext c, FloatArray partialNum, FloatArray partialDen, IntArray flags,
+                                   FloatArray out, IntArray fallbackCount, int row, int d, int headDim, int splits) {
+        if (flags.get(row) == 0) {
+            out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
+        } else if (d == 0) {
+            c.atomicAdd(fallbackCount, 0, 1);
         }
     }
 
@@ -272,7 +270,7 @@ public final class UnifiedMaxDecoding {
                                               IntArray flags, IntArray tickets, FloatArray out, int[] arrival, int g,
                                               int headDim, int splits) {
         int kvRow = c.groupIdy;
-        if (Tickets.take(c, tickets, kvRow, arrival) == splits - 1) {
+        if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
             for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
                 int row = kvRow * g + v / headDim;
                 int d = v % headDim;
@@ -284,9 +282,6 @@ public final class UnifiedMaxDecoding {
             c.localBarrier(); // every flag is read before any is cleared
             if (c.localIdx < g) {
                 flags.set(kvRow * g + c.localIdx, 0);
-            }
-            if (c.localIdx == 0) {
-                tickets.set(kvRow, 0);
             }
         }
     }

@@ -85,8 +85,9 @@ public final class FlatGemmMma {
      * {@link #SECOND_ROWS_ALWAYS} (with the first tile's, row m − 1 again when m ≤ 8) or
      * {@link #SECOND_ROWS_LATE} (inside the second tile's branch, after the first tile's mmas; 62
      * registers instead of 72). Callers pass a constant, so the unchosen forms fold away. On an H200
-     * the last two were 11–14% faster on 14336×4096 and 128256×2048 and 5–7% slower on 11008×4096 at
-     * m = 1 and 8 (bench/results/2026-11-29-h200-queued-timing.md); m = 16 is not measured yet.
+     * the last two were 10–16% faster on 14336×4096 and 128256×2048 and up to 6% slower on 11008×4096
+     * at m ≤ 8, and 12–33% slower on three of the five shapes at m = 9…16
+     * (bench/results/2026-11-30-h200-stream-k.md), so f16 keeps the select.
      */
     static void f16SecondRows(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                               int k, int accumulate, int secondRows) {
@@ -114,8 +115,8 @@ public final class FlatGemmMma {
      * {@link #streamTicketsLength} ints, zero before the first launch and left zero by every launch);
      * the last to arrive adds every part in work-group order, so the result does not depend on timing.
      * It reads the second activation tile's rows late ({@link #SECOND_ROWS_LATE}: 64 registers, four
-     * groups per compute unit). On an H200 it was 10–16% faster than {@link #f16} on 4096×11008,
-     * 14336×4096 and 128256×2048 and 3–6% slower on 4096×4096 and 11008×4096, m = 1…8
+     * groups per compute unit). On an H200 it was 9–15% faster than {@link #f16} on 4096×11008,
+     * 14336×4096 and 128256×2048 and 3–6% slower on 4096×4096 and 11008×4096, m = 1, 8 and 16
      * (bench/results/2026-11-30-h200-stream-k.md). Grid: {@code groups · THREADS} work-items, local
      * {@link #THREADS}.
      */
@@ -165,7 +166,6 @@ public final class FlatGemmMma {
                     int pass = mc / BATCH;
                     int ticket = block * passes + pass;
                     parts.set(partIndex(g, cLo, pass, passes, local), sum);
-                    int before = Tickets.take(context, tickets, ticket, arrival); // the parts of those before are visible
                     // the groups that share the block, in order: g's neighbours while their units reach into
                     // it (groups without units, when there are more groups than units, come after all others)
                     int blockStart = block * chunks;
@@ -177,7 +177,7 @@ public final class FlatGemmMma {
                     while (last + 1 < groups && (last + 1) * q + Math.min(last + 1, r) < blockStart + chunks) {
                         last++;
                     }
-                    if (before == last - first) {
+                    if (Tickets.lastOf(context, tickets, ticket, last - first + 1, arrival)) { // all parts visible
                         float total = 0f;
                         for (int h = first; h <= last; h++) {
                             int hLo = Math.max(h * q + Math.min(h, r) - blockStart, 0);
@@ -185,9 +185,6 @@ public final class FlatGemmMma {
                         }
                         if (row < n && i < m) {
                             out.set(o, accumulate != 0 ? out.get(o) + total : total);
-                        }
-                        if (local == 0) {
-                            tickets.set(ticket, 0); // ready for the next launch
                         }
                     }
                 }
