@@ -430,17 +430,23 @@ final class BenchCases {
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ", 2 launches)", key, flops, bytes, copies,
                             runs(), i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
-                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, true)));
+                            runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 1, 0f)));
+                    cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", 2 launches)", key, flops, bytes,
+                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 2, 0f)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", 4 launches)", key, flops, bytes,
-                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, false)));
+                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 4, 0f)));
+                    // φ far above every score: each split leaves the window and is recomputed (the worst case)
+                    cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", every split recomputed)", key,
+                            flops, bytes, copies, runs(),
+                            i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 1, 1000f)));
                     // the same kernels compiled without the model's sizes as constants
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
-                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false, true)));
+                            copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false, 1, 0f)));
                     // a quarter, half, twice and four times the splits that splitsFor picks, to keep the heuristic honest
                     for (int other : quick ? new int[0] : new int[] {splits / 4, splits / 2, 2 * splits, 4 * splits}) {
                         if (other >= 1 && other != splits && length / other >= 64) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + other + ", sweep)", key, flops, bytes,
-                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true, true)));
+                                    copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true, 1, 0f)));
                         }
                     }
                 }
@@ -481,12 +487,14 @@ final class BenchCases {
     }
 
     /**
-     * A FlashDecoding++ step: {@code fused}, the two launches partialMerge → fallback (each kv row's last
-     * work-group merges); otherwise the four-launch chain partial → merge → fallback partial → fallback merge.
+     * A FlashDecoding++ step in {@code launches} launches: 1, step (a split that leaves the window is
+     * recomputed at once; each kv row's last work-group merges); 2, partialMerge → fallback; 4, partial →
+     * merge → fallback partial → fallback merge. {@code phi} = 0 keeps every score in the window (they
+     * lie within a few units of 0); φ = 1000 sends every split to the synchronised path.
      */
     private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
                                           int kvHeads, int d, int length, int splits, boolean constantSizes,
-                                          boolean fused) {
+                                          int launchCount, float phi) {
         int rows = batch * heads;
         FloatArray num = new FloatArray(rows * splits * d);
         FloatArray den = new FloatArray(rows * splits);
@@ -494,9 +502,7 @@ final class BenchCases {
         IntArray tickets = new IntArray(batch * kvHeads);
         IntArray fallbacks = new IntArray(1);
         FloatArray out = new FloatArray(rows * d);
-        // Scores here are q·k/√d of values in [-1, 1): within a few units of 0, so φ = 0 with the
-        // fp32-safe window keeps every row on the asynchronous path.
-        float phi = 0f;
+        // the fp32-safe window around φ (scores here are q·k/√d of values in [-1, 1))
         float low = -60f;
         float high = 60f;
         int threads = FlashDecoding.THREADS;
@@ -507,7 +513,12 @@ final class BenchCases {
         FloatArray partialLse = new FloatArray(rows * splits);
         List<Launch> launches = new ArrayList<>();
         // the kernels over the cache get heads, kvHeads and headDim as constants when constantSizes
-        if (fused) {
+        if (launchCount == 1) {
+            Launch step = Launch.spmd("step", UnifiedMaxDecoding.class, "stepF16", splitGrid, q, kc, vc, num, den,
+                    partialOut, partialLse, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi,
+                    low, high);
+            launches.add(constantSizes ? step.specialized(12, 13, 14) : step);
+        } else if (launchCount == 2) {
             Launch partialMerge = Launch.spmd("partial_merge", UnifiedMaxDecoding.class, "partialMergeF16", splitGrid, q, kc,
                     vc, num, den, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi, low, high);
             Launch fallback = Launch.spmd("fallback", UnifiedMaxDecoding.class, "fallbackF16", splitGrid, q, kc, vc,

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.graph.TestDevices;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -22,7 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * FlashDecoding++ unified-max decoding (partial → merge → fallback partial → fallback merge) on the
+ * FlashDecoding++ unified-max decoding in its three forms (four, two and one launch per step) on the
  * JVM and every accelerator against float64: calibrated in-window inputs take no fallback and match;
  * rows whose query is scaled up leave the window, are flagged exactly, counted, recomputed by the
  * synchronised path and still match; the fallback merge leaves the flags cleared; length 0 gives 0.
@@ -34,11 +36,22 @@ class UnifiedMaxDecodingTest {
 
     private final Random rng = new Random();
 
+    /**
+     * The shapes PoCL runs the one-launch form on. Its kernel holds the split body twice, which PoCL
+     * takes about 40 s to compile on a two-core CPU, once per set of argument facts (which sizes are
+     * even): these two cover both cache types and both unified bodies, and the mixed-splits test uses
+     * the same sizes, so PoCL compiles the kernel twice. The JVM and the GPUs run it on every shape.
+     */
+    private static final int[][] POCL_ONE_LAUNCH_SHAPES = {
+        {0, 1, 4, 4, 64, 300, 257, 3},     // MHA
+        {1, 2, 8, 2, 128, 700, 613, 2},    // GQA 4, batch 2, over a chunk
+    };
+
     /** {cache F16?, batch, heads, kvHeads, headDim, capacity, length, splits}. */
     static Stream<Arguments> cases() {
         int[][] shapes = {
-            {0, 1, 4, 4, 64, 300, 257, 3},     // MHA
-            {1, 2, 8, 2, 128, 700, 613, 2},    // GQA 4, batch 2, over a chunk
+            POCL_ONE_LAUNCH_SHAPES[0],
+            POCL_ONE_LAUNCH_SHAPES[1],
             {1, 1, 4, 1, 64, 20, 3, 4},        // fewer positions than splits
             {0, 1, 6, 1, 64, 90, 41, 1},       // GQA 6: two head blocks
             {1, 1, 2, 2, 128, 200, 190, 2},    // MHA (the one-head body), head dim 128, over a chunk per split
@@ -57,15 +70,29 @@ class UnifiedMaxDecodingTest {
     @MethodSource("cases")
     void inWindowRowsNeedNoFallbackAndForcedRowsDo(Device device, boolean half, int batch, int heads, int kvHeads,
                                                     int headDim, int capacity, int length, int splits) {
-        for (boolean fused : new boolean[] {false, true}) {
-            checkForm(device, fused, new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length), splits);
+        int[] shape = {half ? 1 : 0, batch, heads, kvHeads, headDim, capacity, length, splits};
+        for (Form form : Form.values()) {
+            if (form == Form.ONE_LAUNCH && device.type() == DeviceType.CPU
+                    && Arrays.stream(POCL_ONE_LAUNCH_SHAPES).noneMatch(s -> Arrays.equals(s, shape))) {
+                continue; // see POCL_ONE_LAUNCH_SHAPES
+            }
+            checkForm(device, form, new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length), splits);
         }
     }
 
-    /** The four-launch chain, or (fused) the two-launch one that merges in each kv row's last work-group. */
-    private void checkForm(Device device, boolean fused, DecodeProblem p, int splits) {
+    /** The launches of one step. */
+    enum Form {
+        /** partial → merge → fallback partial → fallback merge. */
+        FOUR_LAUNCHES,
+        /** partialMerge → fallback: each kv row's last work-group merges. */
+        TWO_LAUNCHES,
+        /** step: a split that left the window is recomputed at once, and the last work-group merges. */
+        ONE_LAUNCH
+    }
+
+    private void checkForm(Device device, Form form, DecodeProblem p, int splits) {
         UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
-        Result calm = decode(device, p, splits, window, fused);
+        Result calm = decode(device, p, splits, window, form);
         assertEquals(0, calm.fallbacks, "fallbacks of in-window scores, " + p);
         assertMatches(p, calm.out, "in-window " + p + " on " + device.id());
 
@@ -74,7 +101,7 @@ class UnifiedMaxDecodingTest {
         for (int row : forced) {
             p.scaleQuery(row, 4000f);
         }
-        Result hot = decode(device, p, splits, window, fused);
+        Result hot = decode(device, p, splits, window, form);
         assertEquals(forced.size(), hot.fallbacks, "fallbacks of forced rows, " + p);
         for (int r = 0; r < p.rows(); r++) {
             assertEquals(0, hot.flags.get(r), "flag of row " + r + " not cleared by the fallback merge, " + p);
@@ -84,9 +111,9 @@ class UnifiedMaxDecodingTest {
         // naive order can be lucky). They are held to the spec's decode tolerance (rtol = atol = 1e−3).
         double[] refOut = new double[p.rows() * p.headDim];
         p.reference(refOut, new double[p.rows()]);
-        assertAllClose(hot.out, refOut, 1e-3, 1e-3, "forced " + p + (fused ? " fused" : "") + " on " + device.id());
-        if (fused) {
-            return; // the flags of partial alone are checked with the four-launch chain
+        assertAllClose(hot.out, refOut, 1e-3, 1e-3, "forced " + p + " " + form + " on " + device.id());
+        if (form != Form.FOUR_LAUNCHES) {
+            return; // the flags of partial alone are checked once
         }
 
         // partial alone flags exactly the forced rows.
@@ -102,16 +129,77 @@ class UnifiedMaxDecodingTest {
         }
     }
 
+    /**
+     * A window so narrow that roughly half the rows have a score outside it, usually in one or two of
+     * their splits: the one-launch step recomputes just those splits and merges them with the row's
+     * unified ones (a common max across both kinds), counts exactly the rows that left the window, and
+     * still matches float64. The window's edge lies in a gap between scores, so float rounding cannot
+     * move a score across it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void oneLaunchMergesRecomputedSplitsWithUnifiedOnes(Device device) {
+        for (int[] s : POCL_ONE_LAUNCH_SHAPES) {
+            DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
+            double[] rowMax = new double[p.rows()];
+            double[] all = new double[p.rows() * p.length];
+            for (int r = 0; r < p.rows(); r++) {
+                double[] scores = p.scores(r);
+                for (int t = 0; t < p.length; t++) {
+                    rowMax[r] = Math.max(rowMax[r], Math.abs(scores[t]));
+                    all[r * p.length + t] = Math.abs(scores[t]);
+                }
+            }
+            double edge = edgeInAGap(all, median(rowMax));
+            UnifiedMax window = new UnifiedMax(0f, (float) -edge, (float) edge);
+            int expected = 0;
+            for (double m : rowMax) {
+                expected += m > edge ? 1 : 0;
+            }
+            Result r = decode(device, p, s[7], window, Form.ONE_LAUNCH);
+            assertEquals(expected, r.fallbacks, "rows that left the window, " + p);
+            assertTrue(expected > 0 && expected < p.rows(), "the window should split the rows: " + expected);
+            for (int row = 0; row < p.rows(); row++) {
+                assertEquals(0, r.flags.get(row), "flag of row " + row + " not cleared, " + p);
+            }
+            assertMatches(p, r.out, "mixed splits " + p + " on " + device.id());
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * The midpoint of the first gap below {@code near} (one of the |scores|) wider than 1e−4 relative:
+     * the rows whose largest |score| is at least {@code near} then lie outside the window, by a margin
+     * no float rounding of a score can cross.
+     */
+    private static double edgeInAGap(double[] absScores, double near) {
+        double[] sorted = absScores.clone();
+        Arrays.sort(sorted);
+        int at = Arrays.binarySearch(sorted, near);
+        while (at > 1 && sorted[at] - sorted[at - 1] < 1e-4 * Math.max(1, sorted[at])) {
+            at--;
+        }
+        return (sorted[at] + sorted[at - 1]) / 2;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.squall.graph.TestDevices#all")
     void lengthZeroGivesZeros(Device device) {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
-        for (boolean fused : new boolean[] {false, true}) {
+        for (Form form : Form.values()) {
+            if (form == Form.ONE_LAUNCH && device.type() == DeviceType.CPU) {
+                continue; // one more compile of a slow kernel on PoCL (see POCL_ONE_LAUNCH_SHAPES)
+            }
             UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
-            Result r = decode(device, p, 3, window, fused);
+            Result r = decode(device, p, 3, window, form);
             assertEquals(0, r.fallbacks);
             for (int i = 0; i < p.rows() * p.headDim; i++) {
-                assertEquals(0f, r.out.get(i), "out of a fully masked row" + (fused ? ", fused" : ""));
+                assertEquals(0f, r.out.get(i), "out of a fully masked row, " + form);
             }
         }
     }
@@ -128,11 +216,10 @@ class UnifiedMaxDecodingTest {
     }
 
     /**
-     * One step as one task graph, flags starting at 0: the four launches partial → merge → fallback
-     * partial → fallback merge, or (fused) partialMerge → fallback, after which every ticket must be 0
-     * again (the next step relies on it).
+     * One step as one task graph in the given form, flags starting at 0; after the forms with tickets
+     * every ticket must be 0 again (the next step relies on it).
      */
-    private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window, boolean fused) {
+    private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window, Form form) {
         FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
         int rows = p.rows();
         FloatArray num = poisoned(rows * splits * p.headDim);
@@ -144,7 +231,12 @@ class UnifiedMaxDecodingTest {
         IntArray count = new IntArray(1);
         FloatArray out = poisoned(rows * p.headDim);
         String suffix = p.half ? "F16" : "";
-        if (fused) {
+        if (form == Form.ONE_LAUNCH) {
+            DecodeProblem.run(device,
+                    DecodeProblem.split(UnifiedMaxDecoding.class, "step" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                            p.vCache, num, den, partialOut, partialLse, flags, tickets, out, count, p.heads, p.kvHeads,
+                            p.headDim, p.capacity, p.length, splits, window.phi(), window.low(), window.high()));
+        } else if (form == Form.TWO_LAUNCHES) {
             DecodeProblem.run(device,
                     DecodeProblem.split(UnifiedMaxDecoding.class, "partialMerge" + suffix, splits, p.kvRows(), p.q,
                             p.kCache, p.vCache, num, den, flags, tickets, out, count, p.heads, p.kvHeads, p.headDim,
@@ -152,9 +244,6 @@ class UnifiedMaxDecodingTest {
                     DecodeProblem.split(UnifiedMaxDecoding.class, "fallback" + suffix, splits, p.kvRows(), p.q, p.kCache,
                             p.vCache, partialOut, partialLse, flags, tickets, out, p.heads, p.kvHeads, p.headDim,
                             p.capacity, p.length, splits));
-            for (int t = 0; t < tickets.getSize(); t++) {
-                assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + p + " on " + device.id());
-            }
         } else {
             DecodeProblem.run(device,
                     DecodeProblem.split(UnifiedMaxDecoding.class, "partial" + suffix, splits, p.kvRows(), p.q, p.kCache,
@@ -167,6 +256,9 @@ class UnifiedMaxDecodingTest {
                             p.length, splits),
                     DecodeProblem.merge(UnifiedMaxDecoding.class, "fallbackMerge", rows, partialOut, partialLse, flags,
                             out, rows, p.headDim, splits));
+        }
+        for (int t = 0; t < tickets.getSize(); t++) {
+            assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + form + ", " + p + " on " + device.id());
         }
         return new Result(out, flags, count.get(0));
     }

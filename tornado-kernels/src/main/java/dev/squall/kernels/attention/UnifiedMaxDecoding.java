@@ -1,6 +1,7 @@
 package dev.squall.kernels.attention;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
@@ -11,10 +12,16 @@ import dev.squall.kernels.Tickets;
  * num = Σ e^{x−φ}·v and den = Σ e^{x−φ} with no running max, no rescaling and no synchronisation
  * between splits, and the merge is Σ num / Σ den. A score x whose x − φ leaves the safe window
  * (low, high) (see {@link UnifiedMax}) flags its query row, which is then recomputed by the
- * synchronised Flash-Decoding path. A task graph runs four launches per step:
- * {@link #partial} → {@link #merge} → {@link #fallbackPartial} → {@link #fallbackMerge}; the last two
- * do nothing for rows that were not flagged. Or two: {@link #partialMerge} → {@link #fallback}, where
- * the last work-group of each kv row merges (a ticket per kv row in global memory).
+ * synchronised Flash-Decoding path. A task graph runs one of three forms per step:
+ * <ul>
+ * <li>one launch, {@link #step}: a work-group whose split left the window recomputes that split at
+ * once with the synchronised path, and the last work-group of each kv row merges (a ticket per kv row
+ * in global memory) the unified and the recomputed splits on a common max;</li>
+ * <li>two: {@link #partialMerge} → {@link #fallback}, the fallback recomputing every split of a kv row
+ * with a flagged row;</li>
+ * <li>four: {@link #partial} → {@link #merge} → {@link #fallbackPartial} → {@link #fallbackMerge}; the
+ * last two do nothing for rows that were not flagged.</li>
+ * </ul>
  *
  * <p>Layouts as in {@link FlashDecoding}: q (batch·heads, headDim); caches (batch·kvHeads, capacity,
  * headDim); partialNum and partialOut (batch·heads, splits, headDim); partialDen and partialLse
@@ -103,6 +110,186 @@ public final class UnifiedMaxDecoding {
         raiseFlags(flags, outside, c.groupIdy, heads / kvHeads);
         mergeWhenLast(c, partialNum, partialDen, flags, tickets, out, fallbackCount, arrival, heads / kvHeads, headDim,
                 splits);
+    }
+
+    /**
+     * A whole step in one launch, F32 cache. Each work-group computes its split with the unified max as
+     * {@link #partial}; a work-group that saw a score leave the window recomputes that split (only it,
+     * not the whole row) with the synchronised path into partialOut and partialLse, marks the split of
+     * each flagged query row with partialDen = −1, and raises the row's flag. Then it takes the ticket of
+     * its kv row, and the row's last work-group merges: unflagged rows as {@link #merge}, flagged ones
+     * with every split on a common max (the unified splits at φ, the recomputed ones at their own
+     * log-sum-exp), counting them in fallbackCount[0] and clearing their flags. partialOut and
+     * partialLse are scratch like partialNum and partialDen; flags and tickets start at 0 and are left at
+     * 0. Grid as {@link #partial}.
+     *
+     * <p>The kernel holds the split body twice: the unified one, and the synchronised one-head-per-pass
+     * body for the recomputation (rare, so it may read K and V once per query head). PoCL takes about
+     * 40 s to compile it on a two-core CPU, against 3 s for {@link #partialMerge}. On an H200 it is the
+     * fastest form: B = 1, L = 4096, 32 / 8 kv heads: 0.028 / 0.016 ms against 0.032 / 0.020 for two
+     * launches; a step in which every split leaves the window takes 2–6× as long.
+     */
+    public static void step(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache, FloatArray partialNum,
+                            FloatArray partialDen, FloatArray partialOut, FloatArray partialLse, IntArray flags,
+                            IntArray tickets, FloatArray out, IntArray fallbackCount, int heads, int kvHeads,
+                            int headDim, int capacity, int length, int splits, float phi, float low, float high) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int[] leftWindow = c.allocateIntLocalArray(MAX_GROUP);
+        clearLeftWindow(c, leftWindow);
+        int outside = SplitKvCore.runF32(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
+                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
+        int flagged = groupMask(c, leftWindow, outside, heads / kvHeads);
+        if (flagged != 0) { // the same for the whole work-group
+            // One head per pass whatever g is: the rare path gets the smaller body (with the four-head
+            // body twice, the kernel's common path ran up to 60% slower on an H200)
+            SplitKvCore.runF32H1(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                    splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+            markRecomputed(c, partialDen, flags, flagged, heads / kvHeads, splits);
+        }
+        stepMergeWhenLast(c, partialNum, partialDen, partialOut, partialLse, flags, tickets, out, fallbackCount, arrival,
+                heads / kvHeads, headDim, splits, phi);
+    }
+
+    /** {@link #step} with an F16 cache. */
+    public static void stepF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                               FloatArray partialNum, FloatArray partialDen, FloatArray partialOut, FloatArray partialLse,
+                               IntArray flags, IntArray tickets, FloatArray out, IntArray fallbackCount, int heads,
+                               int kvHeads, int headDim, int capacity, int length, int splits, float phi, float low,
+                               float high) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int[] leftWindow = c.allocateIntLocalArray(MAX_GROUP);
+        clearLeftWindow(c, leftWindow);
+        int outside = SplitKvCore.runF16(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
+                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
+        int flagged = groupMask(c, leftWindow, outside, heads / kvHeads);
+        if (flagged != 0) { // the same for the whole work-group
+            // One head per pass whatever g is: the rare path gets the smaller body (with the four-head
+            // body twice, the kernel's common path ran up to 60% slower on an H200)
+            SplitKvCore.runF16H1(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                    splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+            markRecomputed(c, partialDen, flags, flagged, heads / kvHeads, splits);
+        }
+        stepMergeWhenLast(c, partialNum, partialDen, partialOut, partialLse, flags, tickets, out, fallbackCount, arrival,
+                heads / kvHeads, headDim, splits, phi);
+    }
+
+    /** Query heads per kv head that {@link #step} can flag: one local int each. */
+    static final int MAX_GROUP = 32;
+
+    /** leftWindow[h] = 0 for every query head h; the split's body starts with a barrier before any use. */
+    private static void clearLeftWindow(KernelContext c, int[] leftWindow) {
+        if (c.localIdx < MAX_GROUP) {
+            leftWindow[c.localIdx] = 0;
+        }
+    }
+
+    /**
+     * The work-group's union of the work-items' {@code outside} masks (bit h: query head h of the kv row
+     * left the window), the same for every work-item: each sets leftWindow[h] = 1 for its bits (racing
+     * writers all write 1) and, after a barrier, every work-item reads all g of them.
+     */
+    private static int groupMask(KernelContext c, int[] leftWindow, int outside, int g) {
+        for (int h = 0; h < g; h++) {
+            if ((outside >>> h & 1) != 0) {
+                leftWindow[h] = 1;
+            }
+        }
+        c.localBarrier();
+        int mask = 0;
+        for (int h = 0; h < g; h++) {
+            mask |= leftWindow[h] << h;
+        }
+        return mask;
+    }
+
+    /**
+     * After the synchronised recomputation of this split: for each query head h in {@code flagged},
+     * partialDen of (row, split) = −1 (the merge then takes partialOut and partialLse for it; a unified
+     * denominator is never negative) and the row's flag = 1. The split's body ended with a barrier, so
+     * the unified denominator it wrote first is not written after this.
+     */
+    private static void markRecomputed(KernelContext c, FloatArray partialDen, IntArray flags, int flagged, int g,
+                                       int splits) {
+        int h = c.localIdx;
+        if (h < g && (flagged >>> h & 1) != 0) {
+            int row = c.groupIdy * g + h;
+            partialDen.set(row * splits + c.groupIdx, -1f);
+            flags.set(row, 1);
+        }
+    }
+
+    /**
+     * {@link #step}'s ticket of kv row c.groupIdy: its last work-group merges the row's g query rows,
+     * then clears the flags it read.
+     */
+    private static void stepMergeWhenLast(KernelContext c, FloatArray partialNum, FloatArray partialDen,
+                                          FloatArray partialOut, FloatArray partialLse, IntArray flags,
+                                          IntArray tickets, FloatArray out, IntArray fallbackCount, int[] arrival,
+                                          int g, int headDim, int splits, float phi) {
+        int kvRow = c.groupIdy;
+        if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
+            for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
+                int row = kvRow * g + v / headDim;
+                int d = v % headDim;
+                if (flags.get(row) == 0) {
+                    out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
+                } else {
+                    out.set(row * headDim + d, mixedQuotient(partialNum, partialDen, partialOut, partialLse, row, d,
+                            headDim, splits, phi));
+                    if (d == 0) {
+                        c.atomicAdd(fallbackCount, 0, 1);
+                    }
+                }
+            }
+            c.localBarrier(); // every flag is read before any is cleared
+            if (c.localIdx < g) {
+                flags.set(kvRow * g + c.localIdx, 0);
+            }
+        }
+    }
+
+    /**
+     * out[row, d] of a row some of whose splits were recomputed (partialDen = −1 marks them): every
+     * split brought to the row's largest shift M, a unified split (shift φ, or none when empty) weighted
+     * e^{φ−M}, a recomputed one (normalised, log-sum-exp L) e^{L−M}; 0 when every split is empty.
+     */
+    static float mixedQuotient(FloatArray partialNum, FloatArray partialDen, FloatArray partialOut,
+                               FloatArray partialLse, int row, int d, int headDim, int splits, float phi) {
+        int base = row * splits;
+        float top = Float.NEGATIVE_INFINITY;
+        for (int s = 0; s < splits; s++) {
+            float den = partialDen.get(base + s);
+            float shift = den < 0f ? partialLse.get(base + s) : den > 0f ? phi : Float.NEGATIVE_INFINITY;
+            top = Math.max(top, shift);
+        }
+        if (top == Float.NEGATIVE_INFINITY) {
+            return 0f;
+        }
+        float num = 0f;
+        float sum = 0f;
+        for (int s = 0; s < splits; s++) {
+            float den = partialDen.get(base + s);
+            if (den < 0f) {
+                float w = KernelMath.exp(partialLse.get(base + s) - top);
+                num = Math.fma(w, partialOut.get((base + s) * headDim + d), num);
+                sum += w;
+            } else if (den > 0f) {
+                float w = KernelMath.exp(phi - top);
+                num = Math.fma(w, partialNum.get((base + s) * headDim + d), num);
+                sum = Math.fma(w, den, sum);
+            }
+        }
+        return sum > 0f ? num / sum : 0f;
     }
 
     /**
