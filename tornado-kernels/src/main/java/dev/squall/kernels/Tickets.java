@@ -13,9 +13,9 @@ import dev.squall.api.types.IntArray;
  *
  * <p>The visibility it relies on: PTX fences with {@code membar.gl} on both sides of the barrier, and
  * the JVM's atomics order the writes before them. OpenCL C 1.2, which the OpenCL backend emits, only
- * promises that {@code barrier(CLK_GLOBAL_MEM_FENCE)} orders memory within the work-group; NVIDIA's
- * OpenCL (tested on an H200) and PoCL on a CPU (coherent caches) make the writes visible to other
- * groups in practice, but another OpenCL device need not.
+ * promises that {@code barrier(CLK_GLOBAL_MEM_FENCE)} orders memory within the work-group, so on
+ * NVIDIA devices the emitter adds the same inline {@code membar.gl} fences; PoCL on a CPU has coherent
+ * caches. Another OpenCL device needs a device-scope fence that the emitter does not write yet.
  */
 public final class Tickets {
 

@@ -38,12 +38,13 @@ public final class OpenCLEmitter {
     public static final String BUILD_OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
 
     /**
-     * {@link #BUILD_OPTIONS}, plus {@code -D SQUALL_PTX_MMA} when {@code ptxMma}: for NVIDIA devices
-     * of compute capability 8.0 or newer, whose compiler takes inline PTX, so
-     * {@code KernelContext.mma16x8x16} runs on tensor cores rather than through local memory.
+     * {@link #BUILD_OPTIONS}, plus {@code -D SQUALL_PTX} on NVIDIA devices ({@code ptx}), whose compiler
+     * takes inline PTX (the device-scope fences of {@link #GLOBAL_BARRIER}), and {@code -D SQUALL_PTX_MMA}
+     * too when {@code ptxMma}: compute capability 8.0 or newer, so {@code KernelContext.mma16x8x16} runs
+     * on tensor cores rather than through local memory.
      */
-    public static String buildOptions(boolean ptxMma) {
-        return ptxMma ? BUILD_OPTIONS + " -D SQUALL_PTX_MMA" : BUILD_OPTIONS;
+    public static String buildOptions(boolean ptx, boolean ptxMma) {
+        return BUILD_OPTIONS + (ptx ? " -D SQUALL_PTX" : "") + (ptxMma ? " -D SQUALL_PTX_MMA" : "");
     }
 
     private final StringBuilder out = new StringBuilder();
@@ -422,8 +423,7 @@ public final class OpenCLEmitter {
                         + operand(p.base()) + " + " + operand(p.byteOffset()) + ")");
             }
             case Inst.Atomic a -> assign(a.result(), atomic(a));
-            case Inst.Barrier b -> b.globalFence() ? "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);"
-                    : "barrier(CLK_LOCAL_MEM_FENCE);";
+            case Inst.Barrier b -> b.globalFence() ? GLOBAL_BARRIER : "barrier(CLK_LOCAL_MEM_FENCE);";
             case Inst.WorkItem w -> assign(w.result(), "(int) " + switch (w.query()) {
                 case GLOBAL_ID -> "get_global_id";
                 case LOCAL_ID -> "get_local_id";
@@ -457,6 +457,22 @@ public final class OpenCLEmitter {
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         };
     }
+
+    /**
+     * A barrier that also makes global writes visible to other work-groups (the contract of
+     * {@code KernelContext.globalBarrier}). OpenCL C 1.2's global fence only orders memory within the
+     * work-group, so on NVIDIA devices ({@code SQUALL_PTX}) the barrier is wrapped in PTX's
+     * device-scope {@code membar.gl}, as the PTX backend emits it; the "memory" clobber keeps the
+     * compiler from moving loads and stores across the fences. Other devices get the barrier alone
+     * (PoCL's CPU caches are coherent; see Tickets for the caveat).
+     */
+    static final String GLOBAL_BARRIER = "#ifdef SQUALL_PTX\n"
+            + "asm volatile(\"membar.gl;\" ::: \"memory\");\n"
+            + "#endif\n"
+            + "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);\n"
+            + "#ifdef SQUALL_PTX\n"
+            + "asm volatile(\"membar.gl;\" ::: \"memory\");\n"
+            + "#endif";
 
     private String mma(Inst.Mma m) {
         List<String> d = m.results().stream().map(names::of).toList();

@@ -126,7 +126,7 @@ final class OpenCLSession implements DeviceSession {
         CompiledKernel compiled = BackendKernels.compile(launch);
         OpenCLProgram program = programs.get(compiled.contentHash());
         if (program == null) {
-            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.buildOptions(ptxMma));
+            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.buildOptions(device.info().nvidiaComputeCapability().isPresent(), ptxMma));
             programs.put(compiled.contentHash(), program);
         }
         long compileNanos = System.nanoTime() - compileStart;
