@@ -35,7 +35,7 @@ class GlobalBarrierFenceTest {
                 CompileOptions.PTX);
         String ptx = PtxEmitter.emit(k, PtxTarget.SM_90);
         assertTrue(Pattern.compile("membar\\.gl;\\s+bar\\.sync 0;\\s+membar\\.gl;").matcher(ptx).find(), ptx);
-        assertTrue(ptx.indexOf("st.global") < ptx.indexOf("membar.gl") && ptx.indexOf("atom.") > ptx.lastIndexOf("membar.gl"),
+        assertTrue(ptx.indexOf("st.global") >= 0 && ptx.indexOf("st.global") < ptx.indexOf("membar.gl") && ptx.indexOf("atom.") > ptx.lastIndexOf("membar.gl"),
                 "the store before the fences, the atomic after:\n" + ptx);
     }
 

@@ -88,6 +88,25 @@ final class DecodeProblem {
         return batch * kvHeads;
     }
 
+    /** Sets key {@code position} of cache row {@code kvRow} to {@code factor}·(query row {@code row}) (its score with that row then grows with the factor). */
+    void alignKey(int kvRow, int position, int row, float factor) {
+        for (int d = 0; d < headDim; d++) {
+            setKey(kvRow, position, d, factor * q.get(row * headDim + d));
+        }
+    }
+
+    /** Sets element d of key {@code position} of cache row {@code kvRow}, in the cache and in the reference's copy. */
+    void setKey(int kvRow, int position, int d, float value) {
+        int i = (kvRow * capacity + position) * headDim + d;
+        if (kCache instanceof HalfFloatArray kh) {
+            kh.setFloat(i, value);
+            k[i] = kh.getFloat(i);
+        } else {
+            ((FloatArray) kCache).set(i, value);
+            k[i] = value;
+        }
+    }
+
     /** Multiplies query row {@code row} by {@code factor} (to push its scores out of a window). */
     void scaleQuery(int row, float factor) {
         for (int d = 0; d < headDim; d++) {

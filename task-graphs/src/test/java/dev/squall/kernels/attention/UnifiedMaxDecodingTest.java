@@ -34,7 +34,12 @@ class UnifiedMaxDecodingTest {
 
     private static final double OUT_ATOL = 2e-6;
 
-    private final Random rng = new Random();
+    private final long seed = System.nanoTime();
+    private final Random rng = new Random(seed);
+
+    UnifiedMaxDecodingTest() {
+        System.out.println("UnifiedMaxDecodingTest: random seed " + seed); // in the surefire report of a failure
+    }
 
     /**
      * The shapes PoCL runs the one-launch form on. Its kernel holds the split body twice, which PoCL
@@ -163,7 +168,67 @@ class UnifiedMaxDecodingTest {
                 assertEquals(0, r.flags.get(row), "flag of row " + row + " not cleared, " + p);
             }
             assertMatches(p, r.out, "mixed splits " + p + " on " + device.id());
+            // Exactly the splits holding a score past the edge were recomputed (partialDen = −1), and at
+            // least one row has both kinds.
+            int splits = s[7];
+            boolean mixed = false;
+            for (int row = 0; row < p.rows(); row++) {
+                double[] scores = p.scores(row);
+                int recomputed = 0;
+                for (int split = 0; split < splits; split++) {
+                    boolean out = false;
+                    for (int t = SplitKvCore.splitStart(p.length, splits, split);
+                            t < SplitKvCore.splitEnd(p.length, splits, split); t++) {
+                        out |= Math.abs(scores[t]) > edge;
+                    }
+                    assertEquals(out, r.den.get(row * splits + split) == -1f,
+                            "split " + split + " of row " + row + " recomputed? " + p + " on " + device.id());
+                    recomputed += out ? 1 : 0;
+                }
+                mixed |= recomputed > 0 && recomputed < splits;
+            }
+            assertTrue(mixed, "no row mixes recomputed and unified splits, " + p);
         }
+    }
+
+    /**
+     * A row whose one key scores about 70 above φ (the window's high edge is 60): its split is
+     * recomputed with a log-sum-exp far above φ, its other splits stay unified and are weighted
+     * e^{φ−M} ≈ e^{−70} in the merge; the row still matches float64. A NaN in another kv row's key makes
+     * that kv row's outputs NaN (as the reference), never a quiet 0; the other rows are untouched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void oneLaunchMixesSplitsFarFromPhiAndPassesNaN(Device device) {
+        int[] s = POCL_ONE_LAUNCH_SHAPES[1]; // F16, batch 2, 8 heads over 2 kv heads, 2 splits
+        DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
+        UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
+        int g = p.heads / p.kvHeads;
+        int row = 1; // kv row 0, query head 1
+        double norm = 0;
+        for (int d = 0; d < p.headDim; d++) {
+            norm += (double) p.q.get(row * p.headDim + d) * p.q.get(row * p.headDim + d);
+        }
+        // score = factor·|q|²/√d: put it 70 above φ
+        float factor = (float) ((window.phi() + 70) * Math.sqrt(p.headDim) / norm);
+        p.alignKey(0, 5, row, factor);
+        int nanKvRow = p.kvRows() - 1;
+        p.setKey(nanKvRow, p.length - 1, 3, Float.NaN);
+        Result r = decode(device, p, s[7], window, Form.ONE_LAUNCH);
+        double[] refOut = new double[p.rows() * p.headDim];
+        p.reference(refOut, new double[p.rows()]);
+        for (int i = 0; i < p.rows() * p.headDim; i++) {
+            int kvRow = i / p.headDim / g;
+            if (kvRow == nanKvRow) {
+                assertTrue(Float.isNaN(r.out.get(i)), "out " + i + " of a row with a NaN key: " + r.out.get(i));
+            } else {
+                double err = Math.abs(r.out.get(i) - refOut[i]);
+                assertTrue(err <= 1e-3 + 1e-3 * Math.abs(refOut[i]), "out " + i + ": " + r.out.get(i) + " vs "
+                        + refOut[i] + ", " + p + " on " + device.id());
+            }
+        }
+        assertEquals(-1f, r.den.get(row * s[7]), "the split with the high score was recomputed");
+        assertTrue(r.den.get(row * s[7] + 1) >= 0f, "the other split stayed unified");
     }
 
     private static double median(double[] values) {
@@ -212,7 +277,7 @@ class UnifiedMaxDecodingTest {
         assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, what);
     }
 
-    private record Result(FloatArray out, IntArray flags, int fallbacks) {
+    private record Result(FloatArray out, IntArray flags, int fallbacks, FloatArray den) {
     }
 
     /**
@@ -260,7 +325,7 @@ class UnifiedMaxDecodingTest {
         for (int t = 0; t < tickets.getSize(); t++) {
             assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + form + ", " + p + " on " + device.id());
         }
-        return new Result(out, flags, count.get(0));
+        return new Result(out, flags, count.get(0), den);
     }
 
     @Test

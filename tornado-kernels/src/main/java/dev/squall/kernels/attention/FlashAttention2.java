@@ -328,12 +328,12 @@ public final class FlashAttention2 {
 
     /** 1/ℓ, or 0 for a row that saw no key (ℓ = 0), whose output is then 0. */
     private static float inverse(float l) {
-        return l > 0f ? 1f / l : 0f;
+        return !(l <= 0f) ? 1f / l : 0f; // NaN passes
     }
 
     /** L = m + log ℓ, or −∞ for a row that saw no key. */
     private static float logSumExp(float m, float l) {
-        return l > 0f ? m + KernelMath.log(l) : Float.NEGATIVE_INFINITY;
+        return !(l <= 0f) ? m + KernelMath.log(l) : Float.NEGATIVE_INFINITY;
     }
 
     // ---- global memory: the only code that differs between fp32 and fp16 ---------------------------

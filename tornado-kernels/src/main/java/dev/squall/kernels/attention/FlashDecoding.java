@@ -23,7 +23,8 @@ import dev.squall.kernels.Tickets;
  *
  * <p>Split s covers positions [s·span, min(length, (s+1)·span)) with span = ⌈length / splits⌉; an empty
  * split (and length 0) yields output 0 and log-sum-exp −∞, and the merge turns a row whose splits
- * are all empty into out = 0, lse = −∞, never NaN.
+ * are all empty into out = 0, lse = −∞, never NaN; a NaN score (a NaN in q or in the cache within
+ * length) makes its row's output and log-sum-exp NaN, as the float64 reference does, never a quiet 0.
  *
  * <p>One work-group handles one split of one kv head for all query heads of that kv head (one at a
  * time when heads = kvHeads, else four), so K and V are read from memory once for up to four query
@@ -246,9 +247,9 @@ public final class FlashDecoding {
                     value0 += w * partialOut.get((row * splits + s) * headDim + d);
                 }
                 float sum = sum0 + sum1;
-                out.set(row * headDim + d, sum > 0f ? (value0 + value1) / sum : 0f);
+                out.set(row * headDim + d, !(sum <= 0f) ? (value0 + value1) / sum : 0f);
                 if (d == 0) {
-                    lse.set(row, sum > 0f ? maxLse(partialLse, row, splits) + KernelMath.log(sum) : Float.NEGATIVE_INFINITY);
+                    lse.set(row, !(sum <= 0f) ? maxLse(partialLse, row, splits) + KernelMath.log(sum) : Float.NEGATIVE_INFINITY);
                 }
             }
             c.localBarrier(); // the weights are read before anything else writes the scratch
@@ -325,7 +326,7 @@ public final class FlashDecoding {
             value0 += w * partialOut.get((base + s) * headDim + d);
         }
         float sum = sum0 + sum1;
-        return sum > 0f ? (value0 + value1) / sum : 0f;
+        return !(sum <= 0f) ? (value0 + value1) / sum : 0f; // NaN passes
     }
 
     /** The merged log-sum-exp of row {@code row}: M + log Σ e^{L_s − M}, −∞ when every split is empty. */
@@ -335,6 +336,6 @@ public final class FlashDecoding {
         for (int s = 0; s < splits; s++) {
             sum += SplitKvCore.rescale(partialLse.get(row * splits + s), max);
         }
-        return sum > 0f ? max + KernelMath.log(sum) : Float.NEGATIVE_INFINITY;
+        return !(sum <= 0f) ? max + KernelMath.log(sum) : Float.NEGATIVE_INFINITY;
     }
 }

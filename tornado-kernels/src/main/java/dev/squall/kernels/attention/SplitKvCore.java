@@ -1631,9 +1631,9 @@ final class SplitKvCore {
                     o = Math.fma(w, partials[s * MAX_HEAD_DIM + t], o);
                     l = Math.fma(w, statL[s], l);
                 }
-                outA.set(at * headDim + t, l > 0f ? o / l : 0f);
+                outA.set(at * headDim + t, !(l <= 0f) ? o / l : 0f); // a NaN score passes
                 if (t == 0) {
-                    outB.set(at, l > 0f ? top + KernelMath.log(l) : Float.NEGATIVE_INFINITY);
+                    outB.set(at, !(l <= 0f) ? top + KernelMath.log(l) : Float.NEGATIVE_INFINITY);
                 }
             }
         }

@@ -215,16 +215,20 @@ public final class UnifiedMaxDecoding {
     /**
      * After the synchronised recomputation of this split: for each query head h in {@code flagged},
      * partialDen of (row, split) = −1 (the merge then takes partialOut and partialLse for it; a unified
-     * denominator is never negative) and the row's flag = 1. The split's body ended with a barrier, so
-     * the unified denominator it wrote first is not written after this.
+     * denominator is never negative) and the row's flag = 1. Work-item 0 writes them: it is the one that
+     * wrote the unified denominators, so its own program order puts the −1 after them (a local barrier
+     * need not order global memory between work-items).
      */
     private static void markRecomputed(KernelContext c, FloatArray partialDen, IntArray flags, int flagged, int g,
                                        int splits) {
-        int h = c.localIdx;
-        if (h < g && (flagged >>> h & 1) != 0) {
-            int row = c.groupIdy * g + h;
-            partialDen.set(row * splits + c.groupIdx, -1f);
-            flags.set(row, 1);
+        if (c.localIdx == 0) {
+            for (int h = 0; h < g; h++) {
+                if ((flagged >>> h & 1) != 0) {
+                    int row = c.groupIdy * g + h;
+                    partialDen.set(row * splits + c.groupIdx, -1f);
+                    flags.set(row, 1);
+                }
+            }
         }
     }
 
@@ -251,7 +255,7 @@ public final class UnifiedMaxDecoding {
                     }
                 }
             }
-            c.localBarrier(); // every flag is read before any is cleared
+            c.globalBarrier(); // every flag is read before any is cleared (global memory, other work-items)
             if (c.localIdx < g) {
                 flags.set(kvRow * g + c.localIdx, 0);
             }
@@ -261,7 +265,8 @@ public final class UnifiedMaxDecoding {
     /**
      * out[row, d] of a row some of whose splits were recomputed (partialDen = −1 marks them): every
      * split brought to the row's largest shift M, a unified split (shift φ, or none when empty) weighted
-     * e^{φ−M}, a recomputed one (normalised, log-sum-exp L) e^{L−M}; 0 when every split is empty.
+     * e^{φ−M}, a recomputed one (normalised, log-sum-exp L) e^{L−M}; 0 when every split is empty, NaN
+     * when a score was NaN (as the float64 reference gives, rather than a quiet 0).
      */
     static float mixedQuotient(FloatArray partialNum, FloatArray partialDen, FloatArray partialOut,
                                FloatArray partialLse, int row, int d, int headDim, int splits, float phi) {
@@ -289,7 +294,7 @@ public final class UnifiedMaxDecoding {
                 sum = Math.fma(w, den, sum);
             }
         }
-        return sum > 0f ? num / sum : 0f;
+        return !(sum <= 0f) ? num / sum : 0f; // NaN passes
     }
 
     /**
@@ -466,7 +471,7 @@ public final class UnifiedMaxDecoding {
                             splits));
                 }
             }
-            c.localBarrier(); // every flag is read before any is cleared
+            c.globalBarrier(); // every flag is read before any is cleared (global memory, other work-items)
             if (c.localIdx < g) {
                 flags.set(kvRow * g + c.localIdx, 0);
             }
@@ -497,7 +502,7 @@ public final class UnifiedMaxDecoding {
         if (flagged != 0 && d < headDim) {
             out.set(row * headDim + d, FlashDecoding.mergedValue(partialOut, partialLse, row, d, headDim, splits));
         }
-        c.localBarrier(); // every work-item of the row has read its flag before it is cleared
+        c.globalBarrier(); // every work-item of the row has read its flag before it is cleared
         if (flagged != 0 && d == 0) {
             flags.set(row, 0);
         }
