@@ -152,7 +152,7 @@ public final class UnifiedMaxDecoding {
             markRecomputed(c, partialDen, flags, flagged, heads / kvHeads, splits);
         }
         stepMergeWhenLast(c, partialNum, partialDen, partialOut, partialLse, flags, tickets, out, fallbackCount, arrival,
-                heads / kvHeads, headDim, splits, phi);
+                leftWindow, heads / kvHeads, headDim, splits, phi); // leftWindow is free again: reused for the row flags
     }
 
     /** {@link #step} with an F16 cache. */
@@ -180,7 +180,7 @@ public final class UnifiedMaxDecoding {
             markRecomputed(c, partialDen, flags, flagged, heads / kvHeads, splits);
         }
         stepMergeWhenLast(c, partialNum, partialDen, partialOut, partialLse, flags, tickets, out, fallbackCount, arrival,
-                heads / kvHeads, headDim, splits, phi);
+                leftWindow, heads / kvHeads, headDim, splits, phi); // leftWindow is free again: reused for the row flags
     }
 
     /** Query heads per kv head that {@link #step} can flag: one local int each. */
@@ -233,19 +233,20 @@ public final class UnifiedMaxDecoding {
     }
 
     /**
-     * {@link #step}'s ticket of kv row c.groupIdy: its last work-group merges the row's g query rows,
-     * then clears the flags it read.
+     * {@link #step}'s ticket of kv row c.groupIdy: its last work-group takes (and clears) the flags of
+     * the row's g query rows and merges them.
      */
     private static void stepMergeWhenLast(KernelContext c, FloatArray partialNum, FloatArray partialDen,
                                           FloatArray partialOut, FloatArray partialLse, IntArray flags,
                                           IntArray tickets, FloatArray out, IntArray fallbackCount, int[] arrival,
-                                          int g, int headDim, int splits, float phi) {
+                                          int[] rowFlags, int g, int headDim, int splits, float phi) {
         int kvRow = c.groupIdy;
         if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
+            takeFlags(c, flags, kvRow, g, rowFlags);
             for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
                 int row = kvRow * g + v / headDim;
                 int d = v % headDim;
-                if (flags.get(row) == 0) {
+                if (rowFlags[v / headDim] == 0) {
                     out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
                 } else {
                     out.set(row * headDim + d, mixedQuotient(partialNum, partialDen, partialOut, partialLse, row, d,
@@ -254,10 +255,6 @@ public final class UnifiedMaxDecoding {
                         c.atomicAdd(fallbackCount, 0, 1);
                     }
                 }
-            }
-            c.globalBarrier(); // every flag is read before any is cleared (global memory, other work-items)
-            if (c.localIdx < g) {
-                flags.set(kvRow * g + c.localIdx, 0);
             }
         }
     }
@@ -428,12 +425,13 @@ public final class UnifiedMaxDecoding {
         float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         int[] arrival = c.allocateIntLocalArray(1);
+        int[] rowFlags = c.allocateIntLocalArray(MAX_GROUP);
         int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
         if (active != 0) { // the same for every work-group of the kv row
             SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
                     splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
-            fallbackMergeWhenLast(c, partialOut, partialLse, flags, tickets, out, arrival, heads / kvHeads, headDim,
-                    splits);
+            fallbackMergeWhenLast(c, partialOut, partialLse, flags, tickets, out, arrival, rowFlags, heads / kvHeads,
+                    headDim, splits);
         }
     }
 
@@ -448,34 +446,45 @@ public final class UnifiedMaxDecoding {
         float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         int[] arrival = c.allocateIntLocalArray(1);
+        int[] rowFlags = c.allocateIntLocalArray(MAX_GROUP);
         int active = anyFlagged(flags, c.groupIdy, heads / kvHeads);
         if (active != 0) { // the same for every work-group of the kv row
             SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
                     splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
-            fallbackMergeWhenLast(c, partialOut, partialLse, flags, tickets, out, arrival, heads / kvHeads, headDim,
-                    splits);
+            fallbackMergeWhenLast(c, partialOut, partialLse, flags, tickets, out, arrival, rowFlags, heads / kvHeads,
+                    headDim, splits);
         }
     }
 
-    /** The fallback's ticket: the last of the kv row's work-groups merges its flagged rows, then clears their flags. */
+    /** The fallback's ticket: the last of the kv row's work-groups takes (and clears) the row flags and merges the flagged rows. */
     private static void fallbackMergeWhenLast(KernelContext c, FloatArray partialOut, FloatArray partialLse,
-                                              IntArray flags, IntArray tickets, FloatArray out, int[] arrival, int g,
-                                              int headDim, int splits) {
+                                              IntArray flags, IntArray tickets, FloatArray out, int[] arrival,
+                                              int[] rowFlags, int g, int headDim, int splits) {
         int kvRow = c.groupIdy;
         if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
+            takeFlags(c, flags, kvRow, g, rowFlags);
             for (int v = c.localIdx; v < g * headDim; v += SplitKvCore.THREADS) {
                 int row = kvRow * g + v / headDim;
                 int d = v % headDim;
-                if (flags.get(row) != 0) {
+                if (rowFlags[v / headDim] != 0) {
                     out.set(row * headDim + d, FlashDecoding.mergedValue(partialOut, partialLse, row, d, headDim,
                             splits));
                 }
             }
-            c.globalBarrier(); // every flag is read before any is cleared (global memory, other work-items)
-            if (c.localIdx < g) {
-                flags.set(kvRow * g + c.localIdx, 0);
-            }
         }
+    }
+
+    /**
+     * rowFlags[h] = the flag of query row h of kv row {@code kvRow}, which is then cleared for the next
+     * step, for h < g: each flag read and cleared by one work-item (so no other work-item's read can race
+     * the clearing store), the copies shared through local memory.
+     */
+    private static void takeFlags(KernelContext c, IntArray flags, int kvRow, int g, int[] rowFlags) {
+        if (c.localIdx < g) {
+            rowFlags[c.localIdx] = flags.get(kvRow * g + c.localIdx);
+            flags.set(kvRow * g + c.localIdx, 0);
+        }
+        c.localBarrier();
     }
 
     /** 1 when any of the g query rows of kv row {@code kvRow} is flagged (the same answer for the whole work-group). */
@@ -489,22 +498,26 @@ public final class UnifiedMaxDecoding {
 
     /**
      * The fallback merge: for flagged rows, out = the §0 merge of the fallback partials (as
-     * {@link FlashDecoding#merge}); unflagged rows are left as {@link #merge} wrote them. Then clears
-     * the flags, so the next step starts from zeros: a row's flag is read by its own work-items only
-     * (a row's {@link FlashDecoding#MAX_HEAD_DIM} work-items lie in one work-group), all before the
-     * barrier that precedes the clearing store. Grid as {@link #merge}.
+     * {@link FlashDecoding#merge}); unflagged rows are left as {@link #merge} wrote them. The flags are
+     * cleared, so the next step starts from zeros: one work-item per row reads the flag, clears it and
+     * shares it through local memory (a row's {@link FlashDecoding#MAX_HEAD_DIM} work-items lie in one
+     * work-group). Grid as {@link #merge}.
      */
     public static void fallbackMerge(KernelContext c, FloatArray partialOut, FloatArray partialLse, IntArray flags,
                                      FloatArray out, int rows, int headDim, int splits) {
+        int[] rowFlags = c.allocateIntLocalArray(SplitKvCore.THREADS / FlashDecoding.MAX_HEAD_DIM);
         int row = c.globalIdx / FlashDecoding.MAX_HEAD_DIM;
         int d = c.globalIdx % FlashDecoding.MAX_HEAD_DIM;
-        int flagged = row < rows ? flags.get(row) : 0;
-        if (flagged != 0 && d < headDim) {
-            out.set(row * headDim + d, FlashDecoding.mergedValue(partialOut, partialLse, row, d, headDim, splits));
+        int slot = c.localIdx / FlashDecoding.MAX_HEAD_DIM;
+        if (d == 0) { // one work-item takes the row's flag and clears it: no other work-item touches it
+            rowFlags[slot] = row < rows ? flags.get(row) : 0;
+            if (row < rows) {
+                flags.set(row, 0);
+            }
         }
-        c.globalBarrier(); // every work-item of the row has read its flag before it is cleared
-        if (flagged != 0 && d == 0) {
-            flags.set(row, 0);
+        c.localBarrier();
+        if (rowFlags[slot] != 0 && d < headDim) {
+            out.set(row * headDim + d, FlashDecoding.mergedValue(partialOut, partialLse, row, d, headDim, splits));
         }
     }
 }
