@@ -107,6 +107,48 @@ class FlashDecodingTest {
         }
     }
 
+    /**
+     * A NaN in one kv row's key (within length) makes the outputs and log-sum-exps of that kv row's
+     * query rows NaN, as the float64 reference gives, in both forms; the other rows still match. (The
+     * split body once wrote a NaN split as an empty one, and the merge then dropped it: a quiet wrong
+     * answer.) The GQA-4 shape of {@link #cases}, so PoCL compiles nothing new.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void aNanKeyMakesItsRowsNaN(Device device) {
+        DecodeProblem p = new DecodeProblem(rng, true, 2, 8, 2, 128, 700, 613);
+        int nanKvRow = 1;
+        p.setKey(nanKvRow, 400, 7, Float.NaN);
+        double[] refOut = new double[p.rows() * p.headDim];
+        double[] refLse = new double[p.rows()];
+        p.reference(refOut, refLse);
+        int g = p.heads / p.kvHeads;
+        for (boolean fused : new boolean[] {false, true}) {
+            FloatArray out = poisoned(p.rows() * p.headDim);
+            FloatArray lse = poisoned(p.rows());
+            if (fused) {
+                decodeFused(device, p, 2, out, lse);
+            } else {
+                decode(device, p, 2, out, lse);
+            }
+            for (int row = 0; row < p.rows(); row++) {
+                boolean nanRow = row / g == nanKvRow;
+                String what = "row " + row + (fused ? " fused" : "") + " on " + device.id();
+                assertEquals(nanRow, Float.isNaN(lse.get(row)), "lse NaN? " + what + ": " + lse.get(row));
+                for (int d = 0; d < p.headDim; d++) {
+                    float o = out.get(row * p.headDim + d);
+                    if (nanRow) {
+                        assertTrue(Float.isNaN(o), "out " + d + " of " + what + ": " + o);
+                    } else {
+                        double ref = refOut[row * p.headDim + d];
+                        assertTrue(Math.abs(o - ref) <= 1e-3 + 1e-3 * Math.abs(ref), "out " + d + " of " + what
+                                + ": " + o + " vs " + ref);
+                    }
+                }
+            }
+        }
+    }
+
     /** splitKv (or splitKvF16) then merge, as one task graph. */
     static void decode(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse) {
         FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
