@@ -108,6 +108,48 @@ class FlashAttention2Test {
         assertWithinTwiceNaive(lse, lseRef, lseNaive, 1e-5, what + ": log-sum-exp");
     }
 
+    /**
+     * A NaN in one key makes every output and log-sum-exp whose row sees that key NaN, as the float64
+     * reference gives, never a quiet 0 or a finite value; the other rows still match. The F32 shape of
+     * {@link #cases} with four query heads over two kv heads, sequence 37, dimension 64, not causal.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void aNanKeyMakesTheRowsThatSeeItNaN(Device device) {
+        int batch = 1;
+        int heads = 4;
+        int kvHeads = 2;
+        int seqLen = 37;
+        int headDim = 64;
+        float[] q = values(batch * heads * seqLen * headDim, 3f, false);
+        float[] k = values(batch * kvHeads * seqLen * headDim, 1f, false);
+        float[] v = values(k.length, 1f, false);
+        k[(seqLen + 20) * headDim + 5] = Float.NaN; // kv head 1, key 20
+        int rows = batch * heads * seqLen;
+        double[] ref = new double[q.length];
+        double[] lseRef = new double[rows];
+        reference(q, k, v, batch, heads, kvHeads, seqLen, headDim, false, ref, new float[q.length], lseRef,
+                new float[rows]);
+        FloatArray out = poisoned(q.length);
+        FloatArray lse = poisoned(rows);
+        run(device, "forward", seqLen, FlashAttention2.globalY(batch, heads), new KernelContext(), FloatArray.fromArray(q),
+                FloatArray.fromArray(k), FloatArray.fromArray(v), out, lse, seqLen, heads, kvHeads, headDim, 0);
+        int nanRows = 0;
+        for (int r = 0; r < rows; r++) {
+            boolean nan = Double.isNaN(lseRef[r]);
+            nanRows += nan ? 1 : 0;
+            org.junit.jupiter.api.Assertions.assertEquals(nan, Float.isNaN(lse.get(r)), "lse NaN? row " + r + " on "
+                    + device.id() + ": " + lse.get(r));
+            for (int d = 0; d < headDim; d++) {
+                float o = out.get(r * headDim + d);
+                double want = ref[r * headDim + d];
+                org.junit.jupiter.api.Assertions.assertTrue(nan ? Float.isNaN(o) : Math.abs(o - want) <= 1e-4 + 1e-4
+                        * Math.abs(want), "out " + d + " of row " + r + " on " + device.id() + ": " + o + " vs " + want);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(2 * seqLen, nanRows, "the reference: two query heads see the key");
+    }
+
     /** Uniform in [−scale, scale), rounded to fp16 when {@code half}. */
     private float[] values(int n, float scale, boolean half) {
         float[] a = new float[n];
