@@ -32,6 +32,8 @@ final class OpenCLSession implements DeviceSession {
 
     private final OpenCLDevice device;
     // NVIDIA, compute capability 8.0 or newer: warp-wide mma as inline PTX (tensor cores)
+    // NVIDIA: the compiler takes inline PTX (device-scope fences around global barriers)
+    private final boolean ptx;
     private final boolean ptxMma;
     private final OpenCLContext context;
     private final Map<Object, OpenCLBuffer> buffers = new IdentityHashMap<>();
@@ -44,6 +46,7 @@ final class OpenCLSession implements DeviceSession {
 
     OpenCLSession(OpenCLDevice device) {
         this.device = device;
+        this.ptx = device.info().nvidiaComputeCapability().isPresent();
         this.ptxMma = device.info().nvidiaComputeCapability()
                 .map(cc -> Integer.parseInt(cc.split("\\.")[0]) >= 8).orElse(false);
         this.context = OpenCLContext.create(device);
@@ -126,7 +129,7 @@ final class OpenCLSession implements DeviceSession {
         CompiledKernel compiled = BackendKernels.compile(launch);
         OpenCLProgram program = programs.get(compiled.contentHash());
         if (program == null) {
-            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.buildOptions(device.info().nvidiaComputeCapability().isPresent(), ptxMma));
+            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.buildOptions(ptx, ptxMma));
             programs.put(compiled.contentHash(), program);
         }
         long compileNanos = System.nanoTime() - compileStart;

@@ -4,6 +4,8 @@ import dev.squall.kernels.KernelLaunches;
 
 import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.Accuracy.poisoned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
@@ -138,16 +140,16 @@ class FlashAttention2Test {
         for (int r = 0; r < rows; r++) {
             boolean nan = Double.isNaN(lseRef[r]);
             nanRows += nan ? 1 : 0;
-            org.junit.jupiter.api.Assertions.assertEquals(nan, Float.isNaN(lse.get(r)), "lse NaN? row " + r + " on "
+            assertEquals(nan, Float.isNaN(lse.get(r)), "lse NaN? row " + r + " on "
                     + device.id() + ": " + lse.get(r));
             for (int d = 0; d < headDim; d++) {
                 float o = out.get(r * headDim + d);
                 double want = ref[r * headDim + d];
-                org.junit.jupiter.api.Assertions.assertTrue(nan ? Float.isNaN(o) : Math.abs(o - want) <= 1e-4 + 1e-4
+                assertTrue(nan ? Float.isNaN(o) : Math.abs(o - want) <= 1e-4 + 1e-4
                         * Math.abs(want), "out " + d + " of row " + r + " on " + device.id() + ": " + o + " vs " + want);
             }
         }
-        org.junit.jupiter.api.Assertions.assertEquals(2 * seqLen, nanRows, "the reference: two query heads see the key");
+        assertEquals(2 * seqLen, nanRows, "the reference: two query heads see the key");
     }
 
     /** Uniform in [−scale, scale), rounded to fp16 when {@code half}. */

@@ -65,8 +65,9 @@ public final class FlashDecoding {
             throw new IllegalArgumentException("split-KV decode attention needs heads (" + heads
                     + ") to be a positive multiple of kvHeads (" + kvHeads + ")");
         }
-        if (heads / kvHeads > 32) {
-            throw new IllegalArgumentException("split-KV decode attention takes at most 32 query heads per kv head"
+        if (heads / kvHeads > UnifiedMaxDecoding.MAX_GROUP) {
+            throw new IllegalArgumentException("split-KV decode attention takes at most " + UnifiedMaxDecoding.MAX_GROUP
+                    + " query heads per kv head"
                     + " (one flag bit each); got " + heads / kvHeads);
         }
     }

@@ -183,7 +183,7 @@ public final class UnifiedMaxDecoding {
                 leftWindow, heads / kvHeads, headDim, splits, phi); // leftWindow is free again: reused for the row flags
     }
 
-    /** Query heads per kv head that {@link #step} can flag: one local int each. */
+    /** Query heads per kv head the FlashDecoding++ kernels can flag (one bit of an int mask each); {@link FlashDecoding#requireSupported} enforces it. */
     static final int MAX_GROUP = 32;
 
     /** leftWindow[h] = 0 for every query head h; the split's body starts with a barrier before any use. */
