@@ -177,10 +177,36 @@ public final class KernelContext {
      * else the local-memory exchange) it is the tensor-core instruction.
      */
     public MmaAccumulator mma16x8x16(int a0, int a1, int a2, int a3, int b0, int b1, MmaAccumulator c) {
-        WorkGroupRuntime runtime = runtime("mma16x8x16(...)");
+        return warpMma("mma16x8x16", false, a0, a1, a2, a3, b0, b1, c);
+    }
+
+    /**
+     * Warp-wide D = A·B + C on one 16×8 (A) by 8×8 (B) tile of TF32 values with fp32 C and D: PTX's
+     * {@code mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32}, on tensor cores. Each operand int is
+     * the bit pattern ({@link Float#floatToRawIntBits}) of a TF32 value: a float whose low 13 fraction
+     * bits are zero ({@code bits & MmaSemantics.TF32_MASK}); what the tensor cores make of other bits
+     * is not defined (the fallback drops them). A kernel that needs more precision splits a float into
+     * its TF32 value and the TF32 value of the rest (the rest is exact in fp32). With
+     * {@code group = lane / 4} and {@code quad = lane % 4}:
+     * <ul>
+     *   <li>{@code a0} = A[group][quad], {@code a1} = A[group+8][quad], {@code a2} = A[group][quad+4],
+     *       {@code a3} = A[group+8][quad+4];</li>
+     *   <li>{@code b0} = B[quad][group], {@code b1} = B[quad+4][group];</li>
+     *   <li>C and D as {@link MmaAccumulator} (the layout of {@link #mma16x8x16}).</li>
+     * </ul>
+     * Products of TF32 values are exact in fp32; the sums are fp32. Everything else (collective, not
+     * a barrier, the work-group's size, where it runs on tensor cores) is as for {@link #mma16x8x16}.
+     */
+    public MmaAccumulator mma16x8x8Tf32(int a0, int a1, int a2, int a3, int b0, int b1, MmaAccumulator c) {
+        return warpMma("mma16x8x8Tf32", true, a0, a1, a2, a3, b0, b1, c);
+    }
+
+    private MmaAccumulator warpMma(String name, boolean tf32, int a0, int a1, int a2, int a3, int b0, int b1,
+                                   MmaAccumulator c) {
+        WorkGroupRuntime runtime = runtime(name + "(...)");
         int size = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
         if (size % WARP_SIZE != 0 || size > MAX_WARP_GROUP_SIZE) {
-            throw new IllegalStateException("KernelContext.mma16x8x16 needs a work-group of a multiple of " + WARP_SIZE
+            throw new IllegalStateException("KernelContext." + name + " needs a work-group of a multiple of " + WARP_SIZE
                     + " and at most " + MAX_WARP_GROUP_SIZE + " work-items, not " + size);
         }
         int[] exchange = runtime.warpExchange(this, 2 * size * MmaSemantics.WORDS);
@@ -200,10 +226,10 @@ public final class KernelContext {
         int row = lane / 4;
         int col = 2 * (lane % 4);
         return new MmaAccumulator(
-                c.c0() + MmaSemantics.dot(exchange, warp, row, col),
-                c.c1() + MmaSemantics.dot(exchange, warp, row, col + 1),
-                c.c2() + MmaSemantics.dot(exchange, warp, row + 8, col),
-                c.c3() + MmaSemantics.dot(exchange, warp, row + 8, col + 1));
+                c.c0() + MmaSemantics.dot(tf32, exchange, warp, row, col),
+                c.c1() + MmaSemantics.dot(tf32, exchange, warp, row, col + 1),
+                c.c2() + MmaSemantics.dot(tf32, exchange, warp, row + 8, col),
+                c.c3() + MmaSemantics.dot(tf32, exchange, warp, row + 8, col + 1));
     }
 
     private Object local(Class<?> type, int length) {

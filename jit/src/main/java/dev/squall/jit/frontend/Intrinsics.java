@@ -561,8 +561,8 @@ final class Intrinsics {
                 }
                 return MethodTranslator.scalar(atomic(t, op, array.data(), t.operand(args[1]), t.operand(args[2])));
             }
-            case "mma16x8x16" -> {
-                return mma(t, args);
+            case "mma16x8x16", "mma16x8x8Tf32" -> {
+                return mma(t, name, args);
             }
             default -> {
                 if (name.startsWith("allocate") && name.endsWith("LocalArray")) {
@@ -573,15 +573,18 @@ final class Intrinsics {
         }
     }
 
-    /** {@code KernelContext.mma16x8x16(a0, a1, a2, a3, b0, b1, c)}: one {@link Inst.Mma}, its results as a new accumulator. */
-    private static AValue mma(MethodTranslator t, AValue[] args) {
+    /**
+     * {@code KernelContext.mma16x8x16(a0, a1, a2, a3, b0, b1, c)} or {@code mma16x8x8Tf32(…)}: one
+     * {@link Inst.Mma}, its results as a new accumulator.
+     */
+    private static AValue mma(MethodTranslator t, String name, AValue[] args) {
         List<Operand> a = new ArrayList<>();
         List<Operand> b = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             (i < 4 ? a : b).add(t.operand(args[i]));
         }
         if (!(args[6] instanceof AValue.Obj accumulator) || accumulator.info().type() != MmaAccumulator.class) {
-            throw t.error("calls KernelContext.mma16x8x16 with " + SsaBuilder.describe(args[6]) + " as the accumulator");
+            throw t.error("calls KernelContext." + name + " with " + SsaBuilder.describe(args[6]) + " as the accumulator");
         }
         List<Operand> c = new ArrayList<>();
         for (AValue field : accumulator.fields()) {
@@ -591,7 +594,7 @@ final class Intrinsics {
         for (int i = 0; i < 4; i++) {
             results.add(t.newVar(ScalarType.F32));
         }
-        t.emit(new Inst.Mma(results, a, b, c, t.pos()));
+        t.emit(new Inst.Mma(results, a, b, c, name.endsWith("Tf32"), t.pos()));
         List<AValue> fields = new ArrayList<>();
         for (Var r : results) {
             fields.add(MethodTranslator.scalar(r));

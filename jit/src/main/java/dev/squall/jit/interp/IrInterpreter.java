@@ -187,7 +187,7 @@ public final class IrInterpreter {
                     if (it.pendingMma != mma) {
                         throw new KernelExecutionException(f.displayName() + ": warp operation divergence in work-group ("
                                 + group[0] + "," + group[1] + "," + group[2] + "): work-items wait at different"
-                                + " mma16x8x16 calls or barriers; every work-item must make the same calls");
+                                + " mma16x8x16 / mma16x8x8Tf32 calls or barriers; every work-item must make the same calls");
                     }
                 }
                 if (mma != null) {
@@ -256,7 +256,7 @@ public final class IrInterpreter {
     /** Runs a warp-wide multiply-accumulate that every work-item of the group waits at. */
     private void mma(Item[] items, Inst.Mma mma) {
         if (items.length % KernelContext.WARP_SIZE != 0 || items.length > KernelContext.MAX_WARP_GROUP_SIZE) {
-            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": mma16x8x16 needs a"
+            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": " + (mma.tf32() ? "mma16x8x8Tf32" : "mma16x8x16") + " needs a"
                     + " work-group of a multiple of " + KernelContext.WARP_SIZE + " and at most "
                     + KernelContext.MAX_WARP_GROUP_SIZE + " work-items, not " + items.length);
         }
@@ -276,7 +276,7 @@ public final class IrInterpreter {
             int[][] rowCol = {{row, col}, {row, col + 1}, {row + 8, col}, {row + 8, col + 1}};
             for (int r = 0; r < 4; r++) {
                 float c = Float.intBitsToFloat((int) bits(it, mma.c().get(r)));
-                float d = c + MmaSemantics.dot(operands, warp, rowCol[r][0], rowCol[r][1]);
+                float d = c + MmaSemantics.dot(mma.tf32(), operands, warp, rowCol[r][0], rowCol[r][1]);
                 set(it, mma.results().get(r), Float.floatToRawIntBits(d) & 0xffffffffL);
             }
             it.pendingMma = null;

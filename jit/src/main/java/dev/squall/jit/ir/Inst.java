@@ -184,11 +184,13 @@ public sealed interface Inst {
     }
 
     /**
-     * Warp-wide {@code D = A·B + C} on a 16×16×8 tile ({@code KernelContext.mma16x8x16}): operands
-     * {@code a} (four i32, packed fp16 pairs), {@code b} (two i32), {@code c} (four f32); results
-     * the four f32 of D. A collective like a barrier: never removed, moved or merged.
+     * Warp-wide {@code D = A·B + C} on a 16×16×8 tile ({@code KernelContext.mma16x8x16}: operands
+     * {@code a}, four i32 of packed fp16 pairs, and {@code b}, two) or, with {@code tf32}, a 16×8×8 tile
+     * ({@code KernelContext.mma16x8x8Tf32}: four and two i32 of float bits); {@code c} four f32;
+     * results the four f32 of D. A collective like a barrier: never removed, moved or merged.
      */
-    record Mma(List<Var> results, List<Operand> a, List<Operand> b, List<Operand> c, SourcePos pos) implements Inst {
+    record Mma(List<Var> results, List<Operand> a, List<Operand> b, List<Operand> c, boolean tf32, SourcePos pos)
+            implements Inst {
         public Mma {
             results = List.copyOf(results);
             a = List.copyOf(a);
@@ -208,7 +210,7 @@ public sealed interface Inst {
         }
 
         public Inst withOperands(List<Operand> ops) {
-            return new Mma(results, ops.subList(0, 4), ops.subList(4, 6), ops.subList(6, 10), pos);
+            return new Mma(results, ops.subList(0, 4), ops.subList(4, 6), ops.subList(6, 10), tf32, pos);
         }
 
         @Override

@@ -103,7 +103,7 @@ public final class IrPrinter {
                     .collect(Collectors.joining(", "));
             case Inst.Barrier b -> "barrier " + (b.globalFence() ? "global" : "local");
             case Inst.Mma m -> m.results().stream().map(Var::text).collect(Collectors.joining(", "))
-                    + " = mma.m16n8k16 {" + m.a().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
+                    + (m.tf32() ? " = mma.m16n8k8.tf32 {" : " = mma.m16n8k16 {") + m.a().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
                     + m.b().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
                     + m.c().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}";
             case Inst.WorkItem w -> w.query().text() + " " + "xyz".charAt(w.dimension());

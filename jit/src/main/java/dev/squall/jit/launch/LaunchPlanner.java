@@ -34,10 +34,12 @@ public final class LaunchPlanner {
 
     /** A kernel with warp-wide operations runs in whole warps, in groups the local-memory fallback can hold. */
     private static void checkWarpGroup(KernelFunction f, int[] local) {
-        boolean warpWide = f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.Mma));
+        Inst.Mma warpWide = f.blocks().stream().flatMap(b -> b.body().stream()).filter(i -> i instanceof Inst.Mma)
+                .map(i -> (Inst.Mma) i).findFirst().orElse(null);
         int items = local[0] * local[1] * local[2];
-        if (warpWide && (items % KernelContext.WARP_SIZE != 0 || items > KernelContext.MAX_WARP_GROUP_SIZE)) {
-            throw new IllegalArgumentException(f.displayName() + " calls KernelContext.mma16x8x16, so its work-groups"
+        if (warpWide != null && (items % KernelContext.WARP_SIZE != 0 || items > KernelContext.MAX_WARP_GROUP_SIZE)) {
+            throw new IllegalArgumentException(f.displayName() + " calls KernelContext."
+                    + (warpWide.tf32() ? "mma16x8x8Tf32" : "mma16x8x16") + ", so its work-groups"
                     + " need a multiple of " + KernelContext.WARP_SIZE + " and at most "
                     + KernelContext.MAX_WARP_GROUP_SIZE + " work-items, not " + Arrays.toString(local));
         }

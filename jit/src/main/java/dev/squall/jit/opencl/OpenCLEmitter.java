@@ -14,6 +14,7 @@ import dev.squall.jit.ir.ReductionPlan;
 import dev.squall.jit.ir.ScalarType;
 import dev.squall.jit.ir.Type;
 import dev.squall.jit.ir.Var;
+import dev.squall.jit.ptx.PtxEmitter;
 import dev.squall.jit.structure.Stmt;
 import dev.squall.jit.structure.Structurizer;
 import java.util.ArrayList;
@@ -477,8 +478,9 @@ public final class OpenCLEmitter {
     private String mma(Inst.Mma m) {
         List<String> d = m.results().stream().map(names::of).toList();
         List<String> in = m.operands().stream().map(this::operand).toList();
+        String dot = m.tf32() ? "squall_mma_dot_tf32" : "squall_mma_dot";
         return "#ifdef SQUALL_PTX_MMA\n"
-                + "asm volatile(\"mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7},"
+                + "asm volatile(\"" + PtxEmitter.mmaOpcode(m.tf32()) + " {%0, %1, %2, %3}, {%4, %5, %6, %7},"
                 + " {%8, %9}, {%10, %11, %12, %13};\"\n"
                 + "    : \"=f\"(" + String.join("), \"=f\"(", d) + ")\n"
                 + "    : \"r\"(" + String.join("), \"r\"(", in.subList(0, 6)) + "), \"f\"("
@@ -489,10 +491,10 @@ public final class OpenCLEmitter {
                 + in.get(2) + "; squall_mma_mine[3] = " + in.get(3) + ";\n"
                 + "squall_mma_mine[4] = " + in.get(4) + "; squall_mma_mine[5] = " + in.get(5) + ";\n"
                 + "barrier(CLK_LOCAL_MEM_FENCE);\n"
-                + d.get(0) + " = " + in.get(6) + " + squall_mma_dot(squall_mma_warp, squall_mma_row, squall_mma_col);\n"
-                + d.get(1) + " = " + in.get(7) + " + squall_mma_dot(squall_mma_warp, squall_mma_row, squall_mma_col + 1);\n"
-                + d.get(2) + " = " + in.get(8) + " + squall_mma_dot(squall_mma_warp, squall_mma_row + 8, squall_mma_col);\n"
-                + d.get(3) + " = " + in.get(9) + " + squall_mma_dot(squall_mma_warp, squall_mma_row + 8, squall_mma_col + 1);\n"
+                + d.get(0) + " = " + in.get(6) + " + " + dot + "(squall_mma_warp, squall_mma_row, squall_mma_col);\n"
+                + d.get(1) + " = " + in.get(7) + " + " + dot + "(squall_mma_warp, squall_mma_row, squall_mma_col + 1);\n"
+                + d.get(2) + " = " + in.get(8) + " + " + dot + "(squall_mma_warp, squall_mma_row + 8, squall_mma_col);\n"
+                + d.get(3) + " = " + in.get(9) + " + " + dot + "(squall_mma_warp, squall_mma_row + 8, squall_mma_col + 1);\n"
                 + "#endif";
     }
 

@@ -72,6 +72,15 @@ final class OpenCLPrelude {
                 }
                 return sum;
             }
+            static inline float squall_mma_dot_tf32(__local const int* warp, int row, int col) {
+                float sum = 0.0f;
+                for (int k = 0; k < 8; k++) {
+                    int a = warp[(4 * (row & 7) + (k & 3)) * SQUALL_MMA_WORDS + (row >> 3) + 2 * (k >> 2)];
+                    int b = warp[(4 * col + (k & 3)) * SQUALL_MMA_WORDS + 4 + (k >> 2)];
+                    sum += as_float(a & (int) 0xFFFFE000) * as_float(b & (int) 0xFFFFE000);
+                }
+                return sum;
+            }
             #endif
             """.formatted(dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE);
 

@@ -777,17 +777,23 @@ public final class PtxEmitter {
         }
     }
 
+    /** PTX's instruction for {@code KernelContext.mma16x8x16}, or with {@code tf32} for {@code mma16x8x8Tf32}. */
+    public static String mmaOpcode(boolean tf32) {
+        return tf32 ? "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32" : "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
+    }
+
     /** The tensor-core instruction (sm_80 and newer; the fragments are the IR's operands as they are). */
     private void mma(Inst.Mma m) {
         if (target.sm() < 80) {
-            throw new IllegalStateException("KernelContext.mma16x8x16 (at " + m.pos() + ") needs mma.sync.m16n8k16,"
+            throw new IllegalStateException("KernelContext." + (m.tf32() ? "mma16x8x8Tf32" : "mma16x8x16") + " (at " + m.pos()
+                    + ") needs mma.sync." + (m.tf32() ? "m16n8k8" : "m16n8k16") + ","
                     + " compute capability 8.0 or newer; the target is " + target.targetName());
         }
         List<String> d = m.results().stream().map(this::dst).toList();
         List<String> a = m.a().stream().map(o -> reg(o, RegClass.B32)).toList();
         List<String> b = m.b().stream().map(o -> reg(o, RegClass.B32)).toList();
         List<String> c = m.c().stream().map(this::reg).toList();
-        line("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {" + String.join(", ", d) + "}, {" + String.join(", ", a)
+        line(mmaOpcode(m.tf32()) + " {" + String.join(", ", d) + "}, {" + String.join(", ", a)
                 + "}, {" + String.join(", ", b) + "}, {" + String.join(", ", c) + "};");
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
 import dev.squall.api.MmaAccumulator;
+import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.graph.TestDevices;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link KernelContext#mma16x8x16} against float64 on every device: each warp of the grid gets its
+ * {@link KernelContext#mma16x8x16} and {@link KernelContext#mma16x8x8Tf32} against float64 on every device: each warp of the grid gets its
  * own random A (16×16), B (16×8) and C (16×8), gathers its fragments from them by the layout the
  * Javadoc documents (written out here independently of every implementation), multiplies twice (so
  * the accumulator of one call feeds the next), and scatters D back by the same layout. On the JVM,
@@ -54,6 +55,31 @@ class MmaTest {
         MmaAccumulator acc = new MmaAccumulator(c.get(low), c.get(low + 1), c.get(high), c.get(high + 1));
         acc = context.mma16x8x16(a0, a1, a2, a3, b0, b1, acc);
         acc = context.mma16x8x16(a0, a1, a2, a3, b0, b1, acc);
+        d.set(low, acc.c0());
+        d.set(low + 1, acc.c1());
+        d.set(high, acc.c2());
+        d.set(high + 1, acc.c3());
+    }
+
+    /** Warp w: A at w·128 (row-major 16×8), B at w·64 (row-major 8×8), C and D at w·128 (row-major 16×8). */
+    public static void twoProductsTf32(KernelContext context, FloatArray a, FloatArray b, FloatArray c, FloatArray d) {
+        int lane = context.localIdx & 31;
+        int warp = context.globalIdx / 32;
+        int group = lane / 4;
+        int quad = lane % 4;
+        int aBase = warp * 128;
+        int bBase = warp * 64;
+        int a0 = Float.floatToRawIntBits(a.get(aBase + group * 8 + quad));
+        int a1 = Float.floatToRawIntBits(a.get(aBase + (group + 8) * 8 + quad));
+        int a2 = Float.floatToRawIntBits(a.get(aBase + group * 8 + quad + 4));
+        int a3 = Float.floatToRawIntBits(a.get(aBase + (group + 8) * 8 + quad + 4));
+        int b0 = Float.floatToRawIntBits(b.get(bBase + quad * 8 + group));
+        int b1 = Float.floatToRawIntBits(b.get(bBase + (quad + 4) * 8 + group));
+        int low = aBase + group * 8 + 2 * quad;
+        int high = aBase + (group + 8) * 8 + 2 * quad;
+        MmaAccumulator acc = new MmaAccumulator(c.get(low), c.get(low + 1), c.get(high), c.get(high + 1));
+        acc = context.mma16x8x8Tf32(a0, a1, a2, a3, b0, b1, acc);
+        acc = context.mma16x8x8Tf32(a0, a1, a2, a3, b0, b1, acc);
         d.set(low, acc.c0());
         d.set(low + 1, acc.c1());
         d.set(high, acc.c2());
@@ -96,6 +122,48 @@ class MmaTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void tf32ComputesTwiceAbPlusC(Device device) {
+        FlatGemmTest.assumeTensorCoresOrFallback(device);
+        // TF32 values over a wide range of magnitudes (the tensor cores take only those)
+        FloatArray a = tf32Values(WARPS * 128);
+        FloatArray b = tf32Values(WARPS * 64);
+        FloatArray c = new FloatArray(WARPS * 128);
+        for (int i = 0; i < c.getSize(); i++) {
+            c.set(i, rng.nextFloat() * 8 - 4);
+        }
+        FloatArray d = new FloatArray(WARPS * 128);
+        d.init(Float.NaN);
+        run(device, MmaTest.class, "twoProductsTf32", new WorkerGrid1D(WARPS * 32).setLocalWork(96), a, b, c, d);
+        for (int w = 0; w < WARPS; w++) {
+            for (int i = 0; i < 16; i++) {
+                for (int j = 0; j < 8; j++) {
+                    double sum = 0;
+                    double size = Math.abs(c.get(w * 128 + i * 8 + j));
+                    for (int p = 0; p < 8; p++) {
+                        double product = (double) a.get(w * 128 + i * 8 + p) * b.get(w * 64 + p * 8 + j);
+                        sum += product;
+                        size += 2 * Math.abs(product);
+                    }
+                    double expected = c.get(w * 128 + i * 8 + j) + 2 * sum;
+                    float actual = d.get(w * 128 + i * 8 + j);
+                    // exact products, 17 fp32 additions: a few ulp of the magnitudes summed
+                    assertEquals(expected, actual, 1e-6 * size, "warp " + w + " D[" + i + "][" + j + "] on " + device.id());
+                }
+            }
+        }
+    }
+
+    private FloatArray tf32Values(int n) {
+        FloatArray values = new FloatArray(n);
+        for (int i = 0; i < n; i++) {
+            float v = (rng.nextFloat() * 4 - 2) * (float) Math.pow(2, rng.nextInt(41) - 20);
+            values.set(i, MmaSemantics.tf32(Float.floatToRawIntBits(v)));
+        }
+        return values;
     }
 
     @ParameterizedTest(name = "{0}")
