@@ -11,6 +11,7 @@ import dev.squall.graph.TaskGraph;
 import dev.squall.graph.WorkerGrid;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.graph.WorkerGrid2D;
+import dev.squall.kernels.attention.DecodeSplits;
 import dev.squall.kernels.attention.FlashAttention2;
 import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
@@ -40,25 +41,22 @@ final class BenchCases {
     private final Device device;
     private final Ceilings ceilings;
     private final boolean quick;
-    private final int[] decodeLengths;
-    private final int[] flatMs;
+    private final BenchSelection selection;
     private final int computeUnits;
+    private final DecodeSplits decodeSplits;
 
     BenchCases(Device device, Ceilings ceilings, boolean quick) {
-        this(device, ceilings, quick, null, null);
+        this(device, ceilings, quick, BenchSelection.issue());
     }
 
-    /**
-     * {@code decodeLengths}: the decode group's cache lengths instead of the issue's; {@code flatMs}: the
-     * flat GEMM group's activation rows instead of the issue's (null: those).
-     */
-    BenchCases(Device device, Ceilings ceilings, boolean quick, int[] decodeLengths, int[] flatMs) {
+    /** {@code selection}: shapes instead of the issue's. */
+    BenchCases(Device device, Ceilings ceilings, boolean quick, BenchSelection selection) {
         this.device = device;
         this.ceilings = ceilings;
         this.quick = quick;
-        this.decodeLengths = decodeLengths == null ? null : decodeLengths.clone();
-        this.flatMs = flatMs == null ? null : flatMs.clone();
+        this.selection = selection;
         this.computeUnits = device.computeUnits();
+        this.decodeSplits = DecodeSplits.forDevice(device.name(), computeUnits);
     }
 
     List<BenchCase> group(String group) {
@@ -113,7 +111,7 @@ final class BenchCases {
 
     private List<BenchCase> flatGemm() {
         List<BenchCase> cases = new ArrayList<>();
-        int[] ms = flatMs != null ? flatMs : quick ? new int[] {1, 8} : new int[] {1, 2, 4, 8, 16, 32, 64};
+        int[] ms = selection.flatMs() != null ? selection.flatMs() : quick ? new int[] {1, 8} : new int[] {1, 2, 4, 8, 16, 32, 64};
         for (int[] shape : FLAT_SHAPES) {
             int n = shape[0];
             int k = shape[1];
@@ -406,9 +404,11 @@ final class BenchCases {
         List<BenchCase> cases = new ArrayList<>();
         int heads = 32;
         int d = 128;
-        for (int batch : quick ? new int[] {1} : new int[] {1, 8}) {
+        int[] batches = selection.decodeBatches() != null ? selection.decodeBatches() : quick ? new int[] {1} : new int[] {1, 8};
+        for (int batch : batches) {
             for (int kvHeads : new int[] {32, 8}) {
-                int[] lengths = decodeLengths != null ? decodeLengths : quick ? new int[] {4096} : new int[] {4096, 32768, 131072};
+                int[] lengths = selection.decodeLengths() != null ? selection.decodeLengths()
+                        : quick ? new int[] {4096} : new int[] {4096, 32768, 131072};
                 for (int length : lengths) {
                     String key = String.format(Locale.ROOT, "decode f16 B=%d Hq=32 Hkv=%d D=128 L=%d", batch, kvHeads, length);
                     long elements = (long) batch * kvHeads * length * d;
@@ -424,7 +424,8 @@ final class BenchCases {
                     FloatArray q = Fill.floats(batch * heads * d, 23);
                     int copies = copiesFor(2.0 * 2 * elements);
                     FlashDecoding.requireSupported(heads, kvHeads, d);
-                    int splits = FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
+                    int splits = decodeSplits.splits(batch, heads, kvHeads, d, length);
+                    int heuristic = FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ")", key, flops, bytes, copies, runs(),
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, true)));
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ", 2 launches)", key, flops, bytes, copies,
@@ -439,12 +440,19 @@ final class BenchCases {
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", every split recomputed)", key,
                             flops, bytes, copies, runs(),
                             i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 1, 1000f)));
+                    if (heuristic != splits) { // the device's table chose S: the heuristic's S beside it
+                        cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + heuristic + ", heuristic)", key, flops,
+                                bytes, copies, runs(),
+                                i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, heuristic, true, 1, 0f)));
+                    }
                     // the same kernels compiled without the model's sizes as constants
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
                             copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false, 1, 0f)));
                     // a quarter, half, twice and four times the splits that splitsFor picks, to keep the heuristic honest
-                    for (int other : quick ? new int[0] : new int[] {splits / 4, splits / 2, 2 * splits, 4 * splits}) {
-                        if (other >= 1 && other != splits && length / other >= 64) {
+                    int[] sweep = selection.decodeSplits() != null ? selection.decodeSplits()
+                            : quick ? new int[0] : new int[] {splits / 4, splits / 2, 2 * splits, 4 * splits};
+                    for (int other : sweep) {
+                        if (other >= 1 && other != splits && other != heuristic && length / other >= 64) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + other + ", sweep)", key, flops, bytes,
                                     copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true, 1, 0f)));
                         }

@@ -24,8 +24,10 @@ import java.util.Map;
  * writes it as Markdown and JSON.
  *
  * <p>Usage: {@code KernelBench [--device ID] [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]
- * [--decode-lengths L1,L2,…] [--flat-ms M1,M2,…] [--kernels NAME1,NAME2,…]}: {@code --kernels} keeps the cases
- * whose kernel name is one of the given names, or starts with one given with a trailing {@code *} (a
+ * [--decode-lengths L1,L2,…] [--decode-batches B1,…] [--decode-splits S1,…] [--flat-ms M1,M2,…]
+ * [--kernels NAME1,NAME2,…]}: the shape options replace the issue's shapes ({@code --decode-splits}: the
+ * split counts of the decode sweep rows, {@code UnifiedMaxDecoding (S=…, sweep)}); {@code --kernels} keeps the cases
+ * whose kernel name is one of the given names (separated by commas not followed by a space), or starts with one given with a trailing {@code *} (a
  * device call can time a few variants only).
  */
 public final class KernelBench {
@@ -46,10 +48,12 @@ public final class KernelBench {
                 + " L2 %d MiB%n", device.id(), device.name(), ceilings.copyGBs(), ceilings.fp32Tflops(),
                 ceilings.l2Bytes() >> 20);
         List<BenchResult> results = new ArrayList<>();
-        int[] decodeLengths = integers(options.get("decode-lengths"));
-        int[] flatMs = integers(options.get("flat-ms"));
-        List<String> kernels = options.containsKey("kernels") ? List.of(options.get("kernels").split(",")) : List.of("*");
-        BenchCases cases = new BenchCases(device, ceilings, quick, decodeLengths, flatMs);
+        BenchSelection selection = new BenchSelection(integers(options.get("decode-lengths")),
+                integers(options.get("decode-batches")), integers(options.get("decode-splits")),
+                integers(options.get("flat-ms")));
+        // names hold ", " (e.g. "UnifiedMaxDecoding (S=33, sweep)"): only a comma without a space separates
+        List<String> kernels = options.containsKey("kernels") ? List.of(options.get("kernels").split(",(?! )")) : List.of("*");
+        BenchCases cases = new BenchCases(device, ceilings, quick, selection);
         for (String group : only.split(",")) {
             for (BenchCase c : cases.group(group)) {
                 if (kernels.stream().noneMatch(p -> p.endsWith("*") ? c.kernel().startsWith(p.substring(0, p.length() - 1))
@@ -77,6 +81,12 @@ public final class KernelBench {
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(dataflow));
             System.out.println("dataflow thresholds per (N, K): " + dataflow);
         }
+        String splits = DecodeSplitTable.derive(results);
+        if (!splits.isEmpty()) {
+            Files.writeString(out.resolve("decode-splits-" + device.id().replace(':', '_') + ".txt"), "# " + device.name()
+                    + ": rows group headDim length splits (the fastest one-launch FlashDecoding++ row per shape)\n" + splits);
+            System.out.print("decode split counts measured best:\n" + splits);
+        }
     }
 
     /** "1,2,3" as integers; null for null. */
@@ -89,7 +99,7 @@ public final class KernelBench {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; usage: KernelBench [--device ID]"
-                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick] [--decode-lengths L1,L2,...] [--flat-ms M1,M2,...] [--kernels NAME1,NAME2,...]");
+                        + " [--peers peers.json] [--out DIR] [--only GROUPS] [--quick] [--decode-lengths L1,L2,...] [--decode-batches B1,...] [--decode-splits S1,...] [--flat-ms M1,M2,...] [--kernels NAME1,NAME2,...]");
             }
             String name = args[i].substring(2);
             if (name.equals("quick")) {

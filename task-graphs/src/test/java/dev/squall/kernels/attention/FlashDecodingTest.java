@@ -241,17 +241,18 @@ class FlashDecodingTest {
 
     @Test
     void splitsForFillsTheMachineButKeepsSplitsLong() {
-        // B=1, 8 kv heads of 4 query heads (one resident group per CU), 132 CUs: 4 waves = 528 groups = 66 splits.
-        assertEquals(66, FlashDecoding.splitsFor(1, 32, 8, 131072, 132));
-        // One query head per kv head: two resident groups per CU, so twice the splits.
-        assertEquals(33, FlashDecoding.splitsFor(1, 32, 32, 32768, 132));
-        // B=8, 8 kv heads: 9 splits make 4.36 waves (the fifth 36% full), 10 make 4.85 (the fifth 85% full).
-        assertEquals(10, FlashDecoding.splitsFor(8, 32, 8, 131072, 132));
-        // Many rows already fill the machine.
-        assertEquals(1, FlashDecoding.splitsFor(8, 32, 32, 131072, 32));
+        // 132 CUs, two resident groups each: one wave is 264 groups. B=1, 8 kv heads: 33 splits.
+        assertEquals(33, FlashDecoding.splitsFor(1, 32, 8, 131072, 132));
+        // 32 kv heads: 264 / 32 = 8.25, rounded.
+        assertEquals(8, FlashDecoding.splitsFor(1, 32, 32, 32768, 132));
+        // B=8, 8 kv heads: 4.125, rounded.
+        assertEquals(4, FlashDecoding.splitsFor(8, 32, 8, 131072, 132));
+        // Rows that fill a wave by themselves still get MIN_SPLITS.
+        assertEquals(FlashDecoding.MIN_SPLITS, FlashDecoding.splitsFor(8, 32, 32, 131072, 32));
         // Short caches: each split keeps at least MIN_SPLIT_POSITIONS positions, and S ≥ 1.
-        assertEquals(32, FlashDecoding.splitsFor(1, 32, 32, 4096, 132));
+        assertEquals(32, FlashDecoding.splitsFor(1, 32, 8, 4096, 132));
         assertEquals(8, FlashDecoding.splitsFor(1, 32, 8, 1024, 132));
+        assertEquals(2, FlashDecoding.splitsFor(1, 32, 32, 256, 132));
         assertEquals(1, FlashDecoding.splitsFor(1, 32, 8, 0, 132));
         assertEquals(1, FlashDecoding.splitsFor(1, 32, 8, 100, 132));
         assertEquals(FlashDecoding.THREADS * 3, FlashDecoding.splitGlobalX(3));

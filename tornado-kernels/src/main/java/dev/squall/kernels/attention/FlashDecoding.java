@@ -45,8 +45,8 @@ public final class FlashDecoding {
     static final int MERGE_WEIGHTS = 2048;
     /** A split is given at least this many positions (two chunks) by {@link #splitsFor}. */
     public static final int MIN_SPLIT_POSITIONS = 128;
-    /** {@link #splitsFor} aims at this many waves of resident work-groups. */
-    public static final int WAVES = 4;
+    /** {@link #splitsFor} gives at least this many splits while the cache is long enough. */
+    public static final int MIN_SPLITS = 4;
 
     private FlashDecoding() {
     }
@@ -74,41 +74,30 @@ public final class FlashDecoding {
 
     /**
      * Work-groups of the split kernels resident per compute unit, as measured on sm_90 when the task
-     * compiles the sizes as constants: the one-head body (heads = kvHeads) needs 95 registers per
-     * work-item, so two groups of {@link #THREADS} fit in 64K registers; the four-head body 134, one.
+     * compiles the sizes as constants: the one-launch step's one-head body (heads = kvHeads) takes 93
+     * registers per work-item and its four-head body 128, so two groups of {@link #THREADS} fit in 64K
+     * registers either way.
      */
     public static int residentGroups(int heads, int kvHeads) {
-        return heads == kvHeads ? 2 : 1;
+        return 2;
     }
 
     /**
-     * Host heuristic for the number of splits S: about {@link #WAVES} waves of resident work-groups
-     * (batch·kvHeads·S groups, {@link #residentGroups} per compute unit), each split keeping at least
-     * {@link #MIN_SPLIT_POSITIONS} positions; between the first S that reaches the waves and twice
-     * that, the S whose last wave is fullest (a wave a tenth full costs as much as a full one); at
-     * least 1. Measured on an H200 (bench/results/2026-11-29-h200-decode.md).
+     * Host heuristic for the number of splits S: about one wave of resident work-groups
+     * (batch·kvHeads·S groups, {@link #residentGroups} per compute unit), at least {@link #MIN_SPLITS},
+     * and at most as many as keep {@link #MIN_SPLIT_POSITIONS} positions per split; at least 1. On an
+     * H200 (bench/results/2026-11-30-h200-decode-splits.md) the step took at most 4% longer with this
+     * count than with the best one measured, on all eleven decode shapes of the bench (with the
+     * four-waves rule it replaces, up to 39% longer): more
+     * work-groups pay their start, their end and the merge more often, and fewer leave compute units idle.
+     * {@link DecodeSplits} uses a device's measured counts where it has them.
      */
     public static int splitsFor(int batch, int heads, int kvHeads, int length, int computeUnits) {
         int rows = Math.max(1, batch * kvHeads);
         int slots = Math.max(1, computeUnits) * residentGroups(heads, kvHeads);
         int most = Math.max(1, length / MIN_SPLIT_POSITIONS);
-        int first = Math.ceilDiv(WAVES * slots, rows);
-        if (first >= most) {
-            return most;
-        }
-        int best = first;
-        for (int s = first + 1; s <= Math.min(2 * first, most); s++) {
-            if (waveFill(rows, s, slots) > waveFill(rows, best, slots) + 1e-9) {
-                best = s;
-            }
-        }
-        return best;
-    }
-
-    /** How full the waves of rows·splits groups over {@code slots} resident ones are: 1 when the last one is full. */
-    static double waveFill(int rows, int splits, int slots) {
-        double waves = (double) rows * splits / slots;
-        return waves / Math.ceil(waves);
+        int wave = Math.max(MIN_SPLITS, Math.round((float) slots / rows));
+        return Math.min(wave, most);
     }
 
     /**

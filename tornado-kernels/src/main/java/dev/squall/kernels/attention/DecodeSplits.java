@@ -1,0 +1,102 @@
+package dev.squall.kernels.attention;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The split count S of the split-KV decode kernels ({@link UnifiedMaxDecoding}, {@link FlashDecoding})
+ * per shape: measured per device where a table exists, else {@link FlashDecoding#splitsFor}'s
+ * heuristic (about one wave of resident work-groups). On an H200 the heuristic's counts take up to
+ * 4% longer than the best ones measured, and the time is not smooth in S (some counts are 15–20% off
+ * their neighbours: bench/results/2026-11-30-h200-decode-splits.md), so a device's counts come from
+ * the bench's sweep, the way {@link dev.squall.kernels.gemm.DataflowChooser}'s thresholds do.
+ *
+ * <p>A table has one measured shape per line, {@code rows group headDim length splits}: rows =
+ * batch · kvHeads, group = heads / kvHeads; {@code #} starts a comment. A shape whose (rows, group,
+ * headDim) the table lists takes the count of the listed length nearest on a log scale (the smaller on
+ * a tie), capped so that a split keeps {@link FlashDecoding#MIN_SPLIT_POSITIONS} positions.
+ */
+public final class DecodeSplits {
+
+    private final Map<String, TreeMap<Integer, Integer>> measured;
+    private final int computeUnits;
+
+    private DecodeSplits(Map<String, TreeMap<Integer, Integer>> measured, int computeUnits) {
+        this.measured = measured;
+        this.computeUnits = computeUnits;
+    }
+
+    /** {@link FlashDecoding#splitsFor} for every shape. */
+    public static DecodeSplits heuristic(int computeUnits) {
+        return new DecodeSplits(Map.of(), computeUnits);
+    }
+
+    /** A measured table (see the class comment) over the heuristic. */
+    public static DecodeSplits parse(String table, int computeUnits) {
+        Map<String, TreeMap<Integer, Integer>> measured = new HashMap<>();
+        String[] lines = table.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].replaceAll("#.*", "").strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            if (f.length != 5) {
+                throw new IllegalArgumentException("decode split table line " + (i + 1)
+                        + ": expected 'rows group headDim length splits', got '" + lines[i] + "'");
+            }
+            int[] v = new int[5];
+            for (int j = 0; j < 5; j++) {
+                try {
+                    v[j] = Integer.parseInt(f[j]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("decode split table line " + (i + 1) + ": not a number in '"
+                            + lines[i] + "'", e);
+                }
+                if (v[j] < 1) {
+                    throw new IllegalArgumentException("decode split table line " + (i + 1)
+                            + ": every field must be at least 1 in '" + lines[i] + "'");
+                }
+            }
+            measured.computeIfAbsent(key(v[0], v[1], v[2]), k -> new TreeMap<>()).put(v[3], v[4]);
+        }
+        return new DecodeSplits(Map.copyOf(measured), computeUnits);
+    }
+
+    /**
+     * The table shipped for a device (resource {@code decode-splits/<device name>.txt}, e.g.
+     * {@code NVIDIA H200}) over the heuristic, or the heuristic alone when there is none.
+     */
+    public static DecodeSplits forDevice(String deviceName, int computeUnits) {
+        String resource = "decode-splits/" + deviceName + ".txt";
+        try (InputStream in = DecodeSplits.class.getClassLoader().getResourceAsStream(resource)) {
+            return in == null ? heuristic(computeUnits)
+                    : parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), computeUnits);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    /** S for {@code batch} sequences of {@code length} positions, {@code heads} query heads over {@code kvHeads}. */
+    public int splits(int batch, int heads, int kvHeads, int headDim, int length) {
+        FlashDecoding.requireSupported(heads, kvHeads, headDim);
+        TreeMap<Integer, Integer> byLength = measured.get(key(batch * kvHeads, heads / kvHeads, headDim));
+        if (byLength == null || length < 1) {
+            return FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
+        }
+        Map.Entry<Integer, Integer> below = byLength.floorEntry(length);
+        Map.Entry<Integer, Integer> above = byLength.ceilingEntry(length);
+        Map.Entry<Integer, Integer> nearest = below == null ? above : above == null ? below
+                : Math.log((double) above.getKey() / length) < Math.log((double) length / below.getKey()) ? above : below;
+        return Math.max(1, Math.min(nearest.getValue(), length / FlashDecoding.MIN_SPLIT_POSITIONS));
+    }
+
+    private static String key(int rows, int group, int headDim) {
+        return rows + "/" + group + "/" + headDim;
+    }
+}
