@@ -1,9 +1,7 @@
 package dev.squall.kernels.attention;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.squall.kernels.MeasuredTable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,28 +37,12 @@ public final class DecodeSplits {
     /** A measured table (see the class comment) over the heuristic. */
     public static DecodeSplits parse(String table, int computeUnits) {
         Map<String, TreeMap<Integer, Integer>> measured = new HashMap<>();
-        String[] lines = table.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].replaceAll("#.*", "").strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split("\\s+");
-            if (f.length != 5) {
-                throw new IllegalArgumentException("decode split table line " + (i + 1)
-                        + ": expected 'rows group headDim length splits', got '" + lines[i] + "'");
-            }
-            int[] v = new int[5];
-            for (int j = 0; j < 5; j++) {
-                try {
-                    v[j] = Integer.parseInt(f[j]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("decode split table line " + (i + 1) + ": not a number in '"
-                            + lines[i] + "'", e);
-                }
-                if (v[j] < 1) {
-                    throw new IllegalArgumentException("decode split table line " + (i + 1)
-                            + ": every field must be at least 1 in '" + lines[i] + "'");
+        for (MeasuredTable.Row row : MeasuredTable.parse(table, "decode split table", "rows group headDim length splits")) {
+            int[] v = row.values();
+            for (int x : v) {
+                if (x < 1) {
+                    throw new IllegalArgumentException("decode split table line " + row.line()
+                            + ": every field must be at least 1, got " + Arrays.toString(v));
                 }
             }
             measured.computeIfAbsent(key(v[0], v[1], v[2]), k -> new TreeMap<>()).put(v[3], v[4]);
@@ -73,13 +55,8 @@ public final class DecodeSplits {
      * {@code NVIDIA H200}) over the heuristic, or the heuristic alone when there is none.
      */
     public static DecodeSplits forDevice(String deviceName, int computeUnits) {
-        String resource = "decode-splits/" + deviceName + ".txt";
-        try (InputStream in = DecodeSplits.class.getClassLoader().getResourceAsStream(resource)) {
-            return in == null ? heuristic(computeUnits)
-                    : parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), computeUnits);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
+        String table = MeasuredTable.forDevice("decode-splits", deviceName);
+        return table == null ? heuristic(computeUnits) : parse(table, computeUnits);
     }
 
     /** S for {@code batch} sequences of {@code length} positions, {@code heads} query heads over {@code kvHeads}. */

@@ -1,9 +1,6 @@
 package dev.squall.kernels.gemm;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.squall.kernels.MeasuredTable;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -56,27 +53,9 @@ public final class DataflowChooser {
      */
     public static DataflowChooser parse(String table, DataflowChooser defaults) {
         Map<Long, Thresholds> measured = new HashMap<>();
-        String[] lines = table.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].replaceAll("#.*", "").strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split("\\s+");
-            if (f.length != 4) {
-                throw new IllegalArgumentException("dataflow table line " + (i + 1) + ": expected 'n k m1 m2', got '"
-                        + lines[i] + "'");
-            }
-            try {
-                int n = Integer.parseInt(f[0]);
-                int k = Integer.parseInt(f[1]);
-                int m1 = Integer.parseInt(f[2]);
-                int m2 = Integer.parseInt(f[3]);
-                measured.put(key(n, k), new Thresholds(m1, m2 == 0 ? Integer.MAX_VALUE : m2));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("dataflow table line " + (i + 1) + ": not a number in '" + lines[i]
-                        + "'", e);
-            }
+        for (MeasuredTable.Row row : MeasuredTable.parse(table, "dataflow table", "n k m1 m2")) {
+            int[] v = row.values();
+            measured.put(key(v[0], v[1]), new Thresholds(v[2], v[3] == 0 ? Integer.MAX_VALUE : v[3]));
         }
         return new DataflowChooser(measured, defaults.fallback);
     }
@@ -86,12 +65,8 @@ public final class DataflowChooser {
      * {@code NVIDIA H200}), or {@code defaults} when there is none.
      */
     public static DataflowChooser forDevice(String deviceName, DataflowChooser defaults) {
-        String resource = "dataflow/" + deviceName + ".txt";
-        try (InputStream in = DataflowChooser.class.getClassLoader().getResourceAsStream(resource)) {
-            return in == null ? defaults : parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), defaults);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
+        String table = MeasuredTable.forDevice("dataflow", deviceName);
+        return table == null ? defaults : parse(table, defaults);
     }
 
     public Thresholds thresholds(int n, int k) {
