@@ -241,10 +241,10 @@ class FlashDecodingTest {
 
     @Test
     void splitsForFillsTheMachineButKeepsSplitsLong() {
-        // 132 CUs, two resident groups each: one wave is 264 groups. B=1, 8 kv heads: 33 splits.
+        // 132 CUs, two resident groups of the four-head body each: one wave is 264 groups. B=1, 8 kv heads: 33 splits.
         assertEquals(33, FlashDecoding.splitsFor(1, 32, 8, 131072, 132));
-        // 32 kv heads: 264 / 32 = 8.25, rounded.
-        assertEquals(8, FlashDecoding.splitsFor(1, 32, 32, 32768, 132));
+        // One query head per kv head: three resident groups, 396 / 32 = 12.4, rounded.
+        assertEquals(12, FlashDecoding.splitsFor(1, 32, 32, 32768, 132));
         // B=8, 8 kv heads: 4.125, rounded.
         assertEquals(4, FlashDecoding.splitsFor(8, 32, 8, 131072, 132));
         // Rows that fill a wave by themselves still get MIN_SPLITS.

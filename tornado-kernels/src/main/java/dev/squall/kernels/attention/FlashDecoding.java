@@ -73,13 +73,13 @@ public final class FlashDecoding {
     }
 
     /**
-     * Work-groups of the split kernels resident per compute unit, as measured on sm_90 when the task
-     * compiles the sizes as constants: the one-launch step's one-head body (heads = kvHeads) takes 93
-     * registers per work-item and its four-head body 128, so two groups of {@link #THREADS} fit in 64K
-     * registers either way.
+     * Work-groups of the split kernels resident per compute unit, as Nsight Compute reported for the
+     * one-launch step compiled by the CUDA driver for sm_90 with the sizes as constants: the one-head
+     * body (heads = kvHeads) takes 80 registers per work-item, so three groups of {@link #THREADS} fit
+     * in 64K registers; the four-head body 128, two.
      */
     public static int residentGroups(int heads, int kvHeads) {
-        return 2;
+        return heads == kvHeads ? 3 : 2;
     }
 
     /**
