@@ -6,7 +6,8 @@
 # CHUNK ≤ THREADS / 4. The defaults are the measured best on an H200; 128 work-items with 32-position
 # chunks ran within 3.2% of them either way. The variants measured and dropped (four heads' query runs in
 # registers, the four-head value loads issued after the key products) are in
-# bench/results/2026-11-29-h200-decode.md.
+# bench/results/2026-11-29-h200-decode.md; the four-head body on tensor cores (both products) in
+# bench/results/2026-11-30-h200-decode-splits.md.
 import sys
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 256
@@ -26,6 +27,11 @@ K8 = range(8)
 
 def plus(base, n, unit):
     return base if n == 0 else (f"{base} + {unit}" if n == 1 else f"{base} + {n} * {unit}")
+
+
+def unified_slot(o, hb):
+    """Where owner o's unified weight of (head h{o}, row r{o}) goes in scores[]: a row's heads side by side."""
+    return f"i{o}" if hb == 1 else f"r{o} * {hb} + h{o}"
 
 
 def body(typ, get, suffix, hb):
@@ -109,7 +115,7 @@ def body(typ, get, suffix, hb):
         w(f"                    float x{o} = laneSum(partials, i{o} * STRIDE) * scale;")
         w(f"                    if (unified != 0) {{")
         w(f"                        int in{o} = r{o} < count ? 1 : 0;")
-        w(f"                        scores[i{o}] = validExp(x{o}, in{o}, phi);")
+        w(f"                        scores[{unified_slot(o, hb)}] = validExp(x{o}, in{o}, phi);")
         w(f"                        if (in{o} != 0 && h{o} < blockHeads && !(x{o} - phi > low && x{o} - phi < high)) {{")
         w(f"                            mask |= 1 << (firstHead + h{o});")
         w("                        }")
@@ -122,9 +128,14 @@ def body(typ, get, suffix, hb):
     w("                // synchronised mode and the weights e^{x−φ} in unified mode).")
     for v in VR:
         w(f"                int ok{v} = vr{v} < count ? 1 : 0;")
-    for h in H:
-        for v in VR:
-            w(f"                float x{h}{v} = scores[{h} * CHUNK + vr{v}];")
+    # unified mode: a row's heads side by side, so the reads of one row combine into one 16-byte load
+    # (synchronised mode keeps a head's rows side by side: that layout was 3-5% faster there on an H200)
+    for v in VR:
+        for h in H:
+            if hb == 1:
+                w(f"                float x{h}{v} = scores[vr{v}];")
+            else:
+                w(f"                float x{h}{v} = unified != 0 ? scores[vr{v} * {hb}{'' if h == 0 else f' + {h}'}] : scores[{h} * CHUNK + vr{v}];")
             w(f"                float p{h}{v} = x{h}{v};")
     w("                if (unified == 0) {")
     for h in H:
@@ -238,7 +249,10 @@ import dev.squall.kernels.vector.Run8;
  * registers, or one local load per head for four heads) serves four key rows; the partial dot
  * products meet in local memory (one barrier);</li>
  * <li>owners: one work-item per (head, position) adds the sixteen partials and scales; synchronised mode
- * stores the score, unified mode checks the window and stores the weight e^{{x−φ}} (one barrier);</li>
+ * stores the score, unified mode checks the window and stores the weight e^{{x−φ}} (one barrier). With
+ * four heads, unified mode puts a position's four weights side by side, so the value pass reads them in
+ * one 16-byte load (1–2% faster on an H200; the same layout made the synchronised body 3–5% slower,
+ * bench/results/2026-11-30-h200-decode-splits.md);</li>
  * <li>value pass: work-item t owns the eight dimensions 8·(t % 16)… of the rows t / 16 + SLOTS·j (the
  * same rows as in the key pass). Unified mode takes the weights as they are (no exponential, no
  * rescaling: the point of the unified max); synchronised mode keeps, per head, the row slot's own

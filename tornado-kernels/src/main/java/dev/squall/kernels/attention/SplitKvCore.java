@@ -23,7 +23,10 @@ import dev.squall.kernels.vector.Run8;
  * registers, or one local load per head for four heads) serves four key rows; the partial dot
  * products meet in local memory (one barrier);</li>
  * <li>owners: one work-item per (head, position) adds the sixteen partials and scales; synchronised mode
- * stores the score, unified mode checks the window and stores the weight e^{x−φ} (one barrier);</li>
+ * stores the score, unified mode checks the window and stores the weight e^{x−φ} (one barrier). With
+ * four heads, unified mode puts a position's four weights side by side, so the value pass reads them in
+ * one 16-byte load (1–2% faster on an H200; the same layout made the synchronised body 3–5% slower,
+ * bench/results/2026-11-30-h200-decode-splits.md);</li>
  * <li>value pass: work-item t owns the eight dimensions 8·(t % 16)… of the rows t / 16 + SLOTS·j (the
  * same rows as in the key pass). Unified mode takes the weights as they are (no exponential, no
  * rescaling: the point of the unified max); synchronised mode keeps, per head, the row slot's own
@@ -270,13 +273,13 @@ final class SplitKvCore {
                 int ok1 = vr1 < count ? 1 : 0;
                 int ok2 = vr2 < count ? 1 : 0;
                 int ok3 = vr3 < count ? 1 : 0;
-                float x00 = scores[0 * CHUNK + vr0];
+                float x00 = scores[vr0];
                 float p00 = x00;
-                float x01 = scores[0 * CHUNK + vr1];
+                float x01 = scores[vr1];
                 float p01 = x01;
-                float x02 = scores[0 * CHUNK + vr2];
+                float x02 = scores[vr2];
                 float p02 = x02;
-                float x03 = scores[0 * CHUNK + vr3];
+                float x03 = scores[vr3];
                 float p03 = x03;
                 if (unified == 0) {
                     float top0 = Math.max(m0, validMax(x03, ok3, validMax(x02, ok2, validMax(x01, ok1, validMax(x00, ok0, Float.NEGATIVE_INFINITY)))));
@@ -509,7 +512,7 @@ final class SplitKvCore {
                     float x0 = laneSum(partials, i0 * STRIDE) * scale;
                     if (unified != 0) {
                         int in0 = r0 < count ? 1 : 0;
-                        scores[i0] = validExp(x0, in0, phi);
+                        scores[r0 * 4 + h0] = validExp(x0, in0, phi);
                         if (in0 != 0 && h0 < blockHeads && !(x0 - phi > low && x0 - phi < high)) {
                             mask |= 1 << (firstHead + h0);
                         }
@@ -524,37 +527,37 @@ final class SplitKvCore {
                 int ok1 = vr1 < count ? 1 : 0;
                 int ok2 = vr2 < count ? 1 : 0;
                 int ok3 = vr3 < count ? 1 : 0;
-                float x00 = scores[0 * CHUNK + vr0];
+                float x00 = unified != 0 ? scores[vr0 * 4] : scores[0 * CHUNK + vr0];
                 float p00 = x00;
-                float x01 = scores[0 * CHUNK + vr1];
-                float p01 = x01;
-                float x02 = scores[0 * CHUNK + vr2];
-                float p02 = x02;
-                float x03 = scores[0 * CHUNK + vr3];
-                float p03 = x03;
-                float x10 = scores[1 * CHUNK + vr0];
+                float x10 = unified != 0 ? scores[vr0 * 4 + 1] : scores[1 * CHUNK + vr0];
                 float p10 = x10;
-                float x11 = scores[1 * CHUNK + vr1];
-                float p11 = x11;
-                float x12 = scores[1 * CHUNK + vr2];
-                float p12 = x12;
-                float x13 = scores[1 * CHUNK + vr3];
-                float p13 = x13;
-                float x20 = scores[2 * CHUNK + vr0];
+                float x20 = unified != 0 ? scores[vr0 * 4 + 2] : scores[2 * CHUNK + vr0];
                 float p20 = x20;
-                float x21 = scores[2 * CHUNK + vr1];
-                float p21 = x21;
-                float x22 = scores[2 * CHUNK + vr2];
-                float p22 = x22;
-                float x23 = scores[2 * CHUNK + vr3];
-                float p23 = x23;
-                float x30 = scores[3 * CHUNK + vr0];
+                float x30 = unified != 0 ? scores[vr0 * 4 + 3] : scores[3 * CHUNK + vr0];
                 float p30 = x30;
-                float x31 = scores[3 * CHUNK + vr1];
+                float x01 = unified != 0 ? scores[vr1 * 4] : scores[0 * CHUNK + vr1];
+                float p01 = x01;
+                float x11 = unified != 0 ? scores[vr1 * 4 + 1] : scores[1 * CHUNK + vr1];
+                float p11 = x11;
+                float x21 = unified != 0 ? scores[vr1 * 4 + 2] : scores[2 * CHUNK + vr1];
+                float p21 = x21;
+                float x31 = unified != 0 ? scores[vr1 * 4 + 3] : scores[3 * CHUNK + vr1];
                 float p31 = x31;
-                float x32 = scores[3 * CHUNK + vr2];
+                float x02 = unified != 0 ? scores[vr2 * 4] : scores[0 * CHUNK + vr2];
+                float p02 = x02;
+                float x12 = unified != 0 ? scores[vr2 * 4 + 1] : scores[1 * CHUNK + vr2];
+                float p12 = x12;
+                float x22 = unified != 0 ? scores[vr2 * 4 + 2] : scores[2 * CHUNK + vr2];
+                float p22 = x22;
+                float x32 = unified != 0 ? scores[vr2 * 4 + 3] : scores[3 * CHUNK + vr2];
                 float p32 = x32;
-                float x33 = scores[3 * CHUNK + vr3];
+                float x03 = unified != 0 ? scores[vr3 * 4] : scores[0 * CHUNK + vr3];
+                float p03 = x03;
+                float x13 = unified != 0 ? scores[vr3 * 4 + 1] : scores[1 * CHUNK + vr3];
+                float p13 = x13;
+                float x23 = unified != 0 ? scores[vr3 * 4 + 2] : scores[2 * CHUNK + vr3];
+                float p23 = x23;
+                float x33 = unified != 0 ? scores[vr3 * 4 + 3] : scores[3 * CHUNK + vr3];
                 float p33 = x33;
                 if (unified == 0) {
                     float top0 = Math.max(m0, validMax(x03, ok3, validMax(x02, ok2, validMax(x01, ok1, validMax(x00, ok0, Float.NEGATIVE_INFINITY)))));
@@ -984,13 +987,13 @@ final class SplitKvCore {
                 int ok1 = vr1 < count ? 1 : 0;
                 int ok2 = vr2 < count ? 1 : 0;
                 int ok3 = vr3 < count ? 1 : 0;
-                float x00 = scores[0 * CHUNK + vr0];
+                float x00 = scores[vr0];
                 float p00 = x00;
-                float x01 = scores[0 * CHUNK + vr1];
+                float x01 = scores[vr1];
                 float p01 = x01;
-                float x02 = scores[0 * CHUNK + vr2];
+                float x02 = scores[vr2];
                 float p02 = x02;
-                float x03 = scores[0 * CHUNK + vr3];
+                float x03 = scores[vr3];
                 float p03 = x03;
                 if (unified == 0) {
                     float top0 = Math.max(m0, validMax(x03, ok3, validMax(x02, ok2, validMax(x01, ok1, validMax(x00, ok0, Float.NEGATIVE_INFINITY)))));
@@ -1223,7 +1226,7 @@ final class SplitKvCore {
                     float x0 = laneSum(partials, i0 * STRIDE) * scale;
                     if (unified != 0) {
                         int in0 = r0 < count ? 1 : 0;
-                        scores[i0] = validExp(x0, in0, phi);
+                        scores[r0 * 4 + h0] = validExp(x0, in0, phi);
                         if (in0 != 0 && h0 < blockHeads && !(x0 - phi > low && x0 - phi < high)) {
                             mask |= 1 << (firstHead + h0);
                         }
@@ -1238,37 +1241,37 @@ final class SplitKvCore {
                 int ok1 = vr1 < count ? 1 : 0;
                 int ok2 = vr2 < count ? 1 : 0;
                 int ok3 = vr3 < count ? 1 : 0;
-                float x00 = scores[0 * CHUNK + vr0];
+                float x00 = unified != 0 ? scores[vr0 * 4] : scores[0 * CHUNK + vr0];
                 float p00 = x00;
-                float x01 = scores[0 * CHUNK + vr1];
-                float p01 = x01;
-                float x02 = scores[0 * CHUNK + vr2];
-                float p02 = x02;
-                float x03 = scores[0 * CHUNK + vr3];
-                float p03 = x03;
-                float x10 = scores[1 * CHUNK + vr0];
+                float x10 = unified != 0 ? scores[vr0 * 4 + 1] : scores[1 * CHUNK + vr0];
                 float p10 = x10;
-                float x11 = scores[1 * CHUNK + vr1];
-                float p11 = x11;
-                float x12 = scores[1 * CHUNK + vr2];
-                float p12 = x12;
-                float x13 = scores[1 * CHUNK + vr3];
-                float p13 = x13;
-                float x20 = scores[2 * CHUNK + vr0];
+                float x20 = unified != 0 ? scores[vr0 * 4 + 2] : scores[2 * CHUNK + vr0];
                 float p20 = x20;
-                float x21 = scores[2 * CHUNK + vr1];
-                float p21 = x21;
-                float x22 = scores[2 * CHUNK + vr2];
-                float p22 = x22;
-                float x23 = scores[2 * CHUNK + vr3];
-                float p23 = x23;
-                float x30 = scores[3 * CHUNK + vr0];
+                float x30 = unified != 0 ? scores[vr0 * 4 + 3] : scores[3 * CHUNK + vr0];
                 float p30 = x30;
-                float x31 = scores[3 * CHUNK + vr1];
+                float x01 = unified != 0 ? scores[vr1 * 4] : scores[0 * CHUNK + vr1];
+                float p01 = x01;
+                float x11 = unified != 0 ? scores[vr1 * 4 + 1] : scores[1 * CHUNK + vr1];
+                float p11 = x11;
+                float x21 = unified != 0 ? scores[vr1 * 4 + 2] : scores[2 * CHUNK + vr1];
+                float p21 = x21;
+                float x31 = unified != 0 ? scores[vr1 * 4 + 3] : scores[3 * CHUNK + vr1];
                 float p31 = x31;
-                float x32 = scores[3 * CHUNK + vr2];
+                float x02 = unified != 0 ? scores[vr2 * 4] : scores[0 * CHUNK + vr2];
+                float p02 = x02;
+                float x12 = unified != 0 ? scores[vr2 * 4 + 1] : scores[1 * CHUNK + vr2];
+                float p12 = x12;
+                float x22 = unified != 0 ? scores[vr2 * 4 + 2] : scores[2 * CHUNK + vr2];
+                float p22 = x22;
+                float x32 = unified != 0 ? scores[vr2 * 4 + 3] : scores[3 * CHUNK + vr2];
                 float p32 = x32;
-                float x33 = scores[3 * CHUNK + vr3];
+                float x03 = unified != 0 ? scores[vr3 * 4] : scores[0 * CHUNK + vr3];
+                float p03 = x03;
+                float x13 = unified != 0 ? scores[vr3 * 4 + 1] : scores[1 * CHUNK + vr3];
+                float p13 = x13;
+                float x23 = unified != 0 ? scores[vr3 * 4 + 2] : scores[2 * CHUNK + vr3];
+                float p23 = x23;
+                float x33 = unified != 0 ? scores[vr3 * 4 + 3] : scores[3 * CHUNK + vr3];
                 float p33 = x33;
                 if (unified == 0) {
                     float top0 = Math.max(m0, validMax(x03, ok3, validMax(x02, ok2, validMax(x01, ok1, validMax(x00, ok0, Float.NEGATIVE_INFINITY)))));
