@@ -1,6 +1,6 @@
 package dev.squall.kernels.attention;
 
-import dev.squall.kernels.MeasuredTable;
+import dev.squall.kernels.tuning.MeasuredTable;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.squall.kernels;
+package dev.squall.kernels.tuning;
 
 import java.io.IOException;
 import java.io.InputStream;
