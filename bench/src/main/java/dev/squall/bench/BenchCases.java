@@ -448,11 +448,13 @@ final class BenchCases {
                     // the same kernels compiled without the model's sizes as constants
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", generic)", key, flops, bytes,
                             copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, false, 1, 0f)));
-                    // a quarter, half, twice and four times the splits that splitsFor picks, to keep the heuristic honest
+                    // a quarter, half, twice and four times the splits that DecodeSplits picks (or --decode-splits)
                     int[] sweep = selection.decodeSplits() != null ? selection.decodeSplits()
                             : quick ? new int[0] : new int[] {splits / 4, splits / 2, 2 * splits, 4 * splits};
                     for (int other : sweep) {
-                        if (other >= 1 && other != splits && other != heuristic && length / other >= 64) {
+                        // DecodeSplits gives no count with fewer positions per split, so none is timed
+                        if (other >= 1 && other != splits && other != heuristic
+                                && length / other >= FlashDecoding.MIN_SPLIT_POSITIONS) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + other + ", sweep)", key, flops, bytes,
                                     copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, other, true, 1, 0f)));
                         }

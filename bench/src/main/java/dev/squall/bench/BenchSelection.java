@@ -20,6 +20,26 @@ record BenchSelection(int[] decodeLengths, int[] decodeBatches, int[] decodeSpli
         flatMs = copy(flatMs);
     }
 
+    @Override
+    public int[] decodeLengths() {
+        return copy(decodeLengths);
+    }
+
+    @Override
+    public int[] decodeBatches() {
+        return copy(decodeBatches);
+    }
+
+    @Override
+    public int[] decodeSplits() {
+        return copy(decodeSplits);
+    }
+
+    @Override
+    public int[] flatMs() {
+        return copy(flatMs);
+    }
+
     private static int[] copy(int[] values) {
         return values == null ? null : values.clone();
     }

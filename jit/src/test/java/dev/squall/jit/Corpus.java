@@ -229,6 +229,10 @@ public final class Corpus {
                 KernelCase.of(L, "prefixSum", r -> new Object[] {ints(r, 500, -100, 100), poisonInts(500)}),
                 KernelCase.spmd(S, "rowChunks", new int[] {256, 1, 1}, new int[] {64, 1, 1},
                         r -> new Object[] {new KernelContext(), halves(r, 7 * 40), floats(r, 40), poison(256), 7, 40}),
+                // the TF32 tensor-core mma: three warps, the local-memory fallback off NVIDIA
+                KernelCase.spmd(S, "tf32Products", new int[] {96, 1, 1}, new int[] {96, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 3 * 128), floats(r, 3 * 64), poison(3 * 128)})
+                        .mathTolerance(1e-6),
                 KernelCase.spmd(S, "byteChunkSums", new int[] {64, 1, 1}, new int[] {32, 1, 1},
                         r -> new Object[] {new KernelContext(), bytes(r, 16 * 200 + 9), poisonInts(64), 16 * 200 + 9}),
                 KernelCase.spmd(S, "histogram", new int[] {1024, 1, 1}, new int[] {128, 1, 1},

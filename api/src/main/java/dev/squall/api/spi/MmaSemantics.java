@@ -12,14 +12,13 @@ public final class MmaSemantics {
 
     /** Ints per lane: four of A, two of B. */
     public static final int WORDS = 6;
+    /** The bits of a float that TF32 keeps (sign, exponent, the top 10 fraction bits). */
+    public static final int TF32_MASK = 0xFFFFE000;
 
     private MmaSemantics() {
     }
 
-    /**
-     * Σ_k A[row][k]·B[k][col] for k below 16, summed in fp32, over the operands of the warp whose
-     * lane 0 starts at {@code warp} in {@code operands}.
-     */
+    /** {@link #dotTf32} when {@code tf32}, else {@link #dot(int[], int, int, int)}. */
     public static float dot(boolean tf32, int[] operands, int warp, int row, int col) {
         return tf32 ? dotTf32(operands, warp, row, col) : dot(operands, warp, row, col);
     }
@@ -60,9 +59,6 @@ public final class MmaSemantics {
     public static float tf32(int bits) {
         return Float.intBitsToFloat(bits & TF32_MASK);
     }
-
-    /** The bits of a float that TF32 keeps. */
-    public static final int TF32_MASK = 0xFFFFE000;
 
     /** The binary16 value of a packed pair that element {@code k} (even: low half) selects. */
     private static float halfOf(int pair, int k) {

@@ -256,7 +256,7 @@ public final class IrInterpreter {
     /** Runs a warp-wide multiply-accumulate that every work-item of the group waits at. */
     private void mma(Item[] items, Inst.Mma mma) {
         if (items.length % KernelContext.WARP_SIZE != 0 || items.length > KernelContext.MAX_WARP_GROUP_SIZE) {
-            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": " + (mma.tf32() ? "mma16x8x8Tf32" : "mma16x8x16") + " needs a"
+            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": " + mma.intrinsic() + " needs a"
                     + " work-group of a multiple of " + KernelContext.WARP_SIZE + " and at most "
                     + KernelContext.MAX_WARP_GROUP_SIZE + " work-items, not " + items.length);
         }

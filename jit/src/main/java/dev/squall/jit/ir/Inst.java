@@ -202,6 +202,11 @@ public sealed interface Inst {
             return null;
         }
 
+        /** The {@code KernelContext} method this is, for messages. */
+        public String intrinsic() {
+            return tf32 ? "mma16x8x8Tf32" : "mma16x8x16";
+        }
+
         public List<Operand> operands() {
             List<Operand> ops = new ArrayList<>(a);
             ops.addAll(b);

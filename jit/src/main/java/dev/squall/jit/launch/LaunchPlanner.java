@@ -38,8 +38,8 @@ public final class LaunchPlanner {
                 .map(i -> (Inst.Mma) i).findFirst().orElse(null);
         int items = local[0] * local[1] * local[2];
         if (warpWide != null && (items % KernelContext.WARP_SIZE != 0 || items > KernelContext.MAX_WARP_GROUP_SIZE)) {
-            throw new IllegalArgumentException(f.displayName() + " calls KernelContext."
-                    + (warpWide.tf32() ? "mma16x8x8Tf32" : "mma16x8x16") + ", so its work-groups"
+            throw new IllegalArgumentException(f.displayName() + " calls KernelContext." + warpWide.intrinsic()
+                    + ", so its work-groups"
                     + " need a multiple of " + KernelContext.WARP_SIZE + " and at most "
                     + KernelContext.MAX_WARP_GROUP_SIZE + " work-items, not " + Arrays.toString(local));
         }

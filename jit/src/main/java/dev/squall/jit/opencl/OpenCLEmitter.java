@@ -41,8 +41,8 @@ public final class OpenCLEmitter {
     /**
      * {@link #BUILD_OPTIONS}, plus {@code -D SQUALL_PTX} on NVIDIA devices ({@code ptx}), whose compiler
      * takes inline PTX (the device-scope fences of {@link #GLOBAL_BARRIER}), and {@code -D SQUALL_PTX_MMA}
-     * too when {@code ptxMma}: compute capability 8.0 or newer, so {@code KernelContext.mma16x8x16} runs
-     * on tensor cores rather than through local memory.
+     * too when {@code ptxMma}: compute capability 8.0 or newer, so {@code KernelContext.mma16x8x16} and
+     * {@code mma16x8x8Tf32} run on tensor cores rather than through local memory.
      */
     public static String buildOptions(boolean ptx, boolean ptxMma) {
         return BUILD_OPTIONS + (ptx ? " -D SQUALL_PTX" : "") + (ptxMma ? " -D SQUALL_PTX_MMA" : "");

@@ -53,8 +53,8 @@ final class OpenCLPrelude {
             """;
 
     /**
-     * {@code KernelContext.mma16x8x16}. With {@code SQUALL_PTX_MMA} defined (the session does so on
-     * NVIDIA devices) the call is the tensor-core instruction as inline PTX; otherwise the warp's
+     * {@code KernelContext.mma16x8x16} and {@code mma16x8x8Tf32}. With {@code SQUALL_PTX_MMA} defined
+     * (the session does so on NVIDIA devices) the call is the tensor-core instruction as inline PTX; otherwise the warp's
      * operands go through local memory, as on the JVM, between two barriers that the emitter writes
      * into the kernel itself (PoCL mishandles barriers inside helper functions).
      */
@@ -77,12 +77,14 @@ final class OpenCLPrelude {
                 for (int k = 0; k < 8; k++) {
                     int a = warp[(4 * (row & 7) + (k & 3)) * SQUALL_MMA_WORDS + (row >> 3) + 2 * (k >> 2)];
                     int b = warp[(4 * col + (k & 3)) * SQUALL_MMA_WORDS + 4 + (k >> 2)];
-                    sum += as_float(a & (int) 0xFFFFE000) * as_float(b & (int) 0xFFFFE000);
+                    sum += as_float(a & (int) %dU) * as_float(b & (int) %dU);
                 }
                 return sum;
             }
             #endif
-            """.formatted(dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE);
+            """.formatted(dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE,
+            Integer.toUnsignedLong(dev.squall.api.spi.MmaSemantics.TF32_MASK),
+            Integer.toUnsignedLong(dev.squall.api.spi.MmaSemantics.TF32_MASK));
 
     static final String DOUBLE = """
             static inline double squall_fmin(double a, double b) {

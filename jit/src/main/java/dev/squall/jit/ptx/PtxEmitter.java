@@ -785,8 +785,8 @@ public final class PtxEmitter {
     /** The tensor-core instruction (sm_80 and newer; the fragments are the IR's operands as they are). */
     private void mma(Inst.Mma m) {
         if (target.sm() < 80) {
-            throw new IllegalStateException("KernelContext." + (m.tf32() ? "mma16x8x8Tf32" : "mma16x8x16") + " (at " + m.pos()
-                    + ") needs mma.sync." + (m.tf32() ? "m16n8k8" : "m16n8k16") + ","
+            throw new IllegalStateException("KernelContext." + m.intrinsic() + " (at " + m.pos() + ") needs "
+                    + mmaOpcode(m.tf32()) + ","
                     + " compute capability 8.0 or newer; the target is " + target.targetName());
         }
         List<String> d = m.results().stream().map(this::dst).toList();

@@ -1,6 +1,8 @@
 package dev.squall.jit.corpus;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.MmaAccumulator;
+import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
@@ -160,5 +162,31 @@ public final class SpmdKernels {
             sum += 1000 * bytes.get(t);
         }
         out.set(lane, sum);
+    }
+
+    /**
+     * Two TF32 tensor-core products per warp, the second accumulating on the first: warp w's A
+     * (16×8) at a[w·128], B (8×8) at b[w·64], D (16×8) to out[w·128]; the operands are random floats
+     * cut to TF32 here, as the intrinsic asks.
+     */
+    public static void tf32Products(KernelContext ctx, FloatArray a, FloatArray b, FloatArray out) {
+        int lane = ctx.localIdx & 31;
+        int warp = ctx.globalIdx / 32;
+        int group = lane / 4;
+        int quad = lane % 4;
+        int at = warp * 128;
+        int bt = warp * 64;
+        int a0 = Float.floatToRawIntBits(a.get(at + group * 8 + quad)) & MmaSemantics.TF32_MASK;
+        int a1 = Float.floatToRawIntBits(a.get(at + (group + 8) * 8 + quad)) & MmaSemantics.TF32_MASK;
+        int a2 = Float.floatToRawIntBits(a.get(at + group * 8 + quad + 4)) & MmaSemantics.TF32_MASK;
+        int a3 = Float.floatToRawIntBits(a.get(at + (group + 8) * 8 + quad + 4)) & MmaSemantics.TF32_MASK;
+        int b0 = Float.floatToRawIntBits(b.get(bt + quad * 8 + group)) & MmaSemantics.TF32_MASK;
+        int b1 = Float.floatToRawIntBits(b.get(bt + (quad + 4) * 8 + group)) & MmaSemantics.TF32_MASK;
+        MmaAccumulator d = ctx.mma16x8x8Tf32(a0, a1, a2, a3, b0, b1, MmaAccumulator.zero());
+        d = ctx.mma16x8x8Tf32(a0, a1, a2, a3, b0, b1, d);
+        out.set(at + group * 8 + 2 * quad, d.c0());
+        out.set(at + group * 8 + 2 * quad + 1, d.c1());
+        out.set(at + (group + 8) * 8 + 2 * quad, d.c2());
+        out.set(at + (group + 8) * 8 + 2 * quad + 1, d.c3());
     }
 }

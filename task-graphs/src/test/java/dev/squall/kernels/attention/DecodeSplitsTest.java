@@ -27,6 +27,9 @@ class DecodeSplitsTest {
         assertEquals(32, t.splits(1, 32, 8, 128, 4096));
         assertEquals(32, t.splits(1, 32, 8, 128, 11000), "11000 is nearer 4096 than 32768 on a log scale");
         assertEquals(20, t.splits(1, 32, 8, 128, 12000));
+        // 8192 is twice 4096 and half 16384: a tie on the log scale takes the smaller length
+        DecodeSplits tie = DecodeSplits.parse("8 4 128 4096 32\n8 4 128 16384 20\n", UNITS);
+        assertEquals(32, tie.splits(1, 32, 8, 128, 8192));
         assertEquals(20, t.splits(1, 32, 8, 128, 1 << 20), "past the last length: the last");
         assertEquals(16, t.splits(1, 32, 8, 128, 2048), "capped so that a split keeps 128 positions");
         assertEquals(1, t.splits(1, 32, 8, 128, 5));
@@ -45,7 +48,12 @@ class DecodeSplitsTest {
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("not a number"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> DecodeSplits.parse("8 4 128 4096 0\n", UNITS));
         assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> DecodeSplits.parse("8 4 128 4096 32\n8 4 128 4096 16\n", UNITS));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("listed twice"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DecodeSplits.heuristic(UNITS).splits(1, 32, 12, 128, 4096));
+        e = assertThrows(IllegalArgumentException.class, () -> DecodeSplits.heuristic(UNITS).splits(0, 32, 8, 128, 4096));
+        assertTrue(e.getMessage().contains("batch"), e.getMessage());
     }
 
     @Test
@@ -54,8 +62,12 @@ class DecodeSplitsTest {
         // one wave of resident work-groups for one sequence with four query heads per kv head
         assertEquals(33, h200.splits(1, 32, 8, 128, 32768));
         assertEquals(33, h200.splits(1, 32, 8, 128, 131072));
-        assertEquals(8, h200.splits(1, 32, 32, 128, 4096));
         assertEquals(4, h200.splits(8, 32, 8, 128, 32768));
+        // where the table and the heuristic differ
+        assertEquals(8, h200.splits(1, 32, 32, 128, 4096));
+        assertEquals(12, FlashDecoding.splitsFor(1, 32, 32, 4096, UNITS));
+        assertEquals(16, h200.splits(8, 32, 32, 128, 32768));
+        assertEquals(4, FlashDecoding.splitsFor(8, 32, 32, 32768, UNITS));
         // not measured: the heuristic
         assertEquals(FlashDecoding.splitsFor(1, 64, 8, 32768, UNITS), h200.splits(1, 64, 8, 128, 32768));
     }

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link KernelContext#mma16x8x16} and {@link KernelContext#mma16x8x8Tf32} against float64 on every device: each warp of the grid gets its
- * own random A (16×16), B (16×8) and C (16×8), gathers its fragments from them by the layout the
+ * {@link KernelContext#mma16x8x16} and {@link KernelContext#mma16x8x8Tf32} against float64 on every
+ * device: each warp of the grid gets its own random A (16×16; TF32: 16×8), B (16×8; TF32: 8×8) and C
+ * (16×8), gathers its fragments from them by the layout the
  * Javadoc documents (written out here independently of every implementation), multiplies twice (so
  * the accumulator of one call feeds the next), and scatters D back by the same layout. On the JVM,
  * the IR interpreter behind it and PoCL this checks the local-memory fallback; on a GPU it checks
@@ -178,6 +179,11 @@ class MmaTest {
                 run(device, MmaTest.class, "twoProducts", new WorkerGrid1D(48).setLocalWork(48), a, b, c, d));
         String message = messages(e);
         assertTrue(message.contains("mma16x8x16") && message.contains("multiple of 32"), message);
+        FloatArray wide = new FloatArray(128);
+        e = assertThrows(RuntimeException.class, () -> run(device, MmaTest.class, "twoProductsTf32",
+                new WorkerGrid1D(48).setLocalWork(48), wide, new FloatArray(64), wide, new FloatArray(128)));
+        message = messages(e);
+        assertTrue(message.contains("mma16x8x8Tf32") && message.contains("multiple of 32"), message);
     }
 
     private static String messages(Throwable e) {

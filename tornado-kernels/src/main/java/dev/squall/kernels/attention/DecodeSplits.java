@@ -21,10 +21,14 @@ import java.util.TreeMap;
  */
 public final class DecodeSplits {
 
-    private final Map<String, TreeMap<Integer, Integer>> measured;
+    /** A table's shape without its length: rows = batch · kvHeads, group = heads / kvHeads. */
+    private record Shape(int rows, int group, int headDim) {
+    }
+
+    private final Map<Shape, TreeMap<Integer, Integer>> measured;
     private final int computeUnits;
 
-    private DecodeSplits(Map<String, TreeMap<Integer, Integer>> measured, int computeUnits) {
+    private DecodeSplits(Map<Shape, TreeMap<Integer, Integer>> measured, int computeUnits) {
         this.measured = measured;
         this.computeUnits = computeUnits;
     }
@@ -36,7 +40,7 @@ public final class DecodeSplits {
 
     /** A measured table (see the class comment) over the heuristic. */
     public static DecodeSplits parse(String table, int computeUnits) {
-        Map<String, TreeMap<Integer, Integer>> measured = new HashMap<>();
+        Map<Shape, TreeMap<Integer, Integer>> measured = new HashMap<>();
         for (MeasuredTable.Row row : MeasuredTable.parse(table, "decode split table", "rows group headDim length splits")) {
             int[] v = row.values();
             for (int x : v) {
@@ -45,7 +49,11 @@ public final class DecodeSplits {
                             + ": every field must be at least 1, got " + Arrays.toString(v));
                 }
             }
-            measured.computeIfAbsent(key(v[0], v[1], v[2]), k -> new TreeMap<>()).put(v[3], v[4]);
+            Integer before = measured.computeIfAbsent(new Shape(v[0], v[1], v[2]), k -> new TreeMap<>()).put(v[3], v[4]);
+            if (before != null) {
+                throw new IllegalArgumentException("decode split table line " + row.line() + ": rows " + v[0] + ", group "
+                        + v[1] + ", headDim " + v[2] + ", length " + v[3] + " is listed twice");
+            }
         }
         return new DecodeSplits(Map.copyOf(measured), computeUnits);
     }
@@ -62,7 +70,10 @@ public final class DecodeSplits {
     /** S for {@code batch} sequences of {@code length} positions, {@code heads} query heads over {@code kvHeads}. */
     public int splits(int batch, int heads, int kvHeads, int headDim, int length) {
         FlashDecoding.requireSupported(heads, kvHeads, headDim);
-        TreeMap<Integer, Integer> byLength = measured.get(key(batch * kvHeads, heads / kvHeads, headDim));
+        if (batch < 1) {
+            throw new IllegalArgumentException("split-KV decode attention needs a batch of at least 1; got " + batch);
+        }
+        TreeMap<Integer, Integer> byLength = measured.get(new Shape(batch * kvHeads, heads / kvHeads, headDim));
         if (byLength == null || length < 1) {
             return FlashDecoding.splitsFor(batch, heads, kvHeads, length, computeUnits);
         }
@@ -71,9 +82,5 @@ public final class DecodeSplits {
         Map.Entry<Integer, Integer> nearest = below == null ? above : above == null ? below
                 : Math.log((double) above.getKey() / length) < Math.log((double) length / below.getKey()) ? above : below;
         return Math.max(1, Math.min(nearest.getValue(), length / FlashDecoding.MIN_SPLIT_POSITIONS));
-    }
-
-    private static String key(int rows, int group, int headDim) {
-        return rows + "/" + group + "/" + headDim;
     }
 }

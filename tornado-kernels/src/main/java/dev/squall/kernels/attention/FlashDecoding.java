@@ -31,8 +31,9 @@ import dev.squall.kernels.Tickets;
  * heads per kv head (once per block of four beyond that); see {@link SplitKvCore} for the schedule.
  * 21 KB of local memory per work-group. A task that compiles heads, kvHeads and headDim as constants
  * ({@code TaskGraph.specialize}, as a model's fixed sizes) gets only the body it takes: on sm_90 the
- * one-head body then needs 80–95 registers instead of 126–132 (two work-groups per compute unit
- * instead of one); the four-head body needs 128–134 either way. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
+ * one-head body then needs 80–95 registers instead of 126–132 (two or three work-groups per compute
+ * unit instead of one; {@link #residentGroups} has what Nsight Compute measured for the one-launch
+ * step); the four-head body needs 128–137 either way. Bytes per (batch, kv head) ≈ 2·length·headDim·elt +
  * 2·splits·g·(headDim+1)·4.
  */
 public final class FlashDecoding {

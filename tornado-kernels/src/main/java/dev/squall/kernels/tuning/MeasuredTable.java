@@ -16,6 +16,14 @@ public final class MeasuredTable {
 
     /** A row and the line (from 1) it was on, for the callers' own checks. */
     public record Row(int line, int[] values) {
+        public Row {
+            values = values.clone();
+        }
+
+        @Override
+        public int[] values() {
+            return values.clone();
+        }
     }
 
     private MeasuredTable() {
