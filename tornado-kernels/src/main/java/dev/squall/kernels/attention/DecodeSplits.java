@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * The split count S of the split-KV decode kernels ({@link UnifiedMaxDecoding}, {@link FlashDecoding})
  * per shape: measured per device where a table exists, else {@link FlashDecoding#splitsFor}'s
  * heuristic (about one wave of resident work-groups). On an H200 the heuristic's counts take up to
- * 4% longer than the best ones measured, and the time is not smooth in S (some counts are 15–20% off
- * their neighbours: bench/results/2026-11-30-h200-decode-splits.md), so a device's counts come from
+ * about 4% longer than the best ones measured, and the time is not smooth in S (one count was 12–19%
+ * slower than both its neighbours: bench/results/2026-11-30-h200-decode-splits.md), so a device's counts come from
  * the bench's sweep, the way {@link dev.squall.kernels.gemm.DataflowChooser}'s thresholds do.
  *
  * <p>A table has one measured shape per line, {@code rows group headDim length splits}: rows =

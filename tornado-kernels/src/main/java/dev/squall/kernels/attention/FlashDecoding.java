@@ -87,7 +87,7 @@ public final class FlashDecoding {
      * Host heuristic for the number of splits S: about one wave of resident work-groups
      * (batch·kvHeads·S groups, {@link #residentGroups} per compute unit), at least {@link #MIN_SPLITS},
      * and at most as many as keep {@link #MIN_SPLIT_POSITIONS} positions per split; at least 1. On an
-     * H200 (bench/results/2026-11-30-h200-decode-splits.md) the step took at most 4% longer with this
+     * H200 (bench/results/2026-11-30-h200-decode-splits.md) the step took at most 4.1% longer with this
      * count than with the best one measured, on all eleven decode shapes of the bench (with the
      * four-waves rule it replaces, up to 39% longer): more
      * work-groups pay their start, their end and the merge more often, and fewer leave compute units idle.
