@@ -36,10 +36,23 @@ public final class KernelContext {
     /** Work-items per warp for the warp-wide operations ({@link #mma16x8x16}): consecutive local linear ids. */
     public static final int WARP_SIZE = 32;
     /**
-     * The largest work-group a kernel that uses warp-wide operations may run in: backends without
-     * warps exchange the operands through local memory sized for this many work-items.
+     * The largest work-group a kernel that uses warp-wide operations may run in unless its
+     * {@link LaunchBounds} says otherwise ({@link #warpGroupLimit}): backends without warps exchange
+     * the operands through local memory sized for the limit.
      */
     public static final int MAX_WARP_GROUP_SIZE = 256;
+
+    /** {@link #warpGroupLimit}'s rule in words, for messages. */
+    public static final String WARP_LIMIT_RULE = "the kernel's @LaunchBounds maxGroupSize, else "
+            + MAX_WARP_GROUP_SIZE;
+
+    /**
+     * The largest work-group of a kernel with warp-wide operations: its {@code @LaunchBounds}
+     * {@code maxGroupSize} when it declares one (up to 1024), else {@link #MAX_WARP_GROUP_SIZE}.
+     */
+    public static int warpGroupLimit(LaunchBounds bounds) {
+        return bounds != null ? bounds.maxGroupSize() : MAX_WARP_GROUP_SIZE;
+    }
 
     private final WorkGroupRuntime group;
     private final int localLinearId;
@@ -168,7 +181,8 @@ public final class KernelContext {
      * </ul>
      * The sums are fp32 (the products of binary16 values are exact in fp32). Like a barrier, every
      * work-item of the work-group must make the same calls, and the work-group must have a multiple
-     * of {@link #WARP_SIZE} and at most {@link #MAX_WARP_GROUP_SIZE} work-items. It is <em>not</em> a
+     * of {@link #WARP_SIZE} and at most {@link #warpGroupLimit} work-items (256, or the kernel's
+     * {@link LaunchBounds#maxGroupSize}). It is <em>not</em> a
      * barrier, though: on a GPU only the warp meets, and nothing orders local memory, so a kernel
      * still needs {@link #localBarrier()} around its own local-memory traffic (the JVM, the IR
      * interpreter and OpenCL devices other than NVIDIA's exchange the operands through local memory
@@ -205,9 +219,10 @@ public final class KernelContext {
                                    MmaAccumulator c) {
         WorkGroupRuntime runtime = runtime(name + "(...)");
         int size = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
-        if (size % WARP_SIZE != 0 || size > MAX_WARP_GROUP_SIZE) {
+        int limit = runtime.warpGroupLimit();
+        if (size % WARP_SIZE != 0 || size > limit) {
             throw new IllegalStateException("KernelContext." + name + " needs a work-group of a multiple of " + WARP_SIZE
-                    + " and at most " + MAX_WARP_GROUP_SIZE + " work-items, not " + size);
+                    + " and at most " + limit + " work-items (" + WARP_LIMIT_RULE + "), not " + size);
         }
         int[] exchange = runtime.warpExchange(this, 2 * size * MmaSemantics.WORDS);
         int half = (warpOperations++ & 1) * size * MmaSemantics.WORDS;

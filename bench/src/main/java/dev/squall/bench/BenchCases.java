@@ -138,7 +138,8 @@ final class BenchCases {
                 // stream-K over a fixed grid of groups per compute unit: the library's form and the bench's variants
                 Object[][] streams = {{FlatGemmMma.class, "f16Stream", FlatGemmMma.STREAM_GROUPS_PER_UNIT},
                     {FlatGemmMmaVariants.class, "f16StreamSelected", 3}, {FlatGemmMmaVariants.class, "f16StreamAhead", 2},
-                    {FlatGemmMmaVariants.class, "f16StreamAhead3", 3}};
+                    {FlatGemmMmaVariants.class, "f16StreamAhead3", 3},
+                    {FlatGemmMmaVariants.class, "f16StreamUnroll4", 2}};
                 for (Object[] form : streams) {
                     int groups = (int) form[2] * computeUnits;
                     FloatArray parts = new FloatArray((int) FlatGemmMma.streamPartsLength(groups, m));
@@ -151,10 +152,16 @@ final class BenchCases {
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));
                 }
-                for (String variant : new String[] {"f16UnconditionalSecondRows", "f16LateSecondRows"}) {
+                // the plain kernel's other forms: {name, work-items per group}
+                Object[][] variants = {{"f16TwoSteps", 256}, {"f16Unroll4Late", 256},
+                    {"f16Unroll4Late3", 256}, {"f16Warps16Late", 512}};
+                for (Object[] form : variants) {
+                    String variant = (String) form[0];
+                    int threads = (int) form[1];
                     cases.add(new BenchCase("flat_gemm", "FlatGemmMma." + variant, key, flops, bytes, copies, runs(), i -> {
                         Launch l = Launch.spmd("k", FlatGemmMmaVariants.class, variant,
-                                new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS), x, w, out, m, n, k, 0);
+                                new WorkerGrid1D(Math.ceilDiv(n, FlatGemmMma.ROWS) * threads).setLocalWork(threads),
+                                x, w, out, m, n, k, 0);
                         return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));

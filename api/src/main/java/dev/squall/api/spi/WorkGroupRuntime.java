@@ -28,4 +28,9 @@ public interface WorkGroupRuntime {
      * the work-items of a warp.
      */
     int[] warpExchange(KernelContext workItem, int length);
+
+    /** The largest work-group the running kernel's warp-wide operations allow ({@link KernelContext#warpGroupLimit}). */
+    default int warpGroupLimit() {
+        return KernelContext.MAX_WARP_GROUP_SIZE;
+    }
 }

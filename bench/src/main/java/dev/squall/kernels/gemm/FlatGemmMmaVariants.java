@@ -7,25 +7,46 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 
 /**
- * {@link FlatGemmMma#f16}'s other choices of where the second activation tile's rows are read, as
- * kernels of their own for the bench to time beside it (in the library's package for the
- * package-private tunable; the bench module only).
+ * {@link FlatGemmMma#f16}'s and {@link FlatGemmMma#f16Stream}'s other forms (steps per trip, warps per
+ * work-group, where the second activation tile's rows are read, work-groups per compute unit), as
+ * kernels of their own for the bench to time beside them (in the library's package for the
+ * package-private tunables; the bench module only).
  */
 public final class FlatGemmMmaVariants {
 
     private FlatGemmMmaVariants() {
     }
 
-    /** {@link FlatGemmMma#SECOND_ROWS_ALWAYS}. */
-    public static void f16UnconditionalSecondRows(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out,
-                                                  int m, int n, int k, int accumulate) {
-        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_ALWAYS);
+    /** The form before four steps per trip: two steps, the second tile's rows selected, no launch bound (72 registers). */
+    public static void f16TwoSteps(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                   int k, int accumulate) {
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_SELECTED, 2);
     }
 
-    /** {@link FlatGemmMma#SECOND_ROWS_LATE}. */
-    public static void f16LateSecondRows(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
-                                         int n, int k, int accumulate) {
-        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE);
+    /** {@link FlatGemmMma#f16} with the second tile's rows read late (nothing more loaded up to m = 8). */
+    @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 2)
+    public static void f16Unroll4Late(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                      int n, int k, int accumulate) {
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 4);
+    }
+
+    /** {@link #f16Unroll4Late} bounded to three groups per compute unit (80 registers). */
+    @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 3)
+    public static void f16Unroll4Late3(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                       int n, int k, int accumulate) {
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 4);
+    }
+
+    /**
+     * Sixteen warps per work-group (512 work-items) with two steps per trip, the second tile's rows
+     * read late, two groups per compute unit: the same bytes in flight per compute unit as f16, from
+     * twice the warps.
+     */
+    @LaunchBounds(maxGroupSize = 512, minGroupsPerComputeUnit = 2)
+    public static void f16Warps16Late(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                      int n, int k, int accumulate) {
+        float[] partials = context.allocateFloatLocalArray(16 * FlatGemmMma.VALUES);
+        FlatGemmMma.f16Form(context, partials, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 16, 2);
     }
 
     /** {@link FlatGemmMma#f16Stream} with {@link FlatGemmMma#SECOND_ROWS_SELECTED}, bounded to three groups per compute unit. */
@@ -33,7 +54,7 @@ public final class FlatGemmMmaVariants {
     public static void f16StreamSelected(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                          int n, int k, int accumulate, FloatArray parts, IntArray tickets) {
         FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
-                FlatGemmMma.SECOND_ROWS_SELECTED, false);
+                FlatGemmMma.SECOND_ROWS_SELECTED, false, 2);
     }
 
     /** {@link FlatGemmMma#f16Stream} with each span's weights loaded a trip ahead, bounded to two groups per compute unit. */
@@ -41,7 +62,7 @@ public final class FlatGemmMmaVariants {
     public static void f16StreamAhead(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                       int n, int k, int accumulate, FloatArray parts, IntArray tickets) {
         FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
-                FlatGemmMma.SECOND_ROWS_SELECTED, true);
+                FlatGemmMma.SECOND_ROWS_SELECTED, true, 2);
     }
 
     /** {@link #f16StreamAhead} at three groups per compute unit (registers bounded to 80). */
@@ -49,6 +70,14 @@ public final class FlatGemmMmaVariants {
     public static void f16StreamAhead3(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                        int n, int k, int accumulate, FloatArray parts, IntArray tickets) {
         FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
-                FlatGemmMma.SECOND_ROWS_SELECTED, true);
+                FlatGemmMma.SECOND_ROWS_SELECTED, true, 2);
+    }
+
+    /** {@link FlatGemmMma#f16Stream} with four steps per trip (chunks of 1024 columns), two groups per compute unit. */
+    @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 2)
+    public static void f16StreamUnroll4(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                        int n, int k, int accumulate, FloatArray parts, IntArray tickets) {
+        FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
+                FlatGemmMma.SECOND_ROWS_LATE, false, 4);
     }
 }

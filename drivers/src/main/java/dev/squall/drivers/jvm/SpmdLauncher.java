@@ -1,5 +1,6 @@
 package dev.squall.drivers.jvm;
 
+import dev.squall.api.KernelContext;
 import dev.squall.api.KernelExecutionException;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
@@ -37,6 +38,16 @@ public final class SpmdLauncher {
      */
     public void launch(String kernelName, MethodHandle kernel, Object[] args, int contextIndex, int[] globalSize,
                        int[] localSize) {
+        launch(kernelName, kernel, args, contextIndex, globalSize, localSize, KernelContext.MAX_WARP_GROUP_SIZE);
+    }
+
+    /**
+     * {@link #launch(String, MethodHandle, Object[], int, int[], int[])} for a kernel whose warp-wide
+     * operations allow work-groups of up to {@code warpGroupLimit} work-items
+     * ({@link KernelContext#warpGroupLimit}).
+     */
+    public void launch(String kernelName, MethodHandle kernel, Object[] args, int contextIndex, int[] globalSize,
+                       int[] localSize, int warpGroupLimit) {
         checkGeometry(kernelName, globalSize, localSize);
         MethodHandle spread = kernel.asType(kernel.type().generic()).asSpreader(Object[].class, args.length);
         int[] groups = new int[3];
@@ -52,7 +63,8 @@ public final class SpmdLauncher {
                 int[] groupId = {(int) (g % groups[0]), (int) (g / groups[0] % groups[1]),
                         (int) (g / ((long) groups[0] * groups[1]))};
                 try {
-                    new WorkGroupExecution(kernelName, spread, args, contextIndex, groupId, globalSize, localSize).run();
+                    new WorkGroupExecution(kernelName, spread, args, contextIndex, groupId, globalSize, localSize,
+                            warpGroupLimit).run();
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }

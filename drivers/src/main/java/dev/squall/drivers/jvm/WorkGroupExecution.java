@@ -45,6 +45,7 @@ final class WorkGroupExecution implements WorkGroupRuntime {
     private final int[] globalSize;
     private final int[] localSize;
     private final int size;
+    private final int warpGroupLimit;
 
     private final Status[] status;
     private final Semaphore[] permits;
@@ -60,8 +61,9 @@ final class WorkGroupExecution implements WorkGroupRuntime {
     private int failingItem = -1;
 
     WorkGroupExecution(String kernelName, MethodHandle spreadKernel, Object[] args, int contextIndex,
-                       int[] groupId, int[] globalSize, int[] localSize) {
+                       int[] groupId, int[] globalSize, int[] localSize, int warpGroupLimit) {
         this.kernelName = kernelName;
+        this.warpGroupLimit = warpGroupLimit;
         this.spreadKernel = spreadKernel;
         this.args = args;
         this.contextIndex = contextIndex;
@@ -164,6 +166,11 @@ final class WorkGroupExecution implements WorkGroupRuntime {
         Object array = java.lang.reflect.Array.newInstance(type, length);
         localArrays.add(array);
         return array;
+    }
+
+    @Override
+    public int warpGroupLimit() {
+        return warpGroupLimit;
     }
 
     @Override

@@ -170,6 +170,11 @@ public final class KernelFunction {
         return launchBound;
     }
 
+    /** The largest work-group its warp-wide operations allow: the launch bound, else {@code KernelContext.MAX_WARP_GROUP_SIZE}. */
+    public int warpGroupLimit() {
+        return launchBound != null ? launchBound.maxGroupSize() : dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE;
+    }
+
     public void setLaunchBound(LaunchBound bound) {
         this.launchBound = bound;
     }

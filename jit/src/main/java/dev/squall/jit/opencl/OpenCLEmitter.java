@@ -206,7 +206,8 @@ public final class OpenCLEmitter {
         }
         if (usesMma(f)) {
             out.append("#ifndef SQUALL_PTX_MMA\n")
-                    .append("    __local int squall_mma_exchange[SQUALL_MMA_MAX_ITEMS * SQUALL_MMA_WORDS];\n")
+                    .append("    __local int squall_mma_exchange[").append(f.warpGroupLimit())
+                    .append(" * SQUALL_MMA_WORDS]; // the largest work-group the kernel allows\n")
                     .append("    int squall_mma_id = (int) (get_local_id(0) + get_local_size(0) * (get_local_id(1)")
                     .append(" + get_local_size(1) * get_local_id(2)));\n")
                     .append("    __local int* squall_mma_mine = squall_mma_exchange + squall_mma_id * SQUALL_MMA_WORDS;\n")

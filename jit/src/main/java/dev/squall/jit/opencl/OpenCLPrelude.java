@@ -61,7 +61,6 @@ final class OpenCLPrelude {
     static final String MMA = """
             #ifndef SQUALL_PTX_MMA
             #define SQUALL_MMA_WORDS 6
-            #define SQUALL_MMA_MAX_ITEMS %d
             static inline float squall_mma_dot(__local const int* warp, int row, int col) {
                 float sum = 0.0f;
                 for (int k = 0; k < 16; k++) {
@@ -82,8 +81,7 @@ final class OpenCLPrelude {
                 return sum;
             }
             #endif
-            """.formatted(dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE,
-            Integer.toUnsignedLong(dev.squall.api.spi.MmaSemantics.TF32_MASK),
+            """.formatted(Integer.toUnsignedLong(dev.squall.api.spi.MmaSemantics.TF32_MASK),
             Integer.toUnsignedLong(dev.squall.api.spi.MmaSemantics.TF32_MASK));
 
     static final String DOUBLE = """

@@ -12,6 +12,7 @@ import static dev.squall.kernels.gemm.KernelRuns.values;
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
@@ -112,12 +113,13 @@ class FlatGemmTest {
     static Stream<Arguments> mmaCases() {
         List<Arguments> cases = new ArrayList<>();
         int[][] shapes = {{1, 45, 300}, {3, 7, 96}, {8, 70, 257}, {9, 41, 160}, {16, 33, 512}, {17, 37, 33},
-            {12, 20, 1000}, {40, 18, 1032}};
+            {12, 20, 1000}, {40, 18, 1032}, {5, 19, 2100}, {9, 21, 3072}};
         for (Device d : TestDevices.all().toList()) {
             if (d.type() == DeviceType.CPU) {
                 // OpenCL on a CPU runs the mmas through local memory, two barriers each, and PoCL takes
-                // minutes to compile that per specialisation: one shape (the corpus's, so its
-                // compiled kernel is reused), while the JVM, the IR interpreter and GPUs take them all
+                // minutes to compile that per specialisation (f16 with four steps per trip: three and a half):
+                // one shape, through the two-step form (mmaMatchesFloat64), while the JVM, the IR
+                // interpreter and GPUs take them all
                 cases.add(Arguments.of(d, 11, 37, 600, 1f));
                 cases.add(Arguments.of(d, 11, 37, 600, 1e-3f));
                 continue;
@@ -138,8 +140,9 @@ class FlatGemmTest {
     }
 
     /**
-     * The tensor-core flat GEMM: the shapes above plus k of one full group span (512), spans with a
-     * tail (1000, 1032), and m past one batch of 16 (40: two full passes and half a tile); and
+     * The tensor-core flat GEMM: the shapes above plus k below one group span of 1024 (512, 1000), one
+     * span with a tail (1032), spans with a tail (2100) and without (3072), and m past one batch of 16
+     * (40: two full passes and half a tile); and
      * activations a thousand times smaller, whose error must shrink with them.
      */
     @ParameterizedTest(name = "{0} mma m={1} n={2} k={3} activations ×{4}")
@@ -150,9 +153,13 @@ class FlatGemmTest {
         for (int i = 0; i < x.length; i++) {
             x[i] *= scale;
         }
+        // PoCL: the tile code with two steps per trip (see mmaCases)
+        boolean cpu = device.type() == DeviceType.CPU;
+        Class<?> owner = cpu ? FlatGemmTest.class : FlatGemmMma.class;
+        String kernel = cpu ? "mmaTwoSteps" : "f16";
         // the slack scales with the products; with accumulate on, the start values (of order 1) set it
-        checkF16(device, "FlatGemmMma.f16 activations ×" + scale, x, half(values(rng, n * k)), m, n, k, 1e-6 * scale,
-                (xArray, w, out, accumulate) -> run(device, FlatGemmMma.class, "f16",
+        checkF16(device, owner.getSimpleName() + "." + kernel + " activations ×" + scale, x, half(values(rng, n * k)),
+                m, n, k, 1e-6 * scale, (xArray, w, out, accumulate) -> run(device, owner, kernel,
                         new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS),
                         xArray, w, out, m, n, k, accumulate));
     }
@@ -160,20 +167,26 @@ class FlatGemmTest {
     /** {@link FlatGemmMma#f16} reading the second tile's rows with the first's on every trip. */
     public static void mmaSecondRowsAlways(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                            int n, int k, int accumulate) {
-        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_ALWAYS);
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_ALWAYS, 4);
     }
 
     /** {@link FlatGemmMma#f16} reading the second tile's rows inside its branch. */
     public static void mmaSecondRowsLate(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                          int n, int k, int accumulate) {
-        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE);
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 2);
+    }
+
+    /** {@link FlatGemmMma#f16} with two steps per trip (the stream form's), the second tile's rows selected. */
+    public static void mmaTwoSteps(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                   int k, int accumulate) {
+        FlatGemmMma.f16SecondRows(context, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_SELECTED, 2);
     }
 
     static Stream<Arguments> secondRowCases() {
         List<Arguments> cases = new ArrayList<>();
         for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
-            for (String kernel : new String[] {"mmaSecondRowsAlways", "mmaSecondRowsLate"}) {
-                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}}) {
+            for (String kernel : new String[] {"mmaSecondRowsAlways", "mmaSecondRowsLate", "mmaTwoSteps"}) {
+                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}, {9, 21, 2100}}) {
                     cases.add(Arguments.of(d, kernel, s[0], s[1], s[2]));
                 }
             }
@@ -192,6 +205,56 @@ class FlatGemmTest {
                         xArray, w, out, m, n, k, accumulate));
     }
 
+    /** {@link FlatGemmMma#f16Form} with sixteen warps per work-group. */
+    @LaunchBounds(maxGroupSize = 512)
+    public static void mmaWarps16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                  int k, int accumulate) {
+        float[] partials = context.allocateFloatLocalArray(16 * FlatGemmMma.VALUES);
+        FlatGemmMma.f16Form(context, partials, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_SELECTED, 16, 2);
+    }
+
+    /** {@link FlatGemmMma#f16Form} with thirty-two warps per work-group, the second tile's rows read late. */
+    @LaunchBounds(maxGroupSize = 1024)
+    public static void mmaWarps32(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                  int k, int accumulate) {
+        float[] partials = context.allocateFloatLocalArray(32 * FlatGemmMma.VALUES);
+        FlatGemmMma.f16Form(context, partials, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 32, 2);
+    }
+
+    /** {@link FlatGemmMma#f16Form} with sixteen warps loading four steps per trip, the second tile's rows late. */
+    @LaunchBounds(maxGroupSize = 512)
+    public static void mmaWarps16Unroll4(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                         int n, int k, int accumulate) {
+        float[] partials = context.allocateFloatLocalArray(16 * FlatGemmMma.VALUES);
+        FlatGemmMma.f16Form(context, partials, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 16, 4);
+    }
+
+    static Stream<Arguments> wideCases() {
+        List<Arguments> cases = new ArrayList<>();
+        // {kernel, warps}; shapes with k below one span, spans with tails, m past one batch of 16
+        Object[][] kernels = {{"mmaWarps16", 16}, {"mmaWarps32", 32}, {"mmaWarps16Unroll4", 16}};
+        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
+            for (Object[] kernel : kernels) {
+                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}, {9, 41, 2100}, {1, 45, 4100}}) {
+                    cases.add(Arguments.of(d, kernel[0], kernel[1], s[0], s[1], s[2]));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The flat GEMM with more warps per work-group, or more steps per trip, gives the same products. */
+    @ParameterizedTest(name = "{0} {1} m={3} n={4} k={5}")
+    @MethodSource("wideCases")
+    void mmaWideFormsMatchFloat64(Device device, String kernel, int warps, int m, int n, int k) {
+        assumeTensorCoresOrFallback(device);
+        int threads = warps * KernelContext.WARP_SIZE;
+        checkF16(device, "FlatGemmTest." + kernel, values(rng, m * k), half(values(rng, n * k)), m, n, k, 1e-6,
+                (xArray, w, out, accumulate) -> run(device, FlatGemmTest.class, kernel,
+                        new WorkerGrid1D(Math.ceilDiv(n, FlatGemmMma.ROWS) * threads).setLocalWork(threads),
+                        xArray, w, out, m, n, k, accumulate));
+    }
+
     static Stream<Arguments> streamCases() {
         List<Arguments> cases = new ArrayList<>();
         // {m, n, k, groups}: more groups than units, one group for all, groups that split blocks unevenly
@@ -206,6 +269,9 @@ class FlatGemmTest {
             for (int[] s : new int[][] {{9, 41, 1000, 4}, {17, 37, 1032, 7}, {8, 70, 2048, 11}, {5, 45, 300, 9}}) {
                 cases.add(Arguments.of(d, "streamAhead", s[0], s[1], s[2], s[3]));
             }
+            for (int[] s : new int[][] {{9, 41, 1000, 4}, {17, 37, 2100, 7}, {8, 70, 4096, 11}, {5, 45, 300, 9}}) {
+                cases.add(Arguments.of(d, "streamUnroll4", s[0], s[1], s[2], s[3]));
+            }
         }
         return cases.stream();
     }
@@ -214,7 +280,14 @@ class FlatGemmTest {
     public static void streamAhead(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                    int k, int accumulate, FloatArray parts, IntArray tickets) {
         FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
-                FlatGemmMma.SECOND_ROWS_SELECTED, true);
+                FlatGemmMma.SECOND_ROWS_SELECTED, true, 2);
+    }
+
+    /** {@link FlatGemmMma#f16Stream} loading four steps per trip (chunks of 1024 columns). */
+    public static void streamUnroll4(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                     int n, int k, int accumulate, FloatArray parts, IntArray tickets) {
+        FlatGemmMma.f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets,
+                FlatGemmMma.SECOND_ROWS_LATE, false, 4);
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.MmaAccumulator;
 import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.FloatArray;
@@ -91,13 +92,33 @@ class MmaTest {
         return (h.getBits(first) & 0xFFFF) | (h.getBits(second) << 16);
     }
 
+    /** {@link #twoProducts} allowed work-groups of up to 1024 work-items by its launch bound. */
+    @LaunchBounds(maxGroupSize = 1024)
+    public static void twoProductsWide(KernelContext context, HalfFloatArray a, HalfFloatArray b, FloatArray c,
+                                       FloatArray d) {
+        twoProducts(context, a, b, c, d);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
     void computesTwiceAbPlusC(Device device) {
+        // two work-groups of three warps: the warps of a group must not see each other's operands
+        checkTwoProducts(device, "twoProducts", WARPS, 96);
+    }
+
+    /** A launch bound above 256 lets the warp-wide operations run in work-groups of up to that many work-items. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void launchBoundsAllowWiderGroups(Device device) {
+        checkTwoProducts(device, "twoProductsWide", 64, 1024);
+        checkTwoProducts(device, "twoProductsWide", 32, 512);
+    }
+
+    private void checkTwoProducts(Device device, String kernel, int warps, int groupSize) {
         FlatGemmTest.assumeTensorCoresOrFallback(device);
-        HalfFloatArray a = new HalfFloatArray(WARPS * 256);
-        HalfFloatArray b = new HalfFloatArray(WARPS * 128);
-        FloatArray c = new FloatArray(WARPS * 128);
+        HalfFloatArray a = new HalfFloatArray(warps * 256);
+        HalfFloatArray b = new HalfFloatArray(warps * 128);
+        FloatArray c = new FloatArray(warps * 128);
         for (int i = 0; i < a.getSize(); i++) {
             a.setFloat(i, rng.nextFloat() * 4 - 2);
         }
@@ -105,11 +126,10 @@ class MmaTest {
             b.setFloat(i, rng.nextFloat() * 4 - 2);
             c.set(i, rng.nextFloat() * 8 - 4);
         }
-        FloatArray d = new FloatArray(WARPS * 128);
+        FloatArray d = new FloatArray(warps * 128);
         d.init(Float.NaN);
-        // two work-groups of three warps: the warps of a group must not see each other's operands
-        run(device, MmaTest.class, "twoProducts", new WorkerGrid1D(WARPS * 32).setLocalWork(96), a, b, c, d);
-        for (int w = 0; w < WARPS; w++) {
+        run(device, MmaTest.class, kernel, new WorkerGrid1D(warps * 32).setLocalWork(groupSize), a, b, c, d);
+        for (int w = 0; w < warps; w++) {
             for (int i = 0; i < 16; i++) {
                 for (int j = 0; j < 8; j++) {
                     double sum = 0;
@@ -184,6 +204,21 @@ class MmaTest {
                 new WorkerGrid1D(48).setLocalWork(48), wide, new FloatArray(64), wide, new FloatArray(128)));
         message = messages(e);
         assertTrue(message.contains("mma16x8x8Tf32") && message.contains("multiple of 32"), message);
+    }
+
+    /** Without a launch bound, work-groups of more than 256 work-items are refused, naming the way out. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void refusesWideGroupsWithoutLaunchBounds(Device device) {
+        FlatGemmTest.assumeTensorCoresOrFallback(device);
+        HalfFloatArray a = new HalfFloatArray(16 * 256);
+        HalfFloatArray b = new HalfFloatArray(16 * 128);
+        FloatArray c = new FloatArray(16 * 128);
+        FloatArray d = new FloatArray(16 * 128);
+        RuntimeException e = assertThrows(RuntimeException.class, () ->
+                run(device, MmaTest.class, "twoProducts", new WorkerGrid1D(512).setLocalWork(512), a, b, c, d));
+        String message = messages(e);
+        assertTrue(message.contains("at most 256") && message.contains("@LaunchBounds"), message);
     }
 
     private static String messages(Throwable e) {

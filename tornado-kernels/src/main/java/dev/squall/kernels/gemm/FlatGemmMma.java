@@ -15,8 +15,9 @@ import dev.squall.kernels.vector.Run8;
  * per weight byte. FlashDecoding++'s layout with the batch on the mma's n = 8 side: A is 16 weight
  * rows by 16 columns, read straight from W; B is 16 columns by 8 activation rows (X row-major is B
  * column-major); D is 16 weight rows by 8 activation rows, so m pads to 8, and a second tile takes
- * rows 8…15. A work-group owns 16 weight rows; its eight warps split the columns, each lane reading
- * eight consecutive columns of two weight rows (one 16-byte load each) and of its activation row:
+ * rows 8…15. A work-group owns 16 weight rows; its eight warps split the columns in trips of
+ * {@link #UNROLL} steps of 32, each lane reading per step eight consecutive columns of two weight
+ * rows (one 16-byte load each) and of its activation row:
  * the mma sums over k in any order, so the lane's eight columns stand for the fragment's columns
  * 2q, 2q+1, 2q+8, 2q+9 of two consecutive k-steps, the same for A and B. Activations go in as two
  * binary16 parts, the nearest value and the remainder scaled by 2^11, into two accumulators (the
@@ -39,8 +40,13 @@ public final class FlatGemmMma {
     public static final int BATCH = 16;
     /** Columns a warp covers per step: four lanes of eight. */
     public static final int STEP = 32;
-    /** Steps a warp loads before it multiplies (bytes in flight per lane). */
-    public static final int UNROLL = 2;
+    /**
+     * Steps {@link #f16}'s warps load before they multiply (bytes in flight per lane): four 32-column
+     * steps of two weight rows, 4 KB per warp per trip.
+     */
+    public static final int UNROLL = 4;
+    /** {@link #f16Stream}'s steps per trip (a chunk of its stream is one group span of 512 columns). */
+    static final int STREAM_UNROLL = 2;
 
     /** {@link #f16}'s default: the second tile's rows read with the first's, through a select when m ≤ 8. */
     static final int SECOND_ROWS_SELECTED = 0;
@@ -55,14 +61,11 @@ public final class FlatGemmMma {
     public static final int MAX_STREAM_GROUPS = 4096;
 
     private static final int WARPS = THREADS / KernelContext.WARP_SIZE;
-    /** Columns the work-group covers per iteration. */
-    private static final int SPAN = WARPS * STEP * UNROLL;
+    /** Values of a 16 × 16 output tile: one per work-item of an eight-warp group, eight per lane of a warp. */
+    static final int VALUES = ROWS * BATCH;
 
     private FlatGemmMma() {
     }
-
-
-
 
     /** Global size of {@link #f16}'s launch: 1D, local {@link #THREADS}, {@link #ROWS} weight rows per work-group. */
     public static int globalX(int n) {
@@ -72,10 +75,21 @@ public final class FlatGemmMma {
     /**
      * out[i][j] = Σ_p x[i][p]·w[j][p] (+ out[i][j] when {@code accumulate != 0}) for i below m, j
      * below n: x (m×k) and out (m×n) row-major fp32, w (n×k) row-major binary16. Grid {@link #globalX}.
+     *
+     * <p>Each warp loads {@link #UNROLL} = 4 steps (4 KB of weights) per trip, so a warp makes half the
+     * trips it did with two, each waiting on memory once; that takes 128 registers, two work-groups
+     * per compute unit. The second activation tile's rows (m ≥ 9) are read with the first's
+     * ({@link #SECOND_ROWS_SELECTED}). On an H200 this was 2–27% faster than two steps per trip on
+     * all five shapes at m = 1…64 (7–23% at m ≤ 16), and faster than sixteen warps per work-group and than stream-K
+     * with four steps (bench/results/2026-11-30-h200-flat-gemm-trips.md). Reading only the first
+     * tile's rows up to m = 8 ({@link #SECOND_ROWS_LATE}) is 0–4% faster there but 10–13% slower from
+     * m = 16, and one kernel holding both forms behind a branch on m ran its m ≥ 9 form as slowly as
+     * the late one, so f16 keeps the one form.
      */
+    @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 2)
     public static void f16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
                            int accumulate) {
-        f16SecondRows(context, x, w, out, m, n, k, accumulate, SECOND_ROWS_SELECTED);
+        f16SecondRows(context, x, w, out, m, n, k, accumulate, SECOND_ROWS_SELECTED, UNROLL);
     }
 
     /**
@@ -83,23 +97,37 @@ public final class FlatGemmMma {
      * rows (m > 8) are read: {@link #SECOND_ROWS_SELECTED} (with the first tile's, or the first tile's
      * registers again when m ≤ 8: a select of two eight-float records, 16 moves per trip),
      * {@link #SECOND_ROWS_ALWAYS} (with the first tile's, row m − 1 again when m ≤ 8) or
-     * {@link #SECOND_ROWS_LATE} (inside the second tile's branch, after the first tile's mmas; 62
-     * registers instead of 72). Callers pass a constant, so the unchosen forms fold away. On an H200
-     * the last two were 10–16% faster on 14336×4096 and 128256×2048 and up to 6% slower on 11008×4096
-     * at m ≤ 8, and 12–33% slower on three of the five shapes at m = 9…16
-     * (bench/results/2026-11-30-h200-stream-k.md), so f16 keeps the select.
+     * {@link #SECOND_ROWS_LATE} (inside the second tile's branch, after the first tile's mmas), and
+     * {@code unroll} (2 or 4) steps per trip. Callers pass constants, so the unchosen forms fold away.
+     * With two steps per trip (the form before four, 72 registers) the last two were 10–16% faster on
+     * 14336×4096 and 128256×2048 and up to 6% slower on 11008×4096 at m ≤ 8, and 12–33% slower on three
+     * of the five shapes at m = 9…16 (bench/results/2026-11-30-h200-stream-k.md).
      */
     static void f16SecondRows(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
-                              int k, int accumulate, int secondRows) {
-        float[] partials = context.allocateFloatLocalArray(WARPS * THREADS);
+                              int k, int accumulate, int secondRows, int unroll) {
+        float[] partials = context.allocateFloatLocalArray(WARPS * VALUES);
+        f16Form(context, partials, x, w, out, m, n, k, accumulate, secondRows, WARPS, unroll);
+    }
+
+    /**
+     * {@link #f16SecondRows} for work-groups of {@code warps} warps ({@code warps · 32} work-items, the
+     * grid {@code ceil(n / 16) · warps · 32}) that each load {@code unroll} steps (2 or 4) per trip;
+     * {@code partials} holds {@code warps · }{@link #VALUES} floats. Every tunable is a compile-time
+     * constant of the caller.
+     */
+    static void f16Form(KernelContext context, float[] partials, FloatArray x, HalfFloatArray w, FloatArray out,
+                        int m, int n, int k, int accumulate, int secondRows, int warps, int unroll) {
         int local = context.localIdx;
         int row0 = context.groupIdx * ROWS;
+        int span = warps * STEP * unroll;
         for (int mc = 0; mc < m; mc += BATCH) {
-            int full = k / SPAN * SPAN;
-            float sum = tile(context, partials, x, w, m, n, k, row0, mc, 0, full, full, secondRows, false);
+            int full = k / span * span;
+            float sum = tile(context, partials, x, w, m, n, k, row0, mc, 0, full, full, secondRows, false, warps,
+                    unroll);
             int row = row0 + outputRow(local);
             int i = mc + outputColumn(local);
-            if (row < n && i < m) {
+            // work-items from VALUES on (groups of more than eight warps) hold no output
+            if ((warps * KernelContext.WARP_SIZE == VALUES || local < VALUES) && row < n && i < m) {
                 int o = i * n + row;
                 out.set(o, accumulate != 0 ? out.get(o) + sum : sum);
             }
@@ -115,31 +143,35 @@ public final class FlatGemmMma {
      * {@link #streamTicketsLength} ints, zero before the first launch and left zero by every launch);
      * the last to arrive adds every part in work-group order, so the result does not depend on timing.
      * It reads the second activation tile's rows late ({@link #SECOND_ROWS_LATE}: 64 registers, four
-     * groups per compute unit). On an H200 it was 9–15% faster than {@link #f16} on 4096×11008,
-     * 14336×4096 and 128256×2048 and 3–6% slower on 4096×4096 and 11008×4096, m = 1, 8 and 16
-     * (bench/results/2026-11-30-h200-stream-k.md). Grid: {@code groups · THREADS} work-items, local
-     * {@link #THREADS}.
+     * groups per compute unit). On an H200 it was 9–15% faster than {@link #f16} with two steps per
+     * trip on 4096×11008, 14336×4096 and 128256×2048 and 3–6% slower on 4096×4096 and 11008×4096, m =
+     * 1, 8 and 16 (bench/results/2026-11-30-h200-stream-k.md); {@link #f16} with four steps per trip is
+     * faster than it on all five shapes at m = 1…16, and faster than stream-K with four steps
+     * (bench/results/2026-11-30-h200-flat-gemm-trips.md). Grid: {@code groups · THREADS} work-items,
+     * local {@link #THREADS}.
      */
     @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = STREAM_GROUPS_PER_UNIT)
     public static void f16Stream(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                  int k, int accumulate, FloatArray parts, IntArray tickets) {
-        f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets, SECOND_ROWS_LATE, false);
+        f16StreamForm(context, x, w, out, m, n, k, accumulate, parts, tickets, SECOND_ROWS_LATE, false, STREAM_UNROLL);
     }
 
     /**
      * {@link #f16Stream} with {@link #f16SecondRows}'s compile-time choice {@code secondRows}, and with
      * {@code ahead} (compile-time too) each span's weights loaded one trip before their mmas (16 more
-     * registers, twice the weight bytes in flight per warp).
+     * registers, twice the weight bytes in flight per warp), and {@code unroll} steps (2 or 4, compile-time)
+     * per trip, a chunk being one group span of {@code 8 · 32 · unroll} columns.
      */
     static void f16StreamForm(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                               int k, int accumulate, FloatArray parts, IntArray tickets, int secondRows,
-                              boolean ahead) {
-        float[] partials = context.allocateFloatLocalArray(WARPS * THREADS);
+                              boolean ahead, int unroll) {
+        float[] partials = context.allocateFloatLocalArray(WARPS * VALUES);
         int[] arrival = context.allocateIntLocalArray(1);
         int local = context.localIdx;
         int groups = context.globalGroupSizeX / THREADS;
         int g = context.groupIdx;
-        int chunks = chunks(k);
+        int span = WARPS * STEP * unroll;
+        int chunks = (k + span - 1) / span; // the last k % span columns a chunk of their own
         int units = (n + ROWS - 1) / ROWS * chunks;
         // group h takes units from h·q + min(h, r): the first r groups one more (q, r: one division here, none later)
         int q = units / groups;
@@ -151,9 +183,9 @@ public final class FlatGemmMma {
             int cLo = u - block * chunks;
             int cHi = Math.min(chunks, cLo + end - u);
             for (int mc = 0; mc < m; mc += BATCH) {
-                int full = k / SPAN * SPAN;
-                float sum = tile(context, partials, x, w, m, n, k, block * ROWS, mc, cLo * SPAN,
-                        Math.min(cHi * SPAN, full), cHi * SPAN > full ? full : k, secondRows, ahead); // the last chunk holds the tail
+                int full = k / span * span;
+                float sum = tile(context, partials, x, w, m, n, k, block * ROWS, mc, cLo * span,
+                        Math.min(cHi * span, full), cHi * span > full ? full : k, secondRows, ahead, WARPS, unroll); // the last chunk holds the tail
                 int row = block * ROWS + outputRow(local);
                 int i = mc + outputColumn(local);
                 int o = i * n + row;
@@ -208,11 +240,6 @@ public final class FlatGemmMma {
         return Math.ceilDiv(n, ROWS) * Math.ceilDiv(m, BATCH);
     }
 
-    /** Column chunks of a row: one group span each, the last k % SPAN columns a chunk of their own. */
-    private static int chunks(int k) {
-        return (k + SPAN - 1) / SPAN; // Math.ceilDiv is not a kernel function
-    }
-
     /**
      * Where work-group g keeps its part of a block for a pass: slot 0 when its units start inside the
      * block (cLo > 0, its first block), slot 1 when they start at the block's first chunk (its last
@@ -241,7 +268,7 @@ public final class FlatGemmMma {
      */
     private static float tile(KernelContext context, float[] partials, FloatArray x, HalfFloatArray w, int m, int n,
                               int k, int row0, int mc, int spanStart, int spanEnd, int tailStart, int secondRows,
-                              boolean ahead) {
+                              boolean ahead, int warps, int unroll) {
         int local = context.localIdx;
         int lane = local & (KernelContext.WARP_SIZE - 1);
         int warp = local / KernelContext.WARP_SIZE;
@@ -259,7 +286,8 @@ public final class FlatGemmMma {
         MmaAccumulator r0 = MmaAccumulator.zero();
         MmaAccumulator d1 = MmaAccumulator.zero();
         MmaAccumulator r1 = MmaAccumulator.zero();
-        int lanes = warp * (STEP * UNROLL) + 8 * quad; // the lane's first column in a span
+        int lanes = warp * (STEP * unroll) + 8 * quad; // the lane's first column in a span
+        int span = warps * STEP * unroll;
         // with ahead, the weights of the loop's next span, loaded one trip early (zeros before a loop of no trips)
         HalfPairs na0 = HalfPairs.zero();
         HalfPairs na1 = HalfPairs.zero();
@@ -271,7 +299,7 @@ public final class FlatGemmMma {
             nb0 = HalfPairs.of(w, wLow + spanStart + lanes + STEP);
             nb1 = HalfPairs.of(w, wHigh + spanStart + lanes + STEP);
         }
-        for (int c0 = spanStart; c0 < spanEnd; c0 += SPAN) {
+        for (int c0 = spanStart; c0 < spanEnd; c0 += span) {
             int c = c0 + lanes;
             // every load first: the mmas are collectives, which loads do not move across
             HalfPairs a0 = ahead ? na0 : HalfPairs.of(w, wLow + c);
@@ -280,22 +308,40 @@ public final class FlatGemmMma {
             HalfPairs b1 = ahead ? nb1 : HalfPairs.of(w, wHigh + c + STEP);
             if (ahead) {
                 // the next span's, or this one's again on the last trip (cached; keeps every address inside w)
-                int next = Math.min(c0 + SPAN, spanEnd - SPAN) + lanes;
+                int next = Math.min(c0 + span, spanEnd - span) + lanes;
                 na0 = HalfPairs.of(w, wLow + next);
                 na1 = HalfPairs.of(w, wHigh + next);
                 nb0 = HalfPairs.of(w, wLow + next + STEP);
                 nb1 = HalfPairs.of(w, wHigh + next + STEP);
             }
+            // with unroll = 4, steps 2 and 3 (otherwise step 0's registers again, never used)
+            boolean four = unroll == 4;
+            HalfPairs e0 = four ? HalfPairs.of(w, wLow + c + 2 * STEP) : a0;
+            HalfPairs e1 = four ? HalfPairs.of(w, wHigh + c + 2 * STEP) : a1;
+            HalfPairs f0 = four ? HalfPairs.of(w, wLow + c + 3 * STEP) : a0;
+            HalfPairs f1 = four ? HalfPairs.of(w, wHigh + c + 3 * STEP) : a1;
             Run8 xa = Run8.of(x, x0 + c);
             Run8 xb = Run8.of(x, x0 + c + STEP);
+            Run8 xe = four ? Run8.of(x, x0 + c + 2 * STEP) : xa;
+            Run8 xf = four ? Run8.of(x, x0 + c + 3 * STEP) : xa;
             Run8 ya = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c)
                     : secondRows == SECOND_ROWS_LATE ? xa : second ? Run8.of(x, x1 + c) : xa;
             Run8 yb = secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c + STEP)
                     : secondRows == SECOND_ROWS_LATE ? xb : second ? Run8.of(x, x1 + c + STEP) : xb;
+            Run8 ye = !four ? xa : secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c + 2 * STEP)
+                    : secondRows == SECOND_ROWS_LATE ? xe : second ? Run8.of(x, x1 + c + 2 * STEP) : xe;
+            Run8 yf = !four ? xa : secondRows == SECOND_ROWS_ALWAYS ? Run8.of(x, x1 + c + 3 * STEP)
+                    : secondRows == SECOND_ROWS_LATE ? xf : second ? Run8.of(x, x1 + c + 3 * STEP) : xf;
             d0 = steps(context, a0, a1, HalfPairs.high(xa), d0);
             r0 = steps(context, a0, a1, HalfPairs.low(xa), r0);
             d0 = steps(context, b0, b1, HalfPairs.high(xb), d0);
             r0 = steps(context, b0, b1, HalfPairs.low(xb), r0);
+            if (four) {
+                d0 = steps(context, e0, e1, HalfPairs.high(xe), d0);
+                r0 = steps(context, e0, e1, HalfPairs.low(xe), r0);
+                d0 = steps(context, f0, f1, HalfPairs.high(xf), d0);
+                r0 = steps(context, f0, f1, HalfPairs.low(xf), r0);
+            }
             if (second) {
                 Run8 y0 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c) : ya;
                 Run8 y1 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c + STEP) : yb;
@@ -303,10 +349,18 @@ public final class FlatGemmMma {
                 r1 = steps(context, a0, a1, HalfPairs.low(y0), r1);
                 d1 = steps(context, b0, b1, HalfPairs.high(y1), d1);
                 r1 = steps(context, b0, b1, HalfPairs.low(y1), r1);
+                if (four) {
+                    Run8 y2 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c + 2 * STEP) : ye;
+                    Run8 y3 = secondRows == SECOND_ROWS_LATE ? Run8.of(x, x1 + c + 3 * STEP) : yf;
+                    d1 = steps(context, e0, e1, HalfPairs.high(y2), d1);
+                    r1 = steps(context, e0, e1, HalfPairs.low(y2), r1);
+                    d1 = steps(context, f0, f1, HalfPairs.high(y3), d1);
+                    r1 = steps(context, f0, f1, HalfPairs.low(y3), r1);
+                }
             }
         }
-        // the tail: the last k % SPAN columns, one step per warp, zeros past k
-        for (int c0 = tailStart; c0 < k; c0 += WARPS * STEP) {
+        // the tail: the last k % span columns, one step per warp, zeros past k
+        for (int c0 = tailStart; c0 < k; c0 += warps * STEP) {
             int c = c0 + warp * STEP + 8 * quad;
             HalfPairs t0 = HalfPairs.upTo(w, wLow, c, k);
             HalfPairs t1 = HalfPairs.upTo(w, wHigh, c, k);
@@ -319,7 +373,7 @@ public final class FlatGemmMma {
                 r1 = steps(context, t0, t1, HalfPairs.low(ya), r1);
             }
         }
-        int at = warp * THREADS + lane * 8;
+        int at = warp * VALUES + lane * 8;
         float back = 1f / HalfPairs.REST_SCALE; // exact: a power of two
         partials[at] = Math.fma(r0.c0(), back, d0.c0());
         partials[at + 1] = Math.fma(r0.c1(), back, d0.c1());
@@ -330,10 +384,12 @@ public final class FlatGemmMma {
         partials[at + 6] = Math.fma(r1.c2(), back, d1.c2());
         partials[at + 7] = Math.fma(r1.c3(), back, d1.c3());
         context.localBarrier();
-        // work-item v sums value v % 8 of lane v / 8 over the warps: one output each
+        // work-item v < VALUES sums value v % 8 of lane v / 8 over the warps: one output each
         float sum = 0f;
-        for (int u = 0; u < WARPS; u++) {
-            sum += partials[u * THREADS + local];
+        if (warps * KernelContext.WARP_SIZE == VALUES || local < VALUES) {
+            for (int u = 0; u < warps; u++) {
+                sum += partials[u * VALUES + local];
+            }
         }
         context.localBarrier(); // the partials are read before the next tile writes them
         return sum;
