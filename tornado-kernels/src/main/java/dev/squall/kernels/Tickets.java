@@ -14,8 +14,9 @@ import dev.squall.api.types.IntArray;
  * <p>The visibility it relies on: PTX fences with {@code membar.gl} on both sides of the barrier, and
  * the JVM's atomics order the writes before them. OpenCL C 1.2, which the OpenCL backend emits, only
  * promises that {@code barrier(CLK_GLOBAL_MEM_FENCE)} orders memory within the work-group, so on
- * NVIDIA devices the emitter adds the same inline {@code membar.gl} fences; PoCL on a CPU has coherent
- * caches. Another OpenCL device needs a device-scope fence that the emitter does not write yet.
+ * NVIDIA devices the emitter adds the same inline {@code membar.gl} fences, and on other devices
+ * OpenCL C 2.0's {@code atomic_work_item_fence} with {@code memory_scope_device} (the kernel is then
+ * built as OpenCL C 2.0 or 3.0; a device without device-scope fences is refused the kernel).
  */
 public final class Tickets {
 

@@ -38,6 +38,9 @@ import java.util.Set;
  * @param extensions                 CL_DEVICE_EXTENSIONS
  * @param nvidiaComputeCapability    {@code "9.0"} from cl_nv_device_attribute_query, if the device has it
  * @param nvidiaWarpSize             CL_DEVICE_WARP_SIZE_NV, if the device has it
+ * @param atomicFenceCapabilities    CL_DEVICE_ATOMIC_FENCE_CAPABILITIES on OpenCL 3.0 devices; on 2.x
+ *                                   devices the orders and scopes OpenCL C 2.0 requires of every device;
+ *                                   0 before 2.0 (see {@link #deviceScopeFenceStd})
  */
 public record OpenCLDeviceInfo(String name, String vendor, String version, String driverVersion,
         String openclCVersion, DeviceType type, long globalMemoryBytes, long localMemoryBytes,
@@ -45,7 +48,16 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
         int computeUnits, int maxClockMHz, long maxWorkGroupSize, List<Long> maxWorkItemSizes, int addressBits,
         int baseAddressAlignBits, int preferredVectorWidthFloat, int nativeVectorWidthFloat,
         int nativeVectorWidthHalf, long profilingResolutionNanos, boolean available, boolean compilerAvailable,
-        Set<String> extensions, Optional<String> nvidiaComputeCapability, Optional<Integer> nvidiaWarpSize) {
+        Set<String> extensions, Optional<String> nvidiaComputeCapability, Optional<Integer> nvidiaWarpSize,
+        long atomicFenceCapabilities) {
+
+    /** cl_device_atomic_capabilities bits: orders, then scopes. */
+    public static final long ATOMIC_ORDER_RELAXED = 1L << 0;
+    public static final long ATOMIC_ORDER_ACQ_REL = 1L << 1;
+    public static final long ATOMIC_ORDER_SEQ_CST = 1L << 2;
+    public static final long ATOMIC_SCOPE_WORK_ITEM = 1L << 3;
+    public static final long ATOMIC_SCOPE_WORK_GROUP = 1L << 4;
+    public static final long ATOMIC_SCOPE_DEVICE = 1L << 5;
 
     public OpenCLDeviceInfo {
         maxWorkItemSizes = List.copyOf(maxWorkItemSizes);
@@ -78,6 +90,22 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
         return hasExtension("cl_khr_int64_base_atomics");
     }
 
+    /**
+     * The {@code -cl-std} option under which this device's compiler takes
+     * {@code atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_seq_cst, memory_scope_device)}, a
+     * fence that makes a work-item's global writes visible to other work-groups: {@code -cl-std=CL3.0}
+     * on an OpenCL 3.0 device whose fences have sequentially consistent order and device scope,
+     * {@code -cl-std=CL2.0} on a 2.x device (OpenCL C 2.0 requires both); empty otherwise (OpenCL C 1.2
+     * has no fence beyond the work-group).
+     */
+    public Optional<String> deviceScopeFenceStd() {
+        long needed = ATOMIC_ORDER_SEQ_CST | ATOMIC_SCOPE_DEVICE;
+        if ((atomicFenceCapabilities & needed) != needed) {
+            return Optional.empty();
+        }
+        return Optional.of(deviceVersion().major() >= 3 ? "-cl-std=CL3.0" : "-cl-std=CL2.0");
+    }
+
     public boolean supportsSubgroups() {
         return hasExtension("cl_khr_subgroups") || hasExtension("cl_intel_subgroups");
     }
@@ -105,10 +133,17 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
                 cl.deviceInfo(device, CL.DEVICE_MAX_WORK_ITEM_SIZES))) {
             workItemSizes.add(size);
         }
+        String version = string(cl, device, CL.DEVICE_VERSION);
+        int major = OpenCLVersion.parse(version).major();
+        long fences = major >= 3
+                ? OpenCLLibrary.queryLong(api, CL.DEVICE_ATOMIC_FENCE_CAPABILITIES,
+                        cl.deviceInfo(device, CL.DEVICE_ATOMIC_FENCE_CAPABILITIES))
+                : major == 2 ? ATOMIC_ORDER_RELAXED | ATOMIC_ORDER_ACQ_REL | ATOMIC_ORDER_SEQ_CST
+                        | ATOMIC_SCOPE_WORK_ITEM | ATOMIC_SCOPE_WORK_GROUP | ATOMIC_SCOPE_DEVICE : 0;
         return new OpenCLDeviceInfo(
                 string(cl, device, CL.DEVICE_NAME),
                 string(cl, device, CL.DEVICE_VENDOR),
-                string(cl, device, CL.DEVICE_VERSION),
+                version,
                 string(cl, device, CL.DRIVER_VERSION),
                 string(cl, device, CL.DEVICE_OPENCL_C_VERSION),
                 typeOf(clType),
@@ -130,7 +165,7 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
                 longValue(cl, device, CL.DEVICE_PROFILING_TIMER_RESOLUTION),
                 intValue(cl, device, CL.DEVICE_AVAILABLE) != CL.FALSE,
                 intValue(cl, device, CL.DEVICE_COMPILER_AVAILABLE) != CL.FALSE,
-                extensions, computeCapability, warpSize);
+                extensions, computeCapability, warpSize, fences);
     }
 
     private static String string(OpenCLLibrary cl, MemorySegment device, int param) {

@@ -54,6 +54,35 @@ class OpenCLDiscoveryTest {
         assertTrue(details.contains(device.platform().name()), details);
         assertTrue(details.contains(info.driverVersion()), details);
         assertTrue(details.contains("fp64 " + (info.supportsFp64() ? "yes" : "no")), details);
+        // OpenCL 2.0 requires device-scope fences of every device; 3.0 reports them
+        if (info.deviceVersion().major() == 2) {
+            assertEquals(java.util.Optional.of("-cl-std=CL2.0"), info.deviceScopeFenceStd());
+        }
+        if (info.deviceVersion().major() < 2) {
+            assertEquals(0, info.atomicFenceCapabilities());
+        }
+    }
+
+    /** Which devices get a device-scope fence, and under which OpenCL C standard. */
+    @Test
+    void deviceScopeFencesNeedOpenClTwoOrReportedCapabilities() {
+        OpenCLDeviceInfo info = OpenCLTestSupport.device().info();
+        long wanted = OpenCLDeviceInfo.ATOMIC_ORDER_SEQ_CST | OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE;
+        assertEquals(java.util.Optional.of("-cl-std=CL3.0"), withFences(info, "OpenCL 3.0 X", wanted | 1).deviceScopeFenceStd());
+        assertEquals(java.util.Optional.empty(), withFences(info, "OpenCL 3.0 X",
+                OpenCLDeviceInfo.ATOMIC_ORDER_SEQ_CST | OpenCLDeviceInfo.ATOMIC_SCOPE_WORK_GROUP).deviceScopeFenceStd());
+        assertEquals(java.util.Optional.empty(), withFences(info, "OpenCL 3.0 X",
+                OpenCLDeviceInfo.ATOMIC_ORDER_ACQ_REL | OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE).deviceScopeFenceStd());
+        assertEquals(java.util.Optional.empty(), withFences(info, "OpenCL 1.2 X", 0).deviceScopeFenceStd());
+    }
+
+    private static OpenCLDeviceInfo withFences(OpenCLDeviceInfo i, String version, long fences) {
+        return new OpenCLDeviceInfo(i.name(), i.vendor(), version, i.driverVersion(), i.openclCVersion(), i.type(),
+                i.globalMemoryBytes(), i.localMemoryBytes(), i.localMemoryDedicated(), i.maxAllocationBytes(),
+                i.maxConstantBufferBytes(), i.globalCacheBytes(), i.computeUnits(), i.maxClockMHz(), i.maxWorkGroupSize(),
+                i.maxWorkItemSizes(), i.addressBits(), i.baseAddressAlignBits(), i.preferredVectorWidthFloat(),
+                i.nativeVectorWidthFloat(), i.nativeVectorWidthHalf(), i.profilingResolutionNanos(), i.available(),
+                i.compilerAvailable(), i.extensions(), i.nvidiaComputeCapability(), i.nvidiaWarpSize(), fences);
     }
 
     @Test

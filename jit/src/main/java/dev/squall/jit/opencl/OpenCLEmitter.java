@@ -48,6 +48,21 @@ public final class OpenCLEmitter {
         return BUILD_OPTIONS + (ptx ? " -D SQUALL_PTX" : "") + (ptxMma ? " -D SQUALL_PTX_MMA" : "");
     }
 
+    /**
+     * The options that give {@link #GLOBAL_BARRIER} a device-scope fence on a device without inline PTX:
+     * the device's {@code -cl-std} (2.0 or 3.0, where {@code atomic_work_item_fence} with
+     * {@code memory_scope_device} exists) and {@code -D SQUALL_DEVICE_FENCE}.
+     */
+    public static String deviceFenceOptions(String clStd) {
+        return " " + clStd + " -D SQUALL_DEVICE_FENCE";
+    }
+
+    /** Whether a kernel has a barrier that must make global writes visible to other work-groups. */
+    public static boolean usesGlobalFence(CompiledKernel kernel) {
+        return kernel.function().blocks().stream().flatMap(b -> b.body().stream())
+                .anyMatch(i -> i instanceof Inst.Barrier b && b.globalFence());
+    }
+
     private final StringBuilder out = new StringBuilder();
     private KernelFunction f;
     private CNames names;
@@ -460,21 +475,27 @@ public final class OpenCLEmitter {
         };
     }
 
+    /** A device-scope fence for {@link #GLOBAL_BARRIER}: PTX's on NVIDIA devices, OpenCL C 2.0's elsewhere. */
+    private static final String DEVICE_FENCE = "#if defined(SQUALL_PTX)\n"
+            + "asm volatile(\"membar.gl;\" ::: \"memory\");\n"
+            + "#elif defined(SQUALL_DEVICE_FENCE)\n"
+            + "atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_seq_cst, memory_scope_device);\n"
+            + "#endif";
+
     /**
      * A barrier that also makes global writes visible to other work-groups (the contract of
      * {@code KernelContext.globalBarrier}). OpenCL C 1.2's global fence only orders memory within the
-     * work-group, so on NVIDIA devices ({@code SQUALL_PTX}) the barrier is wrapped in PTX's
-     * device-scope {@code membar.gl}, as the PTX backend emits it; the "memory" clobber keeps the
-     * compiler from moving loads and stores across the fences. Other devices get the barrier alone
-     * (PoCL's CPU caches are coherent; see Tickets for the caveat).
+     * work-group, so the barrier is wrapped in device-scope fences: on NVIDIA devices
+     * ({@code SQUALL_PTX}) PTX's {@code membar.gl}, as the PTX backend emits it (the "memory" clobber
+     * keeps the compiler from moving loads and stores across it); elsewhere
+     * ({@code SQUALL_DEVICE_FENCE}, built as OpenCL C 2.0 or 3.0, see {@link #deviceFenceOptions})
+     * {@code atomic_work_item_fence} with {@code memory_scope_device}. A device with neither is refused
+     * such a kernel when it is built.
      */
-    static final String GLOBAL_BARRIER = "#ifdef SQUALL_PTX\n"
-            + "asm volatile(\"membar.gl;\" ::: \"memory\");\n"
-            + "#endif\n"
+    static final String GLOBAL_BARRIER = DEVICE_FENCE + "\n"
             + "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);\n"
-            + "#ifdef SQUALL_PTX\n"
-            + "asm volatile(\"membar.gl;\" ::: \"memory\");\n"
-            + "#endif";
+            + DEVICE_FENCE;
+
 
     private String mma(Inst.Mma m) {
         List<String> d = m.results().stream().map(names::of).toList();

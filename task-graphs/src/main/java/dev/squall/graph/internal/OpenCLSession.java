@@ -1,6 +1,7 @@
 package dev.squall.graph.internal;
 
 import dev.squall.api.Device;
+import dev.squall.api.KernelCompilationException;
 import dev.squall.api.types.NativeArray;
 import dev.squall.drivers.opencl.OpenCLBuffer;
 import dev.squall.drivers.opencl.OpenCLContext;
@@ -124,12 +125,33 @@ final class OpenCLSession implements DeviceSession {
         return new LaunchTiming(fresh[0] ? p.compileNanos() : 0, kernelTime, main.global(), main.local());
     }
 
+    /**
+     * The program's build options; a kernel whose barriers must make global writes visible to other
+     * work-groups (KernelContext.globalBarrier, Tickets.lastOf) gets a device-scope fence: inline PTX on
+     * NVIDIA devices, OpenCL C 2.0's {@code atomic_work_item_fence} elsewhere, and a device with
+     * neither is refused, since OpenCL C 1.2 promises nothing beyond the work-group.
+     */
+    private String buildOptions(CompiledKernel compiled) {
+        String options = OpenCLEmitter.buildOptions(ptx, ptxMma);
+        if (ptx || !OpenCLEmitter.usesGlobalFence(compiled)) {
+            return options;
+        }
+        String std = device.info().deviceScopeFenceStd().orElseThrow(() -> new KernelCompilationException(
+                compiled.function().displayName() + " makes global writes visible to other work-groups"
+                        + " (KernelContext.globalBarrier), which needs a device-scope fence: OpenCL 2.0, or 3.0 with"
+                        + " CL_DEVICE_ATOMIC_FENCE_CAPABILITIES holding seq_cst order and device scope; "
+                        + device.info().name() + " has " + device.info().version() + " ("
+                        + device.info().openclCVersion() + "), fence capabilities 0x"
+                        + Long.toHexString(device.info().atomicFenceCapabilities())));
+        return options + OpenCLEmitter.deviceFenceOptions(std);
+    }
+
     private PreparedLaunch prepare(GraphStep.Launch launch, WorkerGrid grid) {
         long compileStart = System.nanoTime();
         CompiledKernel compiled = BackendKernels.compile(launch);
         OpenCLProgram program = programs.get(compiled.contentHash());
         if (program == null) {
-            program = context.build(OpenCLEmitter.emit(compiled), OpenCLEmitter.buildOptions(ptx, ptxMma));
+            program = context.build(OpenCLEmitter.emit(compiled), buildOptions(compiled));
             programs.put(compiled.contentHash(), program);
         }
         long compileNanos = System.nanoTime() - compileStart;
