@@ -156,10 +156,10 @@ public final class Corpus {
                 KernelCase.spmd(FlatGemmByLanes.class, "f16", new int[] {FlatGemmByLanes.globalX(45, 64), 1, 1},
                         new int[] {FlatGemmByLanes.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 6 * 300),
                                 halves(r, 45 * 300), floats(r, 6 * 45), 6, 45, 300, 1, 64}),
-                // tensor-core flat GEMM: columns below one span of 1024 (the tail loop), a second tile of activation rows
+                // tensor-core flat GEMM: one span of 1024 columns and a tail, a second tile of activation rows
                 KernelCase.spmd(FlatGemmMma.class, "f16", new int[] {FlatGemmMma.globalX(37), 1, 1},
-                        new int[] {FlatGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 11 * 600),
-                                finiteHalves(r, 37 * 600), floats(r, 11 * 37), 11, 37, 600, 1}).mathTolerance(1e-5)
+                        new int[] {FlatGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 11 * 1100),
+                                finiteHalves(r, 37 * 1100), floats(r, 11 * 37), 11, 37, 1100, 1}).mathTolerance(1e-5)
                         .skipOnCpu("PoCL spends three and a half minutes compiling the emulated mmas of four steps per trip;"
                                 + " FlatGemmTest runs the same tile code with two steps per trip there, and GPUs run this one"),
                 // its stream-K form: 6 units (3 blocks × 2 chunks) over 5 groups, so blocks are shared and
@@ -234,6 +234,10 @@ public final class Corpus {
                 // the TF32 tensor-core mma: three warps, the local-memory fallback off NVIDIA
                 KernelCase.spmd(S, "tf32Products", new int[] {96, 1, 1}, new int[] {96, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 3 * 128), floats(r, 3 * 64), poison(3 * 128)})
+                        .mathTolerance(1e-6),
+                // the same in two work-groups of 512 (16 warps each), allowed by the kernel's launch bound
+                KernelCase.spmd(S, "tf32ProductsWide", new int[] {1024, 1, 1}, new int[] {512, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 32 * 128), floats(r, 32 * 64), poison(32 * 128)})
                         .mathTolerance(1e-6),
                 KernelCase.spmd(S, "byteChunkSums", new int[] {64, 1, 1}, new int[] {32, 1, 1},
                         r -> new Object[] {new KernelContext(), bytes(r, 16 * 200 + 9), poisonInts(64), 16 * 200 + 9}),

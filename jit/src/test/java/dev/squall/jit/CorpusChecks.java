@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.squall.api.Devices;
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.types.NativeArray;
 import dev.squall.drivers.jvm.JavaDevice;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +28,8 @@ public final class CorpusChecks {
             }
             c.kernel().setAccessible(true);
             ((JavaDevice) Devices.get("java")).launcher().launch(c.name(), MethodHandles.lookup().unreflect(c.kernel()),
-                    args, ctx, c.global(), c.local());
+                    args, ctx, c.global(), c.local(),
+                    KernelContext.warpGroupLimit(c.kernel().getAnnotation(LaunchBounds.class)));
         } else {
             try {
                 c.kernel().invoke(null, args);

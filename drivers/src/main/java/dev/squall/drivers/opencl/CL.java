@@ -59,6 +59,7 @@ final class CL {
     static final int DEVICE_NATIVE_VECTOR_WIDTH_HALF = 0x103C;
     static final int DEVICE_OPENCL_C_VERSION = 0x103D;
     // OpenCL 3.0
+    static final int DEVICE_ATOMIC_MEMORY_CAPABILITIES = 0x1063;
     static final int DEVICE_ATOMIC_FENCE_CAPABILITIES = 0x1064;
     // cl_nv_device_attribute_query
     static final int DEVICE_COMPUTE_CAPABILITY_MAJOR_NV = 0x4000;

@@ -38,9 +38,11 @@ import java.util.Set;
  * @param extensions                 CL_DEVICE_EXTENSIONS
  * @param nvidiaComputeCapability    {@code "9.0"} from cl_nv_device_attribute_query, if the device has it
  * @param nvidiaWarpSize             CL_DEVICE_WARP_SIZE_NV, if the device has it
- * @param atomicFenceCapabilities    CL_DEVICE_ATOMIC_FENCE_CAPABILITIES on OpenCL 3.0 devices; on 2.x
- *                                   devices the orders and scopes OpenCL C 2.0 requires of every device;
- *                                   0 before 2.0 (see {@link #deviceScopeFenceStd})
+ * @param atomicMemoryCapabilities   CL_DEVICE_ATOMIC_MEMORY_CAPABILITIES on OpenCL 3.0 devices (0 when the
+ *                                   driver refuses the query); on 2.x devices the orders and scopes
+ *                                   OpenCL C 2.0 requires of every device; 0 before 2.0
+ * @param atomicFenceCapabilities    CL_DEVICE_ATOMIC_FENCE_CAPABILITIES, the same way (see
+ *                                   {@link #deviceScopeFenceStd})
  */
 public record OpenCLDeviceInfo(String name, String vendor, String version, String driverVersion,
         String openclCVersion, DeviceType type, long globalMemoryBytes, long localMemoryBytes,
@@ -49,7 +51,7 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
         int baseAddressAlignBits, int preferredVectorWidthFloat, int nativeVectorWidthFloat,
         int nativeVectorWidthHalf, long profilingResolutionNanos, boolean available, boolean compilerAvailable,
         Set<String> extensions, Optional<String> nvidiaComputeCapability, Optional<Integer> nvidiaWarpSize,
-        long atomicFenceCapabilities) {
+        long atomicMemoryCapabilities, long atomicFenceCapabilities) {
 
     /** cl_device_atomic_capabilities bits: orders, then scopes. */
     public static final long ATOMIC_ORDER_RELAXED = 1L << 0;
@@ -58,6 +60,9 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
     public static final long ATOMIC_SCOPE_WORK_ITEM = 1L << 3;
     public static final long ATOMIC_SCOPE_WORK_GROUP = 1L << 4;
     public static final long ATOMIC_SCOPE_DEVICE = 1L << 5;
+    /** What OpenCL C 2.0 requires of every 2.x device, for atomics and fences alike. */
+    static final long OPENCL_2_ATOMICS = ATOMIC_ORDER_RELAXED | ATOMIC_ORDER_ACQ_REL | ATOMIC_ORDER_SEQ_CST
+            | ATOMIC_SCOPE_WORK_ITEM | ATOMIC_SCOPE_WORK_GROUP | ATOMIC_SCOPE_DEVICE;
 
     public OpenCLDeviceInfo {
         maxWorkItemSizes = List.copyOf(maxWorkItemSizes);
@@ -92,18 +97,37 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
 
     /**
      * The {@code -cl-std} option under which this device's compiler takes
-     * {@code atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_seq_cst, memory_scope_device)}, a
+     * {@code atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_acq_rel, memory_scope_device)}, a
      * fence that makes a work-item's global writes visible to other work-groups: {@code -cl-std=CL3.0}
-     * on an OpenCL 3.0 device whose fences have sequentially consistent order and device scope,
-     * {@code -cl-std=CL2.0} on a 2.x device (OpenCL C 2.0 requires both); empty otherwise (OpenCL C 1.2
-     * has no fence beyond the work-group).
+     * on an OpenCL 3.0 device whose fences have acquire-release order and device scope and whose
+     * atomics have device scope (OpenCL C 3.0 declares {@code memory_scope_device} only then),
+     * {@code -cl-std=CL2.0} on a 2.x device (OpenCL C 2.0 requires all of it); empty otherwise (OpenCL
+     * C 1.2 has no fence beyond the work-group).
      */
     public Optional<String> deviceScopeFenceStd() {
-        long needed = ATOMIC_ORDER_SEQ_CST | ATOMIC_SCOPE_DEVICE;
-        if ((atomicFenceCapabilities & needed) != needed) {
+        long fence = ATOMIC_ORDER_ACQ_REL | ATOMIC_SCOPE_DEVICE;
+        if ((atomicFenceCapabilities & fence) != fence || (atomicMemoryCapabilities & ATOMIC_SCOPE_DEVICE) == 0) {
             return Optional.empty();
         }
         return Optional.of(deviceVersion().major() >= 3 ? "-cl-std=CL3.0" : "-cl-std=CL2.0");
+    }
+
+    /** This record with another device version and other atomic and fence capabilities (for what-if checks and tests). */
+    public OpenCLDeviceInfo withAtomics(String deviceVersion, long atomics, long fences) {
+        return new OpenCLDeviceInfo(name, vendor, deviceVersion, driverVersion, openclCVersion, type, globalMemoryBytes,
+                localMemoryBytes, localMemoryDedicated, maxAllocationBytes, maxConstantBufferBytes, globalCacheBytes,
+                computeUnits, maxClockMHz, maxWorkGroupSize, maxWorkItemSizes, addressBits, baseAddressAlignBits,
+                preferredVectorWidthFloat, nativeVectorWidthFloat, nativeVectorWidthHalf, profilingResolutionNanos,
+                available, compilerAvailable, extensions, nvidiaComputeCapability, nvidiaWarpSize, atomics, fences);
+    }
+
+    /**
+     * Atomic or fence capabilities for a device of {@code deviceVersion}: what the driver reports on 3.0
+     * (0 when it refuses the query), what OpenCL C 2.0 requires on 2.x, none before.
+     */
+    static long atomicCapabilities(String deviceVersion, Optional<Long> reported) {
+        int major = OpenCLVersion.parse(deviceVersion).major();
+        return major >= 3 ? reported.orElse(0L) : major == 2 ? OPENCL_2_ATOMICS : 0;
     }
 
     public boolean supportsSubgroups() {
@@ -134,12 +158,11 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
             workItemSizes.add(size);
         }
         String version = string(cl, device, CL.DEVICE_VERSION);
-        int major = OpenCLVersion.parse(version).major();
-        long fences = major >= 3
-                ? OpenCLLibrary.queryLong(api, CL.DEVICE_ATOMIC_FENCE_CAPABILITIES,
-                        cl.deviceInfo(device, CL.DEVICE_ATOMIC_FENCE_CAPABILITIES))
-                : major == 2 ? ATOMIC_ORDER_RELAXED | ATOMIC_ORDER_ACQ_REL | ATOMIC_ORDER_SEQ_CST
-                        | ATOMIC_SCOPE_WORK_ITEM | ATOMIC_SCOPE_WORK_GROUP | ATOMIC_SCOPE_DEVICE : 0;
+        boolean three = OpenCLVersion.parse(version).major() >= 3;
+        long atomics = atomicCapabilities(version, three
+                ? OpenCLLibrary.tryQueryLong(cl.deviceInfo(device, CL.DEVICE_ATOMIC_MEMORY_CAPABILITIES)) : Optional.empty());
+        long fences = atomicCapabilities(version, three
+                ? OpenCLLibrary.tryQueryLong(cl.deviceInfo(device, CL.DEVICE_ATOMIC_FENCE_CAPABILITIES)) : Optional.empty());
         return new OpenCLDeviceInfo(
                 string(cl, device, CL.DEVICE_NAME),
                 string(cl, device, CL.DEVICE_VENDOR),
@@ -165,7 +188,7 @@ public record OpenCLDeviceInfo(String name, String vendor, String version, Strin
                 longValue(cl, device, CL.DEVICE_PROFILING_TIMER_RESOLUTION),
                 intValue(cl, device, CL.DEVICE_AVAILABLE) != CL.FALSE,
                 intValue(cl, device, CL.DEVICE_COMPILER_AVAILABLE) != CL.FALSE,
-                extensions, computeCapability, warpSize, fences);
+                extensions, computeCapability, warpSize, atomics, fences);
     }
 
     private static String string(OpenCLLibrary cl, MemorySegment device, int param) {

@@ -557,6 +557,15 @@ final class OpenCLLibrary {
         }
     }
 
+    /** An optional {@code cl_ulong} or {@code cl_bitfield}: empty when the driver refuses the query. */
+    static Optional<Long> tryQueryLong(InfoCall call) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            return call.call(Long.BYTES, value, MemorySegment.NULL) == CL.SUCCESS
+                    ? Optional.of(value.get(JAVA_LONG, 0)) : Optional.empty();
+        }
+    }
+
     /** An optional {@code cl_uint} (a vendor extension's query): empty when the driver refuses it. */
     static Optional<Integer> tryQueryInt(InfoCall call) {
         try (Arena arena = Arena.ofConfined()) {

@@ -15,6 +15,7 @@ import dev.squall.api.DeviceException;
 import dev.squall.api.Devices;
 import dev.squall.api.spi.DeviceProvider;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,35 +55,38 @@ class OpenCLDiscoveryTest {
         assertTrue(details.contains(device.platform().name()), details);
         assertTrue(details.contains(info.driverVersion()), details);
         assertTrue(details.contains("fp64 " + (info.supportsFp64() ? "yes" : "no")), details);
-        // OpenCL 2.0 requires device-scope fences of every device; 3.0 reports them
-        if (info.deviceVersion().major() == 2) {
-            assertEquals(java.util.Optional.of("-cl-std=CL2.0"), info.deviceScopeFenceStd());
-        }
-        if (info.deviceVersion().major() < 2) {
-            assertEquals(0, info.atomicFenceCapabilities());
-        }
     }
 
     /** Which devices get a device-scope fence, and under which OpenCL C standard. */
     @Test
     void deviceScopeFencesNeedOpenClTwoOrReportedCapabilities() {
         OpenCLDeviceInfo info = OpenCLTestSupport.device().info();
-        long wanted = OpenCLDeviceInfo.ATOMIC_ORDER_SEQ_CST | OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE;
-        assertEquals(java.util.Optional.of("-cl-std=CL3.0"), withFences(info, "OpenCL 3.0 X", wanted | 1).deviceScopeFenceStd());
-        assertEquals(java.util.Optional.empty(), withFences(info, "OpenCL 3.0 X",
-                OpenCLDeviceInfo.ATOMIC_ORDER_SEQ_CST | OpenCLDeviceInfo.ATOMIC_SCOPE_WORK_GROUP).deviceScopeFenceStd());
-        assertEquals(java.util.Optional.empty(), withFences(info, "OpenCL 3.0 X",
-                OpenCLDeviceInfo.ATOMIC_ORDER_ACQ_REL | OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE).deviceScopeFenceStd());
-        assertEquals(java.util.Optional.empty(), withFences(info, "OpenCL 1.2 X", 0).deviceScopeFenceStd());
+        long fence = OpenCLDeviceInfo.ATOMIC_ORDER_ACQ_REL | OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE;
+        long device = OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE;
+        assertEquals(Optional.of("-cl-std=CL3.0"), info.withAtomics("OpenCL 3.0 X", device, fence | 1).deviceScopeFenceStd());
+        // work-group scope only, no acq_rel fences, or atomics without device scope: none
+        assertEquals(Optional.empty(), info.withAtomics("OpenCL 3.0 X", device,
+                OpenCLDeviceInfo.ATOMIC_ORDER_ACQ_REL | OpenCLDeviceInfo.ATOMIC_SCOPE_WORK_GROUP).deviceScopeFenceStd());
+        assertEquals(Optional.empty(), info.withAtomics("OpenCL 3.0 X", device,
+                OpenCLDeviceInfo.ATOMIC_ORDER_RELAXED | OpenCLDeviceInfo.ATOMIC_SCOPE_DEVICE).deviceScopeFenceStd());
+        assertEquals(Optional.empty(), info.withAtomics("OpenCL 3.0 X", OpenCLDeviceInfo.ATOMIC_SCOPE_WORK_GROUP, fence)
+                .deviceScopeFenceStd());
+        // what the query fills in: 2.x devices get what OpenCL C 2.0 requires, 1.x nothing, 3.0 what it reports
+        long two = OpenCLDeviceInfo.atomicCapabilities("OpenCL 2.1 X", Optional.empty());
+        assertEquals(Optional.of("-cl-std=CL2.0"), info.withAtomics("OpenCL 2.1 X", two, two).deviceScopeFenceStd());
+        assertEquals(0, OpenCLDeviceInfo.atomicCapabilities("OpenCL 1.2 X", Optional.of(-1L)));
+        assertEquals(Optional.empty(), info.withAtomics("OpenCL 1.2 X", 0, 0).deviceScopeFenceStd());
+        assertEquals(0x25L, OpenCLDeviceInfo.atomicCapabilities("OpenCL 3.0 X", Optional.of(0x25L)));
+        assertEquals(0, OpenCLDeviceInfo.atomicCapabilities("OpenCL 3.0 X", Optional.empty()), "a refused query");
     }
 
-    private static OpenCLDeviceInfo withFences(OpenCLDeviceInfo i, String version, long fences) {
-        return new OpenCLDeviceInfo(i.name(), i.vendor(), version, i.driverVersion(), i.openclCVersion(), i.type(),
-                i.globalMemoryBytes(), i.localMemoryBytes(), i.localMemoryDedicated(), i.maxAllocationBytes(),
-                i.maxConstantBufferBytes(), i.globalCacheBytes(), i.computeUnits(), i.maxClockMHz(), i.maxWorkGroupSize(),
-                i.maxWorkItemSizes(), i.addressBits(), i.baseAddressAlignBits(), i.preferredVectorWidthFloat(),
-                i.nativeVectorWidthFloat(), i.nativeVectorWidthHalf(), i.profilingResolutionNanos(), i.available(),
-                i.compilerAvailable(), i.extensions(), i.nvidiaComputeCapability(), i.nvidiaWarpSize(), fences);
+    /** PoCL (an OpenCL 3.0 device with device-scope fences) builds the fenced kernels as OpenCL C 3.0. */
+    @Test
+    void poclHasDeviceScopeFences() {
+        OpenCLDeviceInfo info = OpenCLTestSupport.device().info();
+        Assumptions.assumeTrue(info.version().contains("PoCL"), "not PoCL: " + info.version());
+        assertEquals(Optional.of("-cl-std=CL3.0"), info.deviceScopeFenceStd(),
+                "fences 0x" + Long.toHexString(info.atomicFenceCapabilities()));
     }
 
     @Test

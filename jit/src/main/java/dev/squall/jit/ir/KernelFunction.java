@@ -1,5 +1,6 @@
 package dev.squall.jit.ir;
 
+import dev.squall.api.KernelContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -172,7 +173,7 @@ public final class KernelFunction {
 
     /** The largest work-group its warp-wide operations allow: the launch bound, else {@code KernelContext.MAX_WARP_GROUP_SIZE}. */
     public int warpGroupLimit() {
-        return launchBound != null ? launchBound.maxGroupSize() : dev.squall.api.KernelContext.MAX_WARP_GROUP_SIZE;
+        return launchBound != null ? launchBound.maxGroupSize() : KernelContext.MAX_WARP_GROUP_SIZE;
     }
 
     public void setLaunchBound(LaunchBound bound) {

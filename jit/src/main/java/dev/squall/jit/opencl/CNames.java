@@ -13,7 +13,9 @@ final class CNames {
             "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
             "unsigned", "void", "volatile", "while", "bool", "half", "uchar", "ushort", "uint", "ulong", "size_t",
             "global", "local", "constant", "private", "kernel", "read_only", "write_only", "read_write", "image2d_t",
-            "image3d_t", "sampler_t", "event_t", "true", "false", "complex", "imaginary", "main");
+            "image3d_t", "sampler_t", "event_t", "true", "false", "complex", "imaginary", "main",
+            // OpenCL C 2.0 and 3.0, which kernels with device-scope fences are built as
+            "generic", "pipe", "memory_order", "memory_scope");
 
     private final Map<Integer, String> names = new HashMap<>();
 

@@ -479,7 +479,7 @@ public final class OpenCLEmitter {
     private static final String DEVICE_FENCE = "#if defined(SQUALL_PTX)\n"
             + "asm volatile(\"membar.gl;\" ::: \"memory\");\n"
             + "#elif defined(SQUALL_DEVICE_FENCE)\n"
-            + "atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_seq_cst, memory_scope_device);\n"
+            + "atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_acq_rel, memory_scope_device);\n"
             + "#endif";
 
     /**

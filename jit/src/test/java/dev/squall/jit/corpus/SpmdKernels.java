@@ -1,6 +1,7 @@
 package dev.squall.jit.corpus;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.MmaAccumulator;
 import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.ByteArray;
@@ -188,5 +189,11 @@ public final class SpmdKernels {
         out.set(at + group * 8 + 2 * quad + 1, d.c1());
         out.set(at + (group + 8) * 8 + 2 * quad, d.c2());
         out.set(at + (group + 8) * 8 + 2 * quad + 1, d.c3());
+    }
+
+    /** {@link #tf32Products} in work-groups of up to 512 work-items, which its launch bound allows. */
+    @LaunchBounds(maxGroupSize = 512)
+    public static void tf32ProductsWide(KernelContext ctx, FloatArray a, FloatArray b, FloatArray out) {
+        tf32Products(ctx, a, b, out);
     }
 }

@@ -59,12 +59,8 @@ final class JavaSession implements DeviceSession {
         if (contextIndex >= 0) {
             int[] global = grid.globalWork();
             int[] local = grid.localWork();
+            // PlanRunner has already refused work-groups larger than the kernel's @LaunchBounds
             LaunchBounds bounds = launch.kernel().method().getAnnotation(LaunchBounds.class);
-            long items = (long) local[0] * local[1] * local[2];
-            if (bounds != null && items > bounds.maxGroupSize()) { // as the compiled backends refuse it
-                throw new IllegalArgumentException(launch.kernel().displayName() + " declares @LaunchBounds(maxGroupSize = "
-                        + bounds.maxGroupSize() + ") but is launched with work-groups of " + java.util.Arrays.toString(local));
-            }
             device.launcher().launch(launch.kernel().displayName(), handle, args, contextIndex, global, local,
                     KernelContext.warpGroupLimit(bounds));
             return new LaunchTiming(compileNanos, Timing.of(System.nanoTime() - start), global, local);

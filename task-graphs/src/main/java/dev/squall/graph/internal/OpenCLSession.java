@@ -6,6 +6,7 @@ import dev.squall.api.types.NativeArray;
 import dev.squall.drivers.opencl.OpenCLBuffer;
 import dev.squall.drivers.opencl.OpenCLContext;
 import dev.squall.drivers.opencl.OpenCLDevice;
+import dev.squall.drivers.opencl.OpenCLDeviceInfo;
 import dev.squall.drivers.opencl.OpenCLEvent;
 import dev.squall.drivers.opencl.OpenCLKernel;
 import dev.squall.drivers.opencl.OpenCLProgram;
@@ -132,17 +133,23 @@ final class OpenCLSession implements DeviceSession {
      * neither is refused, since OpenCL C 1.2 promises nothing beyond the work-group.
      */
     private String buildOptions(CompiledKernel compiled) {
+        return buildOptions(ptx, ptxMma, compiled.function().displayName(), OpenCLEmitter.usesGlobalFence(compiled),
+                device.info());
+    }
+
+    /** {@link #buildOptions(CompiledKernel)} for a kernel named {@code kernel} on a device described by {@code info}. */
+    static String buildOptions(boolean ptx, boolean ptxMma, String kernel, boolean globalFence, OpenCLDeviceInfo info) {
         String options = OpenCLEmitter.buildOptions(ptx, ptxMma);
-        if (ptx || !OpenCLEmitter.usesGlobalFence(compiled)) {
+        if (ptx || !globalFence) {
             return options;
         }
-        String std = device.info().deviceScopeFenceStd().orElseThrow(() -> new KernelCompilationException(
-                compiled.function().displayName() + " makes global writes visible to other work-groups"
-                        + " (KernelContext.globalBarrier), which needs a device-scope fence: OpenCL 2.0, or 3.0 with"
-                        + " CL_DEVICE_ATOMIC_FENCE_CAPABILITIES holding seq_cst order and device scope; "
-                        + device.info().name() + " has " + device.info().version() + " ("
-                        + device.info().openclCVersion() + "), fence capabilities 0x"
-                        + Long.toHexString(device.info().atomicFenceCapabilities())));
+        String std = info.deviceScopeFenceStd().orElseThrow(() -> new KernelCompilationException(kernel
+                + " makes global writes visible to other work-groups (KernelContext.globalBarrier), which needs a"
+                + " device-scope fence: OpenCL 2.0, or 3.0 with acq_rel order and device scope in"
+                + " CL_DEVICE_ATOMIC_FENCE_CAPABILITIES and device scope in CL_DEVICE_ATOMIC_MEMORY_CAPABILITIES; "
+                + info.name() + " has " + info.version() + " (" + info.openclCVersion() + "), fence capabilities 0x"
+                + Long.toHexString(info.atomicFenceCapabilities()) + ", atomic capabilities 0x"
+                + Long.toHexString(info.atomicMemoryCapabilities())));
         return options + OpenCLEmitter.deviceFenceOptions(std);
     }
 

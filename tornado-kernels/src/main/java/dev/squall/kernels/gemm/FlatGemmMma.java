@@ -16,8 +16,8 @@ import dev.squall.kernels.vector.Run8;
  * rows by 16 columns, read straight from W; B is 16 columns by 8 activation rows (X row-major is B
  * column-major); D is 16 weight rows by 8 activation rows, so m pads to 8, and a second tile takes
  * rows 8…15. A work-group owns 16 weight rows; its eight warps split the columns in trips of
- * {@link #UNROLL} steps of 32, each lane reading per step eight consecutive columns of two weight
- * rows (one 16-byte load each) and of its activation row:
+ * {@link #UNROLL} steps of 32 ({@link #STREAM_UNROLL} in the stream-K form), each lane reading per
+ * step eight consecutive columns of two weight rows (one 16-byte load each) and of its activation row:
  * the mma sums over k in any order, so the lane's eight columns stand for the fragment's columns
  * 2q, 2q+1, 2q+8, 2q+9 of two consecutive k-steps, the same for A and B. Activations go in as two
  * binary16 parts, the nearest value and the remainder scaled by 2^11, into two accumulators (the
@@ -79,12 +79,13 @@ public final class FlatGemmMma {
      * <p>Each warp loads {@link #UNROLL} = 4 steps (4 KB of weights) per trip, so a warp makes half the
      * trips it did with two, each waiting on memory once; that takes 128 registers, two work-groups
      * per compute unit. The second activation tile's rows (m ≥ 9) are read with the first's
-     * ({@link #SECOND_ROWS_SELECTED}). On an H200 this was 2–27% faster than two steps per trip on
-     * all five shapes at m = 1…64 (7–23% at m ≤ 16), and faster than sixteen warps per work-group and than stream-K
-     * with four steps (bench/results/2026-11-30-h200-flat-gemm-trips.md). Reading only the first
-     * tile's rows up to m = 8 ({@link #SECOND_ROWS_LATE}) is 0–4% faster there but 10–13% slower from
-     * m = 16, and one kernel holding both forms behind a branch on m ran its m ≥ 9 form as slowly as
-     * the late one, so f16 keeps the one form.
+     * ({@link #SECOND_ROWS_SELECTED}). On an H200 this took 2–27% less time than two steps per trip on
+     * all five shapes at m = 1…64 (7–23% at m ≤ 16), and was as fast as or faster than sixteen warps per
+     * work-group and faster than stream-K with four steps
+     * (bench/results/2026-11-30-h200-flat-gemm-trips.md). Reading only the first tile's rows up to m =
+     * 8 ({@link #SECOND_ROWS_LATE}) is 0–4% faster there but 2–14% slower at m = 16, and one kernel
+     * holding both forms behind a branch on m ran its m ≥ 9 form as slowly as the late one, so f16
+     * keeps the one form.
      */
     @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 2)
     public static void f16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
@@ -113,7 +114,8 @@ public final class FlatGemmMma {
      * {@link #f16SecondRows} for work-groups of {@code warps} warps ({@code warps · 32} work-items, the
      * grid {@code ceil(n / 16) · warps · 32}) that each load {@code unroll} steps (2 or 4) per trip;
      * {@code partials} holds {@code warps · }{@link #VALUES} floats. Every tunable is a compile-time
-     * constant of the caller.
+     * constant of the caller. {@code warps} must be at least 8: the first {@link #VALUES} work-items
+     * hold the tile's outputs, one each (fewer warps would leave outputs unwritten).
      */
     static void f16Form(KernelContext context, float[] partials, FloatArray x, HalfFloatArray w, FloatArray out,
                         int m, int n, int k, int accumulate, int secondRows, int warps, int unroll) {
