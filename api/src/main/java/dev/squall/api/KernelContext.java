@@ -42,16 +42,28 @@ public final class KernelContext {
      */
     public static final int MAX_WARP_GROUP_SIZE = 256;
 
-    /** {@link #warpGroupLimit}'s rule in words, for messages. */
-    public static final String WARP_LIMIT_RULE = "the kernel's @LaunchBounds maxGroupSize, else "
-            + MAX_WARP_GROUP_SIZE;
-
     /**
      * The largest work-group of a kernel with warp-wide operations: its {@code @LaunchBounds}
      * {@code maxGroupSize} when it declares one (up to 1024), else {@link #MAX_WARP_GROUP_SIZE}.
      */
     public static int warpGroupLimit(LaunchBounds bounds) {
-        return bounds != null ? bounds.maxGroupSize() : MAX_WARP_GROUP_SIZE;
+        return warpGroupLimit(bounds != null ? bounds.maxGroupSize() : 0);
+    }
+
+    /** {@link #warpGroupLimit(LaunchBounds)} from the declared {@code maxGroupSize}, 0 when there is none. */
+    public static int warpGroupLimit(int declaredMaxGroupSize) {
+        return declaredMaxGroupSize > 0 ? declaredMaxGroupSize : MAX_WARP_GROUP_SIZE;
+    }
+
+    /** Whether a work-group of {@code items} work-items may run warp-wide operations under {@code limit}. */
+    public static boolean fitsWarpGroup(int items, int limit) {
+        return items % WARP_SIZE == 0 && items <= limit;
+    }
+
+    /** What a work-group needs under {@code limit}, in words, for the messages of every backend. */
+    public static String warpGroupNeed(int limit) {
+        return "a multiple of " + WARP_SIZE + " and at most " + limit + " work-items (the kernel's @LaunchBounds"
+                + " maxGroupSize, else " + MAX_WARP_GROUP_SIZE + ")";
     }
 
     private final WorkGroupRuntime group;
@@ -220,9 +232,9 @@ public final class KernelContext {
         WorkGroupRuntime runtime = runtime(name + "(...)");
         int size = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
         int limit = runtime.warpGroupLimit();
-        if (size % WARP_SIZE != 0 || size > limit) {
-            throw new IllegalStateException("KernelContext." + name + " needs a work-group of a multiple of " + WARP_SIZE
-                    + " and at most " + limit + " work-items (" + WARP_LIMIT_RULE + "), not " + size);
+        if (!fitsWarpGroup(size, limit)) {
+            throw new IllegalStateException("KernelContext." + name + " needs a work-group of " + warpGroupNeed(limit)
+                    + ", not " + size);
         }
         int[] exchange = runtime.warpExchange(this, 2 * size * MmaSemantics.WORDS);
         int half = (warpOperations++ & 1) * size * MmaSemantics.WORDS;

@@ -255,10 +255,9 @@ public final class IrInterpreter {
 
     /** Runs a warp-wide multiply-accumulate that every work-item of the group waits at. */
     private void mma(Item[] items, Inst.Mma mma) {
-        if (items.length % KernelContext.WARP_SIZE != 0 || items.length > f.warpGroupLimit()) {
-            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": " + mma.intrinsic() + " needs a"
-                    + " work-group of a multiple of " + KernelContext.WARP_SIZE + " and at most "
-                    + f.warpGroupLimit() + " work-items (" + KernelContext.WARP_LIMIT_RULE + "), not " + items.length);
+        if (!KernelContext.fitsWarpGroup(items.length, f.warpGroupLimit())) {
+            throw new KernelExecutionException(f.displayName() + " at " + where(mma.pos()) + ": " + mma.intrinsic()
+                    + " needs a work-group of " + KernelContext.warpGroupNeed(f.warpGroupLimit()) + ", not " + items.length);
         }
         int[] operands = new int[items.length * MmaSemantics.WORDS];
         for (int i = 0; i < items.length; i++) {

@@ -171,9 +171,9 @@ public final class KernelFunction {
         return launchBound;
     }
 
-    /** The largest work-group its warp-wide operations allow: the launch bound, else {@code KernelContext.MAX_WARP_GROUP_SIZE}. */
+    /** The largest work-group its warp-wide operations allow ({@link KernelContext#warpGroupLimit(int)}). */
     public int warpGroupLimit() {
-        return launchBound != null ? launchBound.maxGroupSize() : KernelContext.MAX_WARP_GROUP_SIZE;
+        return KernelContext.warpGroupLimit(launchBound != null ? launchBound.maxGroupSize() : 0);
     }
 
     public void setLaunchBound(LaunchBound bound) {

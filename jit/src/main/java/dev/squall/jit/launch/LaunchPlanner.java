@@ -37,11 +37,9 @@ public final class LaunchPlanner {
         Inst.Mma warpWide = f.blocks().stream().flatMap(b -> b.body().stream()).filter(i -> i instanceof Inst.Mma)
                 .map(i -> (Inst.Mma) i).findFirst().orElse(null);
         int items = local[0] * local[1] * local[2];
-        if (warpWide != null && (items % KernelContext.WARP_SIZE != 0 || items > f.warpGroupLimit())) {
+        if (warpWide != null && !KernelContext.fitsWarpGroup(items, f.warpGroupLimit())) {
             throw new IllegalArgumentException(f.displayName() + " calls KernelContext." + warpWide.intrinsic()
-                    + ", so its work-groups"
-                    + " need a multiple of " + KernelContext.WARP_SIZE + " and at most "
-                    + f.warpGroupLimit() + " work-items (" + KernelContext.WARP_LIMIT_RULE + "), not "
+                    + ", so its work-groups need " + KernelContext.warpGroupNeed(f.warpGroupLimit()) + ", not "
                     + Arrays.toString(local));
         }
     }

@@ -121,15 +121,14 @@ public final class FlatGemmMma {
                         int m, int n, int k, int accumulate, int secondRows, int warps, int unroll) {
         int local = context.localIdx;
         int row0 = context.groupIdx * ROWS;
-        int span = warps * STEP * unroll;
+        int span = span(warps, unroll);
         for (int mc = 0; mc < m; mc += BATCH) {
             int full = k / span * span;
             float sum = tile(context, partials, x, w, m, n, k, row0, mc, 0, full, full, secondRows, false, warps,
                     unroll);
             int row = row0 + outputRow(local);
             int i = mc + outputColumn(local);
-            // work-items from VALUES on (groups of more than eight warps) hold no output
-            if ((warps * KernelContext.WARP_SIZE == VALUES || local < VALUES) && row < n && i < m) {
+            if (holdsOutput(local, warps) && row < n && i < m) {
                 int o = i * n + row;
                 out.set(o, accumulate != 0 ? out.get(o) + sum : sum);
             }
@@ -172,7 +171,7 @@ public final class FlatGemmMma {
         int local = context.localIdx;
         int groups = context.globalGroupSizeX / THREADS;
         int g = context.groupIdx;
-        int span = WARPS * STEP * unroll;
+        int span = span(WARPS, unroll);
         int chunks = (k + span - 1) / span; // the last k % span columns a chunk of their own
         int units = (n + ROWS - 1) / ROWS * chunks;
         // group h takes units from h·q + min(h, r): the first r groups one more (q, r: one division here, none later)
@@ -251,6 +250,19 @@ public final class FlatGemmMma {
         return ((g * 2 + (cLo > 0 ? 0 : 1)) * passes + pass) * THREADS + local;
     }
 
+    /** Columns a work-group of {@code warps} warps covers per trip of {@code unroll} steps. */
+    private static int span(int warps, int unroll) {
+        return warps * STEP * unroll;
+    }
+
+    /**
+     * Whether work-item {@code local} holds one of the tile's {@link #VALUES} outputs: all of an
+     * eight-warp group (decided when the kernel is compiled), the first VALUES of a larger one.
+     */
+    private static boolean holdsOutput(int local, int warps) {
+        return warps * KernelContext.WARP_SIZE == VALUES || local < VALUES;
+    }
+
     /** The weight row (within the block) of the output work-item v writes: lane v / 8 held it. */
     private static int outputRow(int v) {
         return (v / 8 >> 2) + ((v % 8 & 2) != 0 ? 8 : 0);
@@ -289,7 +301,7 @@ public final class FlatGemmMma {
         MmaAccumulator d1 = MmaAccumulator.zero();
         MmaAccumulator r1 = MmaAccumulator.zero();
         int lanes = warp * (STEP * unroll) + 8 * quad; // the lane's first column in a span
-        int span = warps * STEP * unroll;
+        int span = span(warps, unroll);
         // with ahead, the weights of the loop's next span, loaded one trip early (zeros before a loop of no trips)
         HalfPairs na0 = HalfPairs.zero();
         HalfPairs na1 = HalfPairs.zero();
@@ -388,7 +400,7 @@ public final class FlatGemmMma {
         context.localBarrier();
         // work-item v < VALUES sums value v % 8 of lane v / 8 over the warps: one output each
         float sum = 0f;
-        if (warps * KernelContext.WARP_SIZE == VALUES || local < VALUES) {
+        if (holdsOutput(local, warps)) {
             for (int u = 0; u < warps; u++) {
                 sum += partials[u * VALUES + local];
             }
