@@ -4,8 +4,12 @@ import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.spi.WorkGroupRuntime;
 import dev.squall.api.spi.WorkItemIds;
 import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.api.types.LongArray;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The first parameter of an SPMD kernel: who this work-item is, and what it shares with its
@@ -72,6 +76,10 @@ public final class KernelContext {
     private int localAllocations;
     // Counts this work-item's warp-wide operations: their exchange alternates between two halves.
     private int warpOperations;
+    // This work-item's asynchronous copies: not yet committed, and committed groups oldest first. They
+    // land only when waited for, as late as a GPU may land them, so a kernel that reads too early fails.
+    private List<Runnable> openCopies = new ArrayList<>();
+    private final ArrayDeque<List<Runnable>> committedCopies = new ArrayDeque<>();
 
     /** The context a task graph receives as an argument; devices replace it per work-item. */
     public KernelContext() {
@@ -225,6 +233,83 @@ public final class KernelContext {
      */
     public MmaAccumulator mma16x8x8Tf32(int a0, int a1, int a2, int a3, int b0, int b1, MmaAccumulator c) {
         return warpMma("mma16x8x8Tf32", true, a0, a1, a2, a3, b0, b1, c);
+    }
+
+    /** Bytes one {@link #copyAsync} moves: one 16-byte access on every device. */
+    public static final int COPY_BYTES = 16;
+
+    /**
+     * Starts copying the eight binary16 values {@code global[globalIndex …  globalIndex + 7]} to
+     * {@code local[localIndex … localIndex + 7]} (a local array from {@link #allocateShortLocalArray})
+     * without waiting for them: the copy belongs to this work-item's next group
+     * ({@link #commitCopies()}), and only this work-item may read its target, and only after
+     * {@link #waitCopies} has waited for that group (other work-items after a {@link #localBarrier()}
+     * that follows the wait). Both indices must be multiples of 8 (16-byte aligned) and the target
+     * must not be read or written by anyone until then. On CUDA (compute capability 8.0 or newer) it is
+     * {@code cp.async}, so the bytes in flight wait in local memory rather than in registers; OpenCL
+     * devices copy at once; the JVM and the IR interpreter land the copy only when it is waited for, so
+     * a kernel that reads too early sees stale values there too.
+     */
+    public void copyAsync(short[] local, int localIndex, HalfFloatArray global, int globalIndex) {
+        checkCopy("copyAsync(short[], int, HalfFloatArray, int)", local.length, localIndex, global.getSize(),
+                globalIndex, 8);
+        short[] values = new short[8];
+        for (int i = 0; i < 8; i++) {
+            values[i] = global.getBits(globalIndex + i);
+        }
+        openCopies.add(() -> System.arraycopy(values, 0, local, localIndex, 8));
+    }
+
+    /** {@link #copyAsync(short[], int, HalfFloatArray, int)} for four floats: indices multiples of 4. */
+    public void copyAsync(float[] local, int localIndex, FloatArray global, int globalIndex) {
+        checkCopy("copyAsync(float[], int, FloatArray, int)", local.length, localIndex, global.getSize(), globalIndex,
+                4);
+        float[] values = new float[4];
+        for (int i = 0; i < 4; i++) {
+            values[i] = global.get(globalIndex + i);
+        }
+        openCopies.add(() -> System.arraycopy(values, 0, local, localIndex, 4));
+    }
+
+    /**
+     * Closes this work-item's copies started since the last commit into one group (possibly empty),
+     * the unit {@link #waitCopies} counts. Not collective: each work-item counts its own groups.
+     */
+    public void commitCopies() {
+        committedCopies.addLast(openCopies);
+        openCopies = new ArrayList<>();
+    }
+
+    /**
+     * Waits until at most {@code pendingGroups} of this work-item's committed groups (the newest ones)
+     * are still in flight: with a pipeline of S stages, {@code waitCopies(S - 1)} waits for the oldest.
+     * {@code pendingGroups} must be a compile-time constant (PTX's {@code cp.async.wait_group N}). Copies
+     * not yet committed are not waited for.
+     */
+    public void waitCopies(int pendingGroups) {
+        if (pendingGroups < 0) {
+            throw new IllegalArgumentException("KernelContext.waitCopies(" + pendingGroups + "): the number of groups"
+                    + " left in flight must not be negative");
+        }
+        while (committedCopies.size() > pendingGroups) {
+            committedCopies.removeFirst().forEach(Runnable::run);
+        }
+    }
+
+    private static void checkCopy(String what, int localLength, int localIndex, int globalLength, int globalIndex,
+                                  int elements) {
+        if (localIndex % elements != 0 || globalIndex % elements != 0) {
+            throw new IllegalArgumentException("KernelContext." + what + ": indices must be multiples of " + elements
+                    + " (16-byte aligned), got local " + localIndex + " and global " + globalIndex);
+        }
+        if (localIndex < 0 || localIndex > localLength - elements) {
+            throw new ArrayIndexOutOfBoundsException("KernelContext." + what + ": local elements " + localIndex + " … "
+                    + (localIndex + elements - 1) + " out of bounds for length " + localLength);
+        }
+        if (globalIndex < 0 || globalIndex > globalLength - elements) {
+            throw new ArrayIndexOutOfBoundsException("KernelContext." + what + ": global elements " + globalIndex
+                    + " … " + (globalIndex + elements - 1) + " out of bounds for length " + globalLength);
+        }
     }
 
     private MmaAccumulator warpMma(String name, boolean tf32, int a0, int a1, int a2, int a3, int b0, int b1,

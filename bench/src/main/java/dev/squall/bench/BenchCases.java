@@ -154,7 +154,8 @@ final class BenchCases {
                 }
                 // the plain kernel's other forms: {name, work-items per group}
                 Object[][] variants = {{"f16TwoSteps", 256}, {"f16Unroll4Late", 256},
-                    {"f16Unroll4Late3", 256}, {"f16Warps16Late", 512}};
+                    {"f16Unroll4Late3", 256}, {"f16Warps16Late", 512}, {"f16Staged4x3", 256},
+                    {"f16Staged2x4", 256}};
                 for (Object[] form : variants) {
                     String variant = (String) form[0];
                     int threads = (int) form[1];

@@ -3,10 +3,13 @@ package dev.squall.jit;
 import dev.squall.api.KernelCompilationException;
 import dev.squall.jit.frontend.FrontEndResult;
 import dev.squall.jit.frontend.KernelFrontEnd;
+import dev.squall.jit.ir.Const;
+import dev.squall.jit.ir.Inst;
 import dev.squall.jit.ir.IrPrinter;
 import dev.squall.jit.ir.IrVerifier;
 import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.ReductionPlan;
+import dev.squall.jit.ir.SourcePos;
 import dev.squall.jit.passes.AddressSpaceInference;
 import dev.squall.jit.passes.AdjacentBarrierMerging;
 import dev.squall.jit.passes.CommonSubexpressions;
@@ -113,8 +116,25 @@ public final class KernelCompiler {
                 check(r.finisher(), "finisher", options);
                 optimize(r.finisher(), options);
             }
+            checkCopyWaits(f);
         }
         return f;
+    }
+
+    /** {@code KernelContext.waitCopies} counts must be constants (PTX's {@code cp.async.wait_group N}) and not negative. */
+    private static void checkCopyWaits(KernelFunction f) {
+        for (var b : f.blocks()) {
+            for (Inst inst : b.body()) {
+                if (inst instanceof Inst.CopyWait w && (!(w.pending() instanceof Const c) || c.asInt() < 0)) {
+                    SourcePos p = w.pos();
+                    throw new KernelCompilationException(p.className(), p.methodName(), p.line(), p.bci(),
+                            "calls KernelContext.waitCopies with " + (w.pending() instanceof Const c ? c.asInt()
+                            + " groups, which is negative" : "a count that is not a compile-time constant (a"
+                            + " constant, or a helper's parameter that callers pass constants to)")
+                            + "; the groups left in flight are part of the instruction (cp.async.wait_group N)");
+                }
+            }
+        }
     }
 
     /** The clean-up pipeline, to a fixed point (bounded). */

@@ -239,6 +239,12 @@ public final class Corpus {
                 KernelCase.spmd(S, "tf32ProductsWide", new int[] {1024, 1, 1}, new int[] {512, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 32 * 128), floats(r, 32 * 64), poison(32 * 128)})
                         .mathTolerance(1e-6),
+                // asynchronous copies: a three-stage ring per work-item, and 64 KB of local memory
+                KernelCase.spmd(S, "stagedCopies", new int[] {128, 1, 1}, new int[] {64, 1, 1},
+                        r -> new Object[] {new KernelContext(), finiteHalves(r, 128 * 7 * 8), floats(r, 128 * 7 * 4),
+                                poison(256), 7}),
+                KernelCase.spmd(S, "wideStagedCopies", new int[] {512, 1, 1}, new int[] {256, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 512 * 64), poison(512)}),
                 KernelCase.spmd(S, "byteChunkSums", new int[] {64, 1, 1}, new int[] {32, 1, 1},
                         r -> new Object[] {new KernelContext(), bytes(r, 16 * 200 + 9), poisonInts(64), 16 * 200 + 9}),
                 KernelCase.spmd(S, "histogram", new int[] {1024, 1, 1}, new int[] {128, 1, 1},

@@ -6,9 +6,13 @@ import dev.squall.api.BackendStatus;
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
 import dev.squall.api.Devices;
+import dev.squall.jit.CompileOptions;
 import dev.squall.jit.Corpus;
 import dev.squall.jit.CorpusChecks;
 import dev.squall.jit.KernelCase;
+import dev.squall.jit.KernelCompiler;
+import dev.squall.jit.ir.Inst;
+import dev.squall.jit.ir.KernelFunction;
 import dev.squall.graph.internal.Arguments;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +47,9 @@ class DeviceDifferentialTest {
                 + ": " + c.cpuSkip());
         long seed = new Random().nextLong();
         Object[] args = c.arguments().apply(new Random(seed));
+        long local = localBytes(c, args);
+        assumeFalse(local > device.localMemoryBytes(), () -> c.name() + " on " + device.id() + ": its local arrays take "
+                + local + " bytes, the device allows " + device.localMemoryBytes() + " per work-group");
         Object[] expected = KernelCase.copy(args);
         Object[] actual = KernelCase.copy(args);
         CorpusChecks.runJava(c, expected);
@@ -68,6 +75,13 @@ class DeviceDifferentialTest {
             CorpusChecks.compare(c.name() + " on " + device.id() + ", argument " + i + " (seed " + seed + ")",
                     expected[i], actual[i], c.deviceTolerance(), c.kernel().getName());
         }
+    }
+
+    /** The bytes of local memory the case's kernel declares. */
+    static long localBytes(KernelCase c, Object[] args) {
+        KernelFunction f = KernelCompiler.compile(c.kernel(), c.compileFacts(args), CompileOptions.DEFAULT).function();
+        return f.blocks().stream().flatMap(b -> b.body().stream())
+                .mapToLong(i -> i instanceof Inst.LocalAlloc a ? (long) a.length() * a.element().bytes() : 0).sum();
     }
 
     static String unavailable() {

@@ -49,6 +49,35 @@ public final class FlatGemmMmaVariants {
         FlatGemmMma.f16Form(context, partials, x, w, out, m, n, k, accumulate, FlatGemmMma.SECOND_ROWS_LATE, 16, 2);
     }
 
+    /**
+     * {@link FlatGemmMma#f16}'s tile with its weights staged through local memory by asynchronous
+     * copies ({@link FlatGemmMma#f16StagedForm}): four steps per trip, a ring of three trips (96 KB), two
+     * groups per compute unit: 128 KB of weights in flight per compute unit.
+     */
+    @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 2)
+    public static void f16Staged4x3(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                    int n, int k, int accumulate) {
+        staged(context, context.allocateShortLocalArray(3 * 2 * 4 * CHUNKS), x, w, out, m, n, k, accumulate, 4, 3);
+    }
+
+    /** Two steps per trip, a ring of four (64 KB), three groups per compute unit: 144 KB in flight. */
+    @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 3)
+    public static void f16Staged2x4(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                    int n, int k, int accumulate) {
+        staged(context, context.allocateShortLocalArray(4 * 2 * 2 * CHUNKS), x, w, out, m, n, k, accumulate, 2, 4);
+    }
+
+    /** Halves of one chunk of every lane of an eight-warp group: the ring holds stages · 2 · unroll of them. */
+    private static final int CHUNKS = FlatGemmMma.THREADS * 8;
+
+    /** {@code ring}: {@code stages · 2 · unroll · }{@link #CHUNKS} halves (a constant where it is allocated). */
+    private static void staged(KernelContext context, short[] ring, FloatArray x, HalfFloatArray w, FloatArray out,
+                               int m, int n, int k, int accumulate, int unroll, int stages) {
+        float[] partials = context.allocateFloatLocalArray(8 * FlatGemmMma.VALUES);
+        FlatGemmMma.f16StagedForm(context, partials, ring, x, w, out, m, n, k, accumulate,
+                FlatGemmMma.SECOND_ROWS_SELECTED, 8, unroll, stages);
+    }
+
     /** {@link FlatGemmMma#f16Stream} with {@link FlatGemmMma#SECOND_ROWS_SELECTED}, bounded to three groups per compute unit. */
     @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 3)
     public static void f16StreamSelected(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,

@@ -52,10 +52,14 @@ public final class CudaDevice implements Device {
         return info.totalMemoryBytes();
     }
 
-    /** Shared memory a block gets without opting in; see {@link CudaDeviceInfo#sharedMemoryPerBlockOptIn()}. */
+    /**
+     * Shared memory a kernel's work-group may have: the opt-in limit
+     * ({@link CudaDeviceInfo#sharedMemoryPerBlockOptIn()}), since Squall opts in for kernels whose
+     * local arrays exceed the {@link CudaDeviceInfo#sharedMemoryPerBlock() 48 KiB} a block gets without.
+     */
     @Override
     public long localMemoryBytes() {
-        return info.sharedMemoryPerBlock();
+        return info.sharedMemoryPerBlockOptIn();
     }
 
     /** Streaming multiprocessors. */

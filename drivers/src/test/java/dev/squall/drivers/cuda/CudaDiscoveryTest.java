@@ -132,7 +132,7 @@ class CudaDiscoveryTest {
         assertEquals(DeviceType.GPU, device.type());
         assertEquals("Squall Fake H100 #0", device.name());
         assertEquals(80L << 30, device.globalMemoryBytes());
-        assertEquals(49152, device.localMemoryBytes());
+        assertEquals(232448, device.localMemoryBytes()); // the opt-in limit: Squall opts in above 48 KiB
         assertEquals(132, device.computeUnits());
         assertEquals(1024, device.maxWorkGroupSize());
         assertEquals("sm_90", device.ptxTarget());

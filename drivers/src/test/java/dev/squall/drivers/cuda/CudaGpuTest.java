@@ -92,8 +92,9 @@ class CudaGpuTest {
         assertTrue(device.computeUnits() > 0);
         assertEquals(32, info.warpSize());
         assertEquals(1024, device.maxWorkGroupSize());
-        assertEquals(49152, device.localMemoryBytes());
-        assertTrue(info.sharedMemoryPerBlockOptIn() > device.localMemoryBytes(), "opt-in " + info
+        assertEquals(49152, info.sharedMemoryPerBlock());
+        assertEquals(info.sharedMemoryPerBlockOptIn(), device.localMemoryBytes()); // Squall opts in above 48 KiB
+        assertTrue(info.sharedMemoryPerBlockOptIn() > info.sharedMemoryPerBlock(), "opt-in " + info
                 .sharedMemoryPerBlockOptIn());
         assertTrue(info.sharedMemoryPerMultiprocessor() >= info.sharedMemoryPerBlockOptIn());
         assertTrue(device.globalMemoryBytes() > 1L << 30);

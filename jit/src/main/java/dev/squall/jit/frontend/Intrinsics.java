@@ -564,6 +564,29 @@ final class Intrinsics {
             case "mma16x8x16", "mma16x8x8Tf32" -> {
                 return mma(t, name, args);
             }
+            case "copyAsync" -> {
+                if (!(args[0] instanceof AValue.ArrayRef local) || !(args[2] instanceof AValue.ArrayRef global)) {
+                    throw t.error("calls KernelContext.copyAsync with " + SsaBuilder.describe(args[0]) + " and "
+                            + SsaBuilder.describe(args[2]));
+                }
+                t.emit(new Inst.CopyAsync(local.data(), t.operand(args[1]), global.data(), t.operand(args[3]), t.pos()));
+                return null;
+            }
+            case "commitCopies" -> {
+                t.emit(new Inst.CopyCommit(t.pos()));
+                return null;
+            }
+            case "waitCopies" -> {
+                // a constant once the kernel is optimised (KernelCompiler checks), not necessarily here: a
+                // helper's parameter reaches a loop body through a phi that only optimisation removes
+                Operand pending = t.operand(args[0]);
+                if (pending instanceof Const c && c.asInt() < 0) {
+                    throw t.error("calls KernelContext.waitCopies(" + c.asInt() + "); the groups left in flight must"
+                            + " not be negative");
+                }
+                t.emit(new Inst.CopyWait(pending, t.pos()));
+                return null;
+            }
             default -> {
                 if (name.startsWith("allocate") && name.endsWith("LocalArray")) {
                     return localArray(t, name, args[0]);

@@ -11,6 +11,7 @@ import dev.squall.jit.ir.ConvertOp;
 import dev.squall.jit.ir.Inst;
 import dev.squall.jit.ir.Operand;
 import dev.squall.jit.ir.ScalarType;
+import dev.squall.jit.ir.Semantics;
 import dev.squall.jit.ir.SourcePos;
 import dev.squall.jit.ir.Terminator;
 import dev.squall.jit.ir.Type;
@@ -886,6 +887,12 @@ final class MethodTranslator {
         Type type = left.type();
         if (!(op == BinaryOp.SHL || op == BinaryOp.SHR || op == BinaryOp.USHR) && !left.type().equals(right.type())) {
             throw new IllegalStateException("binary " + op + " on " + left.type().text() + " and " + right.type().text());
+        }
+        // integer constants fold here already, so a helper's arithmetic on constant arguments can size local
+        // arrays or count copy groups, which must be constants when the kernel is translated
+        if (left instanceof Const l && right instanceof Const r && type instanceof ScalarType s && s.isInteger()
+                && !((op == BinaryOp.DIV || op == BinaryOp.REM) && r.bits() == 0)) {
+            return Const.of(s, Semantics.binary(op, s, l.bits(), r.bits()));
         }
         return emit(new Inst.Binary(newVar(type), op, left, right, pos()));
     }

@@ -22,6 +22,7 @@ import dev.squall.jit.launch.ArgumentValues;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +138,10 @@ public final class IrInterpreter {
         boolean done;
         // the warp-wide operation this work-item waits at (run for the whole group at once), or null
         Inst.Mma pendingMma;
+        // asynchronous copies not yet committed, and committed groups oldest first: they land when waited
+        // for (as late as a GPU may land them), so a kernel that reads its target early reads stale values
+        List<Runnable> openCopies = new ArrayList<>();
+        final ArrayDeque<List<Runnable>> committedCopies = new ArrayDeque<>();
     }
 
     private void runGroup(int[] group, int[] global, int[] local, int count) {
@@ -348,6 +353,41 @@ public final class IrInterpreter {
                 long index = bits(it, v.index());
                 for (int k = 0; k < v.values().size(); k++) {
                     write(p, index + k, bits(it, v.values().get(k)));
+                }
+            }
+            case Inst.CopyAsync c -> {
+                Pointer target = pointer(it, c.target());
+                Pointer source = pointer(it, c.source());
+                long targetIndex = bits(it, c.targetIndex());
+                long sourceIndex = bits(it, c.sourceIndex());
+                int n = c.elements();
+                if (targetIndex % n != 0 || sourceIndex % n != 0) {
+                    throw new IllegalStateException("KernelContext.copyAsync needs indices that are multiples of " + n
+                            + " (16-byte aligned), got local " + targetIndex + " and global " + sourceIndex);
+                }
+                long[] values = new long[n];
+                for (int k = 0; k < n; k++) {
+                    values[k] = read(source, sourceIndex + k);
+                }
+                read(target, targetIndex + n - 1); // the bounds are checked where the copy starts
+                it.openCopies.add(() -> {
+                    for (int k = 0; k < n; k++) {
+                        write(target, targetIndex + k, values[k]);
+                    }
+                });
+            }
+            case Inst.CopyCommit c -> {
+                it.committedCopies.addLast(it.openCopies);
+                it.openCopies = new ArrayList<>();
+            }
+            case Inst.CopyWait c -> {
+                long pending = bits(it, c.pending());
+                if (pending < 0) {
+                    throw new IllegalStateException("KernelContext.waitCopies(" + pending + "): the number of groups"
+                            + " left in flight must not be negative");
+                }
+                while (it.committedCopies.size() > pending) {
+                    it.committedCopies.removeFirst().forEach(Runnable::run);
                 }
             }
             case Inst.LocalAlloc a -> { } // bound to the group's memory when the work-item was made

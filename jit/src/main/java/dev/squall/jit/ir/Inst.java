@@ -224,6 +224,81 @@ public sealed interface Inst {
         }
     }
 
+    /**
+     * Starts this work-item's asynchronous copy of 16 bytes ({@code KernelContext.copyAsync}) from
+     * {@code source[sourceIndex …]} (global) to {@code target[targetIndex …]} (local), both pointers of
+     * the same element type and both indices multiples of 16 bytes' worth of elements. The copy joins
+     * the work-item's open group ({@link CopyCommit}) and lands by the {@link CopyWait} that waits for it.
+     */
+    record CopyAsync(Operand target, Operand targetIndex, Operand source, Operand sourceIndex, SourcePos pos)
+            implements Inst {
+        public Var result() {
+            return null;
+        }
+
+        /** Elements one copy moves. */
+        public int elements() {
+            return 16 / ((PointerType) target.type()).element().bytes();
+        }
+
+        public List<Operand> operands() {
+            return List.of(target, targetIndex, source, sourceIndex);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new CopyAsync(ops.get(0), ops.get(1), ops.get(2), ops.get(3), pos);
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /** Closes the work-item's open asynchronous copies into a group ({@code KernelContext.commitCopies}). */
+    record CopyCommit(SourcePos pos) implements Inst {
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            return List.of();
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return this;
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /**
+     * Waits until at most {@code pending} (an i32, a constant once the kernel is optimised) of the
+     * work-item's committed copy groups are in flight ({@code KernelContext.waitCopies}); orders the
+     * work-item's later local reads after the copies it waited for.
+     */
+    record CopyWait(Operand pending, SourcePos pos) implements Inst {
+        public Var result() {
+            return null;
+        }
+
+        public List<Operand> operands() {
+            return List.of(pending);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new CopyWait(ops.get(0), pos);
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
     /** A work-item coordinate or size in one dimension (0 = x). */
     record WorkItem(Var result, WorkItemQuery query, int dimension, SourcePos pos) implements Inst {
         public List<Operand> operands() {

@@ -106,6 +106,10 @@ public final class IrPrinter {
                     + (m.tf32() ? " = mma.m16n8k8.tf32 {" : " = mma.m16n8k16 {") + m.a().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
                     + m.b().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
                     + m.c().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}";
+            case Inst.CopyAsync c -> "copy_async " + c.target().text() + "[" + c.targetIndex().text() + "], "
+                    + c.source().text() + "[" + c.sourceIndex().text() + "]";
+            case Inst.CopyCommit c -> "copy_commit";
+            case Inst.CopyWait c -> "copy_wait " + c.pending().text();
             case Inst.WorkItem w -> w.query().text() + " " + "xyz".charAt(w.dimension());
             case Inst.LocalAlloc a -> "local_alloc " + a.element().text() + " x " + a.length();
             case Inst.Phi p -> "phi " + p.result().type().text() + " " + p.inputs().stream()

@@ -233,6 +233,20 @@ public final class IrVerifier {
                     fail(b, IrPrinter.inst(x) + " must give four f32");
                 }
             }
+            case Inst.CopyAsync x -> {
+                PointerType target = pointer(b, x, x.target());
+                PointerType source = pointer(b, x, x.source());
+                checkIndex(b, x, x.targetIndex());
+                checkIndex(b, x, x.sourceIndex());
+                if (target != null && source != null && (target.element() != source.element()
+                        || target.space() == AddressSpace.GLOBAL || source.space() == AddressSpace.LOCAL
+                        || 16 % target.element().bytes() != 0)) {
+                    fail(b, IrPrinter.inst(x) + " must copy between a global and a local pointer of one element type,"
+                            + " got " + source.text() + " to " + target.text());
+                }
+            }
+            case Inst.CopyCommit x -> { }
+            case Inst.CopyWait x -> checkType(b, x, x.pending(), ScalarType.I32);
             case Inst.LocalAlloc x -> { }
             case Inst.Phi x -> { }
         }

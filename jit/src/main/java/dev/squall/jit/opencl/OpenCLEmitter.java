@@ -470,6 +470,16 @@ public final class OpenCLEmitter {
                         + operand(v.index()) + ");";
             }
             case Inst.Mma m -> mma(m);
+            case Inst.CopyAsync c -> {
+                // copied at once: a synchronous copy is one an asynchronous copy may be (16 bytes, aligned by contract)
+                ScalarType element = ((PointerType) c.target().type()).element();
+                String vector = scalar(element) + c.elements() + " *";
+                yield "*((__local " + vector + ") (" + operand(c.target()) + " + " + operand(c.targetIndex())
+                        + ")) = *((__global " + vector + ") (" + operand(c.source()) + " + " + operand(c.sourceIndex())
+                        + "));";
+            }
+            case Inst.CopyCommit c -> "/* copies commit: they have landed already */";
+            case Inst.CopyWait c -> "/* copies wait (" + c.pending().text() + " in flight): they have landed already */";
             case Inst.LocalAlloc a -> null; // declared at the top of the kernel
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         };

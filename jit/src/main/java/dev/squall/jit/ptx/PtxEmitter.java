@@ -44,6 +44,10 @@ public final class PtxEmitter {
     private Registers regs;
     private Map<BlockId, Block> blocks;
     private final Set<Var> readOnlyPointers = new LinkedHashSet<>();
+    /** Where each local array starts in the dynamic shared array, when the entry's do not fit statically. */
+    private final Map<Var, Long> dynamicOffsets = new HashMap<>();
+    /** Whether some entry of the module uses {@link #DYNAMIC_SHARED} (declared once, at module scope). */
+    private boolean dynamicShared;
     /**
      * Integers that are a 16-bit value sign-extended (halves or shorts a wide load unpacked,
      * float-to-half conversions): the 16-bit register they were extended from. Every reader uses only
@@ -82,9 +86,13 @@ public final class PtxEmitter {
                 .append(".version ").append(target.isaVersion()).append('\n')
                 .append(".target ").append(target.targetName()).append('\n')
                 .append(".address_size 64\n");
+        int header = e.out.length();
         for (KernelFunction fn : functions) {
             e.out.append('\n');
             e.entry(fn);
+        }
+        if (e.dynamicShared) {
+            e.out.insert(header, "\n.extern .shared .align 16 .b8 " + DYNAMIC_SHARED + "[];\n");
         }
         return e.out.toString();
     }
@@ -107,6 +115,15 @@ public final class PtxEmitter {
             blocks.put(b.id(), b);
         }
         findReadOnly();
+        dynamicOffsets.clear();
+        if (dynamicSharedBytes(f) > 0) {
+            long offset = 0;
+            for (Inst.LocalAlloc a : localAllocs(f)) {
+                dynamicOffsets.put(a.result(), offset);
+                offset += aligned((long) a.length() * a.element().bytes());
+            }
+            dynamicShared = true;
+        }
         StringBuilder body = new StringBuilder();
         StringBuilder saved = new StringBuilder(out);
         out.setLength(0);
@@ -148,16 +165,52 @@ public final class PtxEmitter {
                     .append(".minnctapersm ").append(f.launchBound().minGroupsPerComputeUnit()).append('\n');
         }
         out.append("{\n");
-        for (Block b : f.blocks()) {
-            for (Inst inst : b.body()) {
-                if (inst instanceof Inst.LocalAlloc a) {
-                    out.append("    .shared .align 16 .b8 ").append(sharedName(a.result())).append('[')
-                            .append((long) a.length() * a.element().bytes()).append("];\n");
+        if (dynamicOffsets.isEmpty()) {
+            for (Block b : f.blocks()) {
+                for (Inst inst : b.body()) {
+                    if (inst instanceof Inst.LocalAlloc a) {
+                        out.append("    .shared .align 16 .b8 ").append(sharedName(a.result())).append('[')
+                                .append((long) a.length() * a.element().bytes()).append("];\n");
+                    }
                 }
             }
         }
         out.append(regs.declarations());
         out.append(body).append("}\n");
+    }
+
+    /** The most shared memory a block may declare statically; more must be dynamic, opted into at launch. */
+    public static final int STATIC_SHARED_LIMIT = 48 * 1024;
+    private static final String DYNAMIC_SHARED = "smem_dynamic";
+
+    /**
+     * Dynamic shared memory a launch of {@code f} needs: 0 when its local arrays fit in
+     * {@link #STATIC_SHARED_LIMIT} (they are declared statically), else all of them, each 16-byte
+     * aligned, laid out in one dynamic array; the launcher must then opt in to that many bytes
+     * ({@code cuFuncSetAttribute}) and pass them to {@code cuLaunchKernel}.
+     */
+    public static int dynamicSharedBytes(KernelFunction f) {
+        long total = 0;
+        for (Inst.LocalAlloc a : localAllocs(f)) {
+            total += aligned((long) a.length() * a.element().bytes());
+        }
+        return total > STATIC_SHARED_LIMIT ? (int) Math.min(total, Integer.MAX_VALUE) : 0;
+    }
+
+    private static List<Inst.LocalAlloc> localAllocs(KernelFunction f) {
+        List<Inst.LocalAlloc> allocs = new ArrayList<>();
+        for (Block b : f.blocks()) {
+            for (Inst inst : b.body()) {
+                if (inst instanceof Inst.LocalAlloc a) {
+                    allocs.add(a);
+                }
+            }
+        }
+        return allocs;
+    }
+
+    private static long aligned(long bytes) {
+        return (bytes + 15) / 16 * 16;
     }
 
     /** Pointer parameters the kernel never writes: loaded through the read-only data cache. */
@@ -319,8 +372,33 @@ public final class PtxEmitter {
                 }
             }
             case Inst.Mma m -> mma(m);
+            case Inst.CopyAsync c -> copyAsync(c);
+            case Inst.CopyCommit c -> {
+                if (target.sm() >= 80) {
+                    line("cp.async.commit_group;");
+                }
+            }
+            case Inst.CopyWait c -> {
+                if (target.sm() >= 80) {
+                    if (!(c.pending() instanceof Const n)) {
+                        throw new IllegalStateException("KernelContext.waitCopies (at " + c.pos() + ") needs a count"
+                                + " that is a constant once the kernel is optimised, for cp.async.wait_group");
+                    }
+                    line("cp.async.wait_group " + n.asInt() + ";");
+                }
+            }
             case Inst.WorkItem w -> workItem(w);
-            case Inst.LocalAlloc a -> line("mov.u32 " + dst(a.result()) + ", " + sharedName(a.result()) + ";");
+            case Inst.LocalAlloc a -> {
+                Long offset = dynamicOffsets.get(a.result());
+                if (offset == null) {
+                    line("mov.u32 " + dst(a.result()) + ", " + sharedName(a.result()) + ";");
+                } else {
+                    line("mov.u32 " + dst(a.result()) + ", " + DYNAMIC_SHARED + ";");
+                    if (offset > 0) {
+                        line("add.u32 " + dst(a.result()) + ", " + dst(a.result()) + ", " + offset + ";");
+                    }
+                }
+            }
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         }
     }
@@ -795,6 +873,26 @@ public final class PtxEmitter {
         List<String> c = m.c().stream().map(this::reg).toList();
         line(mmaOpcode(m.tf32()) + " {" + String.join(", ", d) + "}, {" + String.join(", ", a)
                 + "}, {" + String.join(", ", b) + "}, {" + String.join(", ", c) + "};");
+    }
+
+    /**
+     * {@code KernelContext.copyAsync}: {@code cp.async.cg} (16 bytes, through L2 only) from compute
+     * capability 8.0; before it a load and a store, which land at once (the commit and wait emit nothing).
+     */
+    private void copyAsync(Inst.CopyAsync c) {
+        String to = address(c.target(), c.targetIndex());
+        String from = address(c.source(), c.sourceIndex());
+        if (target.sm() >= 80) {
+            line("cp.async.cg.shared.global " + to + ", " + from + ", 16;");
+            return;
+        }
+        List<String> words = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            words.add(regs.temp(RegClass.B32));
+        }
+        String list = "{" + String.join(", ", words) + "}";
+        line("ld.global.v4.b32 " + list + ", " + from + ";");
+        line("st.shared.v4.b32 " + to + ", " + list + ";");
     }
 
     private void store(Inst.Store s) {

@@ -6,6 +6,7 @@ import dev.squall.api.MmaAccumulator;
 import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.Half;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 
@@ -195,5 +196,80 @@ public final class SpmdKernels {
     @LaunchBounds(maxGroupSize = 512)
     public static void tf32ProductsWide(KernelContext ctx, FloatArray a, FloatArray b, FloatArray out) {
         tf32Products(ctx, a, b, out);
+    }
+
+    /**
+     * A three-stage ring of asynchronous copies per work-item (groups of 64): {@code rounds} chunks of
+     * eight halves and four floats each, refilled two rounds ahead, every chunk read back by the
+     * work-item that copied it after {@code waitCopies(2)}; then, after {@code waitCopies(0)} and a
+     * barrier, one value of the neighbour's last slot. out: one sum per work-item, then the neighbours'
+     * values. Reading a slot before its wait would see the previous round's chunk (the JVM and the
+     * interpreter land copies only when waited for).
+     */
+    public static void stagedCopies(KernelContext ctx, HalfFloatArray w, FloatArray x, FloatArray out, int rounds) {
+        short[] halves = ctx.allocateShortLocalArray(3 * 64 * 8);
+        float[] floats = ctx.allocateFloatLocalArray(3 * 64 * 4);
+        int local = ctx.localIdx;
+        int base = ctx.globalIdx * rounds;
+        for (int s = 0; s < 2; s++) {
+            if (s < rounds) {
+                ctx.copyAsync(halves, (s * 64 + local) * 8, w, (base + s) * 8);
+                ctx.copyAsync(floats, (s * 64 + local) * 4, x, (base + s) * 4);
+            }
+            ctx.commitCopies();
+        }
+        float sum = 0f;
+        int stage = 0;
+        for (int r = 0; r < rounds; r++) {
+            int refill = stage == 0 ? 2 : stage - 1;
+            if (r + 2 < rounds) {
+                ctx.copyAsync(halves, (refill * 64 + local) * 8, w, (base + r + 2) * 8);
+                ctx.copyAsync(floats, (refill * 64 + local) * 4, x, (base + r + 2) * 4);
+            }
+            ctx.commitCopies();
+            ctx.waitCopies(2);
+            int h = (stage * 64 + local) * 8;
+            for (int i = 0; i < 8; i++) {
+                sum = sum * 0.5f + Half.toFloat(halves[h + i]) * (r + 1);
+            }
+            int f = (stage * 64 + local) * 4;
+            for (int i = 0; i < 4; i++) {
+                sum = sum * 0.5f - floats[f + i];
+            }
+            stage = stage == 2 ? 0 : stage + 1;
+        }
+        out.set(ctx.globalIdx, sum);
+        ctx.waitCopies(0);
+        ctx.localBarrier();
+        int last = (rounds - 1) % 3;
+        int neighbour = (local + 1) % 64;
+        out.set(ctx.globalGroupSizeX + ctx.globalIdx, Half.toFloat(halves[(last * 64 + neighbour) * 8 + local % 8])
+                + floats[(last * 64 + neighbour) * 4 + local % 4]);
+    }
+
+    /**
+     * 64 KB of local floats (more than CUDA's 48 KB of static shared memory, so PTX lays them out in
+     * dynamic shared memory behind a small int array): each of 256 work-items copies 16 chunks of four
+     * floats into its row, waits, and after a barrier sums the row of work-item 255 − i.
+     */
+    public static void wideStagedCopies(KernelContext ctx, FloatArray x, FloatArray out) {
+        int[] marks = ctx.allocateIntLocalArray(4);
+        float[] rows = ctx.allocateFloatLocalArray(256 * 64);
+        int local = ctx.localIdx;
+        if (local < 4) {
+            marks[local] = local + 1;
+        }
+        for (int c = 0; c < 16; c++) {
+            ctx.copyAsync(rows, local * 64 + c * 4, x, (ctx.globalIdx * 16 + c) * 4);
+        }
+        ctx.commitCopies();
+        ctx.waitCopies(0);
+        ctx.localBarrier();
+        int other = 255 - local;
+        float sum = 0f;
+        for (int i = 0; i < 64; i++) {
+            sum = sum * 0.75f + rows[other * 64 + i];
+        }
+        out.set(ctx.globalIdx, sum * marks[local % 4]);
     }
 }

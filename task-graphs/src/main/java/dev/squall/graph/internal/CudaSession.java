@@ -175,7 +175,10 @@ final class CudaSession implements DeviceSession {
         for (LaunchStep step : steps) {
             String name = PtxEmitter.entryName(step.function());
             CudaModule m = module;
-            CudaFunction function = functions.computeIfAbsent(key + "/" + name, k -> m.function(name));
+            // local arrays beyond the static limit live in dynamic shared memory, opted into once per function
+            int dynamicShared = PtxEmitter.dynamicSharedBytes(step.function());
+            CudaFunction function = functions.computeIfAbsent(key + "/" + name,
+                    k -> dynamicShared > 0 ? m.function(name).setMaxDynamicShared(dynamicShared) : m.function(name));
             KernelArgs kernelArgs = KernelArgs.in(argumentArena);
             for (Param param : step.function().params()) {
                 switch (param.role()) {
@@ -200,7 +203,7 @@ final class CudaSession implements DeviceSession {
                 blocks[d] = step.global()[d] / step.local()[d];
             }
             int[] threads = step.local().clone();
-            launches.add(() -> context.launch(function, blocks, threads, 0, kernelArgs));
+            launches.add(() -> context.launch(function, blocks, threads, dynamicShared, kernelArgs));
         }
         return new PreparedLaunch(compileNanos, List.copyOf(launches), steps.get(0));
     }

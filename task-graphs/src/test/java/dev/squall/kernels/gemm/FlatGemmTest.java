@@ -255,6 +255,61 @@ class FlatGemmTest {
                         xArray, w, out, m, n, k, accumulate));
     }
 
+    /**
+     * {@link FlatGemmMma#f16StagedForm}: four steps per trip, a ring of three (104 KB of local memory with
+     * the partials: dynamic shared memory on CUDA).
+     */
+    @LaunchBounds(maxGroupSize = FlatGemmMma.THREADS, minGroupsPerComputeUnit = 2)
+    public static void mmaStaged4x3(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                    int k, int accumulate) {
+        float[] partials = context.allocateFloatLocalArray(8 * FlatGemmMma.VALUES);
+        short[] ring = context.allocateShortLocalArray(3 * 2 * 4 * FlatGemmMma.THREADS * 8);
+        FlatGemmMma.f16StagedForm(context, partials, ring, x, w, out, m, n, k, accumulate,
+                FlatGemmMma.SECOND_ROWS_SELECTED, 8, 4, 3);
+    }
+
+    /** Two steps per trip, a ring of two (40 KB of local memory: fits every GPU's static limit). */
+    public static void mmaStaged2x2(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                    int k, int accumulate) {
+        float[] partials = context.allocateFloatLocalArray(8 * FlatGemmMma.VALUES);
+        short[] ring = context.allocateShortLocalArray(2 * 2 * 2 * FlatGemmMma.THREADS * 8);
+        FlatGemmMma.f16StagedForm(context, partials, ring, x, w, out, m, n, k, accumulate,
+                FlatGemmMma.SECOND_ROWS_SELECTED, 8, 2, 2);
+    }
+
+    static Stream<Arguments> stagedCases() {
+        List<Arguments> cases = new ArrayList<>();
+        // {kernel, local bytes}; k below a span, k not a multiple of 8 (all columns through the tail), spans
+        // with and without a tail, more trips than the ring holds, and m past one batch (the ring reused)
+        Object[][] kernels = {{"mmaStaged4x3", 8 * 1024 + 3 * 2 * 4 * 256 * 16}, {"mmaStaged2x2", 8 * 1024 + 2 * 2 * 2 * 256 * 16}};
+        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
+            for (Object[] kernel : kernels) {
+                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}, {9, 41, 2100}, {9, 41, 4104},
+                    {1, 45, 8200}, {40, 18, 3072}}) {
+                    cases.add(Arguments.of(d, kernel[0], kernel[1], s[0], s[1], s[2]));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The flat GEMM with its weights staged through local memory by asynchronous copies gives the
+     * same products (the JVM lands each copy only when it is waited for, so a read too early fails here).
+     */
+    @ParameterizedTest(name = "{0} {1} m={3} n={4} k={5}")
+    @MethodSource("stagedCases")
+    void mmaStagedFormsMatchFloat64(Device device, String kernel, int localBytes, int m, int n, int k) {
+        assumeTensorCoresOrFallback(device);
+        org.junit.jupiter.api.Assumptions.assumeTrue(localBytes <= device.localMemoryBytes(), () -> device.id()
+                + " has " + device.localMemoryBytes() + " bytes of local memory per work-group; " + kernel + " needs "
+                + localBytes);
+        checkF16(device, "FlatGemmTest." + kernel, values(rng, m * k), half(values(rng, n * k)), m, n, k, 1e-6,
+                (xArray, w, out, accumulate) -> run(device, FlatGemmTest.class, kernel,
+                        new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS),
+                        xArray, w, out, m, n, k, accumulate));
+    }
+
     static Stream<Arguments> streamCases() {
         List<Arguments> cases = new ArrayList<>();
         // {m, n, k, groups}: more groups than units, one group for all, groups that split blocks unevenly

@@ -119,13 +119,28 @@ public final class FlatGemmMma {
      */
     static void f16Form(KernelContext context, float[] partials, FloatArray x, HalfFloatArray w, FloatArray out,
                         int m, int n, int k, int accumulate, int secondRows, int warps, int unroll) {
+        short[] unstaged = context.allocateShortLocalArray(8); // never used without stages: compiled away
+        f16StagedForm(context, partials, unstaged, x, w, out, m, n, k, accumulate, secondRows, warps, unroll, 0);
+    }
+
+    /**
+     * {@link #f16Form} with the weights of each trip copied into local memory {@code stages − 1} trips
+     * before their mmas ({@link KernelContext#copyAsync}: {@code cp.async} on CUDA), a ring of
+     * {@code stages} trips per warp in {@code staged} ({@code stages · 2 · unroll · warps · 32 · 8} halves), so the bytes in
+     * flight wait in local memory, not in registers; {@code stages} 0 is {@link #f16Form}. Each lane
+     * reads back only what it copied, so the ring needs no barrier. The copies need 16-byte alignment:
+     * when k is not a multiple of 8 every column goes through the (slower) tail loop instead.
+     */
+    static void f16StagedForm(KernelContext context, float[] partials, short[] staged, FloatArray x, HalfFloatArray w,
+                              FloatArray out, int m, int n, int k, int accumulate, int secondRows, int warps,
+                              int unroll, int stages) {
         int local = context.localIdx;
         int row0 = context.groupIdx * ROWS;
         int span = span(warps, unroll);
         for (int mc = 0; mc < m; mc += BATCH) {
-            int full = k / span * span;
-            float sum = tile(context, partials, x, w, m, n, k, row0, mc, 0, full, full, secondRows, false, warps,
-                    unroll);
+            int full = stages > 0 && k % 8 != 0 ? 0 : k / span * span;
+            float sum = tile(context, partials, staged, x, w, m, n, k, row0, mc, 0, full, full, secondRows, false,
+                    warps, unroll, stages);
             int row = row0 + outputRow(local);
             int i = mc + outputColumn(local);
             if (holdsOutput(local, warps) && row < n && i < m) {
@@ -168,6 +183,7 @@ public final class FlatGemmMma {
                               boolean ahead, int unroll) {
         float[] partials = context.allocateFloatLocalArray(WARPS * VALUES);
         int[] arrival = context.allocateIntLocalArray(1);
+        short[] unstaged = context.allocateShortLocalArray(8); // never used without stages: compiled away
         int local = context.localIdx;
         int groups = context.globalGroupSizeX / THREADS;
         int g = context.groupIdx;
@@ -185,8 +201,9 @@ public final class FlatGemmMma {
             int cHi = Math.min(chunks, cLo + end - u);
             for (int mc = 0; mc < m; mc += BATCH) {
                 int full = k / span * span;
-                float sum = tile(context, partials, x, w, m, n, k, block * ROWS, mc, cLo * span,
-                        Math.min(cHi * span, full), cHi * span > full ? full : k, secondRows, ahead, WARPS, unroll); // the last chunk holds the tail
+                float sum = tile(context, partials, unstaged, x, w, m, n, k, block * ROWS, mc, cLo * span,
+                        Math.min(cHi * span, full), cHi * span > full ? full : k, secondRows, ahead, WARPS, unroll,
+                        0); // the last chunk holds the tail
                 int row = block * ROWS + outputRow(local);
                 int i = mc + outputColumn(local);
                 int o = i * n + row;
@@ -250,6 +267,25 @@ public final class FlatGemmMma {
         return ((g * 2 + (cLo > 0 ? 0 : 1)) * passes + pass) * THREADS + local;
     }
 
+    /**
+     * Starts the copies of one trip's weights into the ring (see {@link #f16StagedForm}): the lane's
+     * {@code 2 · unroll} chunks of eight halves (steps 0 … unroll − 1 of rows wLow and wHigh at column
+     * c) to {@code to}, {@code to + slot}, …, in the order the trip reads them.
+     */
+    private static void stageTrip(KernelContext context, short[] staged, HalfFloatArray w, int wLow, int wHigh, int c,
+                                  int to, int slot, int unroll) {
+        context.copyAsync(staged, to, w, wLow + c);
+        context.copyAsync(staged, to + slot, w, wHigh + c);
+        context.copyAsync(staged, to + 2 * slot, w, wLow + c + STEP);
+        context.copyAsync(staged, to + 3 * slot, w, wHigh + c + STEP);
+        if (unroll == 4) {
+            context.copyAsync(staged, to + 4 * slot, w, wLow + c + 2 * STEP);
+            context.copyAsync(staged, to + 5 * slot, w, wHigh + c + 2 * STEP);
+            context.copyAsync(staged, to + 6 * slot, w, wLow + c + 3 * STEP);
+            context.copyAsync(staged, to + 7 * slot, w, wHigh + c + 3 * STEP);
+        }
+    }
+
     /** Columns a work-group of {@code warps} warps covers per trip of {@code unroll} steps. */
     private static int span(int warps, int unroll) {
         return warps * STEP * unroll;
@@ -280,9 +316,9 @@ public final class FlatGemmMma {
      * than a span, or none when tailStart = k); returns work-item v's one value of them (see
      * {@link #outputRow}, {@link #outputColumn}) once the warps' sums met in local memory.
      */
-    private static float tile(KernelContext context, float[] partials, FloatArray x, HalfFloatArray w, int m, int n,
-                              int k, int row0, int mc, int spanStart, int spanEnd, int tailStart, int secondRows,
-                              boolean ahead, int warps, int unroll) {
+    private static float tile(KernelContext context, float[] partials, short[] staged, FloatArray x, HalfFloatArray w,
+                              int m, int n, int k, int row0, int mc, int spanStart, int spanEnd, int tailStart,
+                              int secondRows, boolean ahead, int warps, int unroll, int stages) {
         int local = context.localIdx;
         int lane = local & (KernelContext.WARP_SIZE - 1);
         int warp = local / KernelContext.WARP_SIZE;
@@ -313,13 +349,41 @@ public final class FlatGemmMma {
             nb0 = HalfPairs.of(w, wLow + spanStart + lanes + STEP);
             nb1 = HalfPairs.of(w, wHigh + spanStart + lanes + STEP);
         }
+        // with stages: the ring's slot (one chunk of every lane), a trip's chunks, and the trips before the loop
+        int slot = warps * KernelContext.WARP_SIZE * 8;
+        int tripHalves = 2 * unroll * slot;
+        int mine = local * 8;
+        if (stages > 0) { // a constant: without stages the prologue's loop is gone, not just never entered
+            for (int p = 0; p + 1 < stages; p++) {
+                if (spanStart + p * span < spanEnd) {
+                    stageTrip(context, staged, w, wLow, wHigh, spanStart + p * span + lanes, p * tripHalves + mine,
+                            slot, unroll);
+                }
+                context.commitCopies(); // empty groups too, so that every trip's group is stages − 1 back
+            }
+        }
+        int ring = 0; // the ring's stage this trip reads
         for (int c0 = spanStart; c0 < spanEnd; c0 += span) {
             int c = c0 + lanes;
+            int from = ring * tripHalves + mine;
+            if (stages > 0) {
+                // refill the stage the last trip read (this lane's own reads, long done) stages − 1 trips ahead
+                int refill = ring == 0 ? stages - 1 : ring - 1;
+                if (c0 + (stages - 1) * span < spanEnd) {
+                    stageTrip(context, staged, w, wLow, wHigh, c + (stages - 1) * span, refill * tripHalves + mine,
+                            slot, unroll);
+                }
+                context.commitCopies();
+                context.waitCopies(stages - 1);
+                ring = ring + 1 == stages ? 0 : ring + 1;
+            }
             // every load first: the mmas are collectives, which loads do not move across
-            HalfPairs a0 = ahead ? na0 : HalfPairs.of(w, wLow + c);
-            HalfPairs a1 = ahead ? na1 : HalfPairs.of(w, wHigh + c);
-            HalfPairs b0 = ahead ? nb0 : HalfPairs.of(w, wLow + c + STEP);
-            HalfPairs b1 = ahead ? nb1 : HalfPairs.of(w, wHigh + c + STEP);
+            HalfPairs a0 = stages > 0 ? HalfPairs.ofLocal(staged, from) : ahead ? na0 : HalfPairs.of(w, wLow + c);
+            HalfPairs a1 = stages > 0 ? HalfPairs.ofLocal(staged, from + slot) : ahead ? na1 : HalfPairs.of(w, wHigh + c);
+            HalfPairs b0 = stages > 0 ? HalfPairs.ofLocal(staged, from + 2 * slot)
+                    : ahead ? nb0 : HalfPairs.of(w, wLow + c + STEP);
+            HalfPairs b1 = stages > 0 ? HalfPairs.ofLocal(staged, from + 3 * slot)
+                    : ahead ? nb1 : HalfPairs.of(w, wHigh + c + STEP);
             if (ahead) {
                 // the next span's, or this one's again on the last trip (cached; keeps every address inside w)
                 int next = Math.min(c0 + span, spanEnd - span) + lanes;
@@ -330,10 +394,14 @@ public final class FlatGemmMma {
             }
             // with unroll = 4, steps 2 and 3 (otherwise step 0's registers again, never used)
             boolean four = unroll == 4;
-            HalfPairs e0 = four ? HalfPairs.of(w, wLow + c + 2 * STEP) : a0;
-            HalfPairs e1 = four ? HalfPairs.of(w, wHigh + c + 2 * STEP) : a1;
-            HalfPairs f0 = four ? HalfPairs.of(w, wLow + c + 3 * STEP) : a0;
-            HalfPairs f1 = four ? HalfPairs.of(w, wHigh + c + 3 * STEP) : a1;
+            HalfPairs e0 = !four ? a0 : stages > 0 ? HalfPairs.ofLocal(staged, from + 4 * slot)
+                    : HalfPairs.of(w, wLow + c + 2 * STEP);
+            HalfPairs e1 = !four ? a1 : stages > 0 ? HalfPairs.ofLocal(staged, from + 5 * slot)
+                    : HalfPairs.of(w, wHigh + c + 2 * STEP);
+            HalfPairs f0 = !four ? a0 : stages > 0 ? HalfPairs.ofLocal(staged, from + 6 * slot)
+                    : HalfPairs.of(w, wLow + c + 3 * STEP);
+            HalfPairs f1 = !four ? a1 : stages > 0 ? HalfPairs.ofLocal(staged, from + 7 * slot)
+                    : HalfPairs.of(w, wHigh + c + 3 * STEP);
             Run8 xa = Run8.of(x, x0 + c);
             Run8 xb = Run8.of(x, x0 + c + STEP);
             Run8 xe = four ? Run8.of(x, x0 + c + 2 * STEP) : xa;

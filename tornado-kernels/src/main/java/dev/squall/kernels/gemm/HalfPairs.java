@@ -25,6 +25,12 @@ record HalfPairs(int p0, int p1, int p2, int p3) {
                 pair(w.getBits(at + 4), w.getBits(at + 5)), pair(w.getBits(at + 6), w.getBits(at + 7)));
     }
 
+    /** staged[at], …, staged[at + 7] of a local array: one 16-byte access when {@code at} is provably a multiple of 8. */
+    static HalfPairs ofLocal(short[] staged, int at) {
+        return new HalfPairs(pair(staged[at], staged[at + 1]), pair(staged[at + 2], staged[at + 3]),
+                pair(staged[at + 4], staged[at + 5]), pair(staged[at + 6], staged[at + 7]));
+    }
+
     /** w[start + c], …, w[start + c + 7], with zeros for the columns from {@code k} on. */
     static HalfPairs upTo(HalfFloatArray w, int start, int c, int k) {
         return new HalfPairs(pair(bits(w, start, c, k), bits(w, start, c + 1, k)),
