@@ -34,17 +34,17 @@ def unified_slot(o, hb):
     return f"i{o}" if hb == 1 else f"r{o} * {hb} + h{o}"
 
 
-def body(typ, get, suffix, hb):
+def body(typ, get, suffix, hb, staged=False):
     H = range(hb)
-    name = f"run{suffix}H{hb}"
+    name = f"run{suffix}{'Staged' if staged else ''}H{hb}"
     L = []
     w = L.append
     w(f'''
-    /** {{@link #run{suffix}}} for {hb} quer{"y head" if hb == 1 else "y heads"} per pass. */
+    /** {{@link #run{suffix}{'Staged' if staged else ''}}} for {hb} quer{"y head" if hb == 1 else "y heads"} per pass. */
     static int {name}(KernelContext c, FloatArray q, {typ} kCache, {typ} vCache, FloatArray outA, FloatArray outB,
                       int heads, int kvHeads, int headDim, int capacity, int length, int splits, int unified,
                       int active, float phi, float low, float high, float[] query, float[] partials, float[] scores,
-                      float[] statM, float[] statL) {{
+                      float[] statM, float[] statL{', short[] ring, int stages' if staged else ''}) {{
         int t = c.localIdx;
         int split = c.groupIdx;
         int kvRow = c.groupIdy;
@@ -79,20 +79,49 @@ def body(typ, get, suffix, hb):
         w(f"            float l{h} = 0f;")
         for k in K8:
             w(f"            float a{h}{k} = 0f;")
+    if staged:
+        w("            // The ring's first stages − 1 chunks (empty groups too: every chunk's group is stages − 1 back).")
+        w("            for (int p = 0; p + 1 < stages; p++) {")
+        w("                if (p * CHUNK < n) {")
+        w("                    stageChunk(c, kCache, vCache, ring, cacheBase + p * CHUNK * headDim, Math.min(CHUNK, n - p * CHUNK),")
+        w("                            p * RING_STAGE + 8 * t, keyRow, slot, keyAt, valueAt, headDim);")
+        w("                }")
+        w("                c.commitCopies();")
+        w("            }")
+        w("            int ringStage = 0;")
     w("            for (int chunk = 0; chunk < n; chunk += CHUNK) {")
     w("                int count = Math.min(CHUNK, n - chunk);")
-    w("                int base = cacheBase + chunk * headDim;")
-    w("                // Every key and value load of the chunk is issued before the first use of any of them.")
-    for r in KR:
-        row = plus("keyRow", r, f"{THREADS // LANES}")
-        w(f"                int kr{r} = {row};")
-        w(f"                int kx{r} = base + (kr{r} < count ? kr{r} : 0) * headDim;")
-        w(f"                Run8 k{r} = Run8.of(kCache, kx{r} + keyAt);")
-    for v in VR:
-        row = plus("slot", v, "SLOTS")
-        w(f"                int vr{v} = {row};")
-        w(f"                int vx{v} = base + (vr{v} < count ? vr{v} : 0) * headDim;")
-        w(f"                Run8 e{v} = Run8.of(vCache, vx{v} + valueAt);")
+    if staged:
+        w("                // This chunk's rows landed stages − 1 chunks ago; refill the stage the last chunk read.")
+        w("                int ahead = chunk + (stages - 1) * CHUNK;")
+        w("                int refill = ringStage == 0 ? stages - 1 : ringStage - 1;")
+        w("                if (ahead < n) {")
+        w("                    stageChunk(c, kCache, vCache, ring, cacheBase + ahead * headDim, Math.min(CHUNK, n - ahead),")
+        w("                            refill * RING_STAGE + 8 * t, keyRow, slot, keyAt, valueAt, headDim);")
+        w("                }")
+        w("                c.commitCopies();")
+        w("                c.waitCopies(stages - 1);")
+        w("                int from = ringStage * RING_STAGE + 8 * t;")
+        w("                ringStage = ringStage + 1 == stages ? 0 : ringStage + 1;")
+        for r in KR:
+            w(f"                int kr{r} = {plus('keyRow', r, f'{THREADS // LANES}')};")
+            w(f"                Run8 k{r} = Run8.ofHalves(ring, {plus('from', r, '8 * THREADS')});")
+        for v in VR:
+            w(f"                int vr{v} = {plus('slot', v, 'SLOTS')};")
+            w(f"                Run8 e{v} = Run8.ofHalves(ring, {plus('from', KEY_ROWS + v, '8 * THREADS')});")
+    else:
+        w("                int base = cacheBase + chunk * headDim;")
+        w("                // Every key and value load of the chunk is issued before the first use of any of them.")
+        for r in KR:
+            row = plus("keyRow", r, f"{THREADS // LANES}")
+            w(f"                int kr{r} = {row};")
+            w(f"                int kx{r} = base + (kr{r} < count ? kr{r} : 0) * headDim;")
+            w(f"                Run8 k{r} = Run8.of(kCache, kx{r} + keyAt);")
+        for v in VR:
+            row = plus("slot", v, "SLOTS")
+            w(f"                int vr{v} = {row};")
+            w(f"                int vx{v} = base + (vr{v} < count ? vr{v} : 0) * headDim;")
+            w(f"                Run8 e{v} = Run8.of(vCache, vx{v} + valueAt);")
     for h in H:
         if hb > 1:
             w(f"                Run8 q{h} = Run8.of(query, {h * 128} + keyAt);")
@@ -224,6 +253,51 @@ def dispatch(typ, suffix):
 '''
 
 
+def staged_dispatch():
+    copies = []
+    for r in KR:
+        copies.append(f"        int kr{r} = {plus('keyRow', r, f'{THREADS // LANES}')};")
+        copies.append(f"        c.copyAsync(ring, {plus('at', r, '8 * THREADS')}, kCache, base + (kr{r} < count ? kr{r} : 0) * headDim + keyAt);")
+    for v in VR:
+        copies.append(f"        int vr{v} = {plus('slot', v, 'SLOTS')};")
+        copies.append(f"        c.copyAsync(ring, {plus('at', KEY_ROWS + v, '8 * THREADS')}, vCache, base + (vr{v} < count ? vr{v} : 0) * headDim + valueAt);")
+    copy_lines = "\n".join(copies)
+    return f'''
+    /**
+     * {{@link #runF16}} with the four-head body's key and value rows copied into local memory
+     * {{@code stages − 1}} chunks before they are used ({{@link KernelContext#copyAsync}}: {{@code cp.async}} on
+     * CUDA), a ring of {{@code stages}} chunks in {{@code ring}} ({{@code stages · }}{{@link #RING_STAGE}} halves),
+     * so the bytes in flight wait in local memory, not in registers. Each work-item reads back only the
+     * rows it copied (the same rows it would have loaded), so the ring needs no barrier. {{@code stages}} is
+     * a compile-time constant of the caller, at least 1. One query head per kv head takes the unstaged
+     * one-head body: on an H200 the staged one was 8–10% slower at L ≥ 32768 (the four-head body 5–9%
+     * faster, bench/results/2026-11-30-h200-async-copies.md).
+     */
+    static int runF16Staged(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                            FloatArray outA, FloatArray outB, int heads, int kvHeads, int headDim, int capacity,
+                            int length, int splits, int unified, int active, float phi, float low, float high,
+                            float[] query, float[] partials, float[] scores, float[] statM, float[] statL, short[] ring,
+                            int stages) {{
+        if (heads == kvHeads) {{
+            return runF16H1(c, q, kCache, vCache, outA, outB, heads, kvHeads, headDim, capacity, length, splits,
+                    unified, active, phi, low, high, query, partials, scores, statM, statL);
+        }}
+        return runF16StagedH4(c, q, kCache, vCache, outA, outB, heads, kvHeads, headDim, capacity, length, splits,
+                unified, active, phi, low, high, query, partials, scores, statM, statL, ring, stages);
+    }}
+
+    /**
+     * Starts the copies of one chunk's rows for work-item t into the ring at {{@code at}} (its stage's
+     * offset plus 8t): the {KEY_ROWS} key rows and {VALUE_ROWS} value rows the work-item reads, rows past
+     * {{@code count}} as the chunk's first row (as the unstaged body loads them).
+     */
+    static void stageChunk(KernelContext c, HalfFloatArray kCache, HalfFloatArray vCache, short[] ring, int base,
+                           int count, int at, int keyRow, int slot, int keyAt, int valueAt, int headDim) {{
+{copy_lines}
+    }}
+'''
+
+
 head = f'''package dev.squall.kernels.attention;
 
 import dev.squall.api.KernelContext;
@@ -299,6 +373,8 @@ final class SplitKvCore {{
     static final int PROB_FLOATS = 2 * HEAD_BLOCK * CHUNK;
     static final int WEIGHTS = HEAD_BLOCK * CHUNK;
     static final int STAT_FLOATS = SLOTS;
+    /** Halves of one chunk in {{@link #runF16Staged}}'s ring: every work-item's {KEY_ROWS + VALUE_ROWS} runs of eight. */
+    static final int RING_STAGE = {KEY_ROWS + VALUE_ROWS} * THREADS * 8;
 
     private SplitKvCore() {{
     }}
@@ -404,5 +480,6 @@ tail = '''
 
 src = (head + dispatch("FloatArray", "F32") + dispatch("HalfFloatArray", "F16")
        + body("FloatArray", "get", "F32", 1) + "\n" + body("FloatArray", "get", "F32", 4) + "\n"
-       + body("HalfFloatArray", "getFloat", "F16", 1) + "\n" + body("HalfFloatArray", "getFloat", "F16", 4) + "\n" + tail)
+       + body("HalfFloatArray", "getFloat", "F16", 1) + "\n" + body("HalfFloatArray", "getFloat", "F16", 4) + "\n"
+       + staged_dispatch() + body("HalfFloatArray", "getFloat", "F16", 4, True) + "\n" + tail)
 open("tornado-kernels/src/main/java/dev/squall/kernels/attention/SplitKvCore.java", "w").write(src)

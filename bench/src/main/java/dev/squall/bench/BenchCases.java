@@ -15,6 +15,7 @@ import dev.squall.kernels.attention.DecodeSplits;
 import dev.squall.kernels.attention.FlashAttention2;
 import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
+import dev.squall.kernels.attention.UnifiedMaxDecodingVariants;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
 import dev.squall.kernels.gemm.FlatGemmMma;
@@ -438,12 +439,26 @@ final class BenchCases {
                             i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, true)));
                     cases.add(new BenchCase("decode", "FlashDecoding (S=" + splits + ", 2 launches)", key, flops, bytes, copies,
                             runs(), i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, false)));
+                    if (FlashDecoding.stagedSplitFits(device)) {
+                        cases.add(new BenchCase("decode", "FlashDecoding.splitKvF16Staged (S=" + splits + ", 2 launches)", key,
+                                flops, bytes, copies, runs(),
+                                i -> flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, false, true)));
+                    }
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ")", key, flops, bytes, copies,
                             runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 1, 0f)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", 2 launches)", key, flops, bytes,
                             copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 2, 0f)));
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", 4 launches)", key, flops, bytes,
                             copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 4, 0f)));
+                    // the step with its key and value rows staged through local memory (cp.async), where it fits
+                    if (UnifiedMaxDecoding.stagedStepFits(device)) {
+                        cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16Staged (S=" + splits + ")", key, flops,
+                                bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits,
+                                        true, 1, 0f, "stepF16Staged")));
+                        cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16StagedUnbounded (S=" + splits + ")", key,
+                                flops, bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length,
+                                        splits, true, 1, 0f, UnifiedMaxDecodingVariants.class, "stepF16StagedUnbounded")));
+                    }
                     // φ far above every score: each split leaves the window and is recomputed (the worst case)
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", every split recomputed)", key,
                             flops, bytes, copies, runs(),
@@ -482,6 +497,12 @@ final class BenchCases {
     /** A Flash-Decoding step: {@code fused}, one splitKvMerge launch; otherwise split then merge. */
     private BenchCase.Instance flashDecoding(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
                                              int kvHeads, int d, int length, int splits, boolean fused) {
+        return flashDecoding(q, kc, vc, batch, heads, kvHeads, d, length, splits, fused, false);
+    }
+
+    /** {@link #flashDecoding} with, when {@code staged}, the split staged through local memory ({@code splitKvF16Staged}). */
+    private BenchCase.Instance flashDecoding(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
+                                             int kvHeads, int d, int length, int splits, boolean fused, boolean staged) {
         int rows = batch * heads;
         FloatArray partialOut = new FloatArray(rows * splits * d);
         FloatArray partialLse = new FloatArray(rows * splits);
@@ -496,7 +517,8 @@ final class BenchCases {
             return new BenchCase.Instance(plan(new Object[] {q, kc, vc, tickets}, new Object[] {out}, step),
                     p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
         }
-        Launch split = Launch.spmd("split", FlashDecoding.class, "splitKvF16", splitGrid, q, kc, vc, partialOut, partialLse,
+        Launch split = Launch.spmd("split", FlashDecoding.class, staged ? "splitKvF16Staged" : "splitKvF16", splitGrid, q,
+                kc, vc, partialOut, partialLse,
                 heads, kvHeads, d, length, length, splits).specialized(6, 7, 8); // heads, kvHeads, headDim: a model's fixed sizes
         Launch merge = Launch.spmd("merge", FlashDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), partialOut, partialLse, out, lse, rows, d, splits);
@@ -513,6 +535,21 @@ final class BenchCases {
     private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
                                           int kvHeads, int d, int length, int splits, boolean constantSizes,
                                           int launchCount, float phi) {
+        return unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, constantSizes, launchCount, phi,
+                "stepF16");
+    }
+
+    private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
+                                          int kvHeads, int d, int length, int splits, boolean constantSizes,
+                                          int launchCount, float phi, String stepKernel) {
+        return unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, constantSizes, launchCount, phi,
+                UnifiedMaxDecoding.class, stepKernel);
+    }
+
+    /** {@link #unifiedMax} with the one-launch step's kernel named: the library's {@code stepF16[Staged]} or a bench form. */
+    private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
+                                          int kvHeads, int d, int length, int splits, boolean constantSizes,
+                                          int launchCount, float phi, Class<?> owner, String stepKernel) {
         int rows = batch * heads;
         FloatArray num = new FloatArray(rows * splits * d);
         FloatArray den = new FloatArray(rows * splits);
@@ -532,7 +569,7 @@ final class BenchCases {
         List<Launch> launches = new ArrayList<>();
         // the kernels over the cache get heads, kvHeads and headDim as constants when constantSizes
         if (launchCount == 1) {
-            Launch step = Launch.spmd("step", UnifiedMaxDecoding.class, "stepF16", splitGrid, q, kc, vc, num, den,
+            Launch step = Launch.spmd("step", owner, stepKernel, splitGrid, q, kc, vc, num, den,
                     partialOut, partialLse, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi,
                     low, high);
             launches.add(constantSizes ? step.specialized(12, 13, 14) : step);

@@ -27,8 +27,8 @@ import java.util.Map;
  * [--decode-lengths L1,L2,…] [--decode-batches B1,…] [--decode-splits S1,…] [--flat-ms M1,M2,…]
  * [--kernels NAME1,NAME2,…]}: the shape options replace the issue's shapes ({@code --decode-splits}: the
  * split counts of the decode sweep rows, {@code UnifiedMaxDecoding (S=…, sweep)}); {@code --kernels} keeps the cases
- * whose kernel name is one of the given names (separated by commas not followed by a space), or starts with one given with a trailing {@code *} (a
- * device call can time a few variants only).
+ * whose kernel name is one of the given names (separated by commas not followed by a space), or starts with one given with a trailing {@code *},
+ * or matches one whose other {@code *}s stand for text without a comma (a device call can time a few variants only).
  */
 public final class KernelBench {
 
@@ -56,8 +56,7 @@ public final class KernelBench {
         BenchCases cases = new BenchCases(device, ceilings, quick, selection);
         for (String group : only.split(",")) {
             for (BenchCase c : cases.group(group)) {
-                if (kernels.stream().noneMatch(p -> p.endsWith("*") ? c.kernel().startsWith(p.substring(0, p.length() - 1))
-                        : c.kernel().equals(p))) {
+                if (kernels.stream().noneMatch(p -> selects(p, c.kernel()))) {
                     continue;
                 }
                 BenchResult r = c.run();
@@ -119,5 +118,23 @@ public final class KernelBench {
         }
         return Devices.list().stream().filter(d -> d.type() == DeviceType.GPU).filter(d -> d instanceof CudaDevice)
                 .findFirst().orElseGet(Devices::best);
+    }
+
+    /**
+     * Whether {@code --kernels} pattern {@code pattern} selects {@code kernel}: a trailing {@code *} matches
+     * anything, any other {@code *} any run of characters without a comma (so {@code "UnifiedMaxDecoding (S=*)"}
+     * is the step at whatever split count, not its ", 2 launches" or ", sweep" rows); otherwise names are equal.
+     */
+    static boolean selects(String pattern, String kernel) {
+        boolean tail = pattern.endsWith("*");
+        String body = tail ? pattern.substring(0, pattern.length() - 1) : pattern;
+        StringBuilder regex = new StringBuilder();
+        for (String part : body.split("\\*", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append("[^,]*");
+            }
+            regex.append(java.util.regex.Pattern.quote(part));
+        }
+        return kernel.matches(regex + (tail ? ".*" : ""));
     }
 }

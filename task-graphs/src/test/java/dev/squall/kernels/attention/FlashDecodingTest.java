@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.graph.TestDevices;
@@ -69,17 +70,24 @@ class FlashDecodingTest {
         p.reference(refOut, refLse);
         p.naive(naiveOut, naiveLse);
         FloatArray first = null;
-        for (int run = 0; run < 2 * splitCounts.length; run++) {
-            int splits = splitCounts[run / 2];
-            boolean fused = run % 2 == 1; // each split count as split + merge, then as one fused launch
+        // the F16 split staged through local memory on devices with room for it (PoCL: one compile fewer)
+        boolean staged = half && device.type() != DeviceType.CPU && FlashDecoding.stagedSplitFits(device);
+        for (int run = 0; run < 3 * splitCounts.length; run++) {
+            int splits = splitCounts[run / 3];
+            // each split count as split + merge, as one fused launch, and as the staged split + merge
+            boolean fused = run % 3 == 1;
+            if (run % 3 == 2 && !staged) {
+                continue;
+            }
             FloatArray out = poisoned(p.rows() * headDim);
             FloatArray lse = poisoned(p.rows());
             if (fused) {
                 decodeFused(device, p, splits, out, lse);
             } else {
-                decode(device, p, splits, out, lse);
+                decode(device, p, splits, out, lse, run % 3 == 2);
             }
-            String what = p + " splits " + splits + (fused ? " fused" : "") + " on " + device.id();
+            String what = p + " splits " + splits + (fused ? " fused" : run % 3 == 2 ? " staged" : "") + " on "
+                    + device.id();
             assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, "out " + what);
             if (length == 0) {
                 for (int r = 0; r < p.rows(); r++) {
@@ -129,7 +137,7 @@ class FlashDecodingTest {
             if (fused) {
                 decodeFused(device, p, 2, out, lse);
             } else {
-                decode(device, p, 2, out, lse);
+                decode(device, p, 2, out, lse, false);
             }
             for (int row = 0; row < p.rows(); row++) {
                 boolean nanRow = row / g == nanKvRow;
@@ -149,13 +157,14 @@ class FlashDecodingTest {
         }
     }
 
-    /** splitKv (or splitKvF16) then merge, as one task graph. */
-    static void decode(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse) {
+    /** splitKv (or splitKvF16, or with {@code staged} splitKvF16Staged) then merge, as one task graph. */
+    static void decode(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse, boolean staged) {
         FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
         FloatArray partialOut = poisoned(p.rows() * splits * p.headDim);
         FloatArray partialLse = poisoned(p.rows() * splits);
         DecodeProblem.run(device,
-                DecodeProblem.split(FlashDecoding.class, p.half ? "splitKvF16" : "splitKv", splits, p.kvRows(), p.q,
+                DecodeProblem.split(FlashDecoding.class, staged ? "splitKvF16Staged" : p.half ? "splitKvF16" : "splitKv",
+                        splits, p.kvRows(), p.q,
                         p.kCache, p.vCache, partialOut, partialLse, p.heads, p.kvHeads, p.headDim, p.capacity, p.length,
                         splits),
                 DecodeProblem.merge(FlashDecoding.class, "merge", p.rows(), partialOut, partialLse, out, lse, p.rows(),

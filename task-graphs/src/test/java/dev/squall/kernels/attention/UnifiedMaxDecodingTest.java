@@ -81,6 +81,10 @@ class UnifiedMaxDecodingTest {
                     && Arrays.stream(POCL_ONE_LAUNCH_SHAPES).noneMatch(s -> Arrays.equals(s, shape))) {
                 continue; // see POCL_ONE_LAUNCH_SHAPES
             }
+            if (form == Form.ONE_LAUNCH_STAGED && (!half || device.type() == DeviceType.CPU
+                    || !UnifiedMaxDecoding.stagedStepFits(device))) {
+                continue; // an F16 cache only; PoCL: see POCL_ONE_LAUNCH_SHAPES; NVIDIA OpenCL has 48 KB
+            }
             checkForm(device, form, new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length), splits);
         }
     }
@@ -92,7 +96,9 @@ class UnifiedMaxDecodingTest {
         /** partialMerge → fallback: each kv row's last work-group merges. */
         TWO_LAUNCHES,
         /** step: a split that left the window is recomputed at once, and the last work-group merges. */
-        ONE_LAUNCH
+        ONE_LAUNCH,
+        /** {@link UnifiedMaxDecoding#stepF16Staged}: the step with the rows staged through local memory by asynchronous copies. */
+        ONE_LAUNCH_STAGED
     }
 
     private void checkForm(Device device, Form form, DecodeProblem p, int splits) {
@@ -257,8 +263,9 @@ class UnifiedMaxDecodingTest {
     void lengthZeroGivesZeros(Device device) {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
         for (Form form : Form.values()) {
-            if (form == Form.ONE_LAUNCH && device.type() == DeviceType.CPU) {
-                continue; // one more compile of a slow kernel on PoCL (see POCL_ONE_LAUNCH_SHAPES)
+            if ((form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED) && device.type() == DeviceType.CPU
+                    || form == Form.ONE_LAUNCH_STAGED && !UnifiedMaxDecoding.stagedStepFits(device)) {
+                continue; // one more compile of a slow kernel on PoCL (see POCL_ONE_LAUNCH_SHAPES); NVIDIA OpenCL: 48 KB
             }
             UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
             Result r = decode(device, p, 3, window, form);
@@ -296,9 +303,10 @@ class UnifiedMaxDecodingTest {
         IntArray count = new IntArray(1);
         FloatArray out = poisoned(rows * p.headDim);
         String suffix = p.half ? "F16" : "";
-        if (form == Form.ONE_LAUNCH) {
+        if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED) {
+            boolean staged = form == Form.ONE_LAUNCH_STAGED;
             DecodeProblem.run(device,
-                    DecodeProblem.split(UnifiedMaxDecoding.class, "step" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                    DecodeProblem.split(UnifiedMaxDecoding.class, staged ? "stepF16Staged" : "step" + suffix, splits, p.kvRows(), p.q, p.kCache,
                             p.vCache, num, den, partialOut, partialLse, flags, tickets, out, count, p.heads, p.kvHeads,
                             p.headDim, p.capacity, p.length, splits, window.phi(), window.low(), window.high()));
         } else if (form == Form.TWO_LAUNCHES) {
@@ -326,6 +334,20 @@ class UnifiedMaxDecodingTest {
             assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + form + ", " + p + " on " + device.id());
         }
         return new Result(out, flags, count.get(0), den);
+    }
+
+    /** The staged step for GQA where its local memory fits; the plain step for MHA and on small local memories. */
+    @Test
+    void theStagedStepIsChosenForGroupedQueriesWhereItFits() {
+        long fits = UnifiedMaxDecoding.STAGED_LOCAL_BYTES;
+        assertEquals("stepF16Staged", UnifiedMaxDecoding.stepF16For(fits, 32, 8));
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits, 32, 32));
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(48 * 1024, 32, 8)); // NVIDIA OpenCL
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits - 1, 32, 8));
+        assertTrue(fits > 48 * 1024 && fits < 227 * 1024, "the ring and the step's arrays: " + fits);
+        assertEquals("splitKvF16Staged", FlashDecoding.splitF16For(FlashDecoding.STAGED_LOCAL_BYTES, 32, 8));
+        assertEquals("splitKvF16", FlashDecoding.splitF16For(FlashDecoding.STAGED_LOCAL_BYTES, 8, 8));
+        assertEquals("splitKvF16", FlashDecoding.splitF16For(FlashDecoding.STAGED_LOCAL_BYTES - 1, 32, 8));
     }
 
     @Test

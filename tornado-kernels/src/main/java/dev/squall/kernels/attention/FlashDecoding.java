@@ -1,6 +1,8 @@
 package dev.squall.kernels.attention;
 
+import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
@@ -146,6 +148,50 @@ public final class FlashDecoding {
         float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
         SplitKvCore.runF16(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
                 splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+    }
+
+    /**
+     * {@link #splitKvF16} with the four-query-head body's key and value rows staged through local memory
+     * by asynchronous copies ({@link SplitKvCore#runF16Staged}, a ring of two chunks), as
+     * {@link UnifiedMaxDecoding#stepF16Staged}: it takes {@link #STAGED_LOCAL_BYTES} of local memory per
+     * work-group (more than NVIDIA OpenCL's 48 KiB; see {@link #stagedSplitFits}). Same layouts and grid.
+     * On an H200 it took 8–15% less time than {@link #splitKvF16} + {@link #merge} with four query heads
+     * per kv head at B = 1, L ≥ 32768 and at B = 8, 3% more at B = 1, L = 4096, and with one query head
+     * per kv head (the unstaged body under its launch bound) up to 37% more
+     * (bench/results/2026-11-30-h200-async-copies.md): {@link #splitF16For} picks between the two.
+     */
+    @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
+    public static void splitKvF16Staged(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                        FloatArray partialOut, FloatArray partialLse, int heads, int kvHeads,
+                                        int headDim, int capacity, int length, int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        short[] ring = c.allocateShortLocalArray(UnifiedMaxDecoding.STAGED_STAGES * SplitKvCore.RING_STAGE);
+        SplitKvCore.runF16Staged(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity,
+                length, splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL, ring,
+                UnifiedMaxDecoding.STAGED_STAGES);
+    }
+
+    /** Local memory a work-group of {@link #splitKvF16Staged} takes, in bytes: the ring and {@link #splitKvF16}'s arrays. */
+    public static final long STAGED_LOCAL_BYTES = 2L * UnifiedMaxDecoding.STAGED_STAGES * SplitKvCore.RING_STAGE
+            + 4L * (SplitKvCore.QUERY_FLOATS + SplitKvCore.PARTIAL_FLOATS + SplitKvCore.PROB_FLOATS
+            + 2 * SplitKvCore.STAT_FLOATS);
+
+    /** Whether {@link #splitKvF16Staged}'s local memory fits a work-group on {@code device}. */
+    public static boolean stagedSplitFits(Device device) {
+        return device.localMemoryBytes() >= STAGED_LOCAL_BYTES;
+    }
+
+    /**
+     * The split kernel for an F16 cache, by name: {@link #splitKvF16Staged} when a kv head serves several
+     * query heads and a work-group may have {@link #STAGED_LOCAL_BYTES} of local memory, else
+     * {@link #splitKvF16}: the faster of the two on an H200 in each case.
+     */
+    public static String splitF16For(long localMemoryBytes, int heads, int kvHeads) {
+        return heads > kvHeads && localMemoryBytes >= STAGED_LOCAL_BYTES ? "splitKvF16Staged" : "splitKvF16";
     }
 
     /**

@@ -73,6 +73,8 @@ final class SplitKvCore {
     static final int PROB_FLOATS = 2 * HEAD_BLOCK * CHUNK;
     static final int WEIGHTS = HEAD_BLOCK * CHUNK;
     static final int STAT_FLOATS = SLOTS;
+    /** Halves of one chunk in {@link #runF16Staged}'s ring: every work-item's 8 runs of eight. */
+    static final int RING_STAGE = 8 * THREADS * 8;
 
     private SplitKvCore() {
     }
@@ -1180,6 +1182,581 @@ final class SplitKvCore {
                 int vr3 = slot + 3 * SLOTS;
                 int vx3 = base + (vr3 < count ? vr3 : 0) * headDim;
                 Run8 e3 = Run8.of(vCache, vx3 + valueAt);
+                Run8 q0 = Run8.of(query, 0 + keyAt);
+                float s00 = q0.dot(k0) * keyOn;
+                float s01 = q0.dot(k1) * keyOn;
+                float s02 = q0.dot(k2) * keyOn;
+                float s03 = q0.dot(k3) * keyOn;
+                Run8 q1 = Run8.of(query, 128 + keyAt);
+                float s10 = q1.dot(k0) * keyOn;
+                float s11 = q1.dot(k1) * keyOn;
+                float s12 = q1.dot(k2) * keyOn;
+                float s13 = q1.dot(k3) * keyOn;
+                Run8 q2 = Run8.of(query, 256 + keyAt);
+                float s20 = q2.dot(k0) * keyOn;
+                float s21 = q2.dot(k1) * keyOn;
+                float s22 = q2.dot(k2) * keyOn;
+                float s23 = q2.dot(k3) * keyOn;
+                Run8 q3 = Run8.of(query, 384 + keyAt);
+                float s30 = q3.dot(k0) * keyOn;
+                float s31 = q3.dot(k1) * keyOn;
+                float s32 = q3.dot(k2) * keyOn;
+                float s33 = q3.dot(k3) * keyOn;
+                partials[(0 * CHUNK + kr0) * STRIDE + lane] = s00;
+                partials[(0 * CHUNK + kr1) * STRIDE + lane] = s01;
+                partials[(0 * CHUNK + kr2) * STRIDE + lane] = s02;
+                partials[(0 * CHUNK + kr3) * STRIDE + lane] = s03;
+                partials[(1 * CHUNK + kr0) * STRIDE + lane] = s10;
+                partials[(1 * CHUNK + kr1) * STRIDE + lane] = s11;
+                partials[(1 * CHUNK + kr2) * STRIDE + lane] = s12;
+                partials[(1 * CHUNK + kr3) * STRIDE + lane] = s13;
+                partials[(2 * CHUNK + kr0) * STRIDE + lane] = s20;
+                partials[(2 * CHUNK + kr1) * STRIDE + lane] = s21;
+                partials[(2 * CHUNK + kr2) * STRIDE + lane] = s22;
+                partials[(2 * CHUNK + kr3) * STRIDE + lane] = s23;
+                partials[(3 * CHUNK + kr0) * STRIDE + lane] = s30;
+                partials[(3 * CHUNK + kr1) * STRIDE + lane] = s31;
+                partials[(3 * CHUNK + kr2) * STRIDE + lane] = s32;
+                partials[(3 * CHUNK + kr3) * STRIDE + lane] = s33;
+                c.localBarrier();
+                // Owners: the lanes of each (head, row) meet. Unified mode checks the window and stores
+                // e^{x−φ} itself (0 past the chunk's end), so the value pass needs no exponential.
+                int i0 = t;
+                if (true) {
+                    int h0 = i0 / CHUNK;
+                    int r0 = i0 % CHUNK;
+                    float x0 = laneSum(partials, i0 * STRIDE) * scale;
+                    if (unified != 0) {
+                        int in0 = r0 < count ? 1 : 0;
+                        scores[r0 * 4 + h0] = validExp(x0, in0, phi);
+                        if (in0 != 0 && h0 < blockHeads && !(x0 - phi > low && x0 - phi < high)) {
+                            mask |= 1 << (firstHead + h0);
+                        }
+                    } else {
+                        scores[i0] = x0;
+                    }
+                }
+                c.localBarrier();
+                // Value pass: this work-item's rows, all heads of the pass (scores[] holds the scores in
+                // synchronised mode and the weights e^{x−φ} in unified mode).
+                int ok0 = vr0 < count ? 1 : 0;
+                int ok1 = vr1 < count ? 1 : 0;
+                int ok2 = vr2 < count ? 1 : 0;
+                int ok3 = vr3 < count ? 1 : 0;
+                float x00 = unified != 0 ? scores[vr0 * 4] : scores[0 * CHUNK + vr0];
+                float p00 = x00;
+                float x10 = unified != 0 ? scores[vr0 * 4 + 1] : scores[1 * CHUNK + vr0];
+                float p10 = x10;
+                float x20 = unified != 0 ? scores[vr0 * 4 + 2] : scores[2 * CHUNK + vr0];
+                float p20 = x20;
+                float x30 = unified != 0 ? scores[vr0 * 4 + 3] : scores[3 * CHUNK + vr0];
+                float p30 = x30;
+                float x01 = unified != 0 ? scores[vr1 * 4] : scores[0 * CHUNK + vr1];
+                float p01 = x01;
+                float x11 = unified != 0 ? scores[vr1 * 4 + 1] : scores[1 * CHUNK + vr1];
+                float p11 = x11;
+                float x21 = unified != 0 ? scores[vr1 * 4 + 2] : scores[2 * CHUNK + vr1];
+                float p21 = x21;
+                float x31 = unified != 0 ? scores[vr1 * 4 + 3] : scores[3 * CHUNK + vr1];
+                float p31 = x31;
+                float x02 = unified != 0 ? scores[vr2 * 4] : scores[0 * CHUNK + vr2];
+                float p02 = x02;
+                float x12 = unified != 0 ? scores[vr2 * 4 + 1] : scores[1 * CHUNK + vr2];
+                float p12 = x12;
+                float x22 = unified != 0 ? scores[vr2 * 4 + 2] : scores[2 * CHUNK + vr2];
+                float p22 = x22;
+                float x32 = unified != 0 ? scores[vr2 * 4 + 3] : scores[3 * CHUNK + vr2];
+                float p32 = x32;
+                float x03 = unified != 0 ? scores[vr3 * 4] : scores[0 * CHUNK + vr3];
+                float p03 = x03;
+                float x13 = unified != 0 ? scores[vr3 * 4 + 1] : scores[1 * CHUNK + vr3];
+                float p13 = x13;
+                float x23 = unified != 0 ? scores[vr3 * 4 + 2] : scores[2 * CHUNK + vr3];
+                float p23 = x23;
+                float x33 = unified != 0 ? scores[vr3 * 4 + 3] : scores[3 * CHUNK + vr3];
+                float p33 = x33;
+                if (unified == 0) {
+                    float top0 = Math.max(m0, validMax(x03, ok3, validMax(x02, ok2, validMax(x01, ok1, validMax(x00, ok0, Float.NEGATIVE_INFINITY)))));
+                    float al0 = top0 == m0 ? 1f : rescale(m0, top0);
+                    m0 = top0;
+                    l0 *= al0;
+                    a00 *= al0;
+                    a01 *= al0;
+                    a02 *= al0;
+                    a03 *= al0;
+                    a04 *= al0;
+                    a05 *= al0;
+                    a06 *= al0;
+                    a07 *= al0;
+                    float top1 = Math.max(m1, validMax(x13, ok3, validMax(x12, ok2, validMax(x11, ok1, validMax(x10, ok0, Float.NEGATIVE_INFINITY)))));
+                    float al1 = top1 == m1 ? 1f : rescale(m1, top1);
+                    m1 = top1;
+                    l1 *= al1;
+                    a10 *= al1;
+                    a11 *= al1;
+                    a12 *= al1;
+                    a13 *= al1;
+                    a14 *= al1;
+                    a15 *= al1;
+                    a16 *= al1;
+                    a17 *= al1;
+                    float top2 = Math.max(m2, validMax(x23, ok3, validMax(x22, ok2, validMax(x21, ok1, validMax(x20, ok0, Float.NEGATIVE_INFINITY)))));
+                    float al2 = top2 == m2 ? 1f : rescale(m2, top2);
+                    m2 = top2;
+                    l2 *= al2;
+                    a20 *= al2;
+                    a21 *= al2;
+                    a22 *= al2;
+                    a23 *= al2;
+                    a24 *= al2;
+                    a25 *= al2;
+                    a26 *= al2;
+                    a27 *= al2;
+                    float top3 = Math.max(m3, validMax(x33, ok3, validMax(x32, ok2, validMax(x31, ok1, validMax(x30, ok0, Float.NEGATIVE_INFINITY)))));
+                    float al3 = top3 == m3 ? 1f : rescale(m3, top3);
+                    m3 = top3;
+                    l3 *= al3;
+                    a30 *= al3;
+                    a31 *= al3;
+                    a32 *= al3;
+                    a33 *= al3;
+                    a34 *= al3;
+                    a35 *= al3;
+                    a36 *= al3;
+                    a37 *= al3;
+                    // The 16 weights of this slot, one per work-item of the slot (its sixteen
+                    // work-items would otherwise each compute all of them).
+                    if (column < 16) {
+                        int ph = column / 4;
+                        int pr = slot + SLOTS * (column % 4);
+                        scores[WEIGHTS + slot * COLUMN_BLOCKS + column] = validExp(scores[ph * CHUNK + pr], pr < count ? 1 : 0, pick(ph, m0, m1, m2, m3));
+                    }
+                    c.localBarrier();
+                    p00 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 0];
+                    p01 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 1];
+                    p02 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 2];
+                    p03 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 3];
+                    p10 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 4];
+                    p11 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 5];
+                    p12 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 6];
+                    p13 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 7];
+                    p20 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 8];
+                    p21 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 9];
+                    p22 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 10];
+                    p23 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 11];
+                    p30 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 12];
+                    p31 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 13];
+                    p32 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 14];
+                    p33 = scores[WEIGHTS + slot * COLUMN_BLOCKS + 15];
+                }
+                l0 += p00 + p01 + p02 + p03;
+                float pw00 = p00 * valueOn;
+                a00 = Math.fma(pw00, e0.v0(), a00);
+                a01 = Math.fma(pw00, e0.v1(), a01);
+                a02 = Math.fma(pw00, e0.v2(), a02);
+                a03 = Math.fma(pw00, e0.v3(), a03);
+                a04 = Math.fma(pw00, e0.v4(), a04);
+                a05 = Math.fma(pw00, e0.v5(), a05);
+                a06 = Math.fma(pw00, e0.v6(), a06);
+                a07 = Math.fma(pw00, e0.v7(), a07);
+                float pw01 = p01 * valueOn;
+                a00 = Math.fma(pw01, e1.v0(), a00);
+                a01 = Math.fma(pw01, e1.v1(), a01);
+                a02 = Math.fma(pw01, e1.v2(), a02);
+                a03 = Math.fma(pw01, e1.v3(), a03);
+                a04 = Math.fma(pw01, e1.v4(), a04);
+                a05 = Math.fma(pw01, e1.v5(), a05);
+                a06 = Math.fma(pw01, e1.v6(), a06);
+                a07 = Math.fma(pw01, e1.v7(), a07);
+                float pw02 = p02 * valueOn;
+                a00 = Math.fma(pw02, e2.v0(), a00);
+                a01 = Math.fma(pw02, e2.v1(), a01);
+                a02 = Math.fma(pw02, e2.v2(), a02);
+                a03 = Math.fma(pw02, e2.v3(), a03);
+                a04 = Math.fma(pw02, e2.v4(), a04);
+                a05 = Math.fma(pw02, e2.v5(), a05);
+                a06 = Math.fma(pw02, e2.v6(), a06);
+                a07 = Math.fma(pw02, e2.v7(), a07);
+                float pw03 = p03 * valueOn;
+                a00 = Math.fma(pw03, e3.v0(), a00);
+                a01 = Math.fma(pw03, e3.v1(), a01);
+                a02 = Math.fma(pw03, e3.v2(), a02);
+                a03 = Math.fma(pw03, e3.v3(), a03);
+                a04 = Math.fma(pw03, e3.v4(), a04);
+                a05 = Math.fma(pw03, e3.v5(), a05);
+                a06 = Math.fma(pw03, e3.v6(), a06);
+                a07 = Math.fma(pw03, e3.v7(), a07);
+                l1 += p10 + p11 + p12 + p13;
+                float pw10 = p10 * valueOn;
+                a10 = Math.fma(pw10, e0.v0(), a10);
+                a11 = Math.fma(pw10, e0.v1(), a11);
+                a12 = Math.fma(pw10, e0.v2(), a12);
+                a13 = Math.fma(pw10, e0.v3(), a13);
+                a14 = Math.fma(pw10, e0.v4(), a14);
+                a15 = Math.fma(pw10, e0.v5(), a15);
+                a16 = Math.fma(pw10, e0.v6(), a16);
+                a17 = Math.fma(pw10, e0.v7(), a17);
+                float pw11 = p11 * valueOn;
+                a10 = Math.fma(pw11, e1.v0(), a10);
+                a11 = Math.fma(pw11, e1.v1(), a11);
+                a12 = Math.fma(pw11, e1.v2(), a12);
+                a13 = Math.fma(pw11, e1.v3(), a13);
+                a14 = Math.fma(pw11, e1.v4(), a14);
+                a15 = Math.fma(pw11, e1.v5(), a15);
+                a16 = Math.fma(pw11, e1.v6(), a16);
+                a17 = Math.fma(pw11, e1.v7(), a17);
+                float pw12 = p12 * valueOn;
+                a10 = Math.fma(pw12, e2.v0(), a10);
+                a11 = Math.fma(pw12, e2.v1(), a11);
+                a12 = Math.fma(pw12, e2.v2(), a12);
+                a13 = Math.fma(pw12, e2.v3(), a13);
+                a14 = Math.fma(pw12, e2.v4(), a14);
+                a15 = Math.fma(pw12, e2.v5(), a15);
+                a16 = Math.fma(pw12, e2.v6(), a16);
+                a17 = Math.fma(pw12, e2.v7(), a17);
+                float pw13 = p13 * valueOn;
+                a10 = Math.fma(pw13, e3.v0(), a10);
+                a11 = Math.fma(pw13, e3.v1(), a11);
+                a12 = Math.fma(pw13, e3.v2(), a12);
+                a13 = Math.fma(pw13, e3.v3(), a13);
+                a14 = Math.fma(pw13, e3.v4(), a14);
+                a15 = Math.fma(pw13, e3.v5(), a15);
+                a16 = Math.fma(pw13, e3.v6(), a16);
+                a17 = Math.fma(pw13, e3.v7(), a17);
+                l2 += p20 + p21 + p22 + p23;
+                float pw20 = p20 * valueOn;
+                a20 = Math.fma(pw20, e0.v0(), a20);
+                a21 = Math.fma(pw20, e0.v1(), a21);
+                a22 = Math.fma(pw20, e0.v2(), a22);
+                a23 = Math.fma(pw20, e0.v3(), a23);
+                a24 = Math.fma(pw20, e0.v4(), a24);
+                a25 = Math.fma(pw20, e0.v5(), a25);
+                a26 = Math.fma(pw20, e0.v6(), a26);
+                a27 = Math.fma(pw20, e0.v7(), a27);
+                float pw21 = p21 * valueOn;
+                a20 = Math.fma(pw21, e1.v0(), a20);
+                a21 = Math.fma(pw21, e1.v1(), a21);
+                a22 = Math.fma(pw21, e1.v2(), a22);
+                a23 = Math.fma(pw21, e1.v3(), a23);
+                a24 = Math.fma(pw21, e1.v4(), a24);
+                a25 = Math.fma(pw21, e1.v5(), a25);
+                a26 = Math.fma(pw21, e1.v6(), a26);
+                a27 = Math.fma(pw21, e1.v7(), a27);
+                float pw22 = p22 * valueOn;
+                a20 = Math.fma(pw22, e2.v0(), a20);
+                a21 = Math.fma(pw22, e2.v1(), a21);
+                a22 = Math.fma(pw22, e2.v2(), a22);
+                a23 = Math.fma(pw22, e2.v3(), a23);
+                a24 = Math.fma(pw22, e2.v4(), a24);
+                a25 = Math.fma(pw22, e2.v5(), a25);
+                a26 = Math.fma(pw22, e2.v6(), a26);
+                a27 = Math.fma(pw22, e2.v7(), a27);
+                float pw23 = p23 * valueOn;
+                a20 = Math.fma(pw23, e3.v0(), a20);
+                a21 = Math.fma(pw23, e3.v1(), a21);
+                a22 = Math.fma(pw23, e3.v2(), a22);
+                a23 = Math.fma(pw23, e3.v3(), a23);
+                a24 = Math.fma(pw23, e3.v4(), a24);
+                a25 = Math.fma(pw23, e3.v5(), a25);
+                a26 = Math.fma(pw23, e3.v6(), a26);
+                a27 = Math.fma(pw23, e3.v7(), a27);
+                l3 += p30 + p31 + p32 + p33;
+                float pw30 = p30 * valueOn;
+                a30 = Math.fma(pw30, e0.v0(), a30);
+                a31 = Math.fma(pw30, e0.v1(), a31);
+                a32 = Math.fma(pw30, e0.v2(), a32);
+                a33 = Math.fma(pw30, e0.v3(), a33);
+                a34 = Math.fma(pw30, e0.v4(), a34);
+                a35 = Math.fma(pw30, e0.v5(), a35);
+                a36 = Math.fma(pw30, e0.v6(), a36);
+                a37 = Math.fma(pw30, e0.v7(), a37);
+                float pw31 = p31 * valueOn;
+                a30 = Math.fma(pw31, e1.v0(), a30);
+                a31 = Math.fma(pw31, e1.v1(), a31);
+                a32 = Math.fma(pw31, e1.v2(), a32);
+                a33 = Math.fma(pw31, e1.v3(), a33);
+                a34 = Math.fma(pw31, e1.v4(), a34);
+                a35 = Math.fma(pw31, e1.v5(), a35);
+                a36 = Math.fma(pw31, e1.v6(), a36);
+                a37 = Math.fma(pw31, e1.v7(), a37);
+                float pw32 = p32 * valueOn;
+                a30 = Math.fma(pw32, e2.v0(), a30);
+                a31 = Math.fma(pw32, e2.v1(), a31);
+                a32 = Math.fma(pw32, e2.v2(), a32);
+                a33 = Math.fma(pw32, e2.v3(), a33);
+                a34 = Math.fma(pw32, e2.v4(), a34);
+                a35 = Math.fma(pw32, e2.v5(), a35);
+                a36 = Math.fma(pw32, e2.v6(), a36);
+                a37 = Math.fma(pw32, e2.v7(), a37);
+                float pw33 = p33 * valueOn;
+                a30 = Math.fma(pw33, e3.v0(), a30);
+                a31 = Math.fma(pw33, e3.v1(), a31);
+                a32 = Math.fma(pw33, e3.v2(), a32);
+                a33 = Math.fma(pw33, e3.v3(), a33);
+                a34 = Math.fma(pw33, e3.v4(), a34);
+                a35 = Math.fma(pw33, e3.v5(), a35);
+                a36 = Math.fma(pw33, e3.v6(), a36);
+                a37 = Math.fma(pw33, e3.v7(), a37);
+            }
+            // The row slots of each head meet in local memory (every read of partials is behind a barrier).
+            partials[slot * MAX_HEAD_DIM + 8 * column + 0] = a00;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 1] = a01;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 2] = a02;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 3] = a03;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 4] = a04;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 5] = a05;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 6] = a06;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 7] = a07;
+            if (column == 0) {
+                statM[slot] = m0;
+                statL[slot] = l0;
+            }
+            c.localBarrier();
+            if (unified == 0) {
+                // Each slot's weight e^{m_s − max m} once, not once per output dimension.
+                if (t < SLOTS) {
+                    scores[t] = rescale(statM[t], slotMax(statM));
+                }
+                c.localBarrier();
+            }
+            if (0 < blockHeads) {
+                writeSplit(partials, statM, statL, scores, outA, outB, t, kvRow * g + firstHead + 0, split, splits, headDim, unified);
+            }
+            c.localBarrier();
+            partials[slot * MAX_HEAD_DIM + 8 * column + 0] = a10;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 1] = a11;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 2] = a12;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 3] = a13;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 4] = a14;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 5] = a15;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 6] = a16;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 7] = a17;
+            if (column == 0) {
+                statM[slot] = m1;
+                statL[slot] = l1;
+            }
+            c.localBarrier();
+            if (unified == 0) {
+                // Each slot's weight e^{m_s − max m} once, not once per output dimension.
+                if (t < SLOTS) {
+                    scores[t] = rescale(statM[t], slotMax(statM));
+                }
+                c.localBarrier();
+            }
+            if (1 < blockHeads) {
+                writeSplit(partials, statM, statL, scores, outA, outB, t, kvRow * g + firstHead + 1, split, splits, headDim, unified);
+            }
+            c.localBarrier();
+            partials[slot * MAX_HEAD_DIM + 8 * column + 0] = a20;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 1] = a21;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 2] = a22;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 3] = a23;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 4] = a24;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 5] = a25;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 6] = a26;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 7] = a27;
+            if (column == 0) {
+                statM[slot] = m2;
+                statL[slot] = l2;
+            }
+            c.localBarrier();
+            if (unified == 0) {
+                // Each slot's weight e^{m_s − max m} once, not once per output dimension.
+                if (t < SLOTS) {
+                    scores[t] = rescale(statM[t], slotMax(statM));
+                }
+                c.localBarrier();
+            }
+            if (2 < blockHeads) {
+                writeSplit(partials, statM, statL, scores, outA, outB, t, kvRow * g + firstHead + 2, split, splits, headDim, unified);
+            }
+            c.localBarrier();
+            partials[slot * MAX_HEAD_DIM + 8 * column + 0] = a30;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 1] = a31;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 2] = a32;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 3] = a33;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 4] = a34;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 5] = a35;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 6] = a36;
+            partials[slot * MAX_HEAD_DIM + 8 * column + 7] = a37;
+            if (column == 0) {
+                statM[slot] = m3;
+                statL[slot] = l3;
+            }
+            c.localBarrier();
+            if (unified == 0) {
+                // Each slot's weight e^{m_s − max m} once, not once per output dimension.
+                if (t < SLOTS) {
+                    scores[t] = rescale(statM[t], slotMax(statM));
+                }
+                c.localBarrier();
+            }
+            if (3 < blockHeads) {
+                writeSplit(partials, statM, statL, scores, outA, outB, t, kvRow * g + firstHead + 3, split, splits, headDim, unified);
+            }
+            c.localBarrier();
+        }
+        return mask;
+    }
+
+    /**
+     * {@link #runF16} with the four-head body's key and value rows copied into local memory
+     * {@code stages − 1} chunks before they are used ({@link KernelContext#copyAsync}: {@code cp.async} on
+     * CUDA), a ring of {@code stages} chunks in {@code ring} ({@code stages · }{@link #RING_STAGE} halves),
+     * so the bytes in flight wait in local memory, not in registers. Each work-item reads back only the
+     * rows it copied (the same rows it would have loaded), so the ring needs no barrier. {@code stages} is
+     * a compile-time constant of the caller, at least 1. One query head per kv head takes the unstaged
+     * one-head body: on an H200 the staged one was 8–10% slower at L ≥ 32768 (the four-head body 5–9%
+     * faster, bench/results/2026-11-30-h200-async-copies.md).
+     */
+    static int runF16Staged(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                            FloatArray outA, FloatArray outB, int heads, int kvHeads, int headDim, int capacity,
+                            int length, int splits, int unified, int active, float phi, float low, float high,
+                            float[] query, float[] partials, float[] scores, float[] statM, float[] statL, short[] ring,
+                            int stages) {
+        if (heads == kvHeads) {
+            return runF16H1(c, q, kCache, vCache, outA, outB, heads, kvHeads, headDim, capacity, length, splits,
+                    unified, active, phi, low, high, query, partials, scores, statM, statL);
+        }
+        return runF16StagedH4(c, q, kCache, vCache, outA, outB, heads, kvHeads, headDim, capacity, length, splits,
+                unified, active, phi, low, high, query, partials, scores, statM, statL, ring, stages);
+    }
+
+    /**
+     * Starts the copies of one chunk's rows for work-item t into the ring at {@code at} (its stage's
+     * offset plus 8t): the 4 key rows and 4 value rows the work-item reads, rows past
+     * {@code count} as the chunk's first row (as the unstaged body loads them).
+     */
+    static void stageChunk(KernelContext c, HalfFloatArray kCache, HalfFloatArray vCache, short[] ring, int base,
+                           int count, int at, int keyRow, int slot, int keyAt, int valueAt, int headDim) {
+        int kr0 = keyRow;
+        c.copyAsync(ring, at, kCache, base + (kr0 < count ? kr0 : 0) * headDim + keyAt);
+        int kr1 = keyRow + 16;
+        c.copyAsync(ring, at + 8 * THREADS, kCache, base + (kr1 < count ? kr1 : 0) * headDim + keyAt);
+        int kr2 = keyRow + 2 * 16;
+        c.copyAsync(ring, at + 2 * 8 * THREADS, kCache, base + (kr2 < count ? kr2 : 0) * headDim + keyAt);
+        int kr3 = keyRow + 3 * 16;
+        c.copyAsync(ring, at + 3 * 8 * THREADS, kCache, base + (kr3 < count ? kr3 : 0) * headDim + keyAt);
+        int vr0 = slot;
+        c.copyAsync(ring, at + 4 * 8 * THREADS, vCache, base + (vr0 < count ? vr0 : 0) * headDim + valueAt);
+        int vr1 = slot + SLOTS;
+        c.copyAsync(ring, at + 5 * 8 * THREADS, vCache, base + (vr1 < count ? vr1 : 0) * headDim + valueAt);
+        int vr2 = slot + 2 * SLOTS;
+        c.copyAsync(ring, at + 6 * 8 * THREADS, vCache, base + (vr2 < count ? vr2 : 0) * headDim + valueAt);
+        int vr3 = slot + 3 * SLOTS;
+        c.copyAsync(ring, at + 7 * 8 * THREADS, vCache, base + (vr3 < count ? vr3 : 0) * headDim + valueAt);
+    }
+
+    /** {@link #runF16Staged} for 4 query heads per pass. */
+    static int runF16StagedH4(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache, FloatArray outA, FloatArray outB,
+                      int heads, int kvHeads, int headDim, int capacity, int length, int splits, int unified,
+                      int active, float phi, float low, float high, float[] query, float[] partials, float[] scores,
+                      float[] statM, float[] statL, short[] ring, int stages) {
+        int t = c.localIdx;
+        int split = c.groupIdx;
+        int kvRow = c.groupIdy;
+        int g = heads / kvHeads;
+        int start = splitStart(length, splits, split);
+        int n = active != 0 ? splitEnd(length, splits, split) - start : 0;
+        int cacheBase = (kvRow * capacity + start) * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int lane = t % LANES;
+        int keyRow = t / LANES;
+        int column = t % COLUMN_BLOCKS;
+        int slot = t / COLUMN_BLOCKS;
+        // Runs of eight dimensions (headDim is a multiple of 8); a run past the row is read at its last
+        // run and weighted 0 (so every load stays inside the row and keeps its 16-byte alignment).
+        int runs = headDim / 8;
+        int lastRun = 8 * runs - 8;
+        int keyAt = Math.min(8 * lane, lastRun);
+        float keyOn = lane < runs ? 1f : 0f;
+        int valueAt = Math.min(8 * column, lastRun);
+        float valueOn = column < runs ? 1f : 0f;
+        int mask = 0;
+        int blocks = active != 0 ? (g + 3) / 4 : 0;
+        for (int block = 0; block < blocks; block++) {
+            int firstHead = block * 4;
+            int blockHeads = Math.min(4, g - firstHead);
+            loadQueries(q, query, t, kvRow * g + firstHead, blockHeads, headDim);
+            c.localBarrier();
+            float m0 = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
+            float l0 = 0f;
+            float a00 = 0f;
+            float a01 = 0f;
+            float a02 = 0f;
+            float a03 = 0f;
+            float a04 = 0f;
+            float a05 = 0f;
+            float a06 = 0f;
+            float a07 = 0f;
+            float m1 = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
+            float l1 = 0f;
+            float a10 = 0f;
+            float a11 = 0f;
+            float a12 = 0f;
+            float a13 = 0f;
+            float a14 = 0f;
+            float a15 = 0f;
+            float a16 = 0f;
+            float a17 = 0f;
+            float m2 = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
+            float l2 = 0f;
+            float a20 = 0f;
+            float a21 = 0f;
+            float a22 = 0f;
+            float a23 = 0f;
+            float a24 = 0f;
+            float a25 = 0f;
+            float a26 = 0f;
+            float a27 = 0f;
+            float m3 = unified != 0 ? phi : Float.NEGATIVE_INFINITY;
+            float l3 = 0f;
+            float a30 = 0f;
+            float a31 = 0f;
+            float a32 = 0f;
+            float a33 = 0f;
+            float a34 = 0f;
+            float a35 = 0f;
+            float a36 = 0f;
+            float a37 = 0f;
+            // The ring's first stages − 1 chunks (empty groups too: every chunk's group is stages − 1 back).
+            for (int p = 0; p + 1 < stages; p++) {
+                if (p * CHUNK < n) {
+                    stageChunk(c, kCache, vCache, ring, cacheBase + p * CHUNK * headDim, Math.min(CHUNK, n - p * CHUNK),
+                            p * RING_STAGE + 8 * t, keyRow, slot, keyAt, valueAt, headDim);
+                }
+                c.commitCopies();
+            }
+            int ringStage = 0;
+            for (int chunk = 0; chunk < n; chunk += CHUNK) {
+                int count = Math.min(CHUNK, n - chunk);
+                // This chunk's rows landed stages − 1 chunks ago; refill the stage the last chunk read.
+                int ahead = chunk + (stages - 1) * CHUNK;
+                int refill = ringStage == 0 ? stages - 1 : ringStage - 1;
+                if (ahead < n) {
+                    stageChunk(c, kCache, vCache, ring, cacheBase + ahead * headDim, Math.min(CHUNK, n - ahead),
+                            refill * RING_STAGE + 8 * t, keyRow, slot, keyAt, valueAt, headDim);
+                }
+                c.commitCopies();
+                c.waitCopies(stages - 1);
+                int from = ringStage * RING_STAGE + 8 * t;
+                ringStage = ringStage + 1 == stages ? 0 : ringStage + 1;
+                int kr0 = keyRow;
+                Run8 k0 = Run8.ofHalves(ring, from);
+                int kr1 = keyRow + 16;
+                Run8 k1 = Run8.ofHalves(ring, from + 8 * THREADS);
+                int kr2 = keyRow + 2 * 16;
+                Run8 k2 = Run8.ofHalves(ring, from + 2 * 8 * THREADS);
+                int kr3 = keyRow + 3 * 16;
+                Run8 k3 = Run8.ofHalves(ring, from + 3 * 8 * THREADS);
+                int vr0 = slot;
+                Run8 e0 = Run8.ofHalves(ring, from + 4 * 8 * THREADS);
+                int vr1 = slot + SLOTS;
+                Run8 e1 = Run8.ofHalves(ring, from + 5 * 8 * THREADS);
+                int vr2 = slot + 2 * SLOTS;
+                Run8 e2 = Run8.ofHalves(ring, from + 6 * 8 * THREADS);
+                int vr3 = slot + 3 * SLOTS;
+                Run8 e3 = Run8.ofHalves(ring, from + 7 * 8 * THREADS);
                 Run8 q0 = Run8.of(query, 0 + keyAt);
                 float s00 = q0.dot(k0) * keyOn;
                 float s01 = q0.dot(k1) * keyOn;

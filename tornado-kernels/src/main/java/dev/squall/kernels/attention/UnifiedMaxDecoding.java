@@ -1,6 +1,8 @@
 package dev.squall.kernels.attention;
 
+import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
@@ -16,7 +18,8 @@ import dev.squall.kernels.Tickets;
  * <ul>
  * <li>one launch, {@link #step}: a work-group whose split left the window recomputes that split at
  * once with the synchronised path, and the last work-group of each kv row merges (a ticket per kv row
- * in global memory) the unified and the recomputed splits on a common max;</li>
+ * in global memory) the unified and the recomputed splits on a common max ({@link #stepF16Staged}: the
+ * same with the key and value rows staged through local memory by asynchronous copies);</li>
  * <li>two: {@link #partialMerge} → {@link #fallback}, the fallback recomputing every split of a kv row
  * with a flagged row;</li>
  * <li>four: {@link #partial} → {@link #merge} → {@link #fallbackPartial} → {@link #fallbackMerge}; the
@@ -161,6 +164,68 @@ public final class UnifiedMaxDecoding {
                                IntArray flags, IntArray tickets, FloatArray out, IntArray fallbackCount, int heads,
                                int kvHeads, int headDim, int capacity, int length, int splits, float phi, float low,
                                float high) {
+        short[] unstaged = c.allocateShortLocalArray(8); // never used without stages: compiled away
+        stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
+                fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, unstaged, 0);
+    }
+
+    /**
+     * {@link #stepF16} with the four-query-head body's key and value rows staged through local memory by
+     * asynchronous copies ({@link KernelContext#copyAsync}: {@code cp.async} on CUDA), a ring of two
+     * chunks: the next chunk's rows are in flight while this one's are used, without holding them in
+     * registers. It takes {@link #STAGED_LOCAL_BYTES} of local memory per work-group, more than NVIDIA
+     * OpenCL's 48 KiB ({@link #stagedStepFits}); CUDA opts in to it. On an H200 it took 5–9% less time
+     * than {@link #stepF16} with four query heads per kv head at B = 1, L ≥ 32768 and at B = 8, and
+     * 3% more at B = 1, L = 4096. With one query head per kv head it runs {@link #stepF16}'s unstaged
+     * body but under its launch bound, and was 1–21% slower than {@link #stepF16} at L ≥ 32768
+     * (bench/results/2026-11-30-h200-async-copies.md): {@link #stepF16For} picks between the two.
+     * Arguments and grid as {@link #step}.
+     */
+    @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
+    public static void stepF16Staged(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                     FloatArray partialNum, FloatArray partialDen, FloatArray partialOut,
+                                     FloatArray partialLse, IntArray flags, IntArray tickets, FloatArray out,
+                                     IntArray fallbackCount, int heads, int kvHeads, int headDim, int capacity,
+                                     int length, int splits, float phi, float low, float high) {
+        stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
+                fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high,
+                c.allocateShortLocalArray(STAGED_STAGES * SplitKvCore.RING_STAGE), STAGED_STAGES);
+    }
+
+    /** {@link #stepF16Staged}'s ring: chunks (a ring of three, one work-group per compute unit, was 2–35% slower). */
+    static final int STAGED_STAGES = 2;
+
+    /** Local memory a work-group of {@link #stepF16Staged} takes, in bytes: the ring and {@link #stepF16}'s arrays. */
+    public static final long STAGED_LOCAL_BYTES = 2L * STAGED_STAGES * SplitKvCore.RING_STAGE
+            + 4L * (SplitKvCore.QUERY_FLOATS + SplitKvCore.PARTIAL_FLOATS + SplitKvCore.PROB_FLOATS
+            + 2 * SplitKvCore.STAT_FLOATS + 1 + UnifiedMaxDecoding.MAX_GROUP);
+
+    /** Whether {@link #stepF16Staged}'s local memory fits a work-group on {@code device}. */
+    public static boolean stagedStepFits(Device device) {
+        return device.localMemoryBytes() >= STAGED_LOCAL_BYTES;
+    }
+
+    /**
+     * The one-launch step for an F16 cache, by name: {@link #stepF16Staged} when a kv head serves
+     * several query heads and a work-group may have {@link #STAGED_LOCAL_BYTES} of local memory
+     * ({@code localMemoryBytes}, as {@link Device#localMemoryBytes()}), else {@link #stepF16}: the faster
+     * of the two on an H200 in each case.
+     */
+    public static String stepF16For(long localMemoryBytes, int heads, int kvHeads) {
+        return heads > kvHeads && localMemoryBytes >= STAGED_LOCAL_BYTES ? "stepF16Staged" : "stepF16";
+    }
+
+    /**
+     * {@link #stepF16} with the common path's key and value rows staged through a ring of {@code stages}
+     * chunks in local memory ({@link SplitKvCore#runF16Staged}; {@code ring} holds
+     * {@code stages · SplitKvCore.RING_STAGE} halves), or loaded straight into registers when
+     * {@code stages} is 0. {@code stages} is a compile-time constant of the caller.
+     */
+    static void stepF16Form(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                            FloatArray partialNum, FloatArray partialDen, FloatArray partialOut, FloatArray partialLse,
+                            IntArray flags, IntArray tickets, FloatArray out, IntArray fallbackCount, int heads,
+                            int kvHeads, int headDim, int capacity, int length, int splits, float phi, float low,
+                            float high, short[] ring, int stages) {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
@@ -169,8 +234,11 @@ public final class UnifiedMaxDecoding {
         int[] arrival = c.allocateIntLocalArray(1);
         int[] leftWindow = c.allocateIntLocalArray(MAX_GROUP);
         clearLeftWindow(c, leftWindow);
-        int outside = SplitKvCore.runF16(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
-                length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
+        int outside = stages > 0
+                ? SplitKvCore.runF16Staged(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim,
+                        capacity, length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL, ring, stages)
+                : SplitKvCore.runF16(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,
+                        length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL);
         int flagged = groupMask(c, leftWindow, outside, heads / kvHeads);
         if (flagged != 0) { // the same for the whole work-group
             // One head per pass whatever g is: the rare path gets the smaller body (with the four-head

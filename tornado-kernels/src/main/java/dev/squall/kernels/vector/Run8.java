@@ -2,6 +2,7 @@ package dev.squall.kernels.vector;
 
 import dev.squall.api.types.BFloat16Array;
 import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.Half;
 import dev.squall.api.types.HalfFloatArray;
 
 /**
@@ -28,6 +29,12 @@ public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, f
     public static Run8 of(HalfFloatArray a, int at) {
         return new Run8(a.getFloat(at), a.getFloat(at + 1), a.getFloat(at + 2), a.getFloat(at + 3), a.getFloat(at + 4),
                 a.getFloat(at + 5), a.getFloat(at + 6), a.getFloat(at + 7));
+    }
+
+    /** a[at], …, a[at + 7] of a local array of binary16 bits (as {@code KernelContext.copyAsync} fills one), widened. */
+    public static Run8 ofHalves(short[] a, int at) {
+        return new Run8(Half.toFloat(a[at]), Half.toFloat(a[at + 1]), Half.toFloat(a[at + 2]), Half.toFloat(a[at + 3]),
+                Half.toFloat(a[at + 4]), Half.toFloat(a[at + 5]), Half.toFloat(a[at + 6]), Half.toFloat(a[at + 7]));
     }
 
     /** a[at], …, a[at + 7], widened from bfloat16. */
