@@ -185,6 +185,15 @@ public final class Corpus {
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
                                 finiteHalves(r, 2 * 40 * 64), finiteHalves(r, 2 * 40 * 64), poison(4 * 3 * 64), poison(4 * 3),
                                 4, 2, 64, 40, 37, 3}).mathTolerance(1e-5),
+                // the same split with its rows staged through a ring in local memory: 397 positions in 2 splits,
+                // four chunks each, so the ring of two chunks turns over (the interpreter refuses any access to
+                // a slot a copy is still filling)
+                KernelCase.spmd(FlashDecoding.class, "splitKvF16Staged", new int[] {FlashDecoding.splitGlobalX(2), 2, 1},
+                        new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
+                                finiteHalves(r, 2 * 400 * 64), finiteHalves(r, 2 * 400 * 64), poison(4 * 2 * 64),
+                                poison(4 * 2), 4, 2, 64, 400, 397, 2}).mathTolerance(1e-5)
+                        .skipOnCpu("PoCL would compile another split body (about 40 s on CI's two cores); its copies are"
+                                + " plain 16-byte copies there, as in stagedCopies"),
                 KernelCase.spmd(FlashDecoding.class, "merge", new int[] {FlashDecoding.mergeGlobalX(4), 1, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 3 * 64),
                                 floats(r, 4 * 3), poison(4 * 64), poison(4), 4, 64, 3}).mathTolerance(1e-5),

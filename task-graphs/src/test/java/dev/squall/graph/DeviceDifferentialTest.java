@@ -77,11 +77,12 @@ class DeviceDifferentialTest {
         }
     }
 
-    /** The bytes of local memory the case's kernel declares. */
+    /** The bytes of local memory the case's kernel declares, each array rounded up to 16 as devices lay them out. */
     static long localBytes(KernelCase c, Object[] args) {
         KernelFunction f = KernelCompiler.compile(c.kernel(), c.compileFacts(args), CompileOptions.DEFAULT).function();
         return f.blocks().stream().flatMap(b -> b.body().stream())
-                .mapToLong(i -> i instanceof Inst.LocalAlloc a ? (long) a.length() * a.element().bytes() : 0).sum();
+                .mapToLong(i -> i instanceof Inst.LocalAlloc a ? ((long) a.length() * a.element().bytes() + 15) / 16 * 16 : 0)
+                .sum();
     }
 
     static String unavailable() {

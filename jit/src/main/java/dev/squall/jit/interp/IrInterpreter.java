@@ -52,6 +52,16 @@ public final class IrInterpreter {
     private final long[] paramBits;
     private final Pointer[] paramPointers;
     private final List<Inst.LocalAlloc> localAllocs = new ArrayList<>();
+    /**
+     * The current work-group's asynchronous copies not yet waited for, by target: local memory a copy is
+     * still filling may not be read or written by anyone (a GPU may land the copy at any moment until the
+     * wait), so such an access is reported, as is a copy over one still in flight.
+     */
+    private final List<InFlight> inFlight = new ArrayList<>();
+
+    /** An asynchronous copy of work-item {@code item} filling bytes [from, to) of {@code segment}. */
+    private record InFlight(MemorySegment segment, long from, long to, int item, SourcePos pos) {
+    }
 
     private IrInterpreter(KernelFunction f, Object[] javaArgs, Map<Param, Object> hidden) {
         this.f = f;
@@ -142,9 +152,12 @@ public final class IrInterpreter {
         // for (as late as a GPU may land them), so a kernel that reads its target early reads stale values
         List<Runnable> openCopies = new ArrayList<>();
         final ArrayDeque<List<Runnable>> committedCopies = new ArrayDeque<>();
+        // the work-item's index in its group, for messages about its copies
+        int index;
     }
 
     private void runGroup(int[] group, int[] global, int[] local, int count) {
+        inFlight.clear(); // copies a work-group never waited for end with it
         try (Arena arena = Arena.ofConfined()) {
             Map<Var, Pointer> shared = new HashMap<>();
             for (Inst.LocalAlloc a : localAllocs) {
@@ -164,6 +177,7 @@ public final class IrInterpreter {
                 for (var e : shared.entrySet()) {
                     it.ptrs[e.getKey().id()] = e.getValue();
                 }
+                it.index = i;
                 items[i] = it;
             }
             while (true) {
@@ -308,10 +322,12 @@ public final class IrInterpreter {
             case Inst.Convert c -> set(it, c.result(), Semantics.convert(c.op(), bits(it, c.value())));
             case Inst.Load l -> {
                 Pointer p = pointer(it, l.pointer());
+                checkNotInFlight(it, p, bits(it, l.index()), 1, "reads");
                 set(it, l.result(), read(p, bits(it, l.index())));
             }
             case Inst.Store s -> {
                 Pointer p = pointer(it, s.pointer());
+                checkNotInFlight(it, p, bits(it, s.index()), 1, "writes");
                 write(p, bits(it, s.index()), bits(it, s.value()));
             }
             case Inst.PtrOffset o -> {
@@ -322,6 +338,7 @@ public final class IrInterpreter {
             case Inst.Atomic a -> {
                 Pointer p = pointer(it, a.pointer());
                 long index = bits(it, a.index());
+                checkNotInFlight(it, p, index, 1, "updates");
                 long old = read(p, index);
                 long value = bits(it, a.value());
                 ScalarType type = p.element();
@@ -344,6 +361,7 @@ public final class IrInterpreter {
             case Inst.VectorLoad v -> {
                 Pointer p = pointer(it, v.pointer());
                 long index = bits(it, v.index());
+                checkNotInFlight(it, p, index, v.results().size(), "reads");
                 for (int k = 0; k < v.results().size(); k++) {
                     set(it, v.results().get(k), read(p, index + k));
                 }
@@ -351,6 +369,7 @@ public final class IrInterpreter {
             case Inst.VectorStore v -> {
                 Pointer p = pointer(it, v.pointer());
                 long index = bits(it, v.index());
+                checkNotInFlight(it, p, index, v.values().size(), "writes");
                 for (int k = 0; k < v.values().size(); k++) {
                     write(p, index + k, bits(it, v.values().get(k)));
                 }
@@ -361,7 +380,9 @@ public final class IrInterpreter {
                 long targetIndex = bits(it, c.targetIndex());
                 long sourceIndex = bits(it, c.sourceIndex());
                 int n = c.elements();
-                if (targetIndex % n != 0 || sourceIndex % n != 0) {
+                long targetByte = target.byteOffset() + targetIndex * target.element().bytes();
+                long sourceByte = source.byteOffset() + sourceIndex * source.element().bytes();
+                if (targetIndex % n != 0 || sourceIndex % n != 0 || targetByte % 16 != 0 || sourceByte % 16 != 0) {
                     throw new IllegalStateException("KernelContext.copyAsync needs indices that are multiples of " + n
                             + " (16-byte aligned), got local " + targetIndex + " and global " + sourceIndex);
                 }
@@ -370,10 +391,14 @@ public final class IrInterpreter {
                     values[k] = read(source, sourceIndex + k);
                 }
                 read(target, targetIndex + n - 1); // the bounds are checked where the copy starts
+                checkNotInFlight(it, target, targetIndex, n, "copies into");
+                InFlight copy = new InFlight(target.segment(), targetByte, targetByte + 16, it.index, c.pos());
+                inFlight.add(copy);
                 it.openCopies.add(() -> {
                     for (int k = 0; k < n; k++) {
                         write(target, targetIndex + k, values[k]);
                     }
+                    inFlight.remove(copy);
                 });
             }
             case Inst.CopyCommit c -> {
@@ -394,6 +419,25 @@ public final class IrInterpreter {
             case Inst.Barrier b -> throw new IllegalStateException("barrier handled by the scheduler");
             case Inst.Mma m -> throw new IllegalStateException("mma handled by the scheduler");
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
+        }
+    }
+
+    /**
+     * Refuses an access to elements [index, index + count) of {@code p} that overlaps an asynchronous copy
+     * still in flight (any work-item's): on a GPU it would race with the copy landing.
+     */
+    private void checkNotInFlight(Item it, Pointer p, long index, int count, String access) {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        long from = p.byteOffset() + index * p.element().bytes();
+        long to = from + (long) count * p.element().bytes();
+        for (InFlight c : inFlight) {
+            if (c.segment().equals(p.segment()) && from < c.to() && c.from() < to) {
+                throw new IllegalStateException("work-item " + it.index + " " + access + " local memory that an"
+                        + " asynchronous copy of work-item " + c.item() + " (KernelContext.copyAsync at " + where(c.pos())
+                        + ") is still filling: wait for it first (waitCopies, then localBarrier for other work-items)");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.squall.jit.ptx;
 
+import dev.squall.api.KernelCompilationException;
 import dev.squall.jit.CompiledKernel;
 import dev.squall.jit.ir.AddressSpace;
 import dev.squall.jit.ir.AtomicOp;
@@ -381,8 +382,9 @@ public final class PtxEmitter {
             case Inst.CopyWait c -> {
                 if (target.sm() >= 80) {
                     if (!(c.pending() instanceof Const n)) {
-                        throw new IllegalStateException("KernelContext.waitCopies (at " + c.pos() + ") needs a count"
-                                + " that is a constant once the kernel is optimised, for cp.async.wait_group");
+                        throw new KernelCompilationException(c.pos().className(), c.pos().methodName(), c.pos().line(),
+                                c.pos().bci(), "calls KernelContext.waitCopies with a count that is not a constant once"
+                                + " the kernel is optimised (compile with optimisation); cp.async.wait_group N needs one");
                     }
                     line("cp.async.wait_group " + n.asInt() + ";");
                 }

@@ -158,7 +158,7 @@ public final class FlashDecoding {
      * On an H200 it took 8–15% less time than {@link #splitKvF16} + {@link #merge} with four query heads
      * per kv head at B = 1, L ≥ 32768 and at B = 8, 3% more at B = 1, L = 4096, and with one query head
      * per kv head (the unstaged body under its launch bound) up to 37% more
-     * (bench/results/2026-11-30-h200-async-copies.md): {@link #splitF16For} picks between the two.
+     * (bench/results/2026-11-30-h200-async-copies.md): {@link #splitF16For} tells which to run.
      */
     @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
     public static void splitKvF16Staged(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
@@ -176,9 +176,10 @@ public final class FlashDecoding {
     }
 
     /** Local memory a work-group of {@link #splitKvF16Staged} takes, in bytes: the ring and {@link #splitKvF16}'s arrays. */
-    public static final long STAGED_LOCAL_BYTES = 2L * UnifiedMaxDecoding.STAGED_STAGES * SplitKvCore.RING_STAGE
-            + 4L * (SplitKvCore.QUERY_FLOATS + SplitKvCore.PARTIAL_FLOATS + SplitKvCore.PROB_FLOATS
-            + 2 * SplitKvCore.STAT_FLOATS);
+    public static final long STAGED_LOCAL_BYTES = SplitKvCore.padded(2L * UnifiedMaxDecoding.STAGED_STAGES
+            * SplitKvCore.RING_STAGE) + SplitKvCore.padded(4L * SplitKvCore.QUERY_FLOATS)
+            + SplitKvCore.padded(4L * SplitKvCore.PARTIAL_FLOATS) + SplitKvCore.padded(4L * SplitKvCore.PROB_FLOATS)
+            + 2 * SplitKvCore.padded(4L * SplitKvCore.STAT_FLOATS);
 
     /** Whether {@link #splitKvF16Staged}'s local memory fits a work-group on {@code device}. */
     public static boolean stagedSplitFits(Device device) {

@@ -79,6 +79,11 @@ final class SplitKvCore {
     private SplitKvCore() {
     }
 
+    /** {@code bytes} rounded up to 16: what a local array takes where devices align each to 16 bytes. */
+    static long padded(long bytes) {
+        return (bytes + 15) / 16 * 16;
+    }
+
     /** First position of split {@code split} of {@code length} positions cut into {@code splits} equal spans. */
     static int splitStart(int length, int splits, int split) {
         int span = (length + splits - 1) / splits;

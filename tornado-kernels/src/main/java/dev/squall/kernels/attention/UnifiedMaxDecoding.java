@@ -177,8 +177,8 @@ public final class UnifiedMaxDecoding {
      * OpenCL's 48 KiB ({@link #stagedStepFits}); CUDA opts in to it. On an H200 it took 5–9% less time
      * than {@link #stepF16} with four query heads per kv head at B = 1, L ≥ 32768 and at B = 8, and
      * 3% more at B = 1, L = 4096. With one query head per kv head it runs {@link #stepF16}'s unstaged
-     * body but under its launch bound, and was 1–21% slower than {@link #stepF16} at L ≥ 32768
-     * (bench/results/2026-11-30-h200-async-copies.md): {@link #stepF16For} picks between the two.
+     * body but under its launch bound, and was 3–22% slower than {@link #stepF16} at L ≥ 32768
+     * (bench/results/2026-11-30-h200-async-copies.md): {@link #stepF16For} tells which to run.
      * Arguments and grid as {@link #step}.
      */
     @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
@@ -195,10 +195,14 @@ public final class UnifiedMaxDecoding {
     /** {@link #stepF16Staged}'s ring: chunks (a ring of three, one work-group per compute unit, was 2–35% slower). */
     static final int STAGED_STAGES = 2;
 
-    /** Local memory a work-group of {@link #stepF16Staged} takes, in bytes: the ring and {@link #stepF16}'s arrays. */
-    public static final long STAGED_LOCAL_BYTES = 2L * STAGED_STAGES * SplitKvCore.RING_STAGE
-            + 4L * (SplitKvCore.QUERY_FLOATS + SplitKvCore.PARTIAL_FLOATS + SplitKvCore.PROB_FLOATS
-            + 2 * SplitKvCore.STAT_FLOATS + 1 + UnifiedMaxDecoding.MAX_GROUP);
+    /**
+     * Local memory a work-group of {@link #stepF16Staged} takes, in bytes: the ring and {@link #stepF16}'s
+     * arrays, each rounded up to 16 bytes as devices lay them out.
+     */
+    public static final long STAGED_LOCAL_BYTES = SplitKvCore.padded(2L * STAGED_STAGES * SplitKvCore.RING_STAGE)
+            + SplitKvCore.padded(4L * SplitKvCore.QUERY_FLOATS) + SplitKvCore.padded(4L * SplitKvCore.PARTIAL_FLOATS)
+            + SplitKvCore.padded(4L * SplitKvCore.PROB_FLOATS) + 2 * SplitKvCore.padded(4L * SplitKvCore.STAT_FLOATS)
+            + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP);
 
     /** Whether {@link #stepF16Staged}'s local memory fits a work-group on {@code device}. */
     public static boolean stagedStepFits(Device device) {
