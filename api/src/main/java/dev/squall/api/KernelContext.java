@@ -247,8 +247,9 @@ public final class KernelContext {
      * that follows the wait). Both indices must be multiples of 8 (16-byte aligned) and the target
      * must not be read or written by anyone until then. On CUDA (compute capability 8.0 or newer) it is
      * {@code cp.async}, so the bytes in flight wait in local memory rather than in registers; OpenCL
-     * devices copy at once; the JVM and the IR interpreter land the copy only when it is waited for, so
-     * a kernel that reads too early sees stale values there too.
+     * devices copy at once; the JVM lands the copy only when it is waited for, so a kernel that reads
+     * too early sees stale values there too, and the IR interpreter refuses any access to local memory
+     * a copy is still filling (a read too early, or a ring refilled too soon).
      */
     public void copyAsync(short[] local, int localIndex, HalfFloatArray global, int globalIndex) {
         checkCopy("copyAsync(short[], int, HalfFloatArray, int)", local.length, localIndex, global.getSize(),

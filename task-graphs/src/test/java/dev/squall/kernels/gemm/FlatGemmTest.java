@@ -230,12 +230,17 @@ class FlatGemmTest {
     }
 
     static Stream<Arguments> wideCases() {
-        List<Arguments> cases = new ArrayList<>();
         // {kernel, warps}; shapes with k below one span, spans with tails, m past one batch of 16
-        Object[][] kernels = {{"mmaWarps16", 16}, {"mmaWarps32", 32}, {"mmaWarps16Unroll4", 16}};
-        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
+        return kernelCases(new Object[][] {{"mmaWarps16", 16}, {"mmaWarps32", 32}, {"mmaWarps16Unroll4", 16}},
+                new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}, {9, 41, 2100}, {1, 45, 4100}});
+    }
+
+    /** (device, kernel[0], kernel[1], m, n, k) for every GPU and the JVM (PoCL: see mmaCases), kernel and shape. */
+    private static Stream<Arguments> kernelCases(Object[][] kernels, int[][] shapes) {
+        List<Arguments> cases = new ArrayList<>();
+        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) {
             for (Object[] kernel : kernels) {
-                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}, {9, 41, 2100}, {1, 45, 4100}}) {
+                for (int[] s : shapes) {
                     cases.add(Arguments.of(d, kernel[0], kernel[1], s[0], s[1], s[2]));
                 }
             }
@@ -278,19 +283,11 @@ class FlatGemmTest {
     }
 
     static Stream<Arguments> stagedCases() {
-        List<Arguments> cases = new ArrayList<>();
         // {kernel, local bytes}; k below a span, k not a multiple of 8 (all columns through the tail), spans
         // with and without a tail, more trips than the ring holds, and m past one batch (the ring reused)
-        Object[][] kernels = {{"mmaStaged4x3", 8 * 1024 + 3 * 2 * 4 * 256 * 16}, {"mmaStaged2x2", 8 * 1024 + 2 * 2 * 2 * 256 * 16}};
-        for (Device d : TestDevices.all().filter(d -> d.type() != DeviceType.CPU).toList()) { // PoCL: see mmaCases
-            for (Object[] kernel : kernels) {
-                for (int[] s : new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33}, {9, 41, 2100}, {9, 41, 4104},
-                    {1, 45, 8200}, {40, 18, 3072}}) {
-                    cases.add(Arguments.of(d, kernel[0], kernel[1], s[0], s[1], s[2]));
-                }
-            }
-        }
-        return cases.stream();
+        return kernelCases(new Object[][] {{"mmaStaged4x3", 8 * 1024 + 3 * 2 * 4 * 256 * 16},
+            {"mmaStaged2x2", 8 * 1024 + 2 * 2 * 2 * 256 * 16}}, new int[][] {{3, 7, 96}, {12, 20, 1000}, {17, 37, 33},
+                {9, 41, 2100}, {9, 41, 4104}, {1, 45, 8200}, {40, 18, 3072}});
     }
 
     /**
