@@ -11,8 +11,6 @@ import dev.squall.jit.Corpus;
 import dev.squall.jit.CorpusChecks;
 import dev.squall.jit.KernelCase;
 import dev.squall.jit.KernelCompiler;
-import dev.squall.jit.ir.Inst;
-import dev.squall.jit.ir.KernelFunction;
 import dev.squall.graph.internal.Arguments;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,10 +77,8 @@ class DeviceDifferentialTest {
 
     /** The bytes of local memory the case's kernel declares, each array rounded up to 16 as devices lay them out. */
     static long localBytes(KernelCase c, Object[] args) {
-        KernelFunction f = KernelCompiler.compile(c.kernel(), c.compileFacts(args), CompileOptions.DEFAULT).function();
-        return f.blocks().stream().flatMap(b -> b.body().stream())
-                .mapToLong(i -> i instanceof Inst.LocalAlloc a ? ((long) a.length() * a.element().bytes() + 15) / 16 * 16 : 0)
-                .sum();
+        return KernelCompiler.compile(c.kernel(), c.compileFacts(args), CompileOptions.DEFAULT).function()
+                .localMemoryBytes();
     }
 
     static String unavailable() {

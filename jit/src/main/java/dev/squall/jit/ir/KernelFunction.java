@@ -166,6 +166,22 @@ public final class KernelFunction {
         this.reductions = List.copyOf(plans);
     }
 
+    /**
+     * Bytes of local memory a work-group of this function takes: its local arrays, each rounded up to
+     * 16 bytes, as the backends lay them out.
+     */
+    public long localMemoryBytes() {
+        long total = 0;
+        for (Block b : blocks()) {
+            for (Inst inst : b.body()) {
+                if (inst instanceof Inst.LocalAlloc a) {
+                    total += ((long) a.length() * a.element().bytes() + 15) / 16 * 16;
+                }
+            }
+        }
+        return total;
+    }
+
     /** The kernel's launch bound, or null when it declares none. */
     public LaunchBound launchBound() {
         return launchBound;

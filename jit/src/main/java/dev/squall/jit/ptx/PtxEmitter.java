@@ -191,10 +191,7 @@ public final class PtxEmitter {
      * ({@code cuFuncSetAttribute}) and pass them to {@code cuLaunchKernel}.
      */
     public static int dynamicSharedBytes(KernelFunction f) {
-        long total = 0;
-        for (Inst.LocalAlloc a : localAllocs(f)) {
-            total += aligned((long) a.length() * a.element().bytes());
-        }
+        long total = f.localMemoryBytes();
         return total > STATIC_SHARED_LIMIT ? (int) Math.min(total, Integer.MAX_VALUE) : 0;
     }
 

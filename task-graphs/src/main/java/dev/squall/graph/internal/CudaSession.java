@@ -159,6 +159,7 @@ final class CudaSession implements DeviceSession {
     private PreparedLaunch prepare(GraphStep.Launch launch, WorkerGrid grid) {
         long compileStart = System.nanoTime();
         CompiledKernel compiled = KernelCompiler.compile(launch.kernel().method(), launch.compileFacts(), CompileOptions.PTX);
+        BackendKernels.requireLocalMemory(compiled, device);
         Object[] args = launch.args().toArray();
         boolean aliased = aliased(args);
         String key = compiled.contentHash() + (aliased ? "/no-nc" : "");

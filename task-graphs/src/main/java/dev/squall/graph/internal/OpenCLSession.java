@@ -156,6 +156,7 @@ final class OpenCLSession implements DeviceSession {
     private PreparedLaunch prepare(GraphStep.Launch launch, WorkerGrid grid) {
         long compileStart = System.nanoTime();
         CompiledKernel compiled = BackendKernels.compile(launch);
+        BackendKernels.requireLocalMemory(compiled, device);
         OpenCLProgram program = programs.get(compiled.contentHash());
         if (program == null) {
             program = context.build(OpenCLEmitter.emit(compiled), buildOptions(compiled));
