@@ -1,5 +1,6 @@
 package dev.squall.api;
 
+import dev.squall.api.spi.CopyGroups;
 import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.spi.WorkGroupRuntime;
 import dev.squall.api.spi.WorkItemIds;
@@ -7,9 +8,6 @@ import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.api.types.LongArray;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The first parameter of an SPMD kernel: who this work-item is, and what it shares with its
@@ -76,10 +74,8 @@ public final class KernelContext {
     private int localAllocations;
     // Counts this work-item's warp-wide operations: their exchange alternates between two halves.
     private int warpOperations;
-    // This work-item's asynchronous copies: not yet committed, and committed groups oldest first. They
-    // land only when waited for, as late as a GPU may land them, so a kernel that reads too early fails.
-    private List<Runnable> openCopies = new ArrayList<>();
-    private final ArrayDeque<List<Runnable>> committedCopies = new ArrayDeque<>();
+    // This work-item's asynchronous copies, landing only when waited for.
+    private final CopyGroups copies = new CopyGroups();
 
     /** The context a task graph receives as an argument; devices replace it per work-item. */
     public KernelContext() {
@@ -235,7 +231,7 @@ public final class KernelContext {
         return warpMma("mma16x8x8Tf32", true, a0, a1, a2, a3, b0, b1, c);
     }
 
-    /** Bytes one {@link #copyAsync} moves: one 16-byte access on every device. */
+    /** Bytes one {@link #copyAsync} moves: one 16-byte access on every device (and its alignment). */
     public static final int COPY_BYTES = 16;
 
     /**
@@ -258,7 +254,7 @@ public final class KernelContext {
         for (int i = 0; i < 8; i++) {
             values[i] = global.getBits(globalIndex + i);
         }
-        openCopies.add(() -> System.arraycopy(values, 0, local, localIndex, 8));
+        copies.start(() -> System.arraycopy(values, 0, local, localIndex, 8));
     }
 
     /** {@link #copyAsync(short[], int, HalfFloatArray, int)} for four floats: indices multiples of 4. */
@@ -269,7 +265,7 @@ public final class KernelContext {
         for (int i = 0; i < 4; i++) {
             values[i] = global.get(globalIndex + i);
         }
-        openCopies.add(() -> System.arraycopy(values, 0, local, localIndex, 4));
+        copies.start(() -> System.arraycopy(values, 0, local, localIndex, 4));
     }
 
     /**
@@ -277,8 +273,7 @@ public final class KernelContext {
      * the unit {@link #waitCopies} counts. Not collective: each work-item counts its own groups.
      */
     public void commitCopies() {
-        committedCopies.addLast(openCopies);
-        openCopies = new ArrayList<>();
+        copies.commit();
     }
 
     /**
@@ -292,9 +287,7 @@ public final class KernelContext {
             throw new IllegalArgumentException("KernelContext.waitCopies(" + pendingGroups + "): the number of groups"
                     + " left in flight must not be negative");
         }
-        while (committedCopies.size() > pendingGroups) {
-            committedCopies.removeFirst().forEach(Runnable::run);
-        }
+        copies.waitFor(pendingGroups);
     }
 
     private static void checkCopy(String what, int localLength, int localIndex, int globalLength, int globalIndex,

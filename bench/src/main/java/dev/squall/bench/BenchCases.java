@@ -454,7 +454,7 @@ final class BenchCases {
                     if (UnifiedMaxDecoding.stagedStepFits(device)) {
                         cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16Staged (S=" + splits + ")", key, flops,
                                 bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits,
-                                        true, 1, 0f, "stepF16Staged")));
+                                        true, 1, 0f, UnifiedMaxDecoding.class, "stepF16Staged")));
                         cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16StagedUnbounded (S=" + splits + ")", key,
                                 flops, bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length,
                                         splits, true, 1, 0f, UnifiedMaxDecodingVariants.class, "stepF16StagedUnbounded")));
@@ -536,14 +536,7 @@ final class BenchCases {
                                           int kvHeads, int d, int length, int splits, boolean constantSizes,
                                           int launchCount, float phi) {
         return unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, constantSizes, launchCount, phi,
-                "stepF16");
-    }
-
-    private BenchCase.Instance unifiedMax(FloatArray q, HalfFloatArray kc, HalfFloatArray vc, int batch, int heads,
-                                          int kvHeads, int d, int length, int splits, boolean constantSizes,
-                                          int launchCount, float phi, String stepKernel) {
-        return unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, constantSizes, launchCount, phi,
-                UnifiedMaxDecoding.class, stepKernel);
+                UnifiedMaxDecoding.class, "stepF16");
     }
 
     /** {@link #unifiedMax} with the one-launch step's kernel named: the library's {@code stepF16[Staged]} or a bench form. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The IO-aware kernel benchmark on one device: flat GEMM and GEMV over decode shapes, GEMM 4096³,
@@ -133,7 +134,7 @@ public final class KernelBench {
             if (!regex.isEmpty()) {
                 regex.append("[^,]*");
             }
-            regex.append(java.util.regex.Pattern.quote(part));
+            regex.append(Pattern.quote(part));
         }
         return kernel.matches(regex + (tail ? ".*" : ""));
     }

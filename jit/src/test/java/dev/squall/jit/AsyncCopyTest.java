@@ -130,6 +130,21 @@ class AsyncCopyTest {
                 CompileOptions.PTX);
     }
 
+    /** Copies into a Java array argument (global memory), not a local array. */
+    public static void copiesIntoAGlobalArray(KernelContext c, float[] target, FloatArray x) {
+        c.copyAsync(target, 0, x, 0);
+        c.commitCopies();
+        c.waitCopies(0);
+    }
+
+    @Test
+    void aTargetThatIsNotALocalArrayIsRefusedWithItsLine() {
+        KernelCompilationException e = assertThrows(KernelCompilationException.class, () -> KernelCompiler.compile(
+                KernelCase.find(AsyncCopyTest.class, "copiesIntoAGlobalArray"), Map.of(), CompileOptions.PTX));
+        assertTrue(e.getMessage().contains("copiesIntoAGlobalArray") && e.getMessage().contains("AsyncCopyTest.java:")
+                && e.getMessage().contains("which is not a local array"), e.getMessage());
+    }
+
     @Test
     void ptxUsesCpAsyncFromSm80AndALoadAndStoreBefore() {
         CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "stagedCopies"), Map.of(),

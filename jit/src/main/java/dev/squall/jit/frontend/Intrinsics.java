@@ -4,6 +4,7 @@ import dev.squall.api.KernelMath;
 import dev.squall.api.MmaAccumulator;
 import dev.squall.api.types.BFloat16Array;
 import dev.squall.api.types.Half;
+import dev.squall.jit.ir.AddressSpace;
 import dev.squall.jit.ir.AtomicOp;
 import dev.squall.jit.ir.BinaryOp;
 import dev.squall.jit.ir.CompareOp;
@@ -568,6 +569,10 @@ final class Intrinsics {
                 if (!(args[0] instanceof AValue.ArrayRef local) || !(args[2] instanceof AValue.ArrayRef global)) {
                     throw t.error("calls KernelContext.copyAsync with " + SsaBuilder.describe(args[0]) + " and "
                             + SsaBuilder.describe(args[2]));
+                }
+                if (((PointerType) local.data().type()).space() == AddressSpace.GLOBAL) {
+                    throw t.error("calls KernelContext.copyAsync into " + SsaBuilder.describe(args[0]) + ", which is not"
+                            + " a local array: the target must come from KernelContext.allocate…LocalArray");
                 }
                 t.emit(new Inst.CopyAsync(local.data(), t.operand(args[1]), global.data(), t.operand(args[3]), t.pos()));
                 return null;

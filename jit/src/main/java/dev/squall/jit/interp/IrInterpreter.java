@@ -2,6 +2,7 @@ package dev.squall.jit.interp;
 
 import dev.squall.api.KernelContext;
 import dev.squall.api.KernelExecutionException;
+import dev.squall.api.spi.CopyGroups;
 import dev.squall.api.spi.MmaSemantics;
 import dev.squall.api.types.NativeArray;
 import dev.squall.jit.ir.Block;
@@ -22,7 +23,6 @@ import dev.squall.jit.launch.ArgumentValues;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -148,10 +148,8 @@ public final class IrInterpreter {
         boolean done;
         // the warp-wide operation this work-item waits at (run for the whole group at once), or null
         Inst.Mma pendingMma;
-        // asynchronous copies not yet committed, and committed groups oldest first: they land when waited
-        // for (as late as a GPU may land them), so a kernel that reads its target early reads stale values
-        List<Runnable> openCopies = new ArrayList<>();
-        final ArrayDeque<List<Runnable>> committedCopies = new ArrayDeque<>();
+        // asynchronous copies, landing when waited for (and checked against while in flight, see inFlight)
+        final CopyGroups copies = new CopyGroups();
         // the work-item's index in its group, for messages about its copies
         int index;
     }
@@ -382,7 +380,8 @@ public final class IrInterpreter {
                 int n = c.elements();
                 long targetByte = target.byteOffset() + targetIndex * target.element().bytes();
                 long sourceByte = source.byteOffset() + sourceIndex * source.element().bytes();
-                if (targetIndex % n != 0 || sourceIndex % n != 0 || targetByte % 16 != 0 || sourceByte % 16 != 0) {
+                if (targetIndex % n != 0 || sourceIndex % n != 0 || targetByte % KernelContext.COPY_BYTES != 0
+                        || sourceByte % KernelContext.COPY_BYTES != 0) {
                     throw new IllegalStateException("KernelContext.copyAsync needs indices that are multiples of " + n
                             + " (16-byte aligned), got local " + targetIndex + " and global " + sourceIndex);
                 }
@@ -392,28 +391,23 @@ public final class IrInterpreter {
                 }
                 read(target, targetIndex + n - 1); // the bounds are checked where the copy starts
                 checkNotInFlight(it, target, targetIndex, n, "copies into");
-                InFlight copy = new InFlight(target.segment(), targetByte, targetByte + 16, it.index, c.pos());
+                InFlight copy = new InFlight(target.segment(), targetByte, targetByte + KernelContext.COPY_BYTES, it.index, c.pos());
                 inFlight.add(copy);
-                it.openCopies.add(() -> {
+                it.copies.start(() -> {
                     for (int k = 0; k < n; k++) {
                         write(target, targetIndex + k, values[k]);
                     }
                     inFlight.remove(copy);
                 });
             }
-            case Inst.CopyCommit c -> {
-                it.committedCopies.addLast(it.openCopies);
-                it.openCopies = new ArrayList<>();
-            }
+            case Inst.CopyCommit c -> it.copies.commit();
             case Inst.CopyWait c -> {
                 long pending = bits(it, c.pending());
                 if (pending < 0) {
                     throw new IllegalStateException("KernelContext.waitCopies(" + pending + "): the number of groups"
                             + " left in flight must not be negative");
                 }
-                while (it.committedCopies.size() > pending) {
-                    it.committedCopies.removeFirst().forEach(Runnable::run);
-                }
+                it.copies.waitFor(pending);
             }
             case Inst.LocalAlloc a -> { } // bound to the group's memory when the work-item was made
             case Inst.Barrier b -> throw new IllegalStateException("barrier handled by the scheduler");

@@ -1,5 +1,6 @@
 package dev.squall.jit.ir;
 
+import dev.squall.api.KernelContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -238,7 +239,7 @@ public sealed interface Inst {
 
         /** Elements one copy moves. */
         public int elements() {
-            return 16 / ((PointerType) target.type()).element().bytes();
+            return KernelContext.COPY_BYTES / ((PointerType) target.type()).element().bytes();
         }
 
         public List<Operand> operands() {
@@ -312,6 +313,11 @@ public sealed interface Inst {
 
     /** Work-group local memory of {@code length} elements, shared by the group; lives in the entry block. */
     record LocalAlloc(Var result, ScalarType element, int length, SourcePos pos) implements Inst {
+        /** Bytes the array takes where backends lay local arrays out 16-byte aligned: its size rounded up to 16. */
+        public long paddedBytes() {
+            return ((long) length * element.bytes() + 15) / 16 * 16;
+        }
+
         public List<Operand> operands() {
             return List.of();
         }

@@ -1,5 +1,6 @@
 package dev.squall.jit.ir;
 
+import dev.squall.api.KernelContext;
 import dev.squall.jit.analysis.Cfg;
 import dev.squall.jit.analysis.Dominators;
 import java.util.HashMap;
@@ -240,7 +241,7 @@ public final class IrVerifier {
                 checkIndex(b, x, x.sourceIndex());
                 if (target != null && source != null && (target.element() != source.element()
                         || target.space() == AddressSpace.GLOBAL || source.space() == AddressSpace.LOCAL
-                        || 16 % target.element().bytes() != 0)) {
+                        || KernelContext.COPY_BYTES % target.element().bytes() != 0)) {
                     fail(b, IrPrinter.inst(x) + " must copy between a global and a local pointer of one element type,"
                             + " got " + source.text() + " to " + target.text());
                 }

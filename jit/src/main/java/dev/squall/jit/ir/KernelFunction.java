@@ -175,7 +175,7 @@ public final class KernelFunction {
         for (Block b : blocks()) {
             for (Inst inst : b.body()) {
                 if (inst instanceof Inst.LocalAlloc a) {
-                    total += ((long) a.length() * a.element().bytes() + 15) / 16 * 16;
+                    total += a.paddedBytes();
                 }
             }
         }

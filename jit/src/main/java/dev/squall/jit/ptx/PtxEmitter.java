@@ -121,7 +121,7 @@ public final class PtxEmitter {
             long offset = 0;
             for (Inst.LocalAlloc a : localAllocs(f)) {
                 dynamicOffsets.put(a.result(), offset);
-                offset += aligned((long) a.length() * a.element().bytes());
+                offset += a.paddedBytes();
             }
             dynamicShared = true;
         }
@@ -205,10 +205,6 @@ public final class PtxEmitter {
             }
         }
         return allocs;
-    }
-
-    private static long aligned(long bytes) {
-        return (bytes + 15) / 16 * 16;
     }
 
     /** Pointer parameters the kernel never writes: loaded through the read-only data cache. */

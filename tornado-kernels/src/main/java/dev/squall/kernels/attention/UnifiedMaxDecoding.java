@@ -199,10 +199,8 @@ public final class UnifiedMaxDecoding {
      * Local memory a work-group of {@link #stepF16Staged} takes, in bytes: the ring and {@link #stepF16}'s
      * arrays, each rounded up to 16 bytes as devices lay them out.
      */
-    public static final long STAGED_LOCAL_BYTES = SplitKvCore.padded(2L * STAGED_STAGES * SplitKvCore.RING_STAGE)
-            + SplitKvCore.padded(4L * SplitKvCore.QUERY_FLOATS) + SplitKvCore.padded(4L * SplitKvCore.PARTIAL_FLOATS)
-            + SplitKvCore.padded(4L * SplitKvCore.PROB_FLOATS) + 2 * SplitKvCore.padded(4L * SplitKvCore.STAT_FLOATS)
-            + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP);
+    public static final long STAGED_LOCAL_BYTES = FlashDecoding.STAGED_LOCAL_BYTES // the split's arrays and ring
+            + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP); // arrival, leftWindow
 
     /** Whether {@link #stepF16Staged}'s local memory fits a work-group on {@code device}. */
     public static boolean stagedStepFits(Device device) {
