@@ -171,15 +171,20 @@ public final class KernelFunction {
      * 16 bytes, as the backends lay them out.
      */
     public long localMemoryBytes() {
-        long total = 0;
+        return localAllocs().stream().mapToLong(Inst.LocalAlloc::paddedBytes).sum();
+    }
+
+    /** The function's local arrays, in block order. */
+    public List<Inst.LocalAlloc> localAllocs() {
+        List<Inst.LocalAlloc> allocs = new ArrayList<>();
         for (Block b : blocks()) {
             for (Inst inst : b.body()) {
                 if (inst instanceof Inst.LocalAlloc a) {
-                    total += a.paddedBytes();
+                    allocs.add(a);
                 }
             }
         }
-        return total;
+        return allocs;
     }
 
     /** The kernel's launch bound, or null when it declares none. */

@@ -1,6 +1,7 @@
 package dev.squall.jit.ptx;
 
 import dev.squall.api.KernelCompilationException;
+import dev.squall.api.KernelContext;
 import dev.squall.jit.CompiledKernel;
 import dev.squall.jit.ir.AddressSpace;
 import dev.squall.jit.ir.AtomicOp;
@@ -119,7 +120,7 @@ public final class PtxEmitter {
         dynamicOffsets.clear();
         if (dynamicSharedBytes(f) > 0) {
             long offset = 0;
-            for (Inst.LocalAlloc a : localAllocs(f)) {
+            for (Inst.LocalAlloc a : f.localAllocs()) {
                 dynamicOffsets.put(a.result(), offset);
                 offset += a.paddedBytes();
             }
@@ -167,13 +168,9 @@ public final class PtxEmitter {
         }
         out.append("{\n");
         if (dynamicOffsets.isEmpty()) {
-            for (Block b : f.blocks()) {
-                for (Inst inst : b.body()) {
-                    if (inst instanceof Inst.LocalAlloc a) {
-                        out.append("    .shared .align 16 .b8 ").append(sharedName(a.result())).append('[')
-                                .append((long) a.length() * a.element().bytes()).append("];\n");
-                    }
-                }
+            for (Inst.LocalAlloc a : f.localAllocs()) {
+                out.append("    .shared .align 16 .b8 ").append(sharedName(a.result())).append('[')
+                        .append((long) a.length() * a.element().bytes()).append("];\n");
             }
         }
         out.append(regs.declarations());
@@ -193,18 +190,6 @@ public final class PtxEmitter {
     public static int dynamicSharedBytes(KernelFunction f) {
         long total = f.localMemoryBytes();
         return total > STATIC_SHARED_LIMIT ? (int) Math.min(total, Integer.MAX_VALUE) : 0;
-    }
-
-    private static List<Inst.LocalAlloc> localAllocs(KernelFunction f) {
-        List<Inst.LocalAlloc> allocs = new ArrayList<>();
-        for (Block b : f.blocks()) {
-            for (Inst inst : b.body()) {
-                if (inst instanceof Inst.LocalAlloc a) {
-                    allocs.add(a);
-                }
-            }
-        }
-        return allocs;
     }
 
     /** Pointer parameters the kernel never writes: loaded through the read-only data cache. */
@@ -878,7 +863,7 @@ public final class PtxEmitter {
         String to = address(c.target(), c.targetIndex());
         String from = address(c.source(), c.sourceIndex());
         if (target.sm() >= 80) {
-            line("cp.async.cg.shared.global " + to + ", " + from + ", 16;");
+            line("cp.async.cg.shared.global " + to + ", " + from + ", " + KernelContext.COPY_BYTES + ";");
             return;
         }
         List<String> words = new ArrayList<>();

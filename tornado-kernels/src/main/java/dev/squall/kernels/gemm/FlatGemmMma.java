@@ -126,8 +126,9 @@ public final class FlatGemmMma {
     /**
      * {@link #f16Form} with the weights of each trip copied into local memory {@code stages − 1} trips
      * before their mmas ({@link KernelContext#copyAsync}: {@code cp.async} on CUDA), a ring of
-     * {@code stages} trips per warp in {@code staged} ({@code stages · 2 · unroll · warps · 32 · 8} halves), so the bytes in
-     * flight wait in local memory, not in registers; {@code stages} 0 is {@link #f16Form}. Each lane
+     * {@code stages} trips per warp in {@code staged} ({@code stages · 2 · unroll · warps · 32 · 8}
+     * halves), so the bytes in flight wait in local memory, not in registers; {@code stages} 0 is
+     * {@link #f16Form}. Each lane
      * reads back only what it copied, so the ring needs no barrier. The copies need 16-byte alignment:
      * when k is not a multiple of 8 every column goes through the (slower) tail loop instead.
      */
