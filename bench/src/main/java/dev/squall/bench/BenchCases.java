@@ -20,6 +20,8 @@ import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
 import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.FlatGemmMmaVariants;
+import dev.squall.kernels.gemm.TiledGemmForm;
+import dev.squall.kernels.gemm.TiledGemmMma;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.MatVec;
 import java.util.ArrayList;
@@ -168,6 +170,7 @@ final class BenchCases {
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));
                 }
+                cases.addAll(tiledGemm(x, w, out, m, n, k, key, flops, bytes, copies));
                 // the default lanes per weight row, and at m <= 16 every other choice from 32 to 256
                 int defaultLanes = FlatGemmByLanes.lanesFor(k);
                 for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
@@ -277,6 +280,56 @@ final class BenchCases {
         return String.format(Locale.ROOT, "ok (err %.1e)", worst);
     }
 
+    /**
+     * The tensor-core tiled GEMM: its four forms at the splits {@link TiledGemmForm#splits} picks, and
+     * the form {@link TiledGemmForm#choose} picks also at half and twice those splits (to check both
+     * picks). Each time is two launches': {@code split}, then the product.
+     */
+    private List<BenchCase> tiledGemm(FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k, String key,
+                                      double flops, double bytes, int copies) {
+        List<BenchCase> cases = new ArrayList<>();
+        TiledGemmForm picked = TiledGemmForm.choose(m, n, computeUnits);
+        for (TiledGemmForm form : List.of(TiledGemmForm.WIDE, TiledGemmForm.NARROW, TiledGemmForm.WIDE_TWO_GROUPS,
+                TiledGemmForm.NARROW_TWO_GROUPS)) {
+            int chosen = form.splits(m, n, k, computeUnits);
+            List<Integer> splitCounts = new ArrayList<>(List.of(chosen));
+            if (form.equals(picked)) {
+                for (int other : new int[] {Math.max(1, chosen / 2), Math.min(TiledGemmMma.MAX_SPLITS, 2 * chosen)}) {
+                    if (!splitCounts.contains(other)) {
+                        splitCounts.add(other);
+                    }
+                }
+            }
+            for (int splits : splitCounts) {
+                String name = "TiledGemmMma." + form.kernel() + (splits == chosen ? "" : " (splits=" + splits + ")");
+                FloatArray parts = new FloatArray((int) TiledGemmMma.partsLength(m, n, splits));
+                IntArray tickets = new IntArray(form.ticketsLength(m, n));
+                cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
+                    HalfFloatArray pairs = new HalfFloatArray((int) TiledGemmMma.pairsLength(m, k));
+                    return new BenchCase.Instance(plan(new Object[] {x, w, pairs, parts, tickets}, new Object[] {out},
+                            tiledLaunches(form, x, pairs, w, out, m, n, k, splits, parts, tickets)),
+                            p -> checkLinear(p, out, x, w, m, n, k));
+                }));
+            }
+        }
+        return cases;
+    }
+
+    /** {@link TiledGemmMma#split}, then the product in {@code form}. */
+    private static Launch[] tiledLaunches(TiledGemmForm form, FloatArray x, HalfFloatArray pairs, HalfFloatArray w,
+                                          FloatArray out, int m, int n, int k, int splits, FloatArray parts,
+                                          IntArray tickets) {
+        return new Launch[] {splitLaunch(x, pairs, m, k), Launch.spmd("k", TiledGemmMma.class, form.kernel(),
+                new WorkerGrid1D(form.globalX(m, n, splits)).setLocalWork(TiledGemmMma.THREADS), pairs, w, out, m, n, k,
+                0, splits, parts, tickets)};
+    }
+
+    /** {@link TiledGemmMma#split}'s launch for m rows of k columns. */
+    private static Launch splitLaunch(FloatArray x, HalfFloatArray pairs, int m, int k) {
+        return Launch.spmd("split", TiledGemmMma.class, "split",
+                new WorkerGrid1D(TiledGemmMma.splitGlobalX(m, k)).setLocalWork(TiledGemmMma.THREADS), x, pairs, m, k);
+    }
+
     // ---- GEMM 4096³ ------------------------------------------------------------------------------
 
     private List<BenchCase> gemm() {
@@ -307,6 +360,18 @@ final class BenchCases {
         cases.add(new BenchCase("gemm", "Gemm.registerBlockedF16", f16, flops, bytes16, 1, quick ? 5 : 20, i ->
                 new BenchCase.Instance(plan(new Object[] {a16, b16, bias}, new Object[] {out},
                         blockedF16(a16, b16, bias, out, m, n, k)), p -> checkGemm(p, out, a16, b16, m, n, k))));
+        // the tensor-core tiled GEMM: fp32 activations (as nearest and remainder halves), fp16 weights; in the
+        // fp16 row, beside the peers' fp16×fp16 products
+        double bytesTiled = 4.0 * m * k + 2.0 * n * k + 4.0 * m * n;
+        TiledGemmForm form = TiledGemmForm.choose(m, n, computeUnits);
+        int splits = form.splits(m, n, k, computeUnits);
+        FloatArray parts = new FloatArray((int) TiledGemmMma.partsLength(m, n, splits));
+        IntArray tickets = new IntArray(form.ticketsLength(m, n));
+        HalfFloatArray pairs = new HalfFloatArray((int) TiledGemmMma.pairsLength(m, k));
+        cases.add(new BenchCase("gemm", "TiledGemmMma." + form.kernel(), f16, flops, bytesTiled, 1, quick ? 5 : 20, i ->
+                new BenchCase.Instance(plan(new Object[] {a, b16, pairs, parts, tickets}, new Object[] {out},
+                        tiledLaunches(form, a, pairs, b16, out, m, n, k, splits, parts, tickets)),
+                        p -> checkGemm(p, out, a, b16, m, n, k))));
         return cases;
     }
 

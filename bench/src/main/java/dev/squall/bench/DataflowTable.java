@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * FlashDecoding++'s offline profiling (§5.3) from the flat-GEMM group's timings: per (N, K), M1 =
- * the first M where the flat GEMM (its faster variant) beats running the GEMV M times, and M2 = the first M where the
- * register-blocked GEMM beats the flat GEMM (absent if it never does up to the largest M timed).
+ * the first M where the flat GEMM (its faster variant) beats running the GEMV M times, and M2 = the first M where a
+ * tiled GEMM (the fastest of TiledGemmMma's forms and the register-blocked GEMM timed) beats the flat GEMM (absent if
+ * none does up to the largest M timed).
  */
 final class DataflowTable {
 

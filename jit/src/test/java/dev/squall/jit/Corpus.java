@@ -10,6 +10,7 @@ import static dev.squall.jit.KernelCase.halves;
 import static dev.squall.jit.KernelCase.ints;
 import static dev.squall.jit.KernelCase.longs;
 import static dev.squall.jit.KernelCase.poison;
+import static dev.squall.jit.KernelCase.poisonHalves;
 import static dev.squall.jit.KernelCase.poisonInts;
 import static dev.squall.jit.KernelCase.q4;
 import static dev.squall.jit.KernelCase.q8;
@@ -37,6 +38,7 @@ import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
 import dev.squall.kernels.gemm.FlatGemmMma;
+import dev.squall.kernels.gemm.TiledGemmMma;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
@@ -47,6 +49,10 @@ import java.util.Map;
 
 /** The differential corpus: the kernel library plus kernels for every construct the front end handles. */
 public final class Corpus {
+
+    /** Why the tiled tensor-core GEMM's cases do not run on PoCL. */
+    private static final String TILED_ON_POCL = "PoCL spends more than ten minutes compiling the 64 emulated mmas"
+            + " of TiledGemmMma; the interpreter, ptxas and CUDA run it (NVIDIA OpenCL lacks the local memory)";
 
     private static final int[] MATVEC_GRID = {MatVec.spmdGlobalSize(37, 64), 1, 1};
     private static final int[] QKV_GRID = {MatVec.spmdGlobalSize(20 + 2 * 9, 32), 1, 1};
@@ -171,6 +177,27 @@ public final class Corpus {
                                 new IntArray(FlatGemmMma.streamTicketsLength(37, 11))}).mathTolerance(1e-5)
                         .skipOnCpu("PoCL spends about five minutes compiling its emulated mmas; FlatGemmTest runs"
                                 + " the tile code there, and GPUs run this one"),
+                // the tiled GEMM's activations split into binary16 pairs: 13 rows and 70 columns, both padded
+                KernelCase.spmd(TiledGemmMma.class, "split", new int[] {TiledGemmMma.splitGlobalX(13, 70), 1, 1},
+                        new int[] {TiledGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 13 * 70),
+                                poisonHalves((int) TiledGemmMma.pairsLength(13, 70)), 13, 70}),
+                // the tensor-core tiled GEMM: 9 chunks of 64 columns split 5 and 4 (each turns the ring of 3 over,
+                // the second ends in 8 columns outside it), two tiles of weight rows, the ticket of a shared tile
+                // (its pairs are random halves here: the kernel reads them as they are; split has a case of its own)
+                KernelCase.spmd(TiledGemmMma.class, "f16", new int[] {TiledGemmMma.globalX(40, 130, 2, 4), 1, 1},
+                        new int[] {TiledGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
+                                finiteHalves(r, (int) TiledGemmMma.pairsLength(40, 520)),
+                                finiteHalves(r, 130 * 520), floats(r, 40 * 130), 40, 130, 520, 1, 2,
+                                floats(r, (int) TiledGemmMma.partsLength(40, 130, 2)), // garbage, not NaN: compared by norm
+                                new IntArray(TiledGemmMma.ticketsLength(40, 130, 4))}).mathTolerance(1e-5)
+                        .skipOnCpu(TILED_ON_POCL),
+                // its narrow form, unsplit: three chunks and 8 columns, 20 activation rows
+                KernelCase.spmd(TiledGemmMma.class, "f16Narrow", new int[] {TiledGemmMma.globalX(20, 300, 1, 8), 1, 1},
+                        new int[] {TiledGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
+                                finiteHalves(r, (int) TiledGemmMma.pairsLength(20, 200)),
+                                finiteHalves(r, 300 * 200), poison(20 * 300), 20, 300, 200, 0, 1, floats(r, 1),
+                                new IntArray(TiledGemmMma.ticketsLength(20, 300, 8))}).mathTolerance(1e-5)
+                        .skipOnCpu(TILED_ON_POCL),
                 // FlashAttention-2 forward: 37 positions (a partial second tile), 2 query heads on 1 kv head, causal
                 KernelCase.spmd(FlashAttention2.class, "forward", new int[] {FlashAttention2.globalX(37), 2, 1},
                         new int[] {FlashAttention2.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 2 * 37 * 64),

@@ -123,6 +123,15 @@ public record KernelCase(String name, Method kernel, Function<Random, Object[]> 
         return IntArray.fromArray(v);
     }
 
+    /** n binary16 NaNs: an element a kernel should have written and did not shows. */
+    static HalfFloatArray poisonHalves(int n) {
+        HalfFloatArray a = new HalfFloatArray(n);
+        for (int i = 0; i < n; i++) {
+            a.setBits(i, (short) 0x7E00);
+        }
+        return a;
+    }
+
     static IntArray poisonInts(int n) {
         IntArray a = new IntArray(n);
         a.init(0xDEADBEEF);

@@ -53,12 +53,13 @@ class DataflowChooserTest {
         DataflowChooser h200 = DataflowChooser.forDevice("NVIDIA H200", H200_LIKE);
         assertEquals(Choice.GEMV, h200.choose(1, 4096, 4096));
         assertEquals(Choice.FLAT_GEMM, h200.choose(2, 4096, 4096));
-        assertEquals(Choice.FLAT_GEMM, h200.choose(64, 4096, 4096), "the tiled GEMM never won on this shape");
+        assertEquals(Choice.FLAT_GEMM, h200.choose(32, 4096, 4096), "the flat GEMM is faster up to m = 32 here");
+        assertEquals(Choice.TILED_GEMM, h200.choose(64, 4096, 4096));
         assertEquals(Choice.FLAT_GEMM, h200.choose(3, 128256, 2048));
-        assertEquals(Choice.FLAT_GEMM, h200.choose(32, 11008, 4096));
-        // with the tensor-core flat GEMM measured, the CUDA-core register-blocked GEMM no longer wins up to m = 64
-        assertEquals(Choice.FLAT_GEMM, h200.choose(64, 14336, 4096));
-        assertEquals(Choice.FLAT_GEMM, h200.choose(64, 4096, 11008));
-        assertEquals(Choice.FLAT_GEMM, h200.choose(64, 128256, 2048));
+        assertEquals(Choice.TILED_GEMM, h200.choose(16, 128256, 2048));
+        assertEquals(Choice.FLAT_GEMM, h200.choose(31, 11008, 4096));
+        assertEquals(Choice.TILED_GEMM, h200.choose(32, 11008, 4096));
+        assertEquals(Choice.TILED_GEMM, h200.choose(64, 14336, 4096));
+        assertEquals(Choice.TILED_GEMM, h200.choose(64, 4096, 11008));
     }
 }

@@ -479,7 +479,7 @@ public final class FlatGemmMma {
     }
 
     /** The two k-steps of a lane's eight columns: columns 4s … 4s + 3 of the eight are k-step s. */
-    private static MmaAccumulator steps(KernelContext context, HalfPairs low, HalfPairs high, HalfPairs xs,
+    static MmaAccumulator steps(KernelContext context, HalfPairs low, HalfPairs high, HalfPairs xs,
                                         MmaAccumulator d) {
         d = context.mma16x8x16(low.p0(), high.p0(), low.p1(), high.p1(), xs.p0(), xs.p1(), d);
         return context.mma16x8x16(low.p2(), high.p2(), low.p3(), high.p3(), xs.p2(), xs.p3(), d);

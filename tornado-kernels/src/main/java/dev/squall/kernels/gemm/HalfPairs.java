@@ -31,6 +31,18 @@ record HalfPairs(int p0, int p1, int p2, int p3) {
                 pair(staged[at + 4], staged[at + 5]), pair(staged[at + 6], staged[at + 7]));
     }
 
+    /** Stores the eight values at w[at], …, w[at + 7]. */
+    void store(HalfFloatArray w, int at) {
+        w.setBits(at, (short) p0);
+        w.setBits(at + 1, (short) (p0 >>> 16));
+        w.setBits(at + 2, (short) p1);
+        w.setBits(at + 3, (short) (p1 >>> 16));
+        w.setBits(at + 4, (short) p2);
+        w.setBits(at + 5, (short) (p2 >>> 16));
+        w.setBits(at + 6, (short) p3);
+        w.setBits(at + 7, (short) (p3 >>> 16));
+    }
+
     /** w[start + c], …, w[start + c + 7], with zeros for the columns from {@code k} on. */
     static HalfPairs upTo(HalfFloatArray w, int start, int c, int k) {
         return new HalfPairs(pair(bits(w, start, c, k), bits(w, start, c + 1, k)),
