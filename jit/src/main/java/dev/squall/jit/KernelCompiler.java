@@ -22,6 +22,7 @@ import dev.squall.jit.passes.ParallelLoopVectorizer;
 import dev.squall.jit.passes.Pass;
 import dev.squall.jit.passes.ReductionLowering;
 import dev.squall.jit.passes.SimplifyCfg;
+import dev.squall.jit.passes.StoreCombining;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -110,6 +111,9 @@ public final class KernelCompiler {
                 optimize(f, options);
             }
             if (run(new LoadCombining(), f, options)) {
+                optimize(f, options);
+            }
+            if (run(new StoreCombining(), f, options)) {
                 optimize(f, options);
             }
             for (ReductionPlan r : f.reductions()) {

@@ -465,9 +465,10 @@ public final class OpenCLEmitter {
             }
             case Inst.VectorStore v -> {
                 ScalarType element = ((PointerType) v.pointer().type()).element();
+                // each lane cast to the element type: OpenCL C takes a vector literal's scalars as they are
                 yield "vstore" + v.values().size() + "((" + scalar(element) + v.values().size() + ") (" + String.join(", ",
-                        v.values().stream().map(this::operand).toList()) + "), 0, " + operand(v.pointer()) + " + "
-                        + operand(v.index()) + ");";
+                        v.values().stream().map(o -> "(" + scalar(element) + ") (" + operand(o) + ")").toList())
+                        + "), 0, " + operand(v.pointer()) + " + " + operand(v.index()) + ");";
             }
             case Inst.Mma m -> mma(m);
             case Inst.CopyAsync c -> {

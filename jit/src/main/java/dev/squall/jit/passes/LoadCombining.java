@@ -42,10 +42,6 @@ public final class LoadCombining implements Pass {
     private record Key(int segment, Var pointer, Operand base) {
     }
 
-    /** A symbolic index split as {@code base + offset} ({@code base} null for a constant index). */
-    private record Split(Operand base, long offset) {
-    }
-
     /** The loads of one wide access, in element order, and where in the block it goes. */
     private record Chunk(List<Inst.Load> loads, Operand base, long offset, int position) {
     }
@@ -77,7 +73,7 @@ public final class LoadCombining implements Pass {
                 if (inst.hasSideEffects()) {
                     segment++;
                 } else if (inst instanceof Inst.Load l && l.pointer() instanceof Var p && aligned.contains(p)) {
-                    Split s = split(l.index(), defs);
+                    IndexSplit s = IndexSplit.of(l.index(), defs);
                     groups.computeIfAbsent(new Key(segment, p, s.base()), k -> new TreeMap<>()).putIfAbsent(s.offset(), i);
                 }
             }
@@ -97,27 +93,6 @@ public final class LoadCombining implements Pass {
             }
         }
         return changed;
-    }
-
-    private static Split split(Operand index, Map<Var, Inst> defs) {
-        if (index instanceof Const c) {
-            return new Split(null, c.asLong());
-        }
-        if (index instanceof Var v && defs.get(v) instanceof Inst.Binary bin) {
-            if (bin.op() == BinaryOp.ADD && bin.right() instanceof Const c) {
-                Split inner = split(bin.left(), defs);
-                return new Split(inner.base(), inner.offset() + c.asLong());
-            }
-            if (bin.op() == BinaryOp.ADD && bin.left() instanceof Const c) {
-                Split inner = split(bin.right(), defs);
-                return new Split(inner.base(), inner.offset() + c.asLong());
-            }
-            if (bin.op() == BinaryOp.SUB && bin.right() instanceof Const c) {
-                Split inner = split(bin.left(), defs);
-                return new Split(inner.base(), inner.offset() - c.asLong());
-            }
-        }
-        return new Split(index, 0);
     }
 
     private static List<Chunk> chunks(Key key, TreeMap<Long, Integer> byOffset, List<Inst> body, Divisibility div) {

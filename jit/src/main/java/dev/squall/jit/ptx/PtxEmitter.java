@@ -328,17 +328,7 @@ public final class PtxEmitter {
             case Inst.PtrOffset p -> ptrOffset(p);
             case Inst.Atomic a -> atomic(a);
             case Inst.VectorLoad v -> vectorLoad(v);
-            case Inst.VectorStore v -> {
-                PointerType p = (PointerType) v.pointer().type();
-                String space = p.space() == AddressSpace.LOCAL ? "shared" : "global";
-                List<String> values = new ArrayList<>();
-                for (Operand o : v.values()) {
-                    values.add(reg(o));
-                }
-                String address = address(v.pointer(), v.index());
-                line("st." + space + ".v" + v.values().size() + vectorType(p.element()) + " " + address + ", {"
-                        + String.join(", ", values) + "};");
-            }
+            case Inst.VectorStore v -> vectorStore(v);
             case Inst.Barrier b -> {
                 // a global fence on both sides: the group's earlier global writes are visible device-wide
                 // before any work-item passes, and later reads see what other groups released
@@ -794,6 +784,37 @@ public final class PtxEmitter {
      * words and are cut out of them: halves by unpacking each word into two 16-bit registers (which a
      * binary16 conversion then reads directly), bytes with {@code bfe.s32}.
      */
+    /**
+     * One wide store. Elements of two bytes (held in 32-bit registers) go two to a word ({@code prmt}
+     * takes the low 16 bits of each) and out as {@code .b32} words, so the store is 4, 8 or 16 bytes.
+     */
+    private void vectorStore(Inst.VectorStore v) {
+        PointerType p = (PointerType) v.pointer().type();
+        String space = p.space() == AddressSpace.LOCAL ? "shared" : "global";
+        String address = address(v.pointer(), v.index());
+        List<String> values = new ArrayList<>();
+        String type;
+        if (p.element().bytes() == 2) {
+            for (int w = 0; w < v.values().size() / 2; w++) {
+                String word = regs.temp(RegClass.B32);
+                line("prmt.b32 " + word + ", " + reg(v.values().get(2 * w), RegClass.B32) + ", "
+                        + reg(v.values().get(2 * w + 1), RegClass.B32) + ", 0x5410;");
+                values.add(word);
+            }
+            type = ".b32";
+        } else {
+            for (Operand o : v.values()) {
+                values.add(reg(o));
+            }
+            type = vectorType(p.element());
+        }
+        if (values.size() == 1) {
+            line("st." + space + type + " " + address + ", " + values.get(0) + ";");
+        } else {
+            line("st." + space + ".v" + values.size() + type + " " + address + ", {" + String.join(", ", values) + "};");
+        }
+    }
+
     private void vectorLoad(Inst.VectorLoad v) {
         PointerType p = (PointerType) v.pointer().type();
         boolean nc = readOnlyCache && p.space() == AddressSpace.GLOBAL && v.pointer() instanceof Var pv

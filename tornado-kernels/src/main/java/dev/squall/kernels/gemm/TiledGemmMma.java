@@ -38,10 +38,14 @@ import dev.squall.kernels.vector.Run8;
  * holds whole chunks; the rest (a split's last partial chunk, or every column when k is not a
  * multiple of 8) go straight from global memory into registers, 32 columns per step.
  *
- * <p>A first form read the fp32 activations itself, one chunk ahead into registers, and split and
- * stored them into the ring in every work-group (one launch, 166 registers). It was within ±10% of
- * this one on all shapes timed, and its registers kept it to one work-group per compute unit
- * (bench/results/2026-11-30-h200-tiled-gemm.md).
+ * <p>On an H200 (bench/results/2026-11-30-h200-tiled-gemm.md), with the form {@link TiledGemmForm#choose}
+ * picks: 1.09–2.45× faster than {@link FlatGemmMma#f16} at m = 64 on all five flat shapes and at m = 32
+ * on four of them, 0.37–0.90× cuBLAS (fp16 activations), 81–86% of the copy bandwidth on 128256×2048 at
+ * m = 16–32. A first form read the fp32 activations itself, one chunk ahead into registers, and split
+ * and stored them into the ring in every work-group (one launch, 166 registers). With {@code split}'s
+ * 5–10 µs counted (it then stored two bytes at a time) it was 3–10% faster on n = 4096 and up to 14%
+ * slower elsewhere, and its registers kept it to one work-group per compute unit, which cost it another
+ * 10–25% where tiles are many.
  */
 public final class TiledGemmMma {
 
