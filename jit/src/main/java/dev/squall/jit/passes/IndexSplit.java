@@ -3,8 +3,12 @@ package dev.squall.jit.passes;
 import dev.squall.jit.ir.BinaryOp;
 import dev.squall.jit.ir.Const;
 import dev.squall.jit.ir.Inst;
+import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.Operand;
+import dev.squall.jit.ir.ScalarType;
+import dev.squall.jit.ir.SourcePos;
 import dev.squall.jit.ir.Var;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,5 +37,22 @@ record IndexSplit(Operand base, long offset) {
             }
         }
         return new IndexSplit(index, 0);
+    }
+
+    /**
+     * {@code base + offset} as an operand of {@code type}: a constant, the base itself, or a new sum
+     * appended to {@code out}.
+     */
+    static Operand operand(KernelFunction f, Operand base, long offset, ScalarType type, SourcePos pos,
+                           List<Inst> out) {
+        if (base == null) {
+            return Const.of(type, offset);
+        }
+        if (offset == 0) {
+            return base;
+        }
+        Var sum = f.newVar(type, "");
+        out.add(new Inst.Binary(sum, BinaryOp.ADD, base, Const.of(type, offset), pos));
+        return sum;
     }
 }

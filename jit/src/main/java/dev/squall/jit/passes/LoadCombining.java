@@ -1,9 +1,7 @@
 package dev.squall.jit.passes;
 
 import dev.squall.jit.analysis.Divisibility;
-import dev.squall.jit.ir.BinaryOp;
 import dev.squall.jit.ir.Block;
-import dev.squall.jit.ir.Const;
 import dev.squall.jit.ir.Inst;
 import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.Operand;
@@ -30,8 +28,6 @@ import java.util.TreeMap;
  * Widths: 4, 8 or 16 bytes, at least two elements.
  */
 public final class LoadCombining implements Pass {
-
-    private static final int MAX_BYTES = 16;
 
     @Override
     public String name() {
@@ -99,30 +95,10 @@ public final class LoadCombining implements Pass {
         List<Chunk> out = new ArrayList<>();
         int elementBytes = ((PointerType) key.pointer().type()).element().bytes();
         int baseDivisor = key.base() == null ? Divisibility.TOP : div.of(key.base());
-        Set<Long> taken = new HashSet<>();
-        for (long offset : byOffset.keySet()) {
-            if (taken.contains(offset)) {
-                continue;
-            }
-            for (int width = MAX_BYTES / elementBytes; width >= 2; width /= 2) {
-                if (width * elementBytes < 4 || baseDivisor < width || Math.floorMod(offset, width) != 0) {
-                    continue;
-                }
-                List<Inst.Load> loads = new ArrayList<>();
-                int first = Integer.MAX_VALUE;
-                for (long k = offset; k < offset + width && byOffset.containsKey(k); k++) {
-                    int at = byOffset.get(k);
-                    loads.add((Inst.Load) body.get(at));
-                    first = Math.min(first, at);
-                }
-                if (loads.size() == width) {
-                    for (long k = offset; k < offset + width; k++) {
-                        taken.add(k);
-                    }
-                    out.add(new Chunk(loads, key.base(), offset, first));
-                    break;
-                }
-            }
+        for (AlignedRuns.Run run : AlignedRuns.of(byOffset, elementBytes, baseDivisor)) {
+            List<Inst.Load> loads = run.positions().stream().map(at -> (Inst.Load) body.get(at)).toList();
+            int first = run.positions().stream().mapToInt(Integer::intValue).min().orElseThrow();
+            out.add(new Chunk(loads, key.base(), run.offset(), first));
         }
         return out;
     }
@@ -139,17 +115,8 @@ public final class LoadCombining implements Pass {
             Chunk c = at.get(i);
             if (c != null) {
                 Inst.Load first = c.loads().get(0);
-                ScalarType indexType = (ScalarType) first.index().type();
-                Operand index;
-                if (c.base() == null) {
-                    index = Const.of(indexType, c.offset());
-                } else if (c.offset() == 0) {
-                    index = c.base();
-                } else {
-                    Var sum = f.newVar(indexType, "");
-                    out.add(new Inst.Binary(sum, BinaryOp.ADD, c.base(), Const.of(indexType, c.offset()), first.pos()));
-                    index = sum;
-                }
+                Operand index = IndexSplit.operand(f, c.base(), c.offset(), (ScalarType) first.index().type(),
+                        first.pos(), out);
                 out.add(new Inst.VectorLoad(c.loads().stream().map(Inst.Load::result).toList(), first.pointer(), index,
                         body.get(i).pos()));
             }

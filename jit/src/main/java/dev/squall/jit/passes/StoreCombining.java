@@ -2,9 +2,7 @@ package dev.squall.jit.passes;
 
 import dev.squall.jit.analysis.Divisibility;
 import dev.squall.jit.ir.AddressSpace;
-import dev.squall.jit.ir.BinaryOp;
 import dev.squall.jit.ir.Block;
-import dev.squall.jit.ir.Const;
 import dev.squall.jit.ir.Inst;
 import dev.squall.jit.ir.KernelFunction;
 import dev.squall.jit.ir.Operand;
@@ -35,8 +33,6 @@ import java.util.TreeMap;
  * change. Widths: 4, 8 or 16 bytes, at least two elements.
  */
 public final class StoreCombining implements Pass {
-
-    private static final int MAX_BYTES = 16;
 
     @Override
     public String name() {
@@ -109,30 +105,10 @@ public final class StoreCombining implements Pass {
         List<Chunk> out = new ArrayList<>();
         int elementBytes = ((PointerType) run.pointer().type()).element().bytes();
         int baseDivisor = run.base() == null ? Divisibility.TOP : div.of(run.base());
-        Set<Long> taken = new HashSet<>();
-        for (long offset : run.byOffset().keySet()) {
-            if (taken.contains(offset)) {
-                continue;
-            }
-            for (int width = MAX_BYTES / elementBytes; width >= 2; width /= 2) {
-                if (width * elementBytes < 4 || baseDivisor < width || Math.floorMod(offset, width) != 0) {
-                    continue;
-                }
-                List<Inst.Store> stores = new ArrayList<>();
-                int last = -1;
-                for (long k = offset; k < offset + width && run.byOffset().containsKey(k); k++) {
-                    int at = run.byOffset().get(k);
-                    stores.add((Inst.Store) body.get(at));
-                    last = Math.max(last, at);
-                }
-                if (stores.size() == width) {
-                    for (long k = offset; k < offset + width; k++) {
-                        taken.add(k);
-                    }
-                    out.add(new Chunk(stores, run.base(), offset, last));
-                    break;
-                }
-            }
+        for (AlignedRuns.Run wide : AlignedRuns.of(run.byOffset(), elementBytes, baseDivisor)) {
+            List<Inst.Store> stores = wide.positions().stream().map(at -> (Inst.Store) body.get(at)).toList();
+            int last = wide.positions().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            out.add(new Chunk(stores, run.base(), wide.offset(), last));
         }
         return out;
     }
@@ -152,17 +128,8 @@ public final class StoreCombining implements Pass {
             Chunk c = at.get(i);
             if (c != null) {
                 Inst.Store first = c.stores().get(0);
-                ScalarType indexType = (ScalarType) first.index().type();
-                Operand index;
-                if (c.base() == null) {
-                    index = Const.of(indexType, c.offset());
-                } else if (c.offset() == 0) {
-                    index = c.base();
-                } else {
-                    Var sum = f.newVar(indexType, "");
-                    out.add(new Inst.Binary(sum, BinaryOp.ADD, c.base(), Const.of(indexType, c.offset()), first.pos()));
-                    index = sum;
-                }
+                Operand index = IndexSplit.operand(f, c.base(), c.offset(), (ScalarType) first.index().type(),
+                        first.pos(), out);
                 out.add(new Inst.VectorStore(first.pointer(), index, c.stores().stream().map(Inst.Store::value).toList(),
                         body.get(i).pos()));
             }

@@ -366,28 +366,8 @@ class FlatGemmTest {
                 });
     }
 
-    /** Runs one binary16-weight flat GEMM. */
-    private interface F16Launch {
-        void run(FloatArray x, HalfFloatArray w, FloatArray out, int accumulate);
-    }
-
-    /**
-     * out = x·wᵀ with accumulate off and on (into random values), each against float64 by the 2×-naive
-     * rule, with an output longer than m·n whose tail must stay NaN.
-     */
     private void checkF16(Device device, String name, float[] x, HalfFloatArray w, int m, int n, int k,
-                          double productSlack, F16Launch launch) {
-        float[] weights = w.toFloatArray();
-        FloatArray xArray = FloatArray.fromArray(x);
-        for (int accumulate = 0; accumulate < 2; accumulate++) {
-            float[] start = accumulate != 0 ? values(rng, m * n) : null;
-            double[] ref = new double[m * n];
-            float[] naive = new float[m * n];
-            reference(x, weights, null, start, m, n, k, ref, naive);
-            FloatArray out = output(start, m * n, 2 * n + 3);
-            launch.run(xArray, w, out, accumulate);
-            String what = name + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on " + device.id();
-            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, accumulate != 0 ? 1e-6 : productSlack, what);
-        }
+                          double productSlack, KernelRuns.F16Launch launch) {
+        KernelRuns.checkF16(rng, device, name, x, w, m, n, k, productSlack, launch);
     }
 }

@@ -1,5 +1,6 @@
 package dev.squall.kernels.gemm;
 
+import dev.squall.kernels.Accuracy;
 import dev.squall.kernels.KernelLaunches;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,33 @@ final class KernelRuns {
                 ref[i * n + j] = sum;
                 naive[i * n + j] = sumF;
             }
+        }
+    }
+
+    /** Runs one binary16-weight GEMM into {@code out}. */
+    interface F16Launch {
+        void run(FloatArray x, HalfFloatArray w, FloatArray out, int accumulate);
+    }
+
+    /**
+     * out = x·wᵀ with accumulate off and on (into random values), each against float64 by the 2×-naive
+     * rule (slack {@code productSlack} without accumulation, 1e-6 with), with an output longer than m·n
+     * whose tail must stay NaN.
+     */
+    static void checkF16(Random random, Device device, String name, float[] x, HalfFloatArray w, int m, int n, int k,
+                         double productSlack, F16Launch launch) {
+        float[] weights = w.toFloatArray();
+        FloatArray xArray = FloatArray.fromArray(x);
+        for (int accumulate = 0; accumulate < 2; accumulate++) {
+            float[] start = accumulate != 0 ? values(random, m * n) : null;
+            double[] ref = new double[m * n];
+            float[] naive = new float[m * n];
+            reference(x, weights, null, start, m, n, k, ref, naive);
+            FloatArray out = output(start, m * n, 2 * n + 3);
+            launch.run(xArray, w, out, accumulate);
+            String what = name + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on " + device.id();
+            Accuracy.assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, accumulate != 0 ? 1e-6 : productSlack,
+                    what);
         }
     }
 }

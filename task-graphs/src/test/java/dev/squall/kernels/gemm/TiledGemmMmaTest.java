@@ -1,10 +1,7 @@
 package dev.squall.kernels.gemm;
 
-import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
+import static dev.squall.kernels.gemm.KernelRuns.checkF16;
 import static dev.squall.kernels.gemm.KernelRuns.half;
-import static dev.squall.kernels.gemm.KernelRuns.inside;
-import static dev.squall.kernels.gemm.KernelRuns.output;
-import static dev.squall.kernels.gemm.KernelRuns.reference;
 import static dev.squall.kernels.gemm.KernelRuns.run;
 import static dev.squall.kernels.gemm.KernelRuns.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,20 +87,12 @@ class TiledGemmMmaTest {
         for (int i = 0; i < x.length; i++) {
             x[i] *= scale;
         }
-        HalfFloatArray w = half(values(rng, n * k));
-        float[] weights = w.toFloatArray();
-        FloatArray xArray = FloatArray.fromArray(x);
         HalfFloatArray pairs = new HalfFloatArray((int) TiledGemmMma.pairsLength(m, k));
         FloatArray parts = new FloatArray((int) TiledGemmMma.partsLength(m, n, splits));
         IntArray tickets = new IntArray(form.ticketsLength(m, n));
-        String name = "TiledGemmMma." + form.kernel() + " m=" + m + " n=" + n + " k=" + k + " splits=" + splits
-                + " activations ×" + scale;
-        for (int accumulate = 0; accumulate < 2; accumulate++) {
-            float[] start = accumulate != 0 ? values(rng, m * n) : null;
-            double[] ref = new double[m * n];
-            float[] naive = new float[m * n];
-            reference(x, weights, null, start, m, n, k, ref, naive);
-            FloatArray out = output(start, m * n, 2 * n + 3);
+        String name = "TiledGemmMma." + form.kernel() + " splits=" + splits + " activations ×" + scale;
+        // the slack scales with the products; with accumulate on, the start values (of order 1) set it
+        checkF16(rng, device, name, x, half(values(rng, n * k)), m, n, k, 1e-6 * scale, (xArray, w, out, accumulate) -> {
             parts.init(Float.NaN); // a part read before it is written shows
             poison(pairs);
             run(device, TiledGemmMma.class, "split",
@@ -112,13 +101,11 @@ class TiledGemmMmaTest {
             run(device, TiledGemmMma.class, form.kernel(),
                     new WorkerGrid1D(form.globalX(m, n, splits)).setLocalWork(TiledGemmMma.THREADS),
                     pairs, w, out, m, n, k, accumulate, splits, parts, tickets);
-            String what = name + " accumulate " + accumulate + " on " + device.id();
             for (int t = 0; t < tickets.getSize(); t++) {
-                assertEquals(0, tickets.get(t), what + ": ticket " + t + " left set");
+                assertEquals(0, tickets.get(t), name + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate
+                        + " on " + device.id() + ": ticket " + t + " left set");
             }
-            // the slack scales with the products; with accumulate on, the start values (of order 1) set it
-            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, accumulate != 0 ? 1e-6 : 1e-6 * scale, what);
-        }
+        });
     }
 
     private static void poison(HalfFloatArray a) {

@@ -186,11 +186,7 @@ public final class TiledGemmMma {
     @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 1)
     public static void f16(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m, int n,
                            int k, int accumulate, int splits, FloatArray parts, IntArray tickets) {
-        short[] weights = context.allocateShortLocalArray(3 * weightHalves(WIDE_ROW_WARPS));
-        short[] activations = context.allocateShortLocalArray(3 * pairHalves(WIDE_ROW_WARPS));
-        int[] arrival = context.allocateIntLocalArray(1);
-        f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
-                WIDE_ROW_WARPS, 3);
+        wide(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 3);
     }
 
     /**
@@ -200,11 +196,7 @@ public final class TiledGemmMma {
     @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 1)
     public static void f16Narrow(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m,
                                  int n, int k, int accumulate, int splits, FloatArray parts, IntArray tickets) {
-        short[] weights = context.allocateShortLocalArray(3 * weightHalves(NARROW_ROW_WARPS));
-        short[] activations = context.allocateShortLocalArray(3 * pairHalves(NARROW_ROW_WARPS));
-        int[] arrival = context.allocateIntLocalArray(1);
-        f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
-                NARROW_ROW_WARPS, 3);
+        narrow(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 3);
     }
 
     /**
@@ -216,11 +208,7 @@ public final class TiledGemmMma {
     public static void f16TwoGroups(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out,
                                     int m, int n, int k, int accumulate, int splits, FloatArray parts,
                                     IntArray tickets) {
-        short[] weights = context.allocateShortLocalArray(3 * weightHalves(WIDE_ROW_WARPS));
-        short[] activations = context.allocateShortLocalArray(3 * pairHalves(WIDE_ROW_WARPS));
-        int[] arrival = context.allocateIntLocalArray(1);
-        f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
-                WIDE_ROW_WARPS, 3);
+        wide(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 3);
     }
 
     /**
@@ -231,11 +219,28 @@ public final class TiledGemmMma {
     public static void f16NarrowTwoGroups(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out,
                                           int m, int n, int k, int accumulate, int splits, FloatArray parts,
                                           IntArray tickets) {
-        short[] weights = context.allocateShortLocalArray(2 * weightHalves(NARROW_ROW_WARPS));
-        short[] activations = context.allocateShortLocalArray(2 * pairHalves(NARROW_ROW_WARPS));
+        narrow(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 2);
+    }
+
+    /** The wide form (128 × 64 tiles) with a ring of {@code stages} chunks (a compile-time constant). */
+    private static void wide(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m, int n,
+                             int k, int accumulate, int splits, FloatArray parts, IntArray tickets, int stages) {
+        short[] weights = context.allocateShortLocalArray(stages * weightHalves(WIDE_ROW_WARPS));
+        short[] activations = context.allocateShortLocalArray(stages * pairHalves(WIDE_ROW_WARPS));
         int[] arrival = context.allocateIntLocalArray(1);
         f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
-                NARROW_ROW_WARPS, 2);
+                WIDE_ROW_WARPS, stages);
+    }
+
+    /** The narrow form (256 × 32 tiles) with a ring of {@code stages} chunks (a compile-time constant). */
+    private static void narrow(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m,
+                               int n, int k, int accumulate, int splits, FloatArray parts, IntArray tickets,
+                               int stages) {
+        short[] weights = context.allocateShortLocalArray(stages * weightHalves(NARROW_ROW_WARPS));
+        short[] activations = context.allocateShortLocalArray(stages * pairHalves(NARROW_ROW_WARPS));
+        int[] arrival = context.allocateIntLocalArray(1);
+        f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
+                NARROW_ROW_WARPS, stages);
     }
 
     /** Halves of one chunk of activation pairs in the ring: the tile's rows by DEPTH columns, nearest values and remainders. */
