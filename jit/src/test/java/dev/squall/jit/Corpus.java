@@ -177,6 +177,15 @@ public final class Corpus {
                                 new IntArray(FlatGemmMma.streamTicketsLength(37, 11))}).mathTolerance(1e-5)
                         .skipOnCpu("PoCL spends about five minutes compiling its emulated mmas; FlatGemmTest runs"
                                 + " the tile code there, and GPUs run this one"),
+                // the two-chunk ring (two work-groups per unit): 9 chunks over 2 splits, the ring turned over each time
+                KernelCase.spmd(TiledGemmMma.class, "f16NarrowTwoGroups",
+                        new int[] {TiledGemmMma.globalX(20, 300, 2, TiledGemmMma.NARROW_ROW_WARPS), 1, 1},
+                        new int[] {TiledGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
+                                finiteHalves(r, (int) TiledGemmMma.pairsLength(20, 520)), finiteHalves(r, 300 * 520),
+                                floats(r, 20 * 300), 20, 300, 520, 1, 2,
+                                floats(r, (int) TiledGemmMma.partsLength(20, 300, 2)),
+                                new IntArray(TiledGemmMma.ticketsLength(20, 300, TiledGemmMma.NARROW_ROW_WARPS))})
+                        .mathTolerance(1e-5).skipOnCpu(TILED_ON_POCL),
                 // the tiled GEMM's activations split into binary16 pairs: 13 rows and 70 columns, both padded
                 KernelCase.spmd(TiledGemmMma.class, "split", new int[] {TiledGemmMma.splitGlobalX(13, 70), 1, 1},
                         new int[] {TiledGemmMma.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 13 * 70),

@@ -50,6 +50,31 @@ class StoreCombiningTest {
             out.set(i + 3, 4f);
         }
 
+        /** Reads four floats and writes them back doubled: the array is written, so never read as read-only. */
+        public static void scaleInPlace(KernelContext c, FloatArray x) {
+            int i = 4 * c.globalIdx;
+            float a = x.get(i);
+            float b = x.get(i + 1);
+            float d = x.get(i + 2);
+            float e = x.get(i + 3);
+            x.set(i, 2f * a);
+            x.set(i + 1, 2f * b);
+            x.set(i + 2, 2f * d);
+            x.set(i + 3, 2f * e);
+        }
+
+        /** Two and four halves at aligned places: one 4-byte and one 8-byte store. */
+        public static void halfRuns(KernelContext c, dev.squall.api.types.HalfFloatArray h) {
+            int i = 8 * c.globalIdx;
+            h.setFloat(i, 1f);
+            h.setFloat(i + 1, 2f);
+            float v = h.getFloat(i + 7);
+            h.setFloat(i + 4, v);
+            h.setFloat(i + 5, 3f);
+            h.setFloat(i + 6, 4f);
+            h.setFloat(i + 7, 5f);
+        }
+
         /** Offsets 1…4 of a multiple of 4: only 2 and 3 share an aligned pair. */
         public static void misaligned(KernelContext c, FloatArray out) {
             int i = 4 * c.globalIdx;
@@ -86,6 +111,29 @@ class StoreCombiningTest {
             DifferentialTest.check(KernelCase.spmd(Kernels.class, name, new int[] {64, 1, 1}, new int[] {32, 1, 1},
                     r -> new Object[] {new KernelContext(), KernelCase.poison(4 * 64 + 8)}));
         }
+    }
+
+    @Test
+    void anArrayWrittenOnlyByWideStoresIsNotReadThroughTheReadOnlyCache() {
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(Kernels.class, "scaleInPlace"), Map.of(),
+                CompileOptions.PTX);
+        assertEquals(List.of(4), widths(k), k.ir());
+        String ptx = PtxEmitter.emit(k, PtxTarget.SM_90);
+        assertTrue(ptx.contains("st.global.v4.f32"), ptx);
+        assertEquals(0, ptx.lines().filter(l -> l.contains(".nc")).count(), "ld.global.nc on a written array:\n" + ptx);
+    }
+
+    @Test
+    void twoAndFourHalvesGoOutAsOneAndTwoWords() throws Throwable {
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(Kernels.class, "halfRuns"), Map.of(),
+                CompileOptions.PTX);
+        assertEquals(List.of(2, 4), widths(k), k.ir());
+        String ptx = PtxEmitter.emit(k, PtxTarget.SM_90);
+        assertEquals(1, ptx.lines().filter(l -> l.trim().startsWith("st.global.b32")).count(), ptx);
+        assertEquals(1, ptx.lines().filter(l -> l.trim().startsWith("st.global.v2.b32")).count(), ptx);
+        assertEquals(3, ptx.lines().filter(l -> l.contains("prmt.b32") && l.endsWith(", 0x5410;")).count(), ptx);
+        DifferentialTest.check(KernelCase.spmd(Kernels.class, "halfRuns", new int[] {64, 1, 1}, new int[] {32, 1, 1},
+                r -> new Object[] {new KernelContext(), KernelCase.finiteHalves(r, 8 * 64)}));
     }
 
     @Test

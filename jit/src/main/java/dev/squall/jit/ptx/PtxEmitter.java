@@ -200,6 +200,8 @@ public final class PtxEmitter {
             for (Inst i : b.body()) {
                 if (i instanceof Inst.Store s) {
                     written.add(s.pointer());
+                } else if (i instanceof Inst.VectorStore v) {
+                    written.add(v.pointer());
                 } else if (i instanceof Inst.Atomic a) {
                     written.add(a.pointer());
                 } else if (i instanceof Inst.PtrOffset o) {
@@ -779,12 +781,6 @@ public final class PtxEmitter {
     }
 
     /**
-     * Up to four elements load straight into their registers (sub-word ones sign-extended, as a
-     * scalar load keeps them); more, narrower ones (eight halves, sixteen bytes) load as 32-bit
-     * words and are cut out of them: halves by unpacking each word into two 16-bit registers (which a
-     * binary16 conversion then reads directly), bytes with {@code bfe.s32}.
-     */
-    /**
      * One wide store. Elements of two bytes (held in 32-bit registers) go two to a word ({@code prmt}
      * takes the low 16 bits of each) and out as {@code .b32} words, so the store is 4, 8 or 16 bytes.
      */
@@ -815,6 +811,12 @@ public final class PtxEmitter {
         }
     }
 
+    /**
+     * Up to four elements load straight into their registers (sub-word ones sign-extended, as a
+     * scalar load keeps them); more, narrower ones (eight halves, sixteen bytes) load as 32-bit
+     * words and are cut out of them: halves by unpacking each word into two 16-bit registers (which a
+     * binary16 conversion then reads directly), bytes with {@code bfe.s32}.
+     */
     private void vectorLoad(Inst.VectorLoad v) {
         PointerType p = (PointerType) v.pointer().type();
         boolean nc = readOnlyCache && p.space() == AddressSpace.GLOBAL && v.pointer() instanceof Var pv

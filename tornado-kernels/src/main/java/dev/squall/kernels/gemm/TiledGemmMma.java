@@ -92,7 +92,10 @@ public final class TiledGemmMma {
         return tiles(m, n, rowWarps) * splits * THREADS;
     }
 
-    /** Floats {@code parts} needs (one when splits is 1: it is then never touched). */
+    /**
+     * Floats {@code parts} needs (one when splits is 1: it is then never touched); {@link #splitsFor}
+     * never picks splits whose parts exceed 2^31 − 1 floats.
+     */
     public static long partsLength(int m, int n, int splits) {
         return splits == 1 ? 1 : (long) splits * m * n;
     }
@@ -128,6 +131,9 @@ public final class TiledGemmMma {
         int best = 1;
         long bestCost = Long.MAX_VALUE;
         for (int s = 1; s <= Math.min(MAX_SPLITS, chunks); s++) {
+            if (s > 1 && partsLength(m, n, s) > Integer.MAX_VALUE) {
+                break; // the parts of more splits would outgrow 32-bit indexing
+            }
             long waves = Math.ceilDiv((long) tiles * s, wave);
             long cost = waves * (Math.ceilDiv(chunks, s) + SPLIT_COST_CHUNKS);
             if (cost < bestCost) {
