@@ -31,9 +31,9 @@ import java.util.Locale;
 
 /**
  * The shapes of the IO-aware kernel benchmark (issue 6), per group: {@code flat_gemm} (M = 1…64
- * activation rows against fp16 weights of decode shapes; the GEMV at M = 1 and the
- * register-blocked GEMM from M = 8, for the dataflow thresholds), {@code gemm} (4096³ fp32 and
- * fp16 storage), {@code prefill} (FlashAttention-2, B = 1, H = 32, D = 128) and {@code decode}
+ * activation rows against fp16 weights of decode shapes; the GEMV at M = 1, the register-blocked
+ * GEMM from M = 8 and the tensor-core tiled GEMM from M = 16, for the dataflow thresholds),
+ * {@code gemm} (4096³ fp32 and fp16 storage, and the tiled GEMM's fp32 × fp16), {@code prefill} (FlashAttention-2, B = 1, H = 32, D = 128) and {@code decode}
  * (Flash-Decoding and FlashDecoding++ over fp16 caches). Keys match bench/peers/peers.py.
  */
 final class BenchCases {
@@ -170,7 +170,9 @@ final class BenchCases {
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));
                 }
-                cases.addAll(tiledGemm(x, w, out, m, n, k, key, flops, bytes, copies));
+                if (m >= 16) { // below, the flat GEMM reads the weights once and the tiled GEMM never wins
+                    cases.addAll(tiledGemm(x, w, out, m, n, k, key, flops, bytes, copies));
+                }
                 // the default lanes per weight row, and at m <= 16 every other choice from 32 to 256
                 int defaultLanes = FlatGemmByLanes.lanesFor(k);
                 for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
