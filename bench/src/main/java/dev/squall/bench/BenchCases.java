@@ -20,9 +20,9 @@ import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
 import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.FlatGemmMmaVariants;
+import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.gemm.TiledGemmForm;
 import dev.squall.kernels.gemm.TiledGemmMma;
-import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.transformer.MatVec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +33,9 @@ import java.util.Locale;
  * The shapes of the IO-aware kernel benchmark (issue 6), per group: {@code flat_gemm} (M = 1…64
  * activation rows against fp16 weights of decode shapes; the GEMV at M = 1, the register-blocked
  * GEMM from M = 8 and the tensor-core tiled GEMM from M = 16, for the dataflow thresholds),
- * {@code gemm} (4096³ fp32 and fp16 storage, and the tiled GEMM's fp32 × fp16), {@code prefill} (FlashAttention-2, B = 1, H = 32, D = 128) and {@code decode}
- * (Flash-Decoding and FlashDecoding++ over fp16 caches). Keys match bench/peers/peers.py.
+ * {@code gemm} (4096³ fp32 and fp16 storage, and the tiled GEMM's fp32 × fp16), {@code prefill}
+ * (FlashAttention-2, B = 1, H = 32, D = 128) and {@code decode} (Flash-Decoding and FlashDecoding++
+ * over fp16 caches). Keys match bench/peers/peers.py.
  */
 final class BenchCases {
 

@@ -11,11 +11,13 @@ import dev.squall.jit.ir.PointerType;
 import dev.squall.jit.ir.ScalarType;
 import dev.squall.jit.ir.Var;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -68,7 +70,7 @@ public final class StoreCombining implements Pass {
                 if (inst instanceof Inst.Store s && s.pointer() instanceof Var p && global.contains(p)
                         && combinable(p)) {
                     IndexSplit at = IndexSplit.of(s.index(), defs);
-                    if (current == null || !current.pointer().equals(p) || !java.util.Objects.equals(current.base(),
+                    if (current == null || !current.pointer().equals(p) || !Objects.equals(current.base(),
                             at.base()) || current.byOffset().containsKey(at.offset())) {
                         current = new Run(p, at.base(), new TreeMap<>());
                         runs.add(current);
@@ -115,7 +117,7 @@ public final class StoreCombining implements Pass {
 
     private static List<Inst> rewrite(KernelFunction f, List<Inst> body, List<Chunk> chunks) {
         Map<Integer, Chunk> at = new HashMap<>();
-        Set<Inst> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Inst> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Chunk c : chunks) {
             at.put(c.position(), c);
             absorbed.addAll(c.stores());

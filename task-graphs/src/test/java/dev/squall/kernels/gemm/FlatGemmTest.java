@@ -1,11 +1,7 @@
 package dev.squall.kernels.gemm;
 
-import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.squall.kernels.gemm.KernelRuns.half;
-import static dev.squall.kernels.gemm.KernelRuns.inside;
-import static dev.squall.kernels.gemm.KernelRuns.output;
-import static dev.squall.kernels.gemm.KernelRuns.reference;
 import static dev.squall.kernels.gemm.KernelRuns.run;
 import static dev.squall.kernels.gemm.KernelRuns.values;
 
@@ -72,19 +68,10 @@ class FlatGemmTest {
             case Q8_0Array q -> q.toFloatArray();
             default -> throw new IllegalArgumentException(type);
         };
-        FloatArray xArray = FloatArray.fromArray(x);
-        for (int accumulate = 0; accumulate < 2; accumulate++) {
-            float[] start = accumulate != 0 ? values(rng, m * n) : null;
-            double[] ref = new double[m * n];
-            float[] naive = new float[m * n];
-            reference(x, weights, null, start, m, n, k, ref, naive);
-            FloatArray out = output(start, m * n, 2 * n + 3);
-            run(device, FlatGemm.class, "flatGemm" + type, new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS),
-                    xArray, w, out, m, n, k, accumulate);
-            String what = "flatGemm" + type + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on "
-                    + device.id();
-            assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, 1e-6, what);
-        }
+        KernelRuns.checkLinear(rng, device, "flatGemm" + type, x, weights, m, n, k, 1e-6, (xArray, out, accumulate) ->
+                run(device, FlatGemm.class, "flatGemm" + type,
+                        new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS), xArray, w, out, m, n, k,
+                        accumulate));
     }
 
     static Stream<Arguments> laneCases() {

@@ -92,6 +92,11 @@ final class KernelRuns {
         }
     }
 
+    /** Runs one GEMM of the activations {@code x} into {@code out} (its weights are the caller's). */
+    interface Launch {
+        void run(FloatArray x, FloatArray out, int accumulate);
+    }
+
     /** Runs one binary16-weight GEMM into {@code out}. */
     interface F16Launch {
         void run(FloatArray x, HalfFloatArray w, FloatArray out, int accumulate);
@@ -100,11 +105,10 @@ final class KernelRuns {
     /**
      * out = x·wᵀ with accumulate off and on (into random values), each against float64 by the 2×-naive
      * rule (slack {@code productSlack} without accumulation, 1e-6 with), with an output longer than m·n
-     * whose tail must stay NaN.
+     * whose tail must stay NaN; {@code weights} are the values the kernel sees.
      */
-    static void checkF16(Random random, Device device, String name, float[] x, HalfFloatArray w, int m, int n, int k,
-                         double productSlack, F16Launch launch) {
-        float[] weights = w.toFloatArray();
+    static void checkLinear(Random random, Device device, String name, float[] x, float[] weights, int m, int n,
+                            int k, double productSlack, Launch launch) {
         FloatArray xArray = FloatArray.fromArray(x);
         for (int accumulate = 0; accumulate < 2; accumulate++) {
             float[] start = accumulate != 0 ? values(random, m * n) : null;
@@ -112,10 +116,17 @@ final class KernelRuns {
             float[] naive = new float[m * n];
             reference(x, weights, null, start, m, n, k, ref, naive);
             FloatArray out = output(start, m * n, 2 * n + 3);
-            launch.run(xArray, w, out, accumulate);
+            launch.run(xArray, out, accumulate);
             String what = name + " m=" + m + " n=" + n + " k=" + k + " accumulate " + accumulate + " on " + device.id();
             Accuracy.assertWithinTwiceNaive(inside(out, m * n, what), ref, naive, accumulate != 0 ? 1e-6 : productSlack,
                     what);
         }
+    }
+
+    /** {@link #checkLinear} for binary16 weights {@code w}, handed to the launch. */
+    static void checkF16(Random random, Device device, String name, float[] x, HalfFloatArray w, int m, int n, int k,
+                         double productSlack, F16Launch launch) {
+        checkLinear(random, device, name, x, w.toFloatArray(), m, n, k, productSlack,
+                (xArray, out, accumulate) -> launch.run(xArray, w, out, accumulate));
     }
 }

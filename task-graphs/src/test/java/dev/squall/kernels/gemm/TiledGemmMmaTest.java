@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The tensor-core tiled GEMM in both forms against float64 by the 2×-naive rule, on the JVM and every
+ * The tensor-core tiled GEMM in its four forms against float64 by the 2×-naive rule, on the JVM and every
  * accelerator whose local memory holds its ring: k not a multiple of 8 (every column outside the
  * ring), k with a partial chunk at the end of the last split, splits with one chunk, none, and
  * several, m past one tile of activation rows, n past one tile of weight rows and a multiple of
@@ -38,7 +38,7 @@ class TiledGemmMmaTest {
         {17, 37, 33, 1}, // k % 8 != 0: no ring
         {40, 130, 1032, 3}, // 16 whole chunks and 8 columns: the last split ends in a partial chunk
         {64, 45, 288, 2}, // 4.5 chunks: 3 and 1.5
-        {65, 200, 520, 1}, // two tiles of activation rows (wide), three chunks (narrow)
+        {65, 200, 520, 1}, // two tiles of activation rows (wide; three narrow), 8 chunks and 8 columns
         {33, 300, 1000, 4}, // 1000 = 15 chunks + 40 columns, past one narrow tile of weight rows
         {20, 50, 257, 2}, // k odd, split
         {24, 40, 100, 3}, // two chunks over three splits: one split has none
@@ -176,6 +176,20 @@ class TiledGemmMmaTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TiledGemmMma.splitsFor(70000, 40000, 4096, TiledGemmMma.WIDE_ROW_WARPS, 132, 1));
         assertTrue(e.getMessage().contains("below 2^31"), e.getMessage());
+    }
+
+    /** What a launch is told of each form (local memory, groups per compute unit) is what its kernel compiles to. */
+    @Test
+    void eachFormDescribesItsKernel() {
+        for (TiledGemmForm form : FORMS) {
+            var kernel = java.util.Arrays.stream(TiledGemmMma.class.getMethods())
+                    .filter(x -> x.getName().equals(form.kernel())).findFirst().orElseThrow();
+            var function = dev.squall.jit.KernelCompiler.compile(kernel, java.util.Map.of(),
+                    dev.squall.jit.CompileOptions.PTX).function();
+            assertEquals(form.localBytes(), function.localMemoryBytes(), form.kernel());
+            assertEquals(form.groupsPerUnit(), function.launchBound().minGroupsPerComputeUnit(), form.kernel());
+            assertEquals(TiledGemmMma.THREADS, function.launchBound().maxGroupSize(), form.kernel());
+        }
     }
 
     @Test

@@ -20,10 +20,10 @@ public record TiledGemmForm(String kernel, int rowWarps, int groupsPerUnit, int 
      * The form for m activation rows against n weight rows on {@code computeUnits}: narrow up to 32
      * rows (the wide form would multiply half its activation rows by nothing), and two work-groups per
      * compute unit once there are at least half as many tiles as units. On an H200 (132 units) that
-     * rule picked the faster of the one- and two-group forms on 7 of the 10 shapes timed at m = 32 and
-     * 64, and lost at most 3% on the others (bench/results/2026-11-30-h200-tiled-gemm.md): with few
-     * tiles the two-group form needs twice the splits, and its merges cost more than the second group
-     * per unit saves.
+     * rule picked the faster of the one- and two-group forms on 9 of the 10 shapes timed at m = 32 and
+     * 64, and lost 0.5–0.7% on the tenth (bench/results/2026-11-30-h200-tiled-gemm.md, calls 4 and 5):
+     * with few tiles the two-group form needs twice the splits, and its merges cost more than the second
+     * group per unit saves.
      */
     public static TiledGemmForm choose(int m, int n, int computeUnits) {
         boolean narrow = m <= TiledGemmMma.batch(TiledGemmMma.NARROW_ROW_WARPS);

@@ -164,7 +164,7 @@ public final class TiledGemmMma {
             int rowGroup = block / blocks;
             int row = 8 * rowGroup + (lane >> 2);
             int column = 32 * (block - rowGroup * blocks) + 8 * (lane & 3);
-            Run8 v = row >= m ? new Run8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f)
+            Run8 v = row >= m ? Run8.zero()
                     : column + 8 <= k ? Run8.of(x, row * k + column) : HalfPairs.floatsUpTo(x, row * k, column, k);
             HalfPairs.high(v).store(pairs, p * 8);
             HalfPairs.low(v).store(pairs, rows * columns + p * 8);
@@ -192,7 +192,7 @@ public final class TiledGemmMma {
     @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 1)
     public static void f16(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m, int n,
                            int k, int accumulate, int splits, FloatArray parts, IntArray tickets) {
-        wide(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 3);
+        f16Form(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, WIDE_ROW_WARPS, 3);
     }
 
     /**
@@ -202,7 +202,7 @@ public final class TiledGemmMma {
     @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 1)
     public static void f16Narrow(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m,
                                  int n, int k, int accumulate, int splits, FloatArray parts, IntArray tickets) {
-        narrow(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 3);
+        f16Form(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, NARROW_ROW_WARPS, 3);
     }
 
     /**
@@ -214,7 +214,7 @@ public final class TiledGemmMma {
     public static void f16TwoGroups(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out,
                                     int m, int n, int k, int accumulate, int splits, FloatArray parts,
                                     IntArray tickets) {
-        wide(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 3);
+        f16Form(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, WIDE_ROW_WARPS, 3);
     }
 
     /**
@@ -225,57 +225,37 @@ public final class TiledGemmMma {
     public static void f16NarrowTwoGroups(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out,
                                           int m, int n, int k, int accumulate, int splits, FloatArray parts,
                                           IntArray tickets) {
-        narrow(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, 2);
-    }
-
-    /** The wide form (128 × 64 tiles) with a ring of {@code stages} chunks (a compile-time constant). */
-    private static void wide(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m, int n,
-                             int k, int accumulate, int splits, FloatArray parts, IntArray tickets, int stages) {
-        short[] weights = context.allocateShortLocalArray(stages * weightHalves(WIDE_ROW_WARPS));
-        short[] activations = context.allocateShortLocalArray(stages * pairHalves(WIDE_ROW_WARPS));
-        int[] arrival = context.allocateIntLocalArray(1);
-        f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
-                WIDE_ROW_WARPS, stages);
-    }
-
-    /** The narrow form (256 × 32 tiles) with a ring of {@code stages} chunks (a compile-time constant). */
-    private static void narrow(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m,
-                               int n, int k, int accumulate, int splits, FloatArray parts, IntArray tickets,
-                               int stages) {
-        short[] weights = context.allocateShortLocalArray(stages * weightHalves(NARROW_ROW_WARPS));
-        short[] activations = context.allocateShortLocalArray(stages * pairHalves(NARROW_ROW_WARPS));
-        int[] arrival = context.allocateIntLocalArray(1);
-        f16Form(context, weights, activations, arrival, pairs, w, out, m, n, k, accumulate, splits, parts, tickets,
-                NARROW_ROW_WARPS, stages);
+        f16Form(context, pairs, w, out, m, n, k, accumulate, splits, parts, tickets, NARROW_ROW_WARPS, 2);
     }
 
     /** Halves of one chunk of activation pairs in the ring: the tile's rows by DEPTH columns, nearest values and remainders. */
-    static int pairHalves(int rowWarps) {
+    private static int pairHalves(int rowWarps) {
         return 2 * batch(rowWarps) * DEPTH;
     }
 
     /** Halves of one chunk of weights in the ring: the tile's rows by {@link #DEPTH} columns. */
-    static int weightHalves(int rowWarps) {
+    private static int weightHalves(int rowWarps) {
         return rows(rowWarps) * DEPTH;
     }
 
-
     /**
-     * The kernel for {@code rowWarps} warps along the weight rows (4 or 8; compile-time) and a ring of
-     * {@code stages} chunks (at least 2; compile-time); {@code weights} holds
-     * {@code stages · weightHalves(rowWarps)} halves, {@code activations}
-     * {@code stages · pairHalves(rowWarps)}, {@code arrival} one int. Both operands of a chunk go into
-     * the ring by {@link KernelContext#copyAsync}, each 16-byte piece to where the lane that reads it as
-     * an mma fragment finds it next to its neighbours' ({@code ld.shared.v4}, no bank conflicts).
+     * The kernel for {@code rowWarps} warps along the weight rows (4 or 8) and a ring of {@code stages}
+     * chunks (at least 2), both compile-time constants of the caller: {@link #localBytes} of local
+     * memory. Both operands of a chunk go into the ring by {@link KernelContext#copyAsync}, each 16-byte
+     * piece to where the lane that reads it as an mma fragment finds it next to its neighbours'
+     * ({@code ld.shared.v4}, no bank conflicts).
      */
-    static void f16Form(KernelContext context, short[] weights, short[] activations, int[] arrival,
-                        HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m, int n, int k, int accumulate,
-                        int splits, FloatArray parts, IntArray tickets, int rowWarps, int stages) {
+    private static void f16Form(KernelContext context, HalfFloatArray pairs, HalfFloatArray w, FloatArray out, int m,
+                                int n, int k, int accumulate, int splits, FloatArray parts, IntArray tickets,
+                                int rowWarps, int stages) {
+        int wChunk = weightHalves(rowWarps);
+        int aChunk = pairHalves(rowWarps);
+        short[] weights = context.allocateShortLocalArray(stages * wChunk);
+        short[] activations = context.allocateShortLocalArray(stages * aChunk);
+        int[] arrival = context.allocateIntLocalArray(1);
         int actWarps = WARPS / rowWarps;
-        int rows = rowWarps * WARP_ROWS;
-        int batch = actWarps * WARP_ROWS;
-        int wChunk = rows * DEPTH;
-        int aChunk = 2 * batch * DEPTH;
+        int rows = rows(rowWarps);
+        int batch = batch(rowWarps);
         int rest = aChunk / 2; // a chunk's remainders follow its nearest values
         int local = context.localIdx;
         int lane = local & (KernelContext.WARP_SIZE - 1);
@@ -468,16 +448,16 @@ public final class TiledGemmMma {
             if (Tickets.lastOf(context, tickets, ticket, splits, arrival)) {
                 // every split's part in split order (so the sum does not depend on who came last), the 32
                 // values of a split loaded together: one wait on memory per split, not per value
-                Run8 s0 = new Run8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+                Run8 s0 = Run8.zero();
                 Run8 s1 = s0;
                 Run8 s2 = s0;
                 Run8 s3 = s0;
                 for (int s = 0; s < splits; s++) {
                     int at = s * m * n;
-                    s0 = plus(s0, load(parts, at, i0, wRead, m, n));
-                    s1 = plus(s1, load(parts, at, i0 + 8, wRead, m, n));
-                    s2 = plus(s2, load(parts, at, i0 + 16, wRead, m, n));
-                    s3 = plus(s3, load(parts, at, i0 + 24, wRead, m, n));
+                    s0 = s0.plus(load(parts, at, i0, wRead, m, n));
+                    s1 = s1.plus(load(parts, at, i0 + 8, wRead, m, n));
+                    s2 = s2.plus(load(parts, at, i0 + 16, wRead, m, n));
+                    s3 = s3.plus(load(parts, at, i0 + 24, wRead, m, n));
                 }
                 emit(out, 0, s0, i0, wRead, m, n, accumulate);
                 emit(out, 0, s1, i0 + 8, wRead, m, n, accumulate);
@@ -516,11 +496,6 @@ public final class TiledGemmMma {
         return new Run8(Math.fma(r0.c0(), back, d0.c0()), Math.fma(r0.c1(), back, d0.c1()),
                 Math.fma(r0.c2(), back, d0.c2()), Math.fma(r0.c3(), back, d0.c3()), Math.fma(r1.c0(), back, d1.c0()),
                 Math.fma(r1.c1(), back, d1.c1()), Math.fma(r1.c2(), back, d1.c2()), Math.fma(r1.c3(), back, d1.c3()));
-    }
-
-    private static Run8 plus(Run8 a, Run8 b) {
-        return new Run8(a.v0() + b.v0(), a.v1() + b.v1(), a.v2() + b.v2(), a.v3() + b.v3(), a.v4() + b.v4(),
-                a.v5() + b.v5(), a.v6() + b.v6(), a.v7() + b.v7());
     }
 
     /**

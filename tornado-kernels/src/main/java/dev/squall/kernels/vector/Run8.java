@@ -14,6 +14,11 @@ import dev.squall.api.types.HalfFloatArray;
  */
 public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7) {
 
+    /** Eight zeros (a method: kernels read only primitive constants). */
+    public static Run8 zero() {
+        return new Run8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+    }
+
     /** a[at], …, a[at + 7]. */
     public static Run8 of(FloatArray a, int at) {
         return new Run8(a.get(at), a.get(at + 1), a.get(at + 2), a.get(at + 3), a.get(at + 4), a.get(at + 5),
@@ -41,6 +46,11 @@ public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, f
     public static Run8 of(BFloat16Array a, int at) {
         return new Run8(a.getFloat(at), a.getFloat(at + 1), a.getFloat(at + 2), a.getFloat(at + 3), a.getFloat(at + 4),
                 a.getFloat(at + 5), a.getFloat(at + 6), a.getFloat(at + 7));
+    }
+
+    /** The element-wise sum. */
+    public Run8 plus(Run8 o) {
+        return new Run8(v0 + o.v0, v1 + o.v1, v2 + o.v2, v3 + o.v3, v4 + o.v4, v5 + o.v5, v6 + o.v6, v7 + o.v7);
     }
 
     /** Σ vᵢ·oᵢ as two independent chains of four fused multiply-adds (shorter dependency chains). */
