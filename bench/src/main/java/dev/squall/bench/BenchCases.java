@@ -527,6 +527,20 @@ final class BenchCases {
                                 flops, bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length,
                                         splits, true, 1, 0f, UnifiedMaxDecodingVariants.class, "stepF16StagedUnbounded")));
                     }
+                    // the step's unified path on tensor cores, at DecodeSplits' S, half and twice it
+                    int[] mmaSplits = quick ? new int[] {splits} : new int[] {splits, splits / 2, 2 * splits};
+                    for (int s : mmaSplits) {
+                        if (s >= 1 && length / s >= FlashDecoding.MIN_SPLIT_POSITIONS) {
+                            cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16Mma (S=" + s
+                                    + (s == splits ? "" : ", sweep") + ")", key, flops, bytes, copies, runs(),
+                                    i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, s, true, 1, 0f,
+                                            UnifiedMaxDecoding.class, "stepF16Mma")));
+                        }
+                    }
+                    cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16Mma (S=" + splits
+                            + ", every split recomputed)", key, flops, bytes, copies, runs(),
+                            i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, splits, true, 1, 1000f,
+                                    UnifiedMaxDecoding.class, "stepF16Mma")));
                     // φ far above every score: each split leaves the window and is recomputed (the worst case)
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding (S=" + splits + ", every split recomputed)", key,
                             flops, bytes, copies, runs(),

@@ -233,6 +233,16 @@ public final class Corpus {
                 KernelCase.spmd(FlashDecoding.class, "merge", new int[] {FlashDecoding.mergeGlobalX(4), 1, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 3 * 64),
                                 floats(r, 4 * 3), poison(4 * 64), poison(4), 4, 64, 3}).mathTolerance(1e-5),
+                // the tensor-core step: 12 query heads on 1 kv head (passes of eight and four), 261 positions in
+                // 2 splits (a trip of 128 per split and a partial one), every score in the window
+                KernelCase.spmd(UnifiedMaxDecoding.class, "stepF16Mma", new int[] {FlashDecoding.splitGlobalX(2), 1, 1},
+                        new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 12 * 128),
+                                finiteHalves(r, 300 * 128), finiteHalves(r, 300 * 128), poison(12 * 2 * 128), poison(12 * 2),
+                                floats(r, 12 * 2 * 128), floats(r, 12 * 2), new IntArray(12), new IntArray(1),
+                                poison(12 * 128), new IntArray(1), 12, 1, 128, 300, 261, 2, 0f, -60f, 60f})
+                        .mathTolerance(1e-4)
+                        .skipOnCpu("PoCL spends more than seven minutes compiling the step's 48 emulated mmas;"
+                                + " UnifiedMaxDecodingTest runs it on the JVM and GPUs"),
                 KernelCase.spmd(UnifiedMaxDecoding.class, "partial", new int[] {FlashDecoding.splitGlobalX(2), 2, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
                                 floats(r, 2 * 40 * 64), floats(r, 2 * 40 * 64), poison(4 * 2 * 64), poison(4 * 2),

@@ -6,6 +6,7 @@ import static dev.squall.kernels.Accuracy.poisoned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
@@ -85,8 +86,49 @@ class UnifiedMaxDecodingTest {
                     || !UnifiedMaxDecoding.stagedStepFits(device))) {
                 continue; // an F16 cache only; PoCL: see POCL_ONE_LAUNCH_SHAPES; NVIDIA OpenCL has 48 KB
             }
+            if (form == Form.ONE_LAUNCH_MMA) {
+                continue; // its own test, theTensorCoreStepMatchesFloat64
+            }
             checkForm(device, form, new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length), splits);
         }
+    }
+
+    /** {batch, heads, kvHeads, capacity, length, splits} for the tensor-core step (F16 cache, head dim 128). */
+    static Stream<Arguments> mmaCases() {
+        int[][] shapes = {
+            {2, 8, 2, 700, 613, 2},   // GQA 4, batch 2: several trips of 128 positions per split, a partial last one
+            {1, 16, 2, 300, 261, 3},  // GQA 8: one full pass of eight heads
+            {1, 12, 1, 150, 37, 2},   // GQA 12: passes of eight and four heads; fewer positions than a trip
+            {1, 4, 4, 40, 5, 8},      // MHA (one head per pass), more splits than positions
+        };
+        List<Arguments> cases = new ArrayList<>();
+        for (Device device : TestDevices.all().toList()) {
+            for (int[] s : shapes) {
+                cases.add(Arguments.of(device, s[0], s[1], s[2], s[3], s[4], s[5]));
+                if (device.type() == DeviceType.CPU) {
+                    break; // one case, skipped: see MMA_ON_POCL
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    static final String MMA_ON_POCL = "PoCL spends more than seven minutes compiling the tensor-core step's 48 emulated"
+            + " mmas (one specialisation, two cores); the JVM, the IR interpreter (corpus) and the GPUs run it";
+
+    /**
+     * {@link UnifiedMaxDecoding#stepF16Mma}: in-window rows on tensor cores, forced rows recomputed on CUDA
+     * cores, flags cleared. Its weights are rounded to TF32 (11 significant bits, as binary16), so it is
+     * held to the spec's decode tolerance (rtol = atol = 1e−3) rather than to twice the naive float error.
+     */
+    @ParameterizedTest(name = "{0} b{1} h{2}/{3} cap{4} len{5} S{6}")
+    @MethodSource("mmaCases")
+    void theTensorCoreStepMatchesFloat64(Device device, int batch, int heads, int kvHeads, int capacity, int length,
+                                         int splits) {
+        assumeFalse(device.type() == DeviceType.CPU, MMA_ON_POCL);
+        checkForm(device, Form.ONE_LAUNCH_MMA,
+                new DecodeProblem(rng, true, batch, heads, kvHeads, MmaDecodeCore.HEAD_DIM, capacity, length), splits);
+
     }
 
     /** The launches of one step. */
@@ -98,14 +140,22 @@ class UnifiedMaxDecodingTest {
         /** step: a split that left the window is recomputed at once, and the last work-group merges. */
         ONE_LAUNCH,
         /** {@link UnifiedMaxDecoding#stepF16Staged}: the step with the rows staged through local memory by asynchronous copies. */
-        ONE_LAUNCH_STAGED
+        ONE_LAUNCH_STAGED,
+        /** {@link UnifiedMaxDecoding#stepF16Mma}: the step's unified path on tensor cores. */
+        ONE_LAUNCH_MMA
     }
 
     private void checkForm(Device device, Form form, DecodeProblem p, int splits) {
         UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
         Result calm = decode(device, p, splits, window, form);
         assertEquals(0, calm.fallbacks, "fallbacks of in-window scores, " + p);
-        assertMatches(p, calm.out, "in-window " + p + " on " + device.id());
+        if (form == Form.ONE_LAUNCH_MMA) {
+            double[] calmOut = new double[p.rows() * p.headDim];
+            p.reference(calmOut, new double[p.rows()]);
+            assertAllClose(calm.out, calmOut, 1e-3, 1e-3, "in-window " + p + " on tensor cores, " + device.id());
+        } else {
+            assertMatches(p, calm.out, "in-window " + p + " on " + device.id());
+        }
 
         // Scale some rows' queries up so that their scores leave the window on both sides.
         Set<Integer> forced = p.rows() > 2 ? Set.of(0, p.rows() - 2) : Set.of(0);
@@ -263,7 +313,8 @@ class UnifiedMaxDecodingTest {
     void lengthZeroGivesZeros(Device device) {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
         for (Form form : Form.values()) {
-            if ((form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED) && device.type() == DeviceType.CPU
+            if ((form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA)
+                    && device.type() == DeviceType.CPU
                     || form == Form.ONE_LAUNCH_STAGED && !UnifiedMaxDecoding.stagedStepFits(device)) {
                 continue; // one more compile of a slow kernel on PoCL (see POCL_ONE_LAUNCH_SHAPES); NVIDIA OpenCL: 48 KB
             }
@@ -303,10 +354,11 @@ class UnifiedMaxDecodingTest {
         IntArray count = new IntArray(1);
         FloatArray out = poisoned(rows * p.headDim);
         String suffix = p.half ? "F16" : "";
-        if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED) {
-            boolean staged = form == Form.ONE_LAUNCH_STAGED;
+        if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA) {
+            String kernel = form == Form.ONE_LAUNCH_STAGED ? "stepF16Staged"
+                    : form == Form.ONE_LAUNCH_MMA ? "stepF16Mma" : "step" + suffix;
             DecodeProblem.run(device,
-                    DecodeProblem.split(UnifiedMaxDecoding.class, staged ? "stepF16Staged" : "step" + suffix, splits, p.kvRows(), p.q, p.kCache,
+                    DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
                             p.vCache, num, den, partialOut, partialLse, flags, tickets, out, count, p.heads, p.kvHeads,
                             p.headDim, p.capacity, p.length, splits, window.phi(), window.low(), window.high()));
         } else if (form == Form.TWO_LAUNCHES) {
@@ -336,14 +388,22 @@ class UnifiedMaxDecodingTest {
         return new Result(out, flags, count.get(0), den);
     }
 
-    /** The staged step for GQA where its local memory fits; the plain step for MHA and on small local memories. */
+    /** The tensor-core step for grouped queries of head dimension 128 on tensor cores; else the staged step for GQA where its local memory fits; the plain step for MHA and on small local memories. */
     @Test
-    void theStagedStepIsChosenForGroupedQueriesWhereItFits() {
+    void theStepIsChosenByGroupingHeadDimensionAndDevice() {
         long fits = UnifiedMaxDecoding.STAGED_LOCAL_BYTES;
-        assertEquals("stepF16Staged", UnifiedMaxDecoding.stepF16For(fits, 32, 8));
-        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits, 32, 32));
-        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(48 * 1024, 32, 8)); // NVIDIA OpenCL
-        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits - 1, 32, 8));
+        assertEquals("stepF16Staged", UnifiedMaxDecoding.stepF16For(fits, 32, 8, 128, false));
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits, 32, 32, 128, false));
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(48 * 1024, 32, 8, 128, false)); // NVIDIA OpenCL
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits - 1, 32, 8, 128, false));
+        // tensor cores: grouped queries of head dimension 128 only (NVIDIA OpenCL's 48 KiB holds the step)
+        assertEquals("stepF16Mma", UnifiedMaxDecoding.stepF16For(fits, 32, 8, 128, true));
+        assertEquals("stepF16Mma", UnifiedMaxDecoding.stepF16For(48 * 1024, 32, 8, 128, true));
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits, 32, 32, 128, true));
+        assertEquals("stepF16Staged", UnifiedMaxDecoding.stepF16For(fits, 32, 8, 64, true));
+        assertTrue(UnifiedMaxDecoding.MMA_LOCAL_BYTES <= 48 * 1024, "the tensor-core step fits NVIDIA OpenCL");
+        assertTrue(MmaDecodeCore.MERGE_FLOATS <= SplitKvCore.PARTIAL_FLOATS
+                && MmaDecodeCore.SUM_FLOATS <= SplitKvCore.PROB_FLOATS, "the merge fits the step's arrays");
         assertTrue(fits > 48 * 1024 && fits < 227 * 1024, "the ring and the step's arrays: " + fits);
         assertEquals("splitKvF16Staged", FlashDecoding.splitF16For(FlashDecoding.STAGED_LOCAL_BYTES, 32, 8));
         assertEquals("splitKvF16", FlashDecoding.splitF16For(FlashDecoding.STAGED_LOCAL_BYTES, 8, 8));

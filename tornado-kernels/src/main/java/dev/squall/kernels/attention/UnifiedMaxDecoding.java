@@ -165,9 +165,39 @@ public final class UnifiedMaxDecoding {
                                int kvHeads, int headDim, int capacity, int length, int splits, float phi, float low,
                                float high) {
         short[] unstaged = c.allocateShortLocalArray(8); // never used without stages: compiled away
+        int[] noQueryPairs = c.allocateIntLocalArray(4); // never used on CUDA cores: compiled away
         stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
-                fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, unstaged, 0);
+                fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, unstaged, 0,
+                noQueryPairs, false);
     }
+
+    /**
+     * {@link #stepF16} with the common (unified) path on tensor cores ({@link MmaDecodeCore}): the scores
+     * as fp16 mmas (the query split into a binary16 value and its remainder, so they keep fp32
+     * accuracy), the weighted sum of values as TF32 mmas. For head dimension {@value MmaDecodeCore#HEAD_DIM}
+     * and several query heads per kv head (eight per pass), where the CUDA-core body spends four dot
+     * products and four weighted sums per cached element; a split that leaves the window is recomputed
+     * on CUDA cores, as in {@link #stepF16}. A head dimension other than {@value MmaDecodeCore#HEAD_DIM}
+     * takes {@link #stepF16}'s body (specialised sizes compile only one of the two);
+     * {@link #stepF16For} names this kernel only where it applies. Arguments and grid as {@link #step}.
+     */
+    @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
+    public static void stepF16Mma(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
+                                  FloatArray partialNum, FloatArray partialDen, FloatArray partialOut,
+                                  FloatArray partialLse, IntArray flags, IntArray tickets, FloatArray out,
+                                  IntArray fallbackCount, int heads, int kvHeads, int headDim, int capacity,
+                                  int length, int splits, float phi, float low, float high) {
+        short[] unstaged = c.allocateShortLocalArray(8); // never used without stages: compiled away
+        stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
+                fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, unstaged, 0,
+                c.allocateIntLocalArray(MmaDecodeCore.QUERY_INTS), true);
+    }
+
+    /** Local memory a work-group of {@link #stepF16Mma} takes, in bytes: {@link #stepF16}'s arrays and the query's fragments. */
+    public static final long MMA_LOCAL_BYTES = SplitKvCore.padded(16) + SplitKvCore.padded(4L * MmaDecodeCore.QUERY_INTS)
+            + SplitKvCore.padded(4L * SplitKvCore.QUERY_FLOATS) + SplitKvCore.padded(4L * SplitKvCore.PARTIAL_FLOATS)
+            + SplitKvCore.padded(4L * SplitKvCore.PROB_FLOATS) + 2 * SplitKvCore.padded(4L * SplitKvCore.STAT_FLOATS)
+            + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP);
 
     /**
      * {@link #stepF16} with the four-query-head body's key and value rows staged through local memory by
@@ -189,7 +219,8 @@ public final class UnifiedMaxDecoding {
                                      int length, int splits, float phi, float low, float high) {
         stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
                 fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high,
-                c.allocateShortLocalArray(STAGED_STAGES * SplitKvCore.RING_STAGE), STAGED_STAGES);
+                c.allocateShortLocalArray(STAGED_STAGES * SplitKvCore.RING_STAGE), STAGED_STAGES,
+                c.allocateIntLocalArray(4), false); // the query pairs: never used on CUDA cores, compiled away
     }
 
     /** {@link #stepF16Staged}'s ring: chunks (a ring of three, one work-group per compute unit, was 2–35% slower). */
@@ -208,12 +239,18 @@ public final class UnifiedMaxDecoding {
     }
 
     /**
-     * The one-launch step for an F16 cache, by name: {@link #stepF16Staged} when a kv head serves
-     * several query heads and a work-group may have {@link #STAGED_LOCAL_BYTES} of local memory
-     * ({@code localMemoryBytes}, as {@link Device#localMemoryBytes()}), else {@link #stepF16}: the faster
-     * of the two on an H200 in each case.
+     * The one-launch step for an F16 cache, by name, the fastest on an H200 for each case
+     * (bench/results/2026-11-30-h200-tensor-core-decode.md): when a kv head serves several query heads,
+     * {@link #stepF16Mma} for head dimension {@value MmaDecodeCore#HEAD_DIM} where {@code tensorCores} (the
+     * caller's knowledge that the device runs {@code KernelContext.mma16x8x16} on tensor cores: CUDA or
+     * NVIDIA OpenCL on compute capability 8.0 or newer), else {@link #stepF16Staged} where a work-group may
+     * have {@link #STAGED_LOCAL_BYTES} of local memory ({@code localMemoryBytes}, as
+     * {@link Device#localMemoryBytes()}); with one query head per kv head, and otherwise, {@link #stepF16}.
      */
-    public static String stepF16For(long localMemoryBytes, int heads, int kvHeads) {
+    public static String stepF16For(long localMemoryBytes, int heads, int kvHeads, int headDim, boolean tensorCores) {
+        if (heads > kvHeads && tensorCores && headDim == MmaDecodeCore.HEAD_DIM && localMemoryBytes >= MMA_LOCAL_BYTES) {
+            return "stepF16Mma";
+        }
         return heads > kvHeads && localMemoryBytes >= STAGED_LOCAL_BYTES ? "stepF16Staged" : "stepF16";
     }
 
@@ -227,7 +264,7 @@ public final class UnifiedMaxDecoding {
                             FloatArray partialNum, FloatArray partialDen, FloatArray partialOut, FloatArray partialLse,
                             IntArray flags, IntArray tickets, FloatArray out, IntArray fallbackCount, int heads,
                             int kvHeads, int headDim, int capacity, int length, int splits, float phi, float low,
-                            float high, short[] ring, int stages) {
+                            float high, short[] ring, int stages, int[] queryPairs, boolean tensorCores) {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
@@ -236,7 +273,10 @@ public final class UnifiedMaxDecoding {
         int[] arrival = c.allocateIntLocalArray(1);
         int[] leftWindow = c.allocateIntLocalArray(MAX_GROUP);
         clearLeftWindow(c, leftWindow);
-        int outside = stages > 0
+        int outside = tensorCores && headDim == MmaDecodeCore.HEAD_DIM
+                ? MmaDecodeCore.run(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, capacity, length,
+                        splits, phi, low, high, queryPairs, partials, probs)
+                : stages > 0
                 ? SplitKvCore.runF16Staged(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim,
                         capacity, length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL, ring, stages)
                 : SplitKvCore.runF16(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim, capacity,

@@ -1,5 +1,6 @@
 package dev.squall.kernels.gemm;
 
+import dev.squall.kernels.vector.HalfPairs;
 import dev.squall.api.KernelContext;
 import dev.squall.api.LaunchBounds;
 import dev.squall.api.MmaAccumulator;

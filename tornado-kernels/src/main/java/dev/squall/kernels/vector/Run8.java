@@ -53,6 +53,11 @@ public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, f
         return new Run8(v0 + o.v0, v1 + o.v1, v2 + o.v2, v3 + o.v3, v4 + o.v4, v5 + o.v5, v6 + o.v6, v7 + o.v7);
     }
 
+    /** Every element times {@code s}. */
+    public Run8 times(float s) {
+        return new Run8(v0 * s, v1 * s, v2 * s, v3 * s, v4 * s, v5 * s, v6 * s, v7 * s);
+    }
+
     /** Σ vᵢ·oᵢ as two independent chains of four fused multiply-adds (shorter dependency chains). */
     public float dot(Run8 o) {
         float even = Math.fma(v6, o.v6, Math.fma(v4, o.v4, Math.fma(v2, o.v2, v0 * o.v0)));
