@@ -234,7 +234,7 @@ public final class Corpus {
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 3 * 64),
                                 floats(r, 4 * 3), poison(4 * 64), poison(4), 4, 64, 3}).mathTolerance(1e-5),
                 // the tensor-core step: 12 query heads on 1 kv head (passes of eight and four), 261 positions in
-                // 2 splits (a trip of 128 per split and a partial one), every score in the window
+                // 2 splits (two trips of 64 per split and a partial third), every score in the window
                 KernelCase.spmd(UnifiedMaxDecoding.class, "stepF16Mma", new int[] {FlashDecoding.splitGlobalX(2), 1, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 12 * 128),
                                 finiteHalves(r, 300 * 128), finiteHalves(r, 300 * 128), poison(12 * 2 * 128), poison(12 * 2),

@@ -96,9 +96,10 @@ class UnifiedMaxDecodingTest {
     /** {batch, heads, kvHeads, capacity, length, splits} for the tensor-core step (F16 cache, head dim 128). */
     static Stream<Arguments> mmaCases() {
         int[][] shapes = {
-            {2, 8, 2, 700, 613, 2},   // GQA 4, batch 2: several trips of 128 positions per split, a partial last one
+            {2, 8, 2, 700, 613, 2},   // GQA 4, batch 2: several trips of 64 positions per split, a partial last one
             {1, 16, 2, 300, 261, 3},  // GQA 8: one full pass of eight heads
             {1, 12, 1, 150, 37, 2},   // GQA 12: passes of eight and four heads; fewer positions than a trip
+            {1, 16, 1, 300, 261, 2},  // GQA 16: two full passes, each over trips and a partial one
             {1, 4, 4, 40, 5, 8},      // MHA (one head per pass), more splits than positions
         };
         List<Arguments> cases = new ArrayList<>();
@@ -200,7 +201,25 @@ class UnifiedMaxDecodingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.squall.graph.TestDevices#all")
     void oneLaunchMergesRecomputedSplitsWithUnifiedOnes(Device device) {
+        for (Form form : oneLaunchForms(device)) {
+            mergesRecomputedSplitsWithUnifiedOnes(device, form);
+        }
+    }
+
+    /**
+     * The one-launch forms the mixed-window tests run on {@code device}: the plain step everywhere, and
+     * the tensor-core step (on the F16 shape of head dimension 128) where it compiles in reasonable time
+     * (not PoCL, see {@link #MMA_ON_POCL}).
+     */
+    private static List<Form> oneLaunchForms(Device device) {
+        return device.type() == DeviceType.CPU ? List.of(Form.ONE_LAUNCH) : List.of(Form.ONE_LAUNCH, Form.ONE_LAUNCH_MMA);
+    }
+
+    private void mergesRecomputedSplitsWithUnifiedOnes(Device device, Form form) {
         for (int[] s : POCL_ONE_LAUNCH_SHAPES) {
+            if (form == Form.ONE_LAUNCH_MMA && (s[0] != 1 || s[4] != MmaDecodeCore.HEAD_DIM)) {
+                continue; // the tensor-core step's shape: an F16 cache, head dimension 128
+            }
             DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
             double[] rowMax = new double[p.rows()];
             double[] all = new double[p.rows() * p.length];
@@ -217,13 +236,19 @@ class UnifiedMaxDecodingTest {
             for (double m : rowMax) {
                 expected += m > edge ? 1 : 0;
             }
-            Result r = decode(device, p, s[7], window, Form.ONE_LAUNCH);
-            assertEquals(expected, r.fallbacks, "rows that left the window, " + p);
+            Result r = decode(device, p, s[7], window, form);
+            assertEquals(expected, r.fallbacks, "rows that left the window, " + p + ", " + form);
             assertTrue(expected > 0 && expected < p.rows(), "the window should split the rows: " + expected);
             for (int row = 0; row < p.rows(); row++) {
                 assertEquals(0, r.flags.get(row), "flag of row " + row + " not cleared, " + p);
             }
-            assertMatches(p, r.out, "mixed splits " + p + " on " + device.id());
+            if (form == Form.ONE_LAUNCH_MMA) { // TF32 weights: the spec's decode tolerance
+                double[] refOut = new double[p.rows() * p.headDim];
+                p.reference(refOut, new double[p.rows()]);
+                assertAllClose(r.out, refOut, 1e-3, 1e-3, "mixed splits " + p + " on tensor cores, " + device.id());
+            } else {
+                assertMatches(p, r.out, "mixed splits " + p + " on " + device.id());
+            }
             // Exactly the splits holding a score past the edge were recomputed (partialDen = −1), and at
             // least one row has both kinds.
             int splits = s[7];
@@ -256,7 +281,13 @@ class UnifiedMaxDecodingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.squall.graph.TestDevices#all")
     void oneLaunchMixesSplitsFarFromPhiAndPassesNaN(Device device) {
-        int[] s = POCL_ONE_LAUNCH_SHAPES[1]; // F16, batch 2, 8 heads over 2 kv heads, 2 splits
+        for (Form form : oneLaunchForms(device)) {
+            mixesSplitsFarFromPhiAndPassesNaN(device, form);
+        }
+    }
+
+    private void mixesSplitsFarFromPhiAndPassesNaN(Device device, Form form) {
+        int[] s = POCL_ONE_LAUNCH_SHAPES[1]; // F16, batch 2, 8 heads over 2 kv heads, head dim 128, 2 splits
         DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
         UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
         int g = p.heads / p.kvHeads;
@@ -270,7 +301,7 @@ class UnifiedMaxDecodingTest {
         p.alignKey(0, 5, row, factor);
         int nanKvRow = p.kvRows() - 1;
         p.setKey(nanKvRow, p.length - 1, 3, Float.NaN);
-        Result r = decode(device, p, s[7], window, Form.ONE_LAUNCH);
+        Result r = decode(device, p, s[7], window, form);
         double[] refOut = new double[p.rows() * p.headDim];
         p.reference(refOut, new double[p.rows()]);
         for (int i = 0; i < p.rows() * p.headDim; i++) {
@@ -280,7 +311,7 @@ class UnifiedMaxDecodingTest {
             } else {
                 double err = Math.abs(r.out.get(i) - refOut[i]);
                 assertTrue(err <= 1e-3 + 1e-3 * Math.abs(refOut[i]), "out " + i + ": " + r.out.get(i) + " vs "
-                        + refOut[i] + ", " + p + " on " + device.id());
+                        + refOut[i] + ", " + p + " " + form + " on " + device.id());
             }
         }
         assertEquals(-1f, r.den.get(row * s[7]), "the split with the high score was recomputed");
@@ -312,6 +343,7 @@ class UnifiedMaxDecodingTest {
     @MethodSource("dev.squall.graph.TestDevices#all")
     void lengthZeroGivesZeros(Device device) {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
+        DecodeProblem wide = new DecodeProblem(rng, true, 2, 4, 2, MmaDecodeCore.HEAD_DIM, 30, 0);
         for (Form form : Form.values()) {
             if ((form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA)
                     && device.type() == DeviceType.CPU
@@ -319,9 +351,10 @@ class UnifiedMaxDecodingTest {
                 continue; // one more compile of a slow kernel on PoCL (see POCL_ONE_LAUNCH_SHAPES); NVIDIA OpenCL: 48 KB
             }
             UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
-            Result r = decode(device, p, 3, window, form);
+            DecodeProblem problem = form == Form.ONE_LAUNCH_MMA ? wide : p; // the tensor-core body's head dim
+            Result r = decode(device, problem, 3, window, form);
             assertEquals(0, r.fallbacks);
-            for (int i = 0; i < p.rows() * p.headDim; i++) {
+            for (int i = 0; i < problem.rows() * problem.headDim; i++) {
                 assertEquals(0f, r.out.get(i), "out of a fully masked row, " + form);
             }
         }
@@ -401,7 +434,15 @@ class UnifiedMaxDecodingTest {
         assertEquals("stepF16Mma", UnifiedMaxDecoding.stepF16For(48 * 1024, 32, 8, 128, true));
         assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(fits, 32, 32, 128, true));
         assertEquals("stepF16Staged", UnifiedMaxDecoding.stepF16For(fits, 32, 8, 64, true));
+        // too little local memory for the tensor-core step (and so for the staged one, which takes more)
+        assertTrue(UnifiedMaxDecoding.MMA_LOCAL_BYTES < fits);
+        assertEquals("stepF16", UnifiedMaxDecoding.stepF16For(UnifiedMaxDecoding.MMA_LOCAL_BYTES - 1, 32, 8, 128, true));
         assertTrue(UnifiedMaxDecoding.MMA_LOCAL_BYTES <= 48 * 1024, "the tensor-core step fits NVIDIA OpenCL");
+        // the step's local arrays, as the compiler lays them out
+        var kernel = Arrays.stream(UnifiedMaxDecoding.class.getMethods()).filter(m -> m.getName().equals("stepF16Mma"))
+                .findFirst().orElseThrow();
+        assertEquals(UnifiedMaxDecoding.MMA_LOCAL_BYTES, dev.squall.jit.KernelCompiler.compile(kernel, java.util.Map.of(),
+                dev.squall.jit.CompileOptions.PTX).function().localMemoryBytes());
         assertTrue(MmaDecodeCore.MERGE_FLOATS <= SplitKvCore.PARTIAL_FLOATS
                 && MmaDecodeCore.SUM_FLOATS <= SplitKvCore.PROB_FLOATS, "the merge fits the step's arrays");
         assertTrue(fits > 48 * 1024 && fits < 227 * 1024, "the ring and the step's arrays: " + fits);

@@ -49,7 +49,8 @@ final class MmaDecodeCore {
     /**
      * Positions a warp takes per trip: one tile of eight. With two tiles (twice the bytes in flight per
      * warp) ptxas, held to 128 registers, loaded the value rows only after the key rows' mmas, and the
-     * step was 1–6% slower on every grouped shape (bench/results/2026-11-30-h200-tensor-core-decode.md).
+     * step tied at B = 1, L ≥ 32768 and was 2–6% slower on the other grouped shapes
+     * (bench/results/2026-11-30-h200-tensor-core-decode.md).
      */
     static final int WARP_POSITIONS = 8;
     /** Positions the work-group takes per trip. */
@@ -155,6 +156,7 @@ final class MmaDecodeCore {
             // the warps meet: dims below HALF (c0, c1 of each m-tile), then the rest (c2, c3)
             int row = kvRow * g + firstHead;
             int at = (warp * BLOCK_HEADS + 2 * quad) * HALF + 8 * group;
+            sums[t] = sum; // read after the first barrier below
             for (int half = 0; half < 2; half++) {
                 boolean upper = half == 1;
                 stash(partials, at, upper, o0, o1, o2, o3, o4, o5, o6, o7);
@@ -170,8 +172,6 @@ final class MmaDecodeCore {
                 }
                 c.localBarrier(); // read before the next half (or pass) writes
             }
-            sums[t] = sum;
-            c.localBarrier();
             if (t < blockHeads) { // head t's lanes: quads 0…3 of group t in every warp
                 float l = 0f;
                 for (int u = 0; u < WARPS; u++) {
@@ -198,31 +198,35 @@ final class MmaDecodeCore {
     /**
      * The query's fragments of one pass into local memory: work-item t < RUNS · 32 writes run t / 32 for
      * lane t % 32 (head firstRow + group, dims 32·run + 8·quad …, scaled by 1/√HEAD_DIM): the binary16
-     * pairs, then the remainders' pairs; zeros for heads past the pass.
+     * pairs and the remainders' pairs where {@link #queryHigh} and {@link #queryLow} read them; zeros for
+     * heads past the pass.
      */
     static void loadQueryPairs(FloatArray q, int[] queryPairs, int t, int firstRow, int blockHeads, float scale) {
         if (t < RUNS * KernelContext.WARP_SIZE) {
             int run = t / KernelContext.WARP_SIZE;
             int lane = t % KernelContext.WARP_SIZE;
             int group = lane >> 2;
-            int at = t * 8;
+            int high = (2 * run * KernelContext.WARP_SIZE + lane) * 4; // as queryHigh and queryLow read them
+            int low = high + KernelContext.WARP_SIZE * 4;
             if (group < blockHeads) {
                 Run8 x = Run8.of(q, (firstRow + group) * HEAD_DIM + 32 * run + 8 * (lane & 3)).times(scale);
-                HalfPairs.high(x).storeLocal(queryPairs, at);
-                HalfPairs.low(x).storeLocal(queryPairs, at + 4);
+                HalfPairs.high(x).storeLocal(queryPairs, high);
+                HalfPairs.low(x).storeLocal(queryPairs, low);
             } else {
-                HalfPairs.zero().storeLocal(queryPairs, at);
-                HalfPairs.zero().storeLocal(queryPairs, at + 4);
+                HalfPairs.zero().storeLocal(queryPairs, high);
+                HalfPairs.zero().storeLocal(queryPairs, low);
             }
         }
     }
 
+    /** The binary16 pairs of run {@code run} for {@code lane}: runs of 32 lanes × 4 ints, so a warp's 16-byte reads are conflict-free. */
     static HalfPairs queryHigh(int[] queryPairs, int run, int lane) {
-        return HalfPairs.ofLocal(queryPairs, (run * KernelContext.WARP_SIZE + lane) * 8);
+        return HalfPairs.ofLocal(queryPairs, (2 * run * KernelContext.WARP_SIZE + lane) * 4);
     }
 
+    /** The remainders' pairs of run {@code run} for {@code lane}. */
     static HalfPairs queryLow(int[] queryPairs, int run, int lane) {
-        return HalfPairs.ofLocal(queryPairs, (run * KernelContext.WARP_SIZE + lane) * 8 + 4);
+        return HalfPairs.ofLocal(queryPairs, ((2 * run + 1) * KernelContext.WARP_SIZE + lane) * 4);
     }
 
     /** k-steps 2s and 2s + 1 of the scores: the query's rows 8…15 are zero (no heads there). */
@@ -245,7 +249,10 @@ final class MmaDecodeCore {
     /** e^{x−φ} rounded to the nearest TF32 value (as float bits), or 0 where {@code in} is false. */
     static int weightBits(float x, boolean in, float phi) {
         float w = in ? KernelMath.exp(x - phi) : 0f;
-        return (Float.floatToRawIntBits(w) + 0x1000) & 0xFFFFE000; // w ≥ 0: round half up in magnitude
+        int bits = Float.floatToRawIntBits(w);
+        // w ≥ 0: round half up in magnitude; ∞ and NaN (any payload) only drop their low bits, so a NaN
+        // stays NaN rather than carrying into the sign (its split is recomputed anyway: outside flags it)
+        return bits >= 0x7F800000 ? bits & 0xFFFFE000 : (bits + 0x1000) & 0xFFFFE000;
     }
 
     /** Whether an in-pass score leaves the window (NaN included, as in every unified body). */

@@ -19,7 +19,8 @@ import dev.squall.kernels.Tickets;
  * <li>one launch, {@link #step}: a work-group whose split left the window recomputes that split at
  * once with the synchronised path, and the last work-group of each kv row merges (a ticket per kv row
  * in global memory) the unified and the recomputed splits on a common max ({@link #stepF16Staged}: the
- * same with the key and value rows staged through local memory by asynchronous copies);</li>
+ * same with the key and value rows staged through local memory by asynchronous copies;
+ * {@link #stepF16Mma}: the unified path on tensor cores);</li>
  * <li>two: {@link #partialMerge} → {@link #fallback}, the fallback recomputing every split of a kv row
  * with a flagged row;</li>
  * <li>four: {@link #partial} → {@link #merge} → {@link #fallbackPartial} → {@link #fallbackMerge}; the
@@ -194,7 +195,7 @@ public final class UnifiedMaxDecoding {
     }
 
     /** Local memory a work-group of {@link #stepF16Mma} takes, in bytes: {@link #stepF16}'s arrays and the query's fragments. */
-    public static final long MMA_LOCAL_BYTES = SplitKvCore.padded(16) + SplitKvCore.padded(4L * MmaDecodeCore.QUERY_INTS)
+    public static final long MMA_LOCAL_BYTES = SplitKvCore.padded(4L * MmaDecodeCore.QUERY_INTS)
             + SplitKvCore.padded(4L * SplitKvCore.QUERY_FLOATS) + SplitKvCore.padded(4L * SplitKvCore.PARTIAL_FLOATS)
             + SplitKvCore.padded(4L * SplitKvCore.PROB_FLOATS) + 2 * SplitKvCore.padded(4L * SplitKvCore.STAT_FLOATS)
             + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP);
@@ -243,7 +244,8 @@ public final class UnifiedMaxDecoding {
      * (bench/results/2026-11-30-h200-tensor-core-decode.md): when a kv head serves several query heads,
      * {@link #stepF16Mma} for head dimension {@value MmaDecodeCore#HEAD_DIM} where {@code tensorCores} (the
      * caller's knowledge that the device runs {@code KernelContext.mma16x8x16} on tensor cores: CUDA or
-     * NVIDIA OpenCL on compute capability 8.0 or newer), else {@link #stepF16Staged} where a work-group may
+     * NVIDIA OpenCL on compute capability 8.0 or newer) and a work-group may have {@link #MMA_LOCAL_BYTES}
+     * of local memory, else {@link #stepF16Staged} where a work-group may
      * have {@link #STAGED_LOCAL_BYTES} of local memory ({@code localMemoryBytes}, as
      * {@link Device#localMemoryBytes()}); with one query head per kv head, and otherwise, {@link #stepF16}.
      */
@@ -255,10 +257,14 @@ public final class UnifiedMaxDecoding {
     }
 
     /**
-     * {@link #stepF16} with the common path's key and value rows staged through a ring of {@code stages}
-     * chunks in local memory ({@link SplitKvCore#runF16Staged}; {@code ring} holds
-     * {@code stages · SplitKvCore.RING_STAGE} halves), or loaded straight into registers when
-     * {@code stages} is 0. {@code stages} is a compile-time constant of the caller.
+     * {@link #stepF16}'s body in one of its forms, chosen by compile-time constants of the caller: with
+     * {@code tensorCores} and head dimension {@value MmaDecodeCore#HEAD_DIM}, the common path on tensor
+     * cores ({@link MmaDecodeCore}; {@code queryPairs} holds {@link MmaDecodeCore#QUERY_INTS} ints, and
+     * {@code ring} and {@code stages} are not used); otherwise the common path's key and value rows staged
+     * through a ring of {@code stages} chunks in local memory ({@link SplitKvCore#runF16Staged};
+     * {@code ring} holds {@code stages · SplitKvCore.RING_STAGE} halves), or loaded straight into
+     * registers when {@code stages} is 0. A split that leaves the window is recomputed on CUDA cores in
+     * every form.
      */
     static void stepF16Form(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
                             FloatArray partialNum, FloatArray partialDen, FloatArray partialOut, FloatArray partialLse,
