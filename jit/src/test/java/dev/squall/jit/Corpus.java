@@ -32,6 +32,7 @@ import dev.squall.kernels.Reductions;
 import dev.squall.kernels.Softmax;
 import dev.squall.kernels.VectorKernels;
 import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.transformer.ArgMax;
 import dev.squall.kernels.attention.FlashAttention2;
 import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
@@ -125,6 +126,11 @@ public final class Corpus {
                         r -> new Object[] {new KernelContext(), q4(r, 37 * 96), q4(r, 37 * 96), floats(r, 96), floats(r, 96),
                                 poison(37), 37, 96, 1e-5f, 64}).mathTolerance(1e-6),
                 KernelCase.of(Activations.class, "swiGlu", r -> new Object[] {floats(r, 500), floats(r, 500), 500}).mathTolerance(1e-6),
+                KernelCase.of(ArgMax.class, "argmax", r -> new Object[] {floats(r, 3000), 3000, poisonInts(2)}),
+                // 3 groups of 256 over 5000 values; the last group to take the ticket reduces the groups' results
+                KernelCase.spmd(ArgMax.class, "argmaxSpmd", new int[] {ArgMax.globalSize(5000), 1, 1}, new int[] {ArgMax.GROUP_SIZE, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 5000), 5000, poison(3), poisonInts(3), poisonInts(3),
+                                new IntArray(1), poisonInts(2)}),
                 KernelCase.of(Activations.class, "addInPlace", r -> new Object[] {floats(r, 300), floats(r, 300), 300}),
                 // 4 query heads, 2 key/value heads of 16 (12 rotated), cache of 8 positions, position 5
                 KernelCase.of(RotaryEmbedding.class, "ropeAndCache", r -> new Object[] {floats(r, 64), floats(r, 32), floats(r, 32),

@@ -55,11 +55,15 @@ public final class Generator {
             reused--; // the last prompt token must run again to give the next logits
         }
         sampler.accept(prompt);
+        // greedy decoding lets the model pick each token where the logits are (a device's argmax)
+        boolean modelPicks = sampler.takesTheArgmax();
         long start = System.nanoTime();
-        float[] logits = null;
-        for (int p = reused; p < prompt.length; p++) {
-            logits = model.forward(prompt[p], p);
+        for (int p = reused; p < prompt.length - 1; p++) {
+            model.advance(prompt[p], p);
         }
+        int last = prompt.length - 1;
+        float[] logits = modelPicks ? null : model.forward(prompt[last], last);
+        int picked = modelPicks ? model.forwardGreedy(prompt[last], last) : -1;
         long prefillNanos = System.nanoTime() - start;
         int[] sequence = Arrays.copyOf(prompt, model.capacity());
         int length = prompt.length;
@@ -70,7 +74,13 @@ public final class Generator {
         StopReason stop = StopReason.MAX_TOKENS;
         long decodeStart = System.nanoTime();
         while (count < maxNewTokens) {
-            int token = sampler.sample(logits);
+            int token;
+            if (modelPicks) {
+                token = picked;
+                sampler.accept(token);
+            } else {
+                token = sampler.sample(logits);
+            }
             generated[count++] = token;
             if (tokenizer.isEndOfGeneration(token)) {
                 stop = StopReason.END_OF_TEXT;
@@ -87,7 +97,11 @@ public final class Generator {
                 stop = StopReason.CONTEXT_FULL;
                 break;
             }
-            logits = model.forward(token, length);
+            if (modelPicks) {
+                picked = model.forwardGreedy(token, length);
+            } else {
+                logits = model.forward(token, length);
+            }
             sequence[length++] = token;
             steps++;
         }

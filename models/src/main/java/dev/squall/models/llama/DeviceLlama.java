@@ -10,12 +10,14 @@ import dev.squall.api.types.NativeArray;
 import dev.squall.graph.DataTransferMode;
 import dev.squall.graph.ExecutionPlan;
 import dev.squall.graph.ExecutionProfile;
+import dev.squall.graph.ExecutionResult;
 import dev.squall.graph.GridScheduler;
 import dev.squall.graph.ProfilerMode;
 import dev.squall.graph.TaskGraph;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.transformer.Activations;
+import dev.squall.kernels.transformer.ArgMax;
 import dev.squall.kernels.transformer.DecodeAttention;
 import dev.squall.kernels.transformer.MatVec;
 import dev.squall.kernels.transformer.RmsNorm;
@@ -33,13 +35,15 @@ import java.util.Set;
  * A Llama-family decoder step as one task graph on a device: the weights go to the device once
  * and stay there, the KV cache lives there, and one execution plan runs every token. Per token the
  * host sends only the token's embedding row, the position and the RoPE cosines and sines (a few
- * kilobytes) and reads back the logits.
+ * kilobytes) and reads back two ints, the logits' argmax taken on the device, which is all greedy
+ * decoding needs ({@link #forwardGreedy}); the logits (4 bytes per vocabulary entry) come back only for
+ * {@link #forward}, and nothing for {@link #advance}.
  *
  * <p>Per layer: RMSNorm, the Q, K and V products (plus biases for Qwen2), RoPE fused with the KV-cache
  * write, attention over the cache (split-KV, Flash-Decoding style, in the work-group forms: many
  * work-groups per head, then a merge), the output product accumulated into the residual stream,
  * RMSNorm, the gate and up products with SwiGLU, and the down product accumulated into the residual.
- * Then the final norm and the vocabulary product. In the work-group forms each of the two norms is
+ * Then the final norm, the vocabulary product and its argmax. In the work-group forms each of the two norms is
  * taken into the launch after it: RMSNorm with Q, K and V is one launch, RMSNorm with gate, up and
  * SwiGLU another.
  *
@@ -75,6 +79,8 @@ public final class DeviceLlama implements LanguageModel {
     private final IntArray state;
     private final FloatArray rotation;
     private final FloatArray logits;
+    /** The device's argmax of the logits: {index, lowest NaN index or −1} (see {@link ArgMax}). */
+    private final IntArray choice;
     private final float[] embeddingRow;
     private final long weightBytes;
     private int length;
@@ -83,6 +89,7 @@ public final class DeviceLlama implements LanguageModel {
     private long forwardNanos;
     private long executeNanos;
     private long forwardCalls;
+    private long lastExecuteNanos;
 
     public DeviceLlama(LlamaWeights weights, Device device, int maxSequenceLength) {
         this(weights, device, maxSequenceLength, KernelForms.AUTO);
@@ -109,6 +116,7 @@ public final class DeviceLlama implements LanguageModel {
         this.state = new IntArray(1);
         this.rotation = new FloatArray(c.ropeDim());
         this.logits = new FloatArray(c.vocabSize());
+        this.choice = new IntArray(2);
         this.embeddingRow = new float[c.dim()];
         Builder b = new Builder();
         // kernel times cost host time per launch on OpenCL (an event each); profileKernels(true) turns them on
@@ -126,6 +134,7 @@ public final class DeviceLlama implements LanguageModel {
         private final Set<NativeArray> resident = Collections.newSetFromMap(new IdentityHashMap<>());
         private final List<Object> residentOrder = new ArrayList<>();
         private long weightBytes;
+        private IntArray argmaxTickets;
 
         ExecutionPlan build() {
             int d = c.dim();
@@ -201,14 +210,20 @@ public final class DeviceLlama implements LanguageModel {
             }
             rmsNorm("output_norm", x, vector(weights.outputNorm()), h);
             matVec("output", weights.output(), h, logits, false);
+            argmax();
             // Transfers first: weights once, the per-token inputs every time (CUDA graphs need copies before tasks).
             TaskGraph graph = new TaskGraph(GRAPH)
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, residentOrder.toArray())
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, state, rotation);
+            if (argmaxTickets != null) {
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, argmaxTickets);
+            }
             for (TaskSpec t : tasks) {
                 graph.task(t.name(), t.kernel(), t.args());
             }
-            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
+            // the next token's choice every time; the logits (half a megabyte for a 128k vocabulary) when asked
+            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, choice);
+            graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
             ExecutionPlan built = new ExecutionPlan(graph.snapshot()).withDevice(device).withGridScheduler(grids);
             if (device.backend() == Backend.CUDA) {
                 built.withCudaGraph();
@@ -247,6 +262,19 @@ public final class DeviceLlama implements LanguageModel {
                         w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else {
                 task(name, method(MatVec.class, kernel), w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0);
+            }
+        }
+
+        /** The logits' argmax on the device, so greedy decoding reads back two ints. */
+        private void argmax() {
+            int n = c.vocabSize();
+            if (workGroups) {
+                int groups = ArgMax.globalSize(n) / ArgMax.GROUP_SIZE;
+                argmaxTickets = new IntArray(1); // zero on the device from the first execution on; left at 0
+                spmd("argmax", ArgMax.class, "argmaxSpmd", ArgMax.globalSize(n), ArgMax.GROUP_SIZE, logits, n,
+                        new FloatArray(groups), new IntArray(groups), new IntArray(groups), argmaxTickets, choice);
+            } else {
+                task("argmax", method(ArgMax.class, "argmax"), logits, n, choice);
             }
         }
 
@@ -299,6 +327,42 @@ public final class DeviceLlama implements LanguageModel {
     @Override
     public float[] forward(int token, int position) {
         long forwardStart = System.nanoTime();
+        ExecutionResult result = step(token, position);
+        result.transferToHost(logits);
+        float[] values = logits.toHeapArray();
+        count(forwardStart);
+        return values;
+    }
+
+    /** Picks the next token on the device: only two ints come back instead of the logits. */
+    @Override
+    public int forwardGreedy(int token, int position) {
+        long forwardStart = System.nanoTime();
+        step(token, position);
+        if (choice.get(1) >= 0) {
+            throw new IllegalArgumentException("logit of token " + choice.get(1) + " is NaN");
+        }
+        int next = choice.get(0);
+        count(forwardStart);
+        return next;
+    }
+
+    @Override
+    public void advance(int token, int position) {
+        long forwardStart = System.nanoTime();
+        step(token, position);
+        count(forwardStart);
+    }
+
+    private void count(long forwardStart) {
+        if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
+            forwardNanos += System.nanoTime() - forwardStart;
+            executeNanos += lastExecuteNanos;
+        }
+    }
+
+    /** One decoding step on the device: the logits and their argmax are left there. */
+    private ExecutionResult step(int token, int position) {
         LanguageModel.checkStep(c, token, position, length, capacity);
         weights.tokenEmbedding().row(token, embeddingRow);
         java.lang.foreign.MemorySegment.copy(embeddingRow, 0, x.segment(), ValueLayout.JAVA_FLOAT, 0, c.dim());
@@ -310,14 +374,10 @@ public final class DeviceLlama implements LanguageModel {
             rotation.set(half + i, (float) Math.sin(angle));
         }
         long executeStart = System.nanoTime();
-        lastProfile = plan.execute().profile();
-        long executeEnd = System.nanoTime();
+        ExecutionResult result = plan.execute();
+        lastExecuteNanos = System.nanoTime() - executeStart;
+        lastProfile = result.profile();
         length = position + 1;
-        float[] result = logits.toHeapArray();
-        if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
-            forwardNanos += System.nanoTime() - forwardStart;
-            executeNanos += executeEnd - executeStart;
-        }
         return result;
     }
 

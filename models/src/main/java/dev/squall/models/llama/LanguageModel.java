@@ -1,5 +1,7 @@
 package dev.squall.models.llama;
 
+import dev.squall.models.sampling.SamplingRules;
+
 /**
  * A causal language model with a KV cache, one token at a time: what generation needs from
  * either forward pass (the plain-Java {@link ReferenceLlama} or {@link DeviceLlama} on task graphs).
@@ -25,16 +27,29 @@ public interface LanguageModel extends AutoCloseable {
      */
     float[] forward(int token, int position);
 
+    /**
+     * Runs {@code token} at {@code position}, as {@link #forward}, and returns the most likely next token:
+     * {@code SamplingRules.argmax(forward(token, position))}, with its ties (the lowest index) and its error
+     * for a NaN logit. A device model picks it where the logits are, and skips copying them back.
+     */
+    default int forwardGreedy(int token, int position) {
+        return SamplingRules.argmax(forward(token, position));
+    }
+
+    /** Runs {@code token} at {@code position}, as {@link #forward}, when its logits are not needed (a prompt token). */
+    default void advance(int token, int position) {
+        forward(token, position);
+    }
+
     /** Runs {@code tokens} from {@code startPosition} on; returns the logits after the last one. */
     default float[] prefill(int[] tokens, int startPosition) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("prefill needs at least one token");
         }
-        float[] logits = null;
-        for (int i = 0; i < tokens.length; i++) {
-            logits = forward(tokens[i], startPosition + i);
+        for (int i = 0; i < tokens.length - 1; i++) {
+            advance(tokens[i], startPosition + i);
         }
-        return logits;
+        return forward(tokens[tokens.length - 1], startPosition + tokens.length - 1);
     }
 
     /** Checks a {@link #forward} call's token and position, with the message both implementations give. */

@@ -45,6 +45,15 @@ public final class Sampler {
         return java.util.Arrays.copyOfRange(history, historySize - n, historySize);
     }
 
+    /**
+     * Whether this sampler's token is the plain argmax of the logits (greedy, no repetition penalty), so the
+     * model may pick it where the logits are ({@code LanguageModel.forwardGreedy}); the caller then records
+     * it with {@link #accept}.
+     */
+    public boolean takesTheArgmax() {
+        return params.isGreedy() && params.repetitionPenalty() == 1f;
+    }
+
     /** The next token for {@code logits} (left unchanged); it is recorded as seen. */
     public int sample(float[] logits) {
         float[] adjusted = logits.clone();

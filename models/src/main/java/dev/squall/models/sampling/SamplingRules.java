@@ -9,22 +9,19 @@ public final class SamplingRules {
     private SamplingRules() {
     }
 
-    /** The id of the largest logit, the lowest id on ties. */
+    /** The id of the largest logit, the lowest id on ties; a NaN logit is an error that names the lowest NaN id. */
     public static int argmax(float[] logits) {
         if (logits.length == 0) {
             throw new IllegalArgumentException("no logits");
         }
         int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (Float.isNaN(logits[i])) {
+        for (int i = 0; i < logits.length; i++) {
+            if (Float.isNaN(logits[i])) { // the lowest NaN index, as the device's ArgMax reports it
                 throw new IllegalArgumentException("logit of token " + i + " is NaN");
             }
             if (logits[i] > logits[best]) {
                 best = i;
             }
-        }
-        if (Float.isNaN(logits[0])) {
-            throw new IllegalArgumentException("logit of token 0 is NaN");
         }
         return best;
     }

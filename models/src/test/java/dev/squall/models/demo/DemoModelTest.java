@@ -20,6 +20,7 @@ import dev.squall.models.llama.LlamaWeights;
 import dev.squall.models.llama.ReferenceLlama;
 import dev.squall.models.sampling.Sampler;
 import dev.squall.models.sampling.SamplingParams;
+import dev.squall.models.sampling.SamplingRules;
 import dev.squall.models.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,6 +141,26 @@ class DemoModelTest {
             // seconds per token, so there it checks the first prompt only.
             boolean slow = device.type() == DeviceType.JVM && forms == DeviceLlama.KernelForms.WORK_GROUPS;
             checkLogits(model, model.describe(), !slow);
+        }
+    }
+
+    /**
+     * The three ways to run a step agree on one model: forwardGreedy's token is the argmax of forward's
+     * logits at the same position (run again, so the same cache), and advance leaves the cache as forward
+     * does (the logits after prompts run with advance match PyTorch, in checkLogits).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("devicesAndForms")
+    void theDevicesArgmaxIsTheArgmaxOfTheLogits(Device device, DeviceLlama.KernelForms forms) {
+        int[] ids = ints(prompts().getFirst().get("ids"));
+        try (DeviceLlama model = new DeviceLlama(weights, device, 64, forms)) {
+            boolean slow = device.type() == DeviceType.JVM && forms == DeviceLlama.KernelForms.WORK_GROUPS;
+            for (int p = 0; p < (slow ? 2 : ids.length); p++) {
+                int onDevice = model.forwardGreedy(ids[p], p);
+                float[] logits = model.forward(ids[p], p);
+                assertEquals(SamplingRules.argmax(logits), onDevice, model.describe() + ": position " + p);
+                assertEquals(onDevice, model.forwardGreedy(ids[p], p), model.describe() + ": position " + p + " again");
+            }
         }
     }
 

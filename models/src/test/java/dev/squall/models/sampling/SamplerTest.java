@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -69,6 +70,17 @@ class SamplerTest {
         assertEquals(1, greedy.sample(new float[] {1f, 3f, 3f, -2f}));
         assertEquals(2, greedy.sample(new float[] {Float.NEGATIVE_INFINITY, -5f, -1f}));
         assertThrows(IllegalArgumentException.class, () -> greedy.sample(new float[] {1f, Float.NaN}));
+        // the lowest NaN is named, as the device's ArgMax reports it
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> greedy.sample(new float[] {Float.NaN, 1f, Float.NaN}));
+        assertEquals("logit of token 0 is NaN", nan.getMessage());
+    }
+
+    @Test
+    void onlyPlainGreedyLetsTheModelTakeTheArgmax() {
+        assertTrue(new Sampler(SamplingParams.greedy()).takesTheArgmax());
+        assertFalse(new Sampler(SamplingParams.greedy().withRepetitionPenalty(1.3f, 8)).takesTheArgmax());
+        assertFalse(new Sampler(SamplingParams.defaults(1)).takesTheArgmax());
     }
 
     @Test

@@ -36,7 +36,8 @@ import java.util.Map;
  * device buffers kept resident, kernels compiled to PTX (with math in software) and loaded once
  * (cubins cached on disk by the driver), timings from CUDA events. With CUDA graphs on, the
  * launches of the first execution are captured into a graph that later executions replay in one
- * call, which is what decode loops of many small kernels need.
+ * call, which is what decode loops of many small kernels need. The replay is launched at an
+ * execution's first task, so the device runs it while the host goes through the plan's other tasks.
  */
 final class CudaSession implements DeviceSession {
 
@@ -57,10 +58,9 @@ final class CudaSession implements DeviceSession {
     /** In graph mode: the launches of the first execution, replayed into the graph. */
     private final List<Runnable> recorded = new ArrayList<>();
     private CudaGraphExec graph;
-    private boolean graphPending;
-    /** Where a replayed graph's time goes: the first task of the execution. */
-    private long[] graphTime;
     private boolean launchedThisExecution;
+    /** In graph mode, from the second execution on: whether this execution's graph has been launched. */
+    private boolean graphLaunched;
     private int execution;
 
     CudaSession(CudaDevice device, boolean useGraph) {
@@ -80,6 +80,7 @@ final class CudaSession implements DeviceSession {
     public void beginExecution() {
         execution++;
         launchedThisExecution = false;
+        graphLaunched = false;
     }
 
     @Override
@@ -110,7 +111,6 @@ final class CudaSession implements DeviceSession {
 
     @Override
     public Timing copyOut(Object data) {
-        flushGraph();
         CudaBuffer b = buffer(data);
         MemorySegment host = hostSegment(data);
         CudaEvent start = recordEvent();
@@ -142,10 +142,15 @@ final class CudaSession implements DeviceSession {
         LaunchStep main = p.main();
         if (useGraph && execution > 1 && graph != null) {
             long[] holder = {0};
-            if (!graphPending) {
-                graphTime = holder; // the whole graph's time is reported on the first task
+            if (!graphLaunched) {
+                // The whole graph goes at the first task, so the device runs it while the host walks the
+                // plan's other tasks; the graph's time is reported on this task.
+                graphLaunched = true;
+                CudaEvent start = recordEvent();
+                graph.launch();
+                pendingEvents.add(new CudaEvent[] {start, recordEvent()});
+                pendingDurations.add(holder);
             }
-            graphPending = true;
             return new LaunchTiming(compileNanos, () -> holder[0], main.global(), main.local());
         }
         if (useGraph && execution == 1) {
@@ -209,18 +214,6 @@ final class CudaSession implements DeviceSession {
         return new PreparedLaunch(compileNanos, List.copyOf(launches), steps.get(0));
     }
 
-    /** Replays the captured launches, once, before anything that must see their results. */
-    private void flushGraph() {
-        if (graphPending) {
-            graphPending = false;
-            CudaEvent start = recordEvent();
-            graph.launch();
-            CudaEvent end = recordEvent();
-            pendingEvents.add(new CudaEvent[] {start, end});
-            pendingDurations.add(graphTime);
-        }
-    }
-
     private static boolean aliased(Object[] args) {
         Map<Object, Boolean> seen = new IdentityHashMap<>();
         for (Object a : args) {
@@ -258,7 +251,6 @@ final class CudaSession implements DeviceSession {
 
     @Override
     public void synchronize() {
-        flushGraph();
         context.synchronize();
         for (int i = 0; i < pendingEvents.size(); i++) {
             CudaEvent[] pair = pendingEvents.get(i);

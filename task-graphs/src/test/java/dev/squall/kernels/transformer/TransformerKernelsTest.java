@@ -472,4 +472,67 @@ class TransformerKernelsTest {
         run(device, Activations.class, "swiGlu", 0, 0, gate, up, n);
         assertWithinTwiceNaive(gate, ref, naive, 1e-7, "swiGlu on " + device.id());
     }
+
+    // ---- argmax (greedy decoding on the device) ----------------------------------------------------
+
+    static Stream<Arguments> argmaxCases() {
+        return TestDevices.all().flatMap(d -> Stream.of(1, 300, 2049, 40_000).map(n -> Arguments.of(d, n)));
+    }
+
+    /**
+     * Both forms against a plain scan, on random values and then on the same values with the cases a
+     * reduction tree gets wrong: the maximum tied at several indices (the lowest must win), ±0 as the
+     * maximum, every value −∞, and NaNs (the lowest NaN index is reported). The work-group form runs
+     * twice per case on the same tickets, so a ticket not left at 0 fails the second run.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("argmaxCases")
+    void argmaxBothFormsGiveTheLowestIndexOfTheMaximumAndReportNaN(Device device, int n) {
+        FloatArray values = random(rng, n);
+        checkArgmax(device, values, n, "random");
+        int[] ties = {n - 1, n / 2, n / 3, n / 7}; // written high to low: the scan order must not matter
+        for (int t : ties) {
+            values.set(t, 5f);
+        }
+        checkArgmax(device, values, n, "tied maxima");
+        for (int i = 0; i < n; i++) {
+            values.set(i, -Math.abs(values.get(i)) - 1);
+        }
+        values.set(n - 1, 0f);
+        values.set((n - 1) / 2, -0f);
+        checkArgmax(device, values, n, "±0 as the maximum");
+        values.init(Float.NEGATIVE_INFINITY);
+        checkArgmax(device, values, n, "all −∞");
+        values.set(n - 1, Float.NaN);
+        values.set((n - 1) / 3, Float.NaN);
+        checkArgmax(device, values, n, "NaNs");
+    }
+
+    private void checkArgmax(Device device, FloatArray values, int n, String what) {
+        int expected = n;
+        int nan = -1;
+        for (int i = n - 1; i >= 0; i--) { // backwards, with ≥: the lowest index of the maximum, by a second route
+            float v = values.get(i);
+            if (Float.isNaN(v)) {
+                nan = i;
+            } else if (expected == n || v >= values.get(expected)) {
+                expected = i;
+            }
+        }
+        String where = what + ", n = " + n + " on " + device.id();
+        IntArray result = IntArray.fromArray(new int[] {-7, -7});
+        run(device, ArgMax.class, "argmax", 0, 0, values, n, result);
+        assertEquals(expected, result.get(0), "argmax index, " + where);
+        assertEquals(nan, result.get(1), "argmax NaN index, " + where);
+        int groups = ArgMax.globalSize(n) / ArgMax.GROUP_SIZE;
+        IntArray tickets = new IntArray(1);
+        for (int run = 0; run < 2; run++) {
+            result.init(-7);
+            run(device, ArgMax.class, "argmaxSpmd", ArgMax.globalSize(n), ArgMax.GROUP_SIZE, withContext(values, n,
+                    poisoned(groups), IntArray.fromArray(new int[groups]), IntArray.fromArray(new int[groups]), tickets,
+                    result));
+            assertEquals(expected, result.get(0), "argmaxSpmd index (run " + run + "), " + where);
+            assertEquals(nan, result.get(1), "argmaxSpmd NaN index (run " + run + "), " + where);
+        }
+    }
 }
