@@ -12,6 +12,7 @@ import static dev.squall.jit.KernelCase.longs;
 import static dev.squall.jit.KernelCase.poison;
 import static dev.squall.jit.KernelCase.poisonHalves;
 import static dev.squall.jit.KernelCase.poisonInts;
+import static dev.squall.jit.KernelCase.positiveFloats;
 import static dev.squall.jit.KernelCase.q4;
 import static dev.squall.jit.KernelCase.q8;
 import static dev.squall.jit.KernelCase.shorts;
@@ -82,12 +83,12 @@ public final class Corpus {
                 KernelCase.spmd(Softmax.class, "softmaxRowsSpmd", new int[] {7 * 128, 1, 1}, new int[] {128, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 7 * 300), poison(7 * 300), 7, 300})
                         .mathTolerance(1e-6),
-                KernelCase.of(Reductions.class, "sum", r -> new Object[] {floats(r, 5000), FloatArray.fromElements(r.nextFloat())})
+                KernelCase.of(Reductions.class, "sum", r -> new Object[] {positiveFloats(r, 5000), FloatArray.fromElements(r.nextFloat())})
                         .tolerant(1e-4),
                 KernelCase.of(Reductions.class, "sumInt", r -> new Object[] {ints(r, 5000, -1000, 1000), IntArray.fromElements(7)}),
                 KernelCase.of(Reductions.class, "max", r -> new Object[] {floats(r, 3000), FloatArray.fromElements(-5f)}),
                 KernelCase.spmd(Reductions.class, "sumLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
-                        r -> new Object[] {new KernelContext(), floats(r, 2000), poison(8)}).tolerant(1e-4),
+                        r -> new Object[] {new KernelContext(), positiveFloats(r, 2000), poison(8)}).tolerant(1e-4),
                 KernelCase.spmd(Reductions.class, "sumIntLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
                         r -> new Object[] {new KernelContext(), ints(r, 2000, -5000, 5000), poisonInts(8)}),
                 KernelCase.of(Reductions.class, "sumPartials", r -> new Object[] {floats(r, 100), poison(1)}),
@@ -112,10 +113,17 @@ public final class Corpus {
                         r -> new Object[] {new KernelContext(), q4(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1, 64}),
                 KernelCase.spmd(MatVec.class, "rmsNormQkvF16Spmd", QKV_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), halves(r, 20 * 70), halves(r, 9 * 70), halves(r, 9 * 70), floats(r, 70),
-                                floats(r, 70), poison(20), poison(9), poison(9), 20, 9, 70, 1e-5f, 32}),
+                                floats(r, 70), poison(20), poison(9), poison(9), 20, 9, 70, 1e-5f, 32, floats(r, 9), floats(r, 9),
+                                floats(r, 4), IntArray.fromElements(0), 9, 8, 9, 9, 0}),
                 KernelCase.spmd(MatVec.class, "rmsNormQkvQ8Spmd", QKV_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), q8(r, 20 * 64), q8(r, 9 * 64), q8(r, 9 * 64), floats(r, 64),
-                                floats(r, 64), poison(20), poison(9), poison(9), 20, 9, 64, 1e-5f, 32}),
+                                floats(r, 64), poison(20), poison(9), poison(9), 20, 9, 64, 1e-5f, 32, floats(r, 9), floats(r, 9),
+                                floats(r, 4), IntArray.fromElements(0), 9, 8, 9, 9, 0}),
+                // RoPE taken in: 4 query heads and 2 kv heads of 6 (4 rotated), a head-major cache of 3 positions, position 2
+                KernelCase.spmd(MatVec.class, "rmsNormQkvF16Spmd", new int[] {MatVec.spmdGlobalSize(48, 32), 1, 1}, MATVEC_GROUP,
+                        r -> new Object[] {new KernelContext(), halves(r, 24 * 70), halves(r, 12 * 70), halves(r, 12 * 70),
+                                floats(r, 70), floats(r, 70), poison(24), poison(12), poison(12), 24, 12, 70, 1e-5f, 32,
+                                floats(r, 36), floats(r, 36), floats(r, 4), IntArray.fromElements(2), 6, 4, 6, 18, 1}),
                 KernelCase.spmd(MatVec.class, "rmsNormSwiGluF32Spmd", MATVEC_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), floats(r, 37 * 100), floats(r, 37 * 100), floats(r, 100), floats(r, 100),
                                 poison(37), 37, 100, 1e-5f, 64}).mathTolerance(1e-6),
@@ -127,16 +135,16 @@ public final class Corpus {
                                 poison(37), 37, 96, 1e-5f, 64}).mathTolerance(1e-6),
                 KernelCase.of(Activations.class, "swiGlu", r -> new Object[] {floats(r, 500), floats(r, 500), 500}).mathTolerance(1e-6),
                 KernelCase.of(ArgMax.class, "argmax", r -> new Object[] {floats(r, 3000), 3000, poisonInts(2)}),
-                // 3 groups of 256 over 5000 values; the last group to take the ticket reduces the groups' results
+                // 5 groups of 256 over 5000 values; the last group to take the ticket reduces the groups' results
                 KernelCase.spmd(ArgMax.class, "argmaxSpmd", new int[] {ArgMax.globalSize(5000), 1, 1}, new int[] {ArgMax.GROUP_SIZE, 1, 1},
-                        r -> new Object[] {new KernelContext(), floats(r, 5000), 5000, poison(3), poisonInts(3), poisonInts(3),
+                        r -> new Object[] {new KernelContext(), floats(r, 5000), 5000, poison(5), poisonInts(5), poisonInts(5),
                                 new IntArray(1), poisonInts(2)}),
                 KernelCase.of(Activations.class, "addInPlace", r -> new Object[] {floats(r, 300), floats(r, 300), 300}),
                 // 4 query heads, 2 key/value heads of 16 (12 rotated), cache of 8 positions, position 5
                 KernelCase.of(RotaryEmbedding.class, "ropeAndCache", r -> new Object[] {floats(r, 64), floats(r, 32), floats(r, 32),
-                        floats(r, 8 * 32), floats(r, 8 * 32), floats(r, 12), IntArray.fromElements(5), 4, 2, 16, 12, 0, 48}),
+                        floats(r, 8 * 32), floats(r, 8 * 32), floats(r, 12), IntArray.fromElements(5), 4, 2, 16, 12, 0, 48, 32, 16}),
                 KernelCase.of(RotaryEmbedding.class, "ropeAndCache", r -> new Object[] {floats(r, 64), floats(r, 32), floats(r, 32),
-                        floats(r, 8 * 32), floats(r, 8 * 32), floats(r, 12), IntArray.fromElements(7), 4, 2, 16, 12, 1, 48}),
+                        floats(r, 8 * 32), floats(r, 8 * 32), floats(r, 12), IntArray.fromElements(7), 4, 2, 16, 12, 1, 48, 16, 8 * 16}),
                 KernelCase.of(DecodeAttention.class, "attention", r -> new Object[] {floats(r, 64), floats(r, 10 * 32), floats(r, 10 * 32),
                         floats(r, 4 * 10), poison(64), IntArray.fromElements(7), 4, 2, 16, 10}).mathTolerance(1e-6),
                 KernelCase.spmd(DecodeAttention.class, "attentionSpmd", new int[] {4 * DecodeAttention.GROUP_SIZE, 1, 1},

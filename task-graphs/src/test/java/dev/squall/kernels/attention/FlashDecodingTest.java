@@ -157,6 +157,43 @@ class FlashDecodingTest {
         }
     }
 
+    /**
+     * splitKvMergeAtPosition, the model's form, which reads the position from the device: two batch-1 F32
+     * shapes of {@link #cases}, at each of their split counts, against float64; tickets back at 0.
+     */
+    static Stream<Arguments> atPositionCases() {
+        // MHA with capacity = length, and GQA 8 with head dim 40 (idle value work-items)
+        return cases().filter(a -> !(boolean) a.get()[1] && (int) a.get()[2] == 1 && ((int) a.get()[6] == 300
+                || (int) a.get()[6] == 150));
+    }
+
+    @ParameterizedTest(name = "{0} f16={1} b{2} h{3}/{4} d{5} cap{6} len{7}")
+    @MethodSource("atPositionCases")
+    void theStepAtTheDevicesPositionMatchesFloat64(Device device, boolean half, int batch, int heads, int kvHeads,
+                                                   int headDim, int capacity, int length, int[] splitCounts) {
+        DecodeProblem p = new DecodeProblem(rng, false, 1, heads, kvHeads, headDim, capacity, length);
+        double[] refOut = new double[p.rows() * headDim];
+        double[] refLse = new double[p.rows()];
+        float[] naiveOut = new float[refOut.length];
+        float[] naiveLse = new float[refLse.length];
+        p.reference(refOut, refLse);
+        p.naive(naiveOut, naiveLse);
+        for (int splits : splitCounts) {
+            FloatArray out = poisoned(p.rows() * headDim);
+            FloatArray lse = poisoned(p.rows());
+            IntArray tickets = new IntArray(p.kvRows());
+            DecodeProblem.run(device, DecodeProblem.split(FlashDecoding.class, "splitKvMergeAtPosition", splits, p.kvRows(),
+                    p.q, p.kCache, p.vCache, poisoned(p.rows() * splits * headDim), poisoned(p.rows() * splits), tickets, out,
+                    lse, IntArray.fromElements(length - 1), heads, kvHeads, headDim, capacity, splits));
+            String what = p + " splits " + splits + " at position " + (length - 1) + " on " + device.id();
+            assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, "out " + what);
+            assertWithinTwiceNaive(lse, refLse, naiveLse, LSE_ATOL, "lse " + what);
+            for (int t = 0; t < tickets.getSize(); t++) {
+                assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + what);
+            }
+        }
+    }
+
     /** splitKv (or splitKvF16, or with {@code staged} splitKvF16Staged) then merge, as one task graph. */
     static void decode(Device device, DecodeProblem p, int splits, FloatArray out, FloatArray lse, boolean staged) {
         FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);

@@ -4,6 +4,7 @@ import static dev.squall.kernels.Accuracy.assertWithinTwiceNaive;
 import static dev.squall.kernels.Accuracy.poisoned;
 import static dev.squall.kernels.Accuracy.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
@@ -166,9 +167,20 @@ class TransformerKernelsTest {
         FloatArray q = poisoned(qRows);
         FloatArray k = poisoned(kvRows);
         FloatArray v = poisoned(kvRows);
+        // RoPE taken in (rope = 1): 3 query heads and 1 kv head of 8, 6 dimensions rotated, a head-major cache of 5
+        // positions; the unused cache arguments of rope = 0 are the same arrays
+        int headDim = 8;
+        int ropeDim = 6;
+        int positions = 5;
+        int position = rng.nextInt(positions);
+        FloatArray rotation = random(rng, ropeDim);
+        FloatArray keyCache = random(rng, positions * kvRows);
+        FloatArray valueCache = random(rng, positions * kvRows);
+        IntArray state = IntArray.fromElements(position);
         for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
             run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
-                    MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes));
+                    MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes, keyCache,
+                            valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 0));
             NativeArray[] ws = {wq, wk, wv};
             FloatArray[] outs = {q, k, v};
             for (int m = 0; m < 3; m++) {
@@ -178,8 +190,58 @@ class TransformerKernelsTest {
                 referenceNormalised(dequantise(ws[m], rows * cols), x, g, eps, rows, cols, ref, naive);
                 assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, "rmsNormQkv" + type + "Spmd output "
                         + "qkv".charAt(m) + " with " + lanes + " lanes on " + device.id());
-                outs[m].init(Float.NaN);
             }
+            if (lanes <= MatVec.GROUP_SIZE / 2) { // the rope form needs a row's partner in its work-group
+                float[] plainQ = q.toHeapArray();
+                float[] plainK = k.toHeapArray();
+                float[] plainV = v.toHeapArray();
+                float[] keysBefore = keyCache.toHeapArray();
+                float[] valuesBefore = valueCache.toHeapArray();
+                q.init(Float.NaN);
+                k.init(Float.NaN);
+                v.init(Float.NaN);
+                run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
+                        MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes, keyCache,
+                                valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 1));
+                String what = "rmsNormQkv" + type + "Spmd with RoPE, " + lanes + " lanes on " + device.id();
+                assertRotatedPairs(plainQ, q.toHeapArray(), rotation, headDim, ropeDim, "q, " + what);
+                float[] cachedKey = new float[kvRows];
+                for (int i = 0; i < kvRows; i++) {
+                    cachedKey[i] = keyCache.get(position * headDim + i);
+                    assertEquals(plainV[i], valueCache.get(position * headDim + i), "value cache, " + what);
+                    assertTrue(Float.isNaN(k.get(i)) && Float.isNaN(v.get(i)), "k and v are not written, " + what);
+                }
+                assertRotatedPairs(plainK, cachedKey, rotation, headDim, ropeDim, "key cache, " + what);
+                for (int i = 0; i < positions * kvRows; i++) {
+                    if (i / headDim != position) {
+                        assertEquals(keysBefore[i], keyCache.get(i), "key cache element " + i + " must not change, " + what);
+                        assertEquals(valuesBefore[i], valueCache.get(i), "value cache element " + i + " must not change, "
+                                + what);
+                    }
+                }
+            }
+            q.init(Float.NaN);
+            k.init(Float.NaN);
+            v.init(Float.NaN);
+        }
+    }
+
+    /** Each adjacent pair (2i, 2i+1), i below ropeDim/2, of each head of {@code plain} rotated by rotation's cos/sin i. */
+    private static void assertRotatedPairs(float[] plain, float[] rotated, FloatArray rotation, int headDim, int ropeDim,
+                                           String what) {
+        int half = ropeDim / 2;
+        for (int e = 0; e < plain.length; e++) {
+            int d = e % headDim;
+            double expected = plain[e];
+            if (d / 2 < half) {
+                double cos = rotation.get(d / 2);
+                double sin = rotation.get(half + d / 2);
+                double a = plain[e - (d & 1)];
+                double b = plain[e - (d & 1) + 1];
+                expected = (d & 1) == 0 ? a * cos - b * sin : a * sin + b * cos;
+            }
+            double scale = Math.abs(plain[e - (d & 1)]) + Math.abs(plain[e - (d & 1) + 1]);
+            assertEquals(expected, rotated[e], 2e-7 * scale + 1e-30, "element " + e + " of " + what);
         }
     }
 
@@ -299,12 +361,13 @@ class TransformerKernelsTest {
     // ---- RoPE with the KV-cache write ------------------------------------------------------------
 
     static Stream<Arguments> ropeCases() {
-        return devices().flatMap(d -> Stream.of(Arguments.of(d, 0), Arguments.of(d, 1)));
+        return devices().flatMap(d -> Stream.of(Arguments.of(d, 0, false), Arguments.of(d, 1, false),
+                Arguments.of(d, 0, true)));
     }
 
-    @ParameterizedTest(name = "{0} halfRotation={1}")
+    @ParameterizedTest(name = "{0} halfRotation={1} headMajor={2}")
     @MethodSource("ropeCases")
-    void ropeRotatesQueriesAndWritesTheCacheRow(Device device, int halfRotation) {
+    void ropeRotatesQueriesAndWritesTheCacheRow(Device device, int halfRotation, boolean headMajor) {
         int heads = 4;
         int kvHeads = 2;
         int headDim = 16;
@@ -329,15 +392,18 @@ class TransformerKernelsTest {
         double[] qRef = rotate(q.toHeapArray(), heads, headDim, ropeDim, angles, halfRotation != 0);
         double[] kRef = rotate(k.toHeapArray(), kvHeads, headDim, ropeDim, angles, halfRotation != 0);
         float[] qIn = q.toHeapArray();
+        int positionStride = headMajor ? headDim : kvDim;
+        int headStride = headMajor ? positions * headDim : headDim;
         run(device, RotaryEmbedding.class, "ropeAndCache", 0, 0, q, k, v, keyCache, valueCache, rotation,
-                IntArray.fromElements(position), heads, kvHeads, headDim, ropeDim, halfRotation, (heads + kvHeads) * headDim / 2);
+                IntArray.fromElements(position), heads, kvHeads, headDim, ropeDim, halfRotation, (heads + kvHeads) * headDim / 2,
+                positionStride, headStride);
         // rotation error: the float cos/sin tables against exact angles, a few ulp of |x|
         for (int i = 0; i < qRef.length; i++) {
             assertEquals(qRef[i], q.get(i), 1e-6, "q[" + i + "] (was " + qIn[i] + ") on " + device.id());
         }
         for (int p = 0; p < positions; p++) {
             for (int i = 0; i < kvDim; i++) {
-                int at = p * kvDim + i;
+                int at = p * positionStride + i / headDim * headStride + i % headDim;
                 if (p == position) {
                     assertEquals(kRef[i], keyCache.get(at), 1e-6, "key cache row " + p + "[" + i + "]");
                     assertEquals(v.get(i), valueCache.get(at), "value cache row " + p + "[" + i + "]");
@@ -476,7 +542,7 @@ class TransformerKernelsTest {
     // ---- argmax (greedy decoding on the device) ----------------------------------------------------
 
     static Stream<Arguments> argmaxCases() {
-        return TestDevices.all().flatMap(d -> Stream.of(1, 300, 2049, 40_000).map(n -> Arguments.of(d, n)));
+        return TestDevices.all().flatMap(d -> Stream.of(1, 300, 2049, 40_000, 600_000).map(n -> Arguments.of(d, n)));
     }
 
     /**

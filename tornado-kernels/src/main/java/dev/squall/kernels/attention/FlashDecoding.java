@@ -217,6 +217,28 @@ public final class FlashDecoding {
         mergeWhenLast(c, partialOut, partialLse, tickets, out, lse, arrival, partials, heads / kvHeads, headDim, splits);
     }
 
+    /**
+     * {@link #splitKvMerge} for a decoding step whose position is on the device: length = state[0] + 1, the
+     * positions up to and including the one a RoPE-and-cache kernel just wrote. The split count stays as
+     * launched while the sequence grows (each split's span grows with it), so a captured CUDA graph
+     * replays it unchanged. Batch 1: grid as {@link #splitKv} with kvHeads rows.
+     */
+    public static void splitKvMergeAtPosition(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache,
+                                              FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,
+                                              FloatArray lse, IntArray state, int heads, int kvHeads, int headDim,
+                                              int capacity, int splits) {
+        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
+        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
+        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
+        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int length = state.get(0) + 1;
+        SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
+                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
+        mergeWhenLast(c, partialOut, partialLse, tickets, out, lse, arrival, partials, heads / kvHeads, headDim, splits);
+    }
+
     /** {@link #splitKvMerge} with an F16 cache. */
     public static void splitKvMergeF16(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
                                        FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,

@@ -5,6 +5,7 @@ import dev.squall.api.Parallel;
 import dev.squall.api.types.BFloat16Array;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.api.types.IntArray;
 import dev.squall.api.types.Q4_0Array;
 import dev.squall.api.types.Q8_0Array;
 
@@ -21,6 +22,12 @@ import dev.squall.api.types.Q8_0Array;
  * (the normalised input is never written): Q, K and V of RMSNorm(x) in one launch, and the gate
  * and up products of RMSNorm(x) with SwiGLU applied, so the feed-forward's hidden vector is
  * written once.
+ *
+ * <p>The Q/K/V forms ({@code rmsNormQkv…Spmd}) can also take in the RoPE and KV-cache write of
+ * {@link RotaryEmbedding#ropeAndCache} for adjacent pairs: their last arguments are that kernel's caches,
+ * rotation table, state, head sizes and cache strides, and {@code rope} = 1 (0 writes q, k and v as
+ * computed and leaves the caches alone). With rope = 1, lanes must be at most {@link #GROUP_SIZE} / 2, so a
+ * rotated pair's two rows share a work-group; see {@code storeQkv}.
  */
 public final class MatVec {
 
@@ -90,7 +97,9 @@ public final class MatVec {
      */
     public static void rmsNormQkvF32Spmd(KernelContext context, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x,
                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
-                                         int cols, float eps, int lanes) {
+                                         int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
+                                         FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
+                                         int headStride, int rope) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
@@ -113,14 +122,9 @@ public final class MatVec {
             }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
-        if (lane == 0) {
-            if (row < qRows) {
-                q.set(row, dot);
-            } else if (row < qRows + kvRows) {
-                k.set(row - qRows, dot);
-            } else if (row < qRows + 2 * kvRows) {
-                v.set(row - qRows - kvRows, dot);
-            }
+        if (lane == 0 && row < qRows + 2 * kvRows) {
+            storeQkv(scratch, local, lanes, row, dot, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state,
+                    headDim, ropeDim, positionStride, headStride, rope);
         }
     }
 
@@ -189,7 +193,9 @@ public final class MatVec {
      */
     public static void rmsNormQkvF16Spmd(KernelContext context, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x,
                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
-                                         int cols, float eps, int lanes) {
+                                         int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
+                                         FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
+                                         int headStride, int rope) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
@@ -212,14 +218,9 @@ public final class MatVec {
             }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
-        if (lane == 0) {
-            if (row < qRows) {
-                q.set(row, dot);
-            } else if (row < qRows + kvRows) {
-                k.set(row - qRows, dot);
-            } else if (row < qRows + 2 * kvRows) {
-                v.set(row - qRows - kvRows, dot);
-            }
+        if (lane == 0 && row < qRows + 2 * kvRows) {
+            storeQkv(scratch, local, lanes, row, dot, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state,
+                    headDim, ropeDim, positionStride, headStride, rope);
         }
     }
 
@@ -288,7 +289,9 @@ public final class MatVec {
      */
     public static void rmsNormQkvBF16Spmd(KernelContext context, BFloat16Array wq, BFloat16Array wk, BFloat16Array wv, FloatArray x,
                                           FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
-                                          int cols, float eps, int lanes) {
+                                          int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
+                                         FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
+                                         int headStride, int rope) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
@@ -311,14 +314,9 @@ public final class MatVec {
             }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
-        if (lane == 0) {
-            if (row < qRows) {
-                q.set(row, dot);
-            } else if (row < qRows + kvRows) {
-                k.set(row - qRows, dot);
-            } else if (row < qRows + 2 * kvRows) {
-                v.set(row - qRows - kvRows, dot);
-            }
+        if (lane == 0 && row < qRows + 2 * kvRows) {
+            storeQkv(scratch, local, lanes, row, dot, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state,
+                    headDim, ropeDim, positionStride, headStride, rope);
         }
     }
 
@@ -387,7 +385,9 @@ public final class MatVec {
      */
     public static void rmsNormQkvQ8Spmd(KernelContext context, Q8_0Array wq, Q8_0Array wk, Q8_0Array wv, FloatArray x,
                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
-                                        int cols, float eps, int lanes) {
+                                        int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
+                                         FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
+                                         int headStride, int rope) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
@@ -410,14 +410,9 @@ public final class MatVec {
             }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
-        if (lane == 0) {
-            if (row < qRows) {
-                q.set(row, dot);
-            } else if (row < qRows + kvRows) {
-                k.set(row - qRows, dot);
-            } else if (row < qRows + 2 * kvRows) {
-                v.set(row - qRows - kvRows, dot);
-            }
+        if (lane == 0 && row < qRows + 2 * kvRows) {
+            storeQkv(scratch, local, lanes, row, dot, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state,
+                    headDim, ropeDim, positionStride, headStride, rope);
         }
     }
 
@@ -486,7 +481,9 @@ public final class MatVec {
      */
     public static void rmsNormQkvQ4Spmd(KernelContext context, Q4_0Array wq, Q4_0Array wk, Q4_0Array wv, FloatArray x,
                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
-                                        int cols, float eps, int lanes) {
+                                        int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
+                                         FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
+                                         int headStride, int rope) {
         float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
         float[] input = context.allocateFloatLocalArray(NORM_WINDOW_COLS);
         int local = context.localIdx;
@@ -509,14 +506,9 @@ public final class MatVec {
             }
         }
         float dot = inverse * GroupSums.sumLanes(context, scratch, local, lanes, partial);
-        if (lane == 0) {
-            if (row < qRows) {
-                q.set(row, dot);
-            } else if (row < qRows + kvRows) {
-                k.set(row - qRows, dot);
-            } else if (row < qRows + 2 * kvRows) {
-                v.set(row - qRows - kvRows, dot);
-            }
+        if (lane == 0 && row < qRows + 2 * kvRows) {
+            storeQkv(scratch, local, lanes, row, dot, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state,
+                    headDim, ropeDim, positionStride, headStride, rope);
         }
     }
 
@@ -551,6 +543,57 @@ public final class MatVec {
         float up = inverse * GroupSums.sumLanes(context, scratch, local, lanes, upPartial);
         if (lane == 0 && row < rows) {
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
+        }
+    }
+
+    /**
+     * The fused Q/K/V forms' stores, by lane 0 of row {@code row} (its sum, unscaled, in
+     * {@code scratch[local]}, the other rows' in their lane 0's slots, all visible after
+     * {@link GroupSums#sumLanes}). With {@code rope} = 0: q, k and v as computed. With {@code rope} = 1,
+     * {@link RotaryEmbedding#ropeAndCache} (adjacent pairs) is taken in: Q and K rows are rotated with their
+     * partner row (row ^ 1, in the same work-group when {@code lanes ≤ GROUP_SIZE / 2}, as this form needs),
+     * q gets the rotated queries, the caches get the rotated key and the value at position state[0], and k
+     * and v are not written. The two-halves pair layout has its partner rows in other work-groups, so it
+     * keeps the separate RoPE kernel.
+     */
+    private static void storeQkv(float[] scratch, int local, int lanes, int row, float dot, float inverse, FloatArray q,
+                                 FloatArray k, FloatArray v, int qRows, int kvRows, FloatArray keyCache,
+                                 FloatArray valueCache, FloatArray rotation, IntArray state, int headDim, int ropeDim,
+                                 int positionStride, int headStride, int rope) {
+        boolean isQ = row < qRows;
+        boolean isK = !isQ && row < qRows + kvRows;
+        int index = isQ ? row : isK ? row - qRows : row - qRows - kvRows; // within q, k or v
+        if (rope == 0) {
+            if (isQ) {
+                q.set(index, dot);
+            } else if (isK) {
+                k.set(index, dot);
+            } else {
+                v.set(index, dot);
+            }
+            return;
+        }
+        int d = index % headDim;
+        int pair = d / 2;
+        int half = ropeDim / 2;
+        float value = dot;
+        if (!(row >= qRows + kvRows) && pair < half) {
+            float partner = inverse * scratch[local ^ lanes];
+            float x0 = (d & 1) == 0 ? dot : partner;
+            float x1 = (d & 1) == 0 ? partner : dot;
+            float cos = rotation.get(pair);
+            float sin = rotation.get(half + pair);
+            value = (d & 1) == 0 ? x0 * cos - x1 * sin : x0 * sin + x1 * cos;
+        }
+        if (isQ) {
+            q.set(index, value);
+        } else {
+            int at = state.get(0) * positionStride + index / headDim * headStride + d;
+            if (isK) {
+                keyCache.set(at, value);
+            } else {
+                valueCache.set(at, value);
+            }
         }
     }
 

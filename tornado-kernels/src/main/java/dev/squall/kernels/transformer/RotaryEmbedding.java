@@ -15,6 +15,12 @@ import dev.squall.api.types.IntArray;
  * {@code rotation}: cosines first, then sines. Two layouts of the pairs exist: adjacent elements
  * (2i, 2i+1), as in Llama, or the two halves (i, i + ropeDim/2), as in GPT-NeoX and Qwen2.
  * Dimensions from ropeDim on are copied unrotated.
+ *
+ * <p>The cache layout is the caller's: element d of kv head j at position t is at
+ * {@code t·positionStride + j·headStride + d}. Position-major rows (positions × kvHeads·headDim, what
+ * {@link DecodeAttention} reads) have positionStride = kvHeads·headDim and headStride = headDim; head-major
+ * (kvHeads × capacity × headDim, what {@code FlashDecoding}'s split kernels read) have positionStride =
+ * headDim and headStride = capacity·headDim.
  */
 public final class RotaryEmbedding {
 
@@ -25,16 +31,19 @@ public final class RotaryEmbedding {
      * @param q            heads·headDim query values, rotated in place
      * @param k            kvHeads·headDim key values of this token
      * @param v            kvHeads·headDim value values of this token
-     * @param keyCache     positions × kvHeads·headDim rotated keys; the row of {@code state[0]} is written
-     * @param valueCache   positions × kvHeads·headDim values; the row of {@code state[0]} is written
+     * @param keyCache     rotated keys; position {@code state[0]}'s are written
+     * @param valueCache   values; position {@code state[0]}'s are written
      * @param rotation     ropeDim/2 cosines then ropeDim/2 sines for this token's position
      * @param state        state[0] is the position
      * @param halfRotation 0 for adjacent pairs, else the two-halves layout
      * @param pairs        (heads + kvHeads) · headDim / 2: one parallel iteration per pair
+     * @param positionStride elements from a position to the next in the caches
+     * @param headStride   elements from a kv head to the next in the caches
      */
     public static void ropeAndCache(FloatArray q, FloatArray k, FloatArray v, FloatArray keyCache,
                                     FloatArray valueCache, FloatArray rotation, IntArray state, int heads,
-                                    int kvHeads, int headDim, int ropeDim, int halfRotation, int pairs) {
+                                    int kvHeads, int headDim, int ropeDim, int halfRotation, int pairs,
+                                    int positionStride, int headStride) {
         for (@Parallel int p = 0; p < pairs; p++) {
             int headHalf = headDim / 2;
             int head = p / headHalf;
@@ -53,7 +62,7 @@ public final class RotaryEmbedding {
                 q.set(base + b, x0 * sin + x1 * cos);
             } else {
                 int base = (head - heads) * headDim;
-                int row = state.get(0) * kvHeads * headDim + base;
+                int row = state.get(0) * positionStride + (head - heads) * headStride;
                 float x0 = k.get(base + a);
                 float x1 = k.get(base + b);
                 keyCache.set(row + a, x0 * cos - x1 * sin);
