@@ -63,12 +63,11 @@ class FlashDecodingTest {
     void splitAndMergeMatchFloat64(Device device, boolean half, int batch, int heads, int kvHeads, int headDim,
                                    int capacity, int length, int[] splitCounts) {
         DecodeProblem p = new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length);
-        double[] refOut = new double[p.rows() * headDim];
-        double[] refLse = new double[p.rows()];
-        float[] naiveOut = new float[refOut.length];
-        float[] naiveLse = new float[refLse.length];
-        p.reference(refOut, refLse);
-        p.naive(naiveOut, naiveLse);
+        Expected e = Expected.of(p);
+        double[] refOut = e.out();
+        double[] refLse = e.lse();
+        float[] naiveOut = e.naiveOut();
+        float[] naiveLse = e.naiveLse();
         FloatArray first = null;
         // the F16 split staged through local memory on devices with room for it (PoCL: one compile fewer)
         boolean staged = half && device.type() != DeviceType.CPU && FlashDecoding.stagedSplitFits(device);
@@ -161,6 +160,17 @@ class FlashDecodingTest {
      * splitKvMergeAtPosition, the model's form, which reads the position from the device: two batch-1 F32
      * shapes of {@link #cases}, at each of their split counts, against float64; tickets back at 0.
      */
+    /** A problem's float64 outputs and log-sum-exps, and the plain float computation's (the error yardstick). */
+    record Expected(double[] out, double[] lse, float[] naiveOut, float[] naiveLse) {
+        static Expected of(DecodeProblem p) {
+            Expected e = new Expected(new double[p.rows() * p.headDim], new double[p.rows()], new float[p.rows() * p.headDim],
+                    new float[p.rows()]);
+            p.reference(e.out, e.lse);
+            p.naive(e.naiveOut, e.naiveLse);
+            return e;
+        }
+    }
+
     static Stream<Arguments> atPositionCases() {
         // MHA with capacity = length, and GQA 8 with head dim 40 (idle value work-items)
         return cases().filter(a -> !(boolean) a.get()[1] && (int) a.get()[2] == 1 && ((int) a.get()[6] == 300
@@ -172,12 +182,7 @@ class FlashDecodingTest {
     void theStepAtTheDevicesPositionMatchesFloat64(Device device, boolean half, int batch, int heads, int kvHeads,
                                                    int headDim, int capacity, int length, int[] splitCounts) {
         DecodeProblem p = new DecodeProblem(rng, false, 1, heads, kvHeads, headDim, capacity, length);
-        double[] refOut = new double[p.rows() * headDim];
-        double[] refLse = new double[p.rows()];
-        float[] naiveOut = new float[refOut.length];
-        float[] naiveLse = new float[refLse.length];
-        p.reference(refOut, refLse);
-        p.naive(naiveOut, naiveLse);
+        Expected e = Expected.of(p);
         for (int splits : splitCounts) {
             FloatArray out = poisoned(p.rows() * headDim);
             FloatArray lse = poisoned(p.rows());
@@ -186,8 +191,8 @@ class FlashDecodingTest {
                     p.q, p.kCache, p.vCache, poisoned(p.rows() * splits * headDim), poisoned(p.rows() * splits), tickets, out,
                     lse, IntArray.fromElements(length - 1), heads, kvHeads, headDim, capacity, splits));
             String what = p + " splits " + splits + " at position " + (length - 1) + " on " + device.id();
-            assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, "out " + what);
-            assertWithinTwiceNaive(lse, refLse, naiveLse, LSE_ATOL, "lse " + what);
+            assertWithinTwiceNaive(out, e.out(), e.naiveOut(), OUT_ATOL, "out " + what);
+            assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), LSE_ATOL, "lse " + what);
             for (int t = 0; t < tickets.getSize(); t++) {
                 assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + what);
             }
