@@ -21,24 +21,96 @@ public record Candidates(int[] ids, float[] logits) {
 
     /** Every token of {@code logits}, sorted. NaN logits are refused. */
     public static Candidates of(float[] logits) {
-        // sort primitive keys, not boxed ids: (descending logit, ascending id) packed in one long
+        // sort primitive keys, not boxed ids
         long[] keys = new long[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            if (Float.isNaN(logits[i])) {
-                throw new IllegalArgumentException("logit of token " + i + " is NaN");
-            }
-            int bits = Float.floatToIntBits(logits[i] == 0f ? 0f : logits[i]); // -0 and +0 tie
-            int ordered = bits ^ ((bits >> 31) & 0x7fffffff);                 // increases with the float
-            keys[i] = ((long) ~ordered << 32) | i;
+            keys[i] = key(logits, i);
         }
         Arrays.sort(keys);
-        int[] ids = new int[logits.length];
-        float[] sorted = new float[logits.length];
-        for (int i = 0; i < ids.length; i++) {
+        return fromKeys(keys, keys.length, logits);
+    }
+
+    /**
+     * The {@code k} most likely tokens of {@code logits}, sorted: the same as {@code of(logits).first(k)}
+     * (all of them when k ≥ the vocabulary), without sorting the whole vocabulary. One pass keeps the k best
+     * keys in a heap whose worst is the bar the others must clear, so most tokens cost one comparison; a
+     * 128k vocabulary at k = 40 takes a fraction of a millisecond instead of a full sort's several. NaN
+     * logits are refused, as by {@link #of}.
+     */
+    public static Candidates top(float[] logits, int k) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        if (k >= logits.length) {
+            return of(logits);
+        }
+        long[] heap = new long[k]; // a max-heap of the k smallest keys (smaller key = more likely)
+        int size = 0;
+        for (int i = 0; i < logits.length; i++) {
+            long key = key(logits, i);
+            if (size < k) {
+                heap[size] = key;
+                siftUp(heap, size++);
+            } else if (key < heap[0]) {
+                heap[0] = key;
+                siftDown(heap, k);
+            }
+        }
+        Arrays.sort(heap);
+        return fromKeys(heap, k, logits);
+    }
+
+    /** (descending logit, ascending id) packed in one long that sorts ascending; a NaN logit is refused. */
+    private static long key(float[] logits, int i) {
+        if (Float.isNaN(logits[i])) {
+            throw new IllegalArgumentException("logit of token " + i + " is NaN");
+        }
+        int bits = Float.floatToIntBits(logits[i] == 0f ? 0f : logits[i]); // -0 and +0 tie
+        int ordered = bits ^ ((bits >> 31) & 0x7fffffff);                 // increases with the float
+        return ((long) ~ordered << 32) | i;
+    }
+
+    private static Candidates fromKeys(long[] keys, int n, float[] logits) {
+        int[] ids = new int[n];
+        float[] sorted = new float[n];
+        for (int i = 0; i < n; i++) {
             ids[i] = (int) keys[i];
             sorted[i] = logits[ids[i]];
         }
         return new Candidates(ids, sorted);
+    }
+
+    private static void siftUp(long[] heap, int at) {
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (heap[parent] >= heap[at]) {
+                return;
+            }
+            long t = heap[parent];
+            heap[parent] = heap[at];
+            heap[at] = t;
+            at = parent;
+        }
+    }
+
+    private static void siftDown(long[] heap, int size) {
+        int at = 0;
+        while (true) {
+            int child = 2 * at + 1;
+            if (child >= size) {
+                return;
+            }
+            if (child + 1 < size && heap[child + 1] > heap[child]) {
+                child++;
+            }
+            if (heap[at] >= heap[child]) {
+                return;
+            }
+            long t = heap[at];
+            heap[at] = heap[child];
+            heap[child] = t;
+            at = child;
+        }
     }
 
     @Override

@@ -56,16 +56,17 @@ public final class Sampler {
 
     /** The next token for {@code logits} (left unchanged); it is recorded as seen. */
     public int sample(float[] logits) {
-        float[] adjusted = logits.clone();
+        float[] adjusted = logits; // read only, unless the penalty changes it in a copy
         if (params.repetitionPenalty() != 1f) {
+            adjusted = logits.clone();
             SamplingRules.applyRepetitionPenalty(adjusted, recent(), params.repetitionPenalty());
         }
         int token;
         if (params.isGreedy()) {
             token = SamplingRules.argmax(adjusted);
         } else {
-            Candidates c = Candidates.of(adjusted);
-            c = SamplingRules.topK(c, params.topK());
+            // with a top-k, only the k best are sorted (the same list as sorting all and keeping k)
+            Candidates c = params.topK() > 0 ? Candidates.top(adjusted, params.topK()) : Candidates.of(adjusted);
             c = SamplingRules.topP(c, params.topP());
             token = SamplingRules.draw(c, params.temperature(), random.nextDouble());
         }

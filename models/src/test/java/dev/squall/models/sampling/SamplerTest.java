@@ -176,4 +176,57 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1f, 0, 1f, 0f, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplingParams(Float.NaN, 0, 1f, 1f, 0, 0));
     }
+    /**
+     * Candidates.top(logits, k) is the list a full sort gives, cut at k: on logits with many ties (rounded to
+     * quarters), ±0, ±∞, for k from 1 past the vocabulary; and it refuses NaN with the same message.
+     */
+    @Test
+    void topKWithoutTheFullSortIsTheSortedListCut() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1 + random.nextInt(3000);
+            float[] logits = new float[n];
+            for (int i = 0; i < n; i++) {
+                logits[i] = Math.round((float) random.nextDouble(-4, 4) * 4) / 4f;
+            }
+            logits[random.nextInt(n)] = -0f;
+            logits[random.nextInt(n)] = 0f;
+            logits[random.nextInt(n)] = Float.NEGATIVE_INFINITY;
+            if (trial % 2 == 0) {
+                logits[random.nextInt(n)] = Float.POSITIVE_INFINITY;
+            }
+            Candidates all = Candidates.of(logits);
+            for (int k : new int[] {1, 2, 7, 40, n - 1, n, n + 5}) {
+                if (k < 1) {
+                    continue;
+                }
+                Candidates top = Candidates.top(logits, k);
+                Candidates expected = all.first(Math.min(k, n));
+                assertArrayEquals(expected.ids(), top.ids(), "ids, n = " + n + ", k = " + k);
+                assertArrayEquals(expected.logits(), top.logits(), "logits, n = " + n + ", k = " + k);
+            }
+        }
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> Candidates.top(new float[] {1f, 2f, Float.NaN, 0f}, 2));
+        assertEquals("logit of token 2 is NaN", nan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Candidates.top(LOGITS, 0));
+    }
+
+    /** The sampler's tokens with a top-k are those of the full-sort pipeline with the same seed. */
+    @Test
+    void samplingWithTopKDrawsWhatTheFullSortDrew() {
+        SplittableRandom logitsRandom = new SplittableRandom(5);
+        SamplingParams params = SamplingParams.defaults(99);
+        Sampler sampler = new Sampler(params);
+        SplittableRandom draws = new SplittableRandom(params.seed());
+        for (int step = 0; step < 200; step++) {
+            float[] logits = new float[5000];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) logitsRandom.nextDouble(-3, 3);
+            }
+            Candidates c = SamplingRules.topP(SamplingRules.topK(Candidates.of(logits), params.topK()), params.topP());
+            int expected = SamplingRules.draw(c, params.temperature(), draws.nextDouble());
+            assertEquals(expected, sampler.sample(logits), "step " + step);
+        }
+    }
 }
