@@ -12,7 +12,7 @@ import static dev.squall.jit.KernelCase.longs;
 import static dev.squall.jit.KernelCase.poison;
 import static dev.squall.jit.KernelCase.poisonHalves;
 import static dev.squall.jit.KernelCase.poisonInts;
-import static dev.squall.jit.KernelCase.positiveFloats;
+import static dev.squall.jit.KernelCase.positiveMeanFloats;
 import static dev.squall.jit.KernelCase.q4;
 import static dev.squall.jit.KernelCase.q8;
 import static dev.squall.jit.KernelCase.shorts;
@@ -83,12 +83,12 @@ public final class Corpus {
                 KernelCase.spmd(Softmax.class, "softmaxRowsSpmd", new int[] {7 * 128, 1, 1}, new int[] {128, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 7 * 300), poison(7 * 300), 7, 300})
                         .mathTolerance(1e-6),
-                KernelCase.of(Reductions.class, "sum", r -> new Object[] {positiveFloats(r, 5000), FloatArray.fromElements(r.nextFloat())})
+                KernelCase.of(Reductions.class, "sum", r -> new Object[] {positiveMeanFloats(r, 5000), FloatArray.fromElements(r.nextFloat())})
                         .tolerant(1e-4),
                 KernelCase.of(Reductions.class, "sumInt", r -> new Object[] {ints(r, 5000, -1000, 1000), IntArray.fromElements(7)}),
                 KernelCase.of(Reductions.class, "max", r -> new Object[] {floats(r, 3000), FloatArray.fromElements(-5f)}),
                 KernelCase.spmd(Reductions.class, "sumLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
-                        r -> new Object[] {new KernelContext(), positiveFloats(r, 2000), poison(8)}).tolerant(1e-4),
+                        r -> new Object[] {new KernelContext(), positiveMeanFloats(r, 2000), poison(8)}).tolerant(1e-4),
                 KernelCase.spmd(Reductions.class, "sumIntLocal", new int[] {2048, 1, 1}, new int[] {256, 1, 1},
                         r -> new Object[] {new KernelContext(), ints(r, 2000, -5000, 5000), poisonInts(8)}),
                 KernelCase.of(Reductions.class, "sumPartials", r -> new Object[] {floats(r, 100), poison(1)}),

@@ -62,8 +62,15 @@ public final class Generator {
             model.advance(prompt[p], p);
         }
         int last = prompt.length - 1;
-        float[] logits = modelPicks ? null : model.forward(prompt[last], last);
-        int picked = modelPicks ? model.forwardGreedy(prompt[last], last) : -1;
+        float[] logits = null;
+        int picked = -1;
+        if (maxNewTokens <= 0) {
+            model.advance(prompt[last], last); // cached, nothing to choose
+        } else if (modelPicks) {
+            picked = model.forwardGreedy(prompt[last], last);
+        } else {
+            logits = model.forward(prompt[last], last);
+        }
         long prefillNanos = System.nanoTime() - start;
         int[] sequence = Arrays.copyOf(prompt, model.capacity());
         int length = prompt.length;

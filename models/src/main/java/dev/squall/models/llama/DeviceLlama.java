@@ -38,7 +38,8 @@ import java.util.Set;
  * host sends only the token's embedding row, the position and the RoPE cosines and sines (a few
  * kilobytes) and reads back two ints, the logits' argmax taken on the device, which is all greedy
  * decoding needs ({@link #forwardGreedy}); the logits (4 bytes per vocabulary entry) come back only for
- * {@link #forward}, and nothing for {@link #advance}.
+ * {@link #forward}. {@link #advance} (a prompt token) reads back the two ints too: the vocabulary product
+ * and the argmax run either way, the plan being one.
  *
  * <p>Per layer: RMSNorm, the Q, K and V products (plus biases for Qwen2), RoPE fused with the KV-cache
  * write, attention over the cache (in the work-group forms {@code FlashDecoding}'s split-KV over a
@@ -168,7 +169,8 @@ public final class DeviceLlama implements LanguageModel {
                 boolean fusedQkv = workGroups && w.wq().type() == w.wk().type() && w.wk().type() == w.wv().type();
                 // RoPE and the cache write taken into the QKV launch too, where each rotated pair is two neighbouring
                 // rows (the two-halves layout's are not) and no bias comes between
-                boolean ropeInQkv = fusedQkv && !w.hasQkvBias() && c.ropeStyle() == RopeStyle.ADJACENT_PAIRS;
+                boolean ropeInQkv = fusedQkv && !w.hasQkvBias() && c.ropeStyle() == RopeStyle.ADJACENT_PAIRS
+                        && c.headDim() % 2 == 0;
                 if (fusedQkv) {
                     // the attention RMSNorm is taken in
                     qkv(p + "norm_qkv", w, x, q, k, v, keyCache, valueCache, positionStride, headStride, ropeInQkv);
@@ -461,8 +463,10 @@ public final class DeviceLlama implements LanguageModel {
     }
 
     /**
-     * Where a token's host time goes, averaged over every forward() after the first: the whole call, and the
-     * plan's execution within it (launches, transfers and the wait for the device).
+     * Where a token's host time goes, averaged over every step after the first ({@link #forward},
+     * {@link #forwardGreedy} and {@link #advance} alike): the whole call, and the plan's execution within it
+     * (launches, the per-token transfers and the wait for the device; {@link #forward}'s copy of the logits
+     * comes after it and is not counted there).
      */
     public String hostTimes() {
         if (forwardCalls < 2) {

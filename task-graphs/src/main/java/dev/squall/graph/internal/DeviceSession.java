@@ -2,6 +2,7 @@ package dev.squall.graph.internal;
 
 import dev.squall.api.Device;
 import dev.squall.graph.WorkerGrid;
+import java.util.List;
 
 /**
  * What an execution plan needs from one device: memory for its arrays, copies, launches and a way
@@ -15,6 +16,14 @@ public interface DeviceSession extends AutoCloseable {
 
     /** Called at the start of every execution of the plan. */
     default void beginExecution() {
+    }
+
+    /**
+     * Called before an execution's first copy or launch with every launch it will make and its grid (null
+     * for none), so a session that issues work ahead of the plan's order can refuse the execution while
+     * nothing has run yet.
+     */
+    default void checkLaunches(List<GraphStep.Launch> launches, List<WorkerGrid> grids) {
     }
 
     /** Ensures the device has memory for {@code data}, without copying. */

@@ -20,6 +20,13 @@ final class LaunchCache<P> {
 
     private final Map<GraphStep.Launch, Entry<P>> entries = new IdentityHashMap<>();
 
+    /** Whether {@code launch} was prepared under {@code grid} (so {@link #get} would not prepare it again). */
+    boolean holds(GraphStep.Launch launch, WorkerGrid grid) {
+        Entry<P> entry = entries.get(launch);
+        return entry != null && Arrays.equals(entry.global(), grid == null ? null : grid.globalWork())
+                && Arrays.equals(entry.local(), grid == null ? null : grid.localWork());
+    }
+
     /** The prepared launch for {@code launch} under {@code grid}, from {@code prepare} the first time. */
     P get(GraphStep.Launch launch, WorkerGrid grid, Supplier<P> prepare) {
         int[] global = grid == null ? null : grid.globalWork();

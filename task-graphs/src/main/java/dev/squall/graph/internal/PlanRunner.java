@@ -164,6 +164,17 @@ public final class PlanRunner implements AutoCloseable {
         }
         validate(scheduler);
         session.beginExecution();
+        List<GraphStep.Launch> launches = new ArrayList<>();
+        List<WorkerGrid> launchGrids = new ArrayList<>();
+        for (ImmutableTaskGraph graph : graphs) {
+            for (GraphStep step : graph.steps()) {
+                if (step instanceof GraphStep.Launch launch) {
+                    launches.add(launch);
+                    launchGrids.add(scheduler == null ? null : scheduler.get(launch.name()));
+                }
+            }
+        }
+        session.checkLaunches(launches, launchGrids);
         long start = System.nanoTime();
         List<PendingTask> tasks = new ArrayList<>();
         List<PendingTransfer> transfers = new ArrayList<>();

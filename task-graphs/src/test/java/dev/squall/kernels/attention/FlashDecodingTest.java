@@ -156,27 +156,16 @@ class FlashDecodingTest {
         }
     }
 
-    /**
-     * splitKvMergeAtPosition, the model's form, which reads the position from the device: two batch-1 F32
-     * shapes of {@link #cases}, at each of their split counts, against float64; tickets back at 0.
-     */
-    /** A problem's float64 outputs and log-sum-exps, and the plain float computation's (the error yardstick). */
-    record Expected(double[] out, double[] lse, float[] naiveOut, float[] naiveLse) {
-        static Expected of(DecodeProblem p) {
-            Expected e = new Expected(new double[p.rows() * p.headDim], new double[p.rows()], new float[p.rows() * p.headDim],
-                    new float[p.rows()]);
-            p.reference(e.out, e.lse);
-            p.naive(e.naiveOut, e.naiveLse);
-            return e;
-        }
-    }
-
     static Stream<Arguments> atPositionCases() {
         // MHA with capacity = length, and GQA 8 with head dim 40 (idle value work-items)
         return cases().filter(a -> !(boolean) a.get()[1] && (int) a.get()[2] == 1 && ((int) a.get()[6] == 300
                 || (int) a.get()[6] == 150));
     }
 
+    /**
+     * splitKvMergeAtPosition, the model's form, which reads the position from the device: two batch-1 F32
+     * shapes of {@link #cases}, at each of their split counts, against float64; tickets back at 0.
+     */
     @ParameterizedTest(name = "{0} f16={1} b{2} h{3}/{4} d{5} cap{6} len{7}")
     @MethodSource("atPositionCases")
     void theStepAtTheDevicesPositionMatchesFloat64(Device device, boolean half, int batch, int heads, int kvHeads,
@@ -196,6 +185,17 @@ class FlashDecodingTest {
             for (int t = 0; t < tickets.getSize(); t++) {
                 assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + what);
             }
+        }
+    }
+
+    /** A problem's float64 outputs and log-sum-exps, and the plain float computation's (the error yardstick). */
+    record Expected(double[] out, double[] lse, float[] naiveOut, float[] naiveLse) {
+        static Expected of(DecodeProblem p) {
+            Expected e = new Expected(new double[p.rows() * p.headDim], new double[p.rows()], new float[p.rows() * p.headDim],
+                    new float[p.rows()]);
+            p.reference(e.out, e.lse);
+            p.naive(e.naiveOut, e.naiveLse);
+            return e;
         }
     }
 

@@ -157,7 +157,7 @@ class TransformerKernelsTest {
     @MethodSource("fusedCases")
     void fusedQkvEqualsNormAndThreeProducts(Device device, String type, int cols) {
         int qRows = 24;
-        int kvRows = 8;
+        int kvRows = 16;
         NativeArray wq = weights(type, qRows * cols);
         NativeArray wk = weights(type, kvRows * cols);
         NativeArray wv = weights(type, kvRows * cols);
@@ -167,7 +167,7 @@ class TransformerKernelsTest {
         FloatArray q = poisoned(qRows);
         FloatArray k = poisoned(kvRows);
         FloatArray v = poisoned(kvRows);
-        // RoPE taken in (rope = 1): 3 query heads and 1 kv head of 8, 6 dimensions rotated, a head-major cache of 5
+        // RoPE taken in (rope = 1): 3 query heads and 2 kv heads of 8, 6 dimensions rotated, a head-major cache of 5
         // positions; the unused cache arguments of rope = 0 are the same arrays
         int headDim = 8;
         int ropeDim = 6;
@@ -207,13 +207,14 @@ class TransformerKernelsTest {
                 assertRotatedPairs(plainQ, q.toHeapArray(), rotation, headDim, ropeDim, "q, " + what);
                 float[] cachedKey = new float[kvRows];
                 for (int i = 0; i < kvRows; i++) {
-                    cachedKey[i] = keyCache.get(position * headDim + i);
-                    assertEquals(plainV[i], valueCache.get(position * headDim + i), "value cache, " + what);
+                    int at = i / headDim * positions * headDim + position * headDim + i % headDim; // head-major
+                    cachedKey[i] = keyCache.get(at);
+                    assertEquals(plainV[i], valueCache.get(at), "value cache, " + what);
                     assertTrue(Float.isNaN(k.get(i)) && Float.isNaN(v.get(i)), "k and v are not written, " + what);
                 }
                 assertRotatedPairs(plainK, cachedKey, rotation, headDim, ropeDim, "key cache, " + what);
                 for (int i = 0; i < positions * kvRows; i++) {
-                    if (i / headDim != position) {
+                    if (i % (positions * headDim) / headDim != position) {
                         assertEquals(keysBefore[i], keyCache.get(i), "key cache element " + i + " must not change, " + what);
                         assertEquals(valuesBefore[i], valueCache.get(i), "value cache element " + i + " must not change, "
                                 + what);
@@ -572,6 +573,13 @@ class TransformerKernelsTest {
         values.set(n - 1, Float.NaN);
         values.set((n - 1) / 3, Float.NaN);
         checkArgmax(device, values, n, "NaNs");
+    }
+
+    /** n = 0: index n (0) and no NaN from both forms; the NaN in the array, past n, is not looked at. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void argmaxOfNothingIsNAndNoNaN(Device device) {
+        checkArgmax(device, FloatArray.fromElements(Float.NaN), 0, "no values");
     }
 
     private void checkArgmax(Device device, FloatArray values, int n, String what) {
