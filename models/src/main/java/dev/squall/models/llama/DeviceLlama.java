@@ -14,6 +14,7 @@ import dev.squall.graph.ExecutionResult;
 import dev.squall.graph.GridScheduler;
 import dev.squall.graph.ProfilerMode;
 import dev.squall.graph.TaskGraph;
+import dev.squall.graph.WorkerGrid;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.graph.WorkerGrid2D;
 import dev.squall.kernels.attention.FlashDecoding;
@@ -31,6 +32,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A Llama-family decoder step as one task graph on a device: the weights go to the device once
@@ -91,7 +93,6 @@ public final class DeviceLlama implements LanguageModel {
     private long forwardNanos;
     private long executeNanos;
     private long forwardCalls;
-    private long lastExecuteNanos;
 
     public DeviceLlama(LlamaWeights weights, Device device, int maxSequenceLength) {
         this(weights, device, maxSequenceLength, KernelForms.AUTO);
@@ -152,7 +153,7 @@ public final class DeviceLlama implements LanguageModel {
             // Split-KV attention on work-group devices where FlashDecoding takes the head sizes: splits of a
             // head-major cache and their merge in one launch. Otherwise one work-group (or work-item) per head over a
             // position-major cache.
-            boolean splitKv = workGroups && flashDecodingTakes(c);
+            boolean splitKv = workGroups && FlashDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
             FloatArray scores = splitKv ? null : new FloatArray(c.heads() * capacity);
             int splits = FlashDecoding.splitsFor(1, c.heads(), c.kvHeads(), capacity, device.computeUnits());
             FloatArray partialOut = splitKv ? new FloatArray(c.heads() * splits * c.headDim()) : null;
@@ -193,13 +194,11 @@ public final class DeviceLlama implements LanguageModel {
                 if (splitKv) {
                     IntArray tickets = new IntArray(c.kvHeads());
                     zeroed.add(tickets);
-                    Object[] args = {new KernelContext(), q, keyCache, valueCache, partialOut, partialLse, tickets, attention,
-                        headLse, state, c.heads(), c.kvHeads(), c.headDim(), capacity, splits};
                     // the sizes as constants: one body of SplitKvCore, its loops bounded at compile time
-                    tasks.add(new TaskSpec(p + "attention", method(FlashDecoding.class, "splitKvMergeAtPosition"), args,
-                            new int[] {10, 11, 12, 13, 14}));
-                    grids.addWorkerGrid(GRAPH + "." + p + "attention", new WorkerGrid2D(FlashDecoding.splitGlobalX(splits),
-                            c.kvHeads()).setLocalWork(FlashDecoding.THREADS, 1));
+                    spmdTask(p + "attention", FlashDecoding.class, "splitKvMergeAtPosition", new WorkerGrid2D(
+                            FlashDecoding.splitGlobalX(splits), c.kvHeads()).setLocalWork(FlashDecoding.THREADS, 1), true, q,
+                            keyCache, valueCache, partialOut, partialLse, tickets, attention, headLse, state, c.heads(),
+                            c.kvHeads(), c.headDim(), capacity, splits);
                 } else {
                     Object[] attentionArgs = {q, keyCache, valueCache, scores, attention, state, c.heads(), c.kvHeads(),
                         c.headDim(), capacity};
@@ -282,7 +281,8 @@ public final class DeviceLlama implements LanguageModel {
                 int lanes = MatVec.lanesFor(w.rows(), w.cols());
                 // not specialised: the plain mat-vec measured 1-3 µs slower per launch with its sizes as constants
                 // (H200, Nsight Compute: 2048×2048 7.0 → 8.0 µs, 2048×8192 13.1 → 16.1 µs)
-                spmdTask(name, MatVec.class, kernel + "Spmd", MatVec.spmdGlobalSize(w.rows(), lanes), MatVec.GROUP_SIZE, false,
+                spmdTask(name, MatVec.class, kernel + "Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(w.rows(), lanes))
+                        .setLocalWork(MatVec.GROUP_SIZE), false,
                         w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else {
                 task(name, method(MatVec.class, kernel), w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0);
@@ -330,31 +330,21 @@ public final class DeviceLlama implements LanguageModel {
         /**
          * A work-group task with its int arguments (the model's sizes, lanes, flags; fixed for the plan anyway)
          * compiled as constants: divisions by lanes become shifts, loop bounds are known, dead branches go. On an
-         * H200 (Nsight Compute, Llama-3.2-1B shapes) that took the fused gate/up launch from 29.8 to 25.1 µs.
+         * H200 (Nsight Compute, Llama-3.2-1B shapes) that took the fused gate/up launch from 29.8 to 25.0 µs.
          */
         private void spmd(String name, Class<?> owner, String kernel, int global, int local, Object... args) {
-            spmdTask(name, owner, kernel, global, local, true, args);
+            spmdTask(name, owner, kernel, new WorkerGrid1D(global).setLocalWork(local), true, args);
         }
 
-        private void spmdTask(String name, Class<?> owner, String kernel, int global, int local, boolean constants,
+        private void spmdTask(String name, Class<?> owner, String kernel, WorkerGrid grid, boolean constants,
                               Object... args) {
             Object[] withContext = new Object[args.length + 1];
             withContext[0] = new KernelContext();
             System.arraycopy(args, 0, withContext, 1, args.length);
-            int[] bound = constants ? java.util.stream.IntStream.range(1, withContext.length)
+            int[] bound = constants ? IntStream.range(1, withContext.length)
                     .filter(i -> withContext[i] instanceof Integer).toArray() : new int[0];
             tasks.add(new TaskSpec(name, method(owner, kernel), withContext, bound));
-            grids.addWorkerGrid(GRAPH + "." + name, new WorkerGrid1D(global).setLocalWork(local));
-        }
-    }
-
-    /** Whether FlashDecoding's split kernels take the model's head sizes (else the one-group-per-head kernel runs). */
-    private static boolean flashDecodingTakes(LlamaConfig c) {
-        try {
-            FlashDecoding.requireSupported(c.heads(), c.kvHeads(), c.headDim());
-            return true;
-        } catch (IllegalArgumentException unsupported) {
-            return false;
+            grids.addWorkerGrid(GRAPH + "." + name, grid);
         }
     }
 
@@ -406,10 +396,10 @@ public final class DeviceLlama implements LanguageModel {
         count(forwardStart);
     }
 
+    /** Adds a step's whole host time; the first step is left out, as in {@link #step}. */
     private void count(long forwardStart) {
-        if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
+        if (forwardCalls > 1) {
             forwardNanos += System.nanoTime() - forwardStart;
-            executeNanos += lastExecuteNanos;
         }
     }
 
@@ -427,7 +417,9 @@ public final class DeviceLlama implements LanguageModel {
         }
         long executeStart = System.nanoTime();
         ExecutionResult result = plan.execute();
-        lastExecuteNanos = System.nanoTime() - executeStart;
+        if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
+            executeNanos += System.nanoTime() - executeStart;
+        }
         lastProfile = result.profile();
         length = position + 1;
         return result;

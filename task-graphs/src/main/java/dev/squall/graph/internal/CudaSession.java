@@ -10,6 +10,7 @@ import dev.squall.drivers.cuda.CudaFunction;
 import dev.squall.drivers.cuda.CudaGraphExec;
 import dev.squall.drivers.cuda.CudaModule;
 import dev.squall.drivers.cuda.KernelArgs;
+import dev.squall.graph.GridScheduler;
 import dev.squall.graph.TaskGraphException;
 import dev.squall.graph.WorkerGrid;
 import dev.squall.jit.CompileOptions;
@@ -88,11 +89,11 @@ final class CudaSession implements DeviceSession {
      * refused here, before anything of the execution runs, rather than after the old graph has run.
      */
     @Override
-    public void checkLaunches(List<GraphStep.Launch> launches, List<WorkerGrid> grids) {
+    public void checkLaunches(List<GraphStep.Launch> launches, GridScheduler scheduler) {
         if (useGraph && graph != null) {
-            for (int i = 0; i < launches.size(); i++) {
-                if (!prepared.holds(launches.get(i), grids.get(i))) {
-                    throw gridChanged(launches.get(i));
+            for (GraphStep.Launch launch : launches) {
+                if (!prepared.holds(launch, scheduler == null ? null : scheduler.get(launch.name()))) {
+                    throw gridChanged(launch);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.squall.graph.internal;
 
 import dev.squall.api.Device;
+import dev.squall.graph.GridScheduler;
 import dev.squall.graph.WorkerGrid;
 import java.util.List;
 
@@ -19,11 +20,11 @@ public interface DeviceSession extends AutoCloseable {
     }
 
     /**
-     * Called before an execution's first copy or launch with every launch it will make and its grid (null
-     * for none), so a session that issues work ahead of the plan's order can refuse the execution while
-     * nothing has run yet.
+     * Called before an execution's first copy or launch with every launch it will make, in order, and the
+     * scheduler that gives their grids (null: none has one), so a session that issues work ahead of the
+     * plan's order can refuse the execution while nothing has run yet.
      */
-    default void checkLaunches(List<GraphStep.Launch> launches, List<WorkerGrid> grids) {
+    default void checkLaunches(List<GraphStep.Launch> launches, GridScheduler scheduler) {
     }
 
     /** Ensures the device has memory for {@code data}, without copying. */

@@ -30,6 +30,8 @@ public final class PlanRunner implements AutoCloseable {
     /** Every array the plan touches, with the version (free/resize count) it had on first execution. */
     /** The graphs' task names ("graph.task"), fixed with the graphs; checked against the scheduler each run. */
     private final Set<String> taskNames;
+    /** Every launch of the graphs, in order (fixed with the graphs). */
+    private final List<GraphStep.Launch> launches;
     private final Map<Object, Integer> versions = new IdentityHashMap<>();
     private final Map<Object, Integer> sizes = new IdentityHashMap<>();
     private boolean executedOnce;
@@ -43,9 +45,16 @@ public final class PlanRunner implements AutoCloseable {
         this.graphs = List.copyOf(graphs);
         this.session = Sessions.open(device, cudaGraph);
         Set<String> names = new LinkedHashSet<>();
+        List<GraphStep.Launch> all = new ArrayList<>();
         for (ImmutableTaskGraph graph : this.graphs) {
             names.addAll(graph.taskNames());
+            for (GraphStep step : graph.steps()) {
+                if (step instanceof GraphStep.Launch launch) {
+                    all.add(launch);
+                }
+            }
         }
+        this.launches = List.copyOf(all);
         this.taskNames = Collections.unmodifiableSet(names);
     }
 
@@ -68,18 +77,13 @@ public final class PlanRunner implements AutoCloseable {
             }
         }
         // Launches first, so a bad array is named by the task argument it is, when it is one.
-        for (ImmutableTaskGraph graph : graphs) {
-            for (GraphStep step : graph.steps()) {
-                if (step instanceof GraphStep.Launch launch) {
-                    checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
-                    List<Object> args = launch.args();
-                    for (int i = 0; i < args.size(); i++) {
-                        String problem = arrayProblem(args.get(i));
-                        if (problem != null) {
-                            throw new TaskGraphException("argument " + (i + 1) + " of task '" + launch.name() + "'"
-                                    + problem);
-                        }
-                    }
+        for (GraphStep.Launch launch : launches) {
+            checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
+            List<Object> args = launch.args();
+            for (int i = 0; i < args.size(); i++) {
+                String problem = arrayProblem(args.get(i));
+                if (problem != null) {
+                    throw new TaskGraphException("argument " + (i + 1) + " of task '" + launch.name() + "'" + problem);
                 }
             }
         }
@@ -164,17 +168,7 @@ public final class PlanRunner implements AutoCloseable {
         }
         validate(scheduler);
         session.beginExecution();
-        List<GraphStep.Launch> launches = new ArrayList<>();
-        List<WorkerGrid> launchGrids = new ArrayList<>();
-        for (ImmutableTaskGraph graph : graphs) {
-            for (GraphStep step : graph.steps()) {
-                if (step instanceof GraphStep.Launch launch) {
-                    launches.add(launch);
-                    launchGrids.add(scheduler == null ? null : scheduler.get(launch.name()));
-                }
-            }
-        }
-        session.checkLaunches(launches, launchGrids);
+        session.checkLaunches(launches, scheduler);
         long start = System.nanoTime();
         List<PendingTask> tasks = new ArrayList<>();
         List<PendingTransfer> transfers = new ArrayList<>();

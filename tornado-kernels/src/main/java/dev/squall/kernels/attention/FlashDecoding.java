@@ -60,19 +60,27 @@ public final class FlashDecoding {
      * heads a positive multiple of kvHeads, at most 32 query heads per kv head.
      */
     public static void requireSupported(int heads, int kvHeads, int headDim) {
+        String problem = unsupported(heads, kvHeads, headDim);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /** What {@link #requireSupported} would say of these sizes, or null when the kernels here take them. */
+    public static String unsupported(int heads, int kvHeads, int headDim) {
         if (headDim < 8 || headDim > MAX_HEAD_DIM || headDim % 8 != 0) {
-            throw new IllegalArgumentException("split-KV decode attention needs a head dimension that is a multiple of 8"
-                    + " from 8 to " + MAX_HEAD_DIM + "; got " + headDim);
+            return "split-KV decode attention needs a head dimension that is a multiple of 8 from 8 to " + MAX_HEAD_DIM
+                    + "; got " + headDim;
         }
         if (kvHeads <= 0 || heads <= 0 || heads % kvHeads != 0) {
-            throw new IllegalArgumentException("split-KV decode attention needs heads (" + heads
-                    + ") to be a positive multiple of kvHeads (" + kvHeads + ")");
+            return "split-KV decode attention needs heads (" + heads + ") to be a positive multiple of kvHeads ("
+                    + kvHeads + ")";
         }
         if (heads / kvHeads > UnifiedMaxDecoding.MAX_GROUP) {
-            throw new IllegalArgumentException("split-KV decode attention takes at most " + UnifiedMaxDecoding.MAX_GROUP
-                    + " query heads per kv head"
-                    + " (one flag bit each); got " + heads / kvHeads);
+            return "split-KV decode attention takes at most " + UnifiedMaxDecoding.MAX_GROUP
+                    + " query heads per kv head (one flag bit each); got " + heads / kvHeads;
         }
+        return null;
     }
 
     /**
@@ -227,16 +235,8 @@ public final class FlashDecoding {
                                               FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,
                                               FloatArray lse, IntArray state, int heads, int kvHeads, int headDim,
                                               int capacity, int splits) {
-        float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
-        float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
-        float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
-        float[] statM = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
-        float[] statL = c.allocateFloatLocalArray(SplitKvCore.STAT_FLOATS);
-        int[] arrival = c.allocateIntLocalArray(1);
-        int length = state.get(0) + 1;
-        SplitKvCore.runF32(c, q, kCache, vCache, partialOut, partialLse, heads, kvHeads, headDim, capacity, length,
-                splits, 0, 1, 0f, 0f, 0f, query, partials, probs, statM, statL);
-        mergeWhenLast(c, partialOut, partialLse, tickets, out, lse, arrival, partials, heads / kvHeads, headDim, splits);
+        splitKvMerge(c, q, kCache, vCache, partialOut, partialLse, tickets, out, lse, heads, kvHeads, headDim, capacity,
+                state.get(0) + 1, splits);
     }
 
     /** {@link #splitKvMerge} with an F16 cache. */

@@ -23,8 +23,8 @@ public final class ArgMax {
     public static final int GROUP_SIZE = 256;
     /**
      * Values each work-item of {@link #argmaxSpmd} loads at once, before comparing any: a work-item's loads
-     * are then in flight together, not one memory round trip each (four in a row took 13 µs for a
-     * 128k vocabulary on an H200).
+     * are then in flight together, not one memory round trip each (on an H200, Nsight Compute, 128k values:
+     * eight per work-item one after another took 12.8 µs, four at once over twice the groups 9.6 µs).
      */
     public static final int LOADS = 4;
     /**

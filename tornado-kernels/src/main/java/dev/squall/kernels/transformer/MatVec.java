@@ -577,7 +577,7 @@ public final class MatVec {
         int pair = d / 2;
         int half = ropeDim / 2;
         float value = dot;
-        if (!(row >= qRows + kvRows) && pair < half) {
+        if ((isQ || isK) && pair < half) { // V rows are not rotated
             float partner = inverse * scratch[local ^ lanes];
             float x0 = (d & 1) == 0 ? dot : partner;
             float x1 = (d & 1) == 0 ? partner : dot;
