@@ -36,6 +36,7 @@ import dev.squall.kernels.transformer.Activations;
 import dev.squall.kernels.transformer.ArgMax;
 import dev.squall.kernels.attention.FlashAttention2;
 import dev.squall.kernels.attention.FlashDecoding;
+import dev.squall.kernels.attention.GrowingSplitDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
@@ -244,6 +245,14 @@ public final class Corpus {
                                 poison(4 * 2), 4, 2, 64, 400, 397, 2}).mathTolerance(1e-5)
                         .skipOnCpu("PoCL would compile another split body (about 40 s on CI's two cores); its copies are"
                                 + " plain 16-byte copies there, as in stagedCopies"),
+                // the model's step with fixed-span splits: 8 query heads on 2 kv heads at position 260 of 300, so
+                // three splits are active (the last with five positions) and the last to finish merges them
+                KernelCase.spmd(GrowingSplitDecoding.class, "stepAtPosition",
+                        new int[] {FlashDecoding.splitGlobalX(GrowingSplitDecoding.splitsFor(300)), 2, 1},
+                        new int[] {GrowingSplitDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
+                                floats(r, 8 * 64), floats(r, 2 * 300 * 64), floats(r, 2 * 300 * 64), poison(8 * 3 * 64),
+                                poison(8 * 3), new IntArray(2), poison(8 * 64), poison(8), IntArray.fromElements(260), 8, 2,
+                                64, 300, 3}).mathTolerance(1e-5),
                 KernelCase.spmd(FlashDecoding.class, "merge", new int[] {FlashDecoding.mergeGlobalX(4), 1, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 3 * 64),
                                 floats(r, 4 * 3), poison(4 * 64), poison(4), 4, 64, 3}).mathTolerance(1e-5),

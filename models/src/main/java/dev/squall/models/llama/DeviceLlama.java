@@ -18,6 +18,7 @@ import dev.squall.graph.WorkerGrid;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.graph.WorkerGrid2D;
 import dev.squall.kernels.attention.FlashDecoding;
+import dev.squall.kernels.attention.GrowingSplitDecoding;
 import dev.squall.kernels.transformer.Activations;
 import dev.squall.kernels.transformer.ArgMax;
 import dev.squall.kernels.transformer.DecodeAttention;
@@ -150,12 +151,16 @@ public final class DeviceLlama implements LanguageModel {
             FloatArray attention = new FloatArray(c.qDim());
             FloatArray gate = new FloatArray(c.ffnDim());
             FloatArray up = new FloatArray(c.ffnDim());
-            // Split-KV attention on work-group devices where FlashDecoding takes the head sizes: splits of a
-            // head-major cache and their merge in one launch. Otherwise one work-group (or work-item) per head over a
-            // position-major cache.
-            boolean splitKv = workGroups && FlashDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
+            // Split-KV attention on work-group devices where the split kernels take the head sizes: splits of a
+            // head-major cache and their merge in one launch (GrowingSplitDecoding's fixed-span splits up to eight
+            // query heads per kv head, else FlashDecoding's). Otherwise one work-group (or work-item) per head over
+            // a position-major cache.
+            boolean growing = workGroups && GrowingSplitDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
+            boolean splitKv = growing
+                    || workGroups && FlashDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
             FloatArray scores = splitKv ? null : new FloatArray(c.heads() * capacity);
-            int splits = FlashDecoding.splitsFor(1, c.heads(), c.kvHeads(), capacity, device.computeUnits());
+            int splits = growing ? GrowingSplitDecoding.splitsFor(capacity)
+                    : FlashDecoding.splitsFor(1, c.heads(), c.kvHeads(), capacity, device.computeUnits());
             FloatArray partialOut = splitKv ? new FloatArray(c.heads() * splits * c.headDim()) : null;
             FloatArray partialLse = splitKv ? new FloatArray(c.heads() * splits) : null;
             FloatArray headLse = splitKv ? new FloatArray(c.heads()) : null;
@@ -194,8 +199,10 @@ public final class DeviceLlama implements LanguageModel {
                 if (splitKv) {
                     IntArray tickets = new IntArray(c.kvHeads());
                     zeroed.add(tickets);
-                    // the sizes as constants: one body of SplitKvCore, its loops bounded at compile time
-                    spmdTask(p + "attention", FlashDecoding.class, "splitKvMergeAtPosition", new WorkerGrid2D(
+                    // the sizes as constants: the growing kernel's head-count branches fold away, and FlashDecoding
+                    // gets one body of SplitKvCore, its loops bounded at compile time
+                    spmdTask(p + "attention", growing ? GrowingSplitDecoding.class : FlashDecoding.class,
+                            growing ? "stepAtPosition" : "splitKvMergeAtPosition", new WorkerGrid2D(
                             FlashDecoding.splitGlobalX(splits), c.kvHeads()).setLocalWork(FlashDecoding.THREADS, 1), true, q,
                             keyCache, valueCache, partialOut, partialLse, tickets, attention, headLse, state, c.heads(),
                             c.kvHeads(), c.headDim(), capacity, splits);

@@ -1,0 +1,332 @@
+package dev.squall.kernels.attention;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.KernelMath;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.IntArray;
+import dev.squall.kernels.Tickets;
+
+/**
+ * Split-KV decode attention for a model's decoding step, built for the short and middling lengths a
+ * generation spends most of its steps at. {@link FlashDecoding#splitKvMergeAtPosition} divides the length
+ * among all of its splits, so even at a few positions every split runs {@link SplitKvCore}'s whole schedule
+ * (about a thousand instructions per warp, most of them barrier-bound: Nsight Compute measured 15 µs on an
+ * H200 at position 36) and then the merge. Here the splits have a fixed span of {@link #SPAN} positions:
+ * split s covers positions [s·SPAN, (s+1)·SPAN) ∩ [0, length), so only ⌈length / SPAN⌉ of them have
+ * work, and while the length is at most SPAN one work-group writes the output and nothing is merged.
+ * The body is short: two work-items score one position for up to eight query heads at once (half of the
+ * head dimension each), the maxima and sums go through two local trees, and each work-item adds four value
+ * dimensions of every head over its share of the positions; every loop issues four loads before it uses
+ * them. 45 KB of local memory (NVIDIA OpenCL allows 48 KiB). On an H200, Llama-3.2-1B's step (32 query and
+ * 8 kv heads of 64, capacity 2048, sizes as constants; Nsight Compute, locked clocks) took 11.7 µs at
+ * position 36 against 15.7 µs for {@code splitKvMergeAtPosition}, and 20.1 µs against 19.3 µs near position
+ * 1900 (bench/results/2026-11-30-h200-growing-splits.md).
+ *
+ * <p>Layouts as {@link FlashDecoding} (batch 1): q (heads, headDim); kCache, vCache (kvHeads, capacity,
+ * headDim), head-major; out (heads, headDim); lse (heads). The length is state[0] + 1 (at least 1), so a
+ * captured CUDA graph replays unchanged as the sequence grows. Grid: global ({@link #THREADS} ·
+ * {@link #splitsFor}(capacity), kvHeads), local ({@link #THREADS}, 1). Scratch: partialOut (heads ·
+ * splits · headDim floats), partialLse (heads · splits), tickets (kvHeads ints, zero before the first
+ * launch; each launch leaves them at zero). Head dimension a multiple of 8 up to {@link #MAX_HEAD_DIM};
+ * heads a multiple of kvHeads with at most {@link #MAX_GROUP} query heads per kv head ({@link #unsupported}).
+ * A NaN score makes its head's output NaN.
+ */
+public final class GrowingSplitDecoding {
+
+    /** Work-items per work-group. */
+    public static final int THREADS = FlashDecoding.THREADS;
+    /** Positions per split. */
+    public static final int SPAN = 128;
+    /** Work-items per position in the key pass. */
+    static final int PARTS = THREADS / SPAN;
+    /** Largest head dimension. */
+    public static final int MAX_HEAD_DIM = 128;
+    /** Most query heads per kv head. */
+    public static final int MAX_GROUP = 8;
+    /** Value pass: the per-head partial sums of every position class (THREADS / (headDim / 4) classes). */
+    static final int PARTIAL_FLOATS = 4 * THREADS * MAX_GROUP;
+
+    private GrowingSplitDecoding() {
+    }
+
+    /** Splits to launch for a cache of {@code capacity} positions. */
+    public static int splitsFor(int capacity) {
+        return Math.max(1, Math.ceilDiv(capacity, SPAN));
+    }
+
+    /** Why the kernel cannot take these sizes, or null when it can. */
+    public static String unsupported(int heads, int kvHeads, int headDim) {
+        if (headDim < 8 || headDim > MAX_HEAD_DIM || headDim % 8 != 0) {
+            return "growing-split decode attention needs a head dimension that is a multiple of 8 from 8 to "
+                    + MAX_HEAD_DIM + "; got " + headDim;
+        }
+        if (kvHeads <= 0 || heads <= 0 || heads % kvHeads != 0) {
+            return "growing-split decode attention needs heads (" + heads + ") to be a positive multiple of kvHeads ("
+                    + kvHeads + ")";
+        }
+        if (heads / kvHeads > MAX_GROUP) {
+            return "growing-split decode attention takes at most " + MAX_GROUP + " query heads per kv head; got "
+                    + heads / kvHeads;
+        }
+        return null;
+    }
+
+    /**
+     * One decoding step's attention at the position on the device (see the class comment). Work-group
+     * (s, r): split s of kv head r, for its g = heads / kvHeads query heads.
+     */
+    public static void stepAtPosition(KernelContext c, FloatArray q, FloatArray kCache, FloatArray vCache,
+                                      FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,
+                                      FloatArray lse, IntArray state, int heads, int kvHeads, int headDim, int capacity,
+                                      int splits) {
+        // big: the scaled queries during the key pass, then the score tree, then the value partials
+        float[] big = c.allocateFloatLocalArray(PARTIAL_FLOATS);
+        float[] weights = c.allocateFloatLocalArray(MAX_GROUP * SPAN);
+        float[] tree = c.allocateFloatLocalArray(PARTS * MAX_GROUP * SPAN);
+        float[] stats = c.allocateFloatLocalArray(2 * MAX_GROUP);
+        int[] arrival = c.allocateIntLocalArray(1);
+        int i = c.localIdx;
+        int split = c.groupIdx;
+        int kvRow = c.groupIdy;
+        int g = heads / kvHeads;
+        int length = state.get(0) + 1;
+        int active = (length + SPAN - 1) / SPAN;
+        int begin = split * SPAN;
+        int count = Math.max(0, Math.min(length, begin + SPAN) - begin);
+        int firstRow = kvRow * g;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        // heads past g up to the block of four (or eight) the key pass computes read zeros, not stale local memory
+        int heads4 = g > 4 ? 8 : 4;
+        for (int v = i; v < heads4 * headDim; v += THREADS) {
+            big[v] = v < g * headDim ? q.get(firstRow * headDim + v) * scale : 0f;
+        }
+        c.localBarrier();
+
+        // key pass: work-item i scores position i % SPAN over its part of the dimensions, for heads 0-3 and 4-7
+        int t = i % SPAN;
+        int part = i / SPAN;
+        int width = headDim / PARTS;
+        int keyBase = (kvRow * capacity + begin + t) * headDim;
+        Float4 low = Float4.of(0f);
+        Float4 high = Float4.of(0f);
+        if (t < count) {
+            // four key loads issued before any is used (a loop of one load per trip waits on memory every trip)
+            int d = part * width;
+            int end = d + width;
+            for (; d + 16 <= end; d += 16) {
+                Float4 k0 = Float4.load(kCache, keyBase + d);
+                Float4 k1 = Float4.load(kCache, keyBase + d + 4);
+                Float4 k2 = Float4.load(kCache, keyBase + d + 8);
+                Float4 k3 = Float4.load(kCache, keyBase + d + 12);
+                low = scores(big, headDim, 0, d, k0, low);
+                low = scores(big, headDim, 0, d + 4, k1, low);
+                low = scores(big, headDim, 0, d + 8, k2, low);
+                low = scores(big, headDim, 0, d + 12, k3, low);
+                if (g > 4) {
+                    high = scores(big, headDim, 4, d, k0, high);
+                    high = scores(big, headDim, 4, d + 4, k1, high);
+                    high = scores(big, headDim, 4, d + 8, k2, high);
+                    high = scores(big, headDim, 4, d + 12, k3, high);
+                }
+            }
+            for (; d < end; d += 4) {
+                Float4 k = Float4.load(kCache, keyBase + d);
+                low = scores(big, headDim, 0, d, k, low);
+                if (g > 4) {
+                    high = scores(big, headDim, 4, d, k, high);
+                }
+            }
+        }
+        low.store(tree, (part * MAX_GROUP) * SPAN + t, SPAN);
+        high.store(tree, (part * MAX_GROUP + 4) * SPAN + t, SPAN);
+        c.localBarrier(); // the partial scores are in; the queries are read
+
+        // scores of (head, position), −∞ past the split's positions, into weights and into big for the max tree
+        for (int v = i; v < g * SPAN; v += THREADS) {
+            int h = v / SPAN;
+            int p = v % SPAN;
+            float s = 0f;
+            for (int k = 0; k < PARTS; k++) {
+                s += tree[(k * MAX_GROUP + h) * SPAN + p];
+            }
+            s = p < count ? s : Float.NEGATIVE_INFINITY;
+            weights[v] = s;
+            big[v] = s;
+        }
+        c.localBarrier();
+        for (int stride = SPAN / 2; stride > 0; stride >>= 1) {
+            for (int v = i; v < g * stride; v += THREADS) {
+                int at = (v / stride) * SPAN + v % stride;
+                big[at] = Math.max(big[at], big[at + stride]); // NaN wins, so a NaN score reaches the output
+            }
+            c.localBarrier();
+        }
+        // weights e^{s − max} (0 past the positions; NaN when a score is), summed by a second tree
+        for (int v = i; v < g * SPAN; v += THREADS) {
+            float max = big[(v / SPAN) * SPAN];
+            float s = weights[v];
+            float e = s == Float.NEGATIVE_INFINITY ? 0f : KernelMath.exp(s - max);
+            weights[v] = e;
+            tree[v] = e;
+        }
+        if (i < g) {
+            stats[i] = big[i * SPAN];
+        }
+        c.localBarrier();
+        for (int stride = SPAN / 2; stride > 0; stride >>= 1) {
+            for (int v = i; v < g * stride; v += THREADS) {
+                int at = (v / stride) * SPAN + v % stride;
+                tree[at] += tree[at + stride];
+            }
+            c.localBarrier();
+        }
+        if (i < g) {
+            stats[MAX_GROUP + i] = tree[i * SPAN];
+        }
+
+        // value pass: work-item i adds dimensions 4·(i % blocks)… of every head over positions i / blocks + classes·j
+        int blocks = headDim / 4;
+        int classes = THREADS / blocks;
+        int d0 = 4 * (i % blocks);
+        int first = i / blocks;
+        int valueBase = (kvRow * capacity + begin) * headDim + d0;
+        Float4 a0 = Float4.of(0f);
+        Float4 a1 = Float4.of(0f);
+        Float4 a2 = Float4.of(0f);
+        Float4 a3 = Float4.of(0f);
+        Float4 a4 = Float4.of(0f);
+        Float4 a5 = Float4.of(0f);
+        Float4 a6 = Float4.of(0f);
+        Float4 a7 = Float4.of(0f);
+        if (first < classes) {
+            int p = first;
+            // four value rows loaded before any is used
+            for (; p + 3 * classes < count; p += 4 * classes) {
+                Float4 v0 = Float4.load(vCache, valueBase + p * headDim);
+                Float4 v1 = Float4.load(vCache, valueBase + (p + classes) * headDim);
+                Float4 v2 = Float4.load(vCache, valueBase + (p + 2 * classes) * headDim);
+                Float4 v3 = Float4.load(vCache, valueBase + (p + 3 * classes) * headDim);
+                a0 = weigh(weights, p, classes, v0, v1, v2, v3, a0);
+                if (g > 1) {
+                    a1 = weigh(weights, SPAN + p, classes, v0, v1, v2, v3, a1);
+                }
+                if (g > 2) {
+                    a2 = weigh(weights, 2 * SPAN + p, classes, v0, v1, v2, v3, a2);
+                }
+                if (g > 3) {
+                    a3 = weigh(weights, 3 * SPAN + p, classes, v0, v1, v2, v3, a3);
+                }
+                if (g > 4) {
+                    a4 = weigh(weights, 4 * SPAN + p, classes, v0, v1, v2, v3, a4);
+                }
+                if (g > 5) {
+                    a5 = weigh(weights, 5 * SPAN + p, classes, v0, v1, v2, v3, a5);
+                }
+                if (g > 6) {
+                    a6 = weigh(weights, 6 * SPAN + p, classes, v0, v1, v2, v3, a6);
+                }
+                if (g > 7) {
+                    a7 = weigh(weights, 7 * SPAN + p, classes, v0, v1, v2, v3, a7);
+                }
+            }
+            for (; p < count; p += classes) {
+                Float4 value = Float4.load(vCache, valueBase + p * headDim);
+                a0 = a0.fma(weights[p], value);
+                if (g > 1) {
+                    a1 = a1.fma(weights[SPAN + p], value);
+                }
+                if (g > 2) {
+                    a2 = a2.fma(weights[2 * SPAN + p], value);
+                }
+                if (g > 3) {
+                    a3 = a3.fma(weights[3 * SPAN + p], value);
+                }
+                if (g > 4) {
+                    a4 = a4.fma(weights[4 * SPAN + p], value);
+                }
+                if (g > 5) {
+                    a5 = a5.fma(weights[5 * SPAN + p], value);
+                }
+                if (g > 6) {
+                    a6 = a6.fma(weights[6 * SPAN + p], value);
+                }
+                if (g > 7) {
+                    a7 = a7.fma(weights[7 * SPAN + p], value);
+                }
+            }
+        }
+        // big is free (the max tree was read into stats and the weights); the class partials go there
+        int slot = first * MAX_GROUP * headDim + d0;
+        if (first < classes) {
+            a0.store(big, slot, 1);
+            if (g > 1) {
+                a1.store(big, slot + headDim, 1);
+            }
+            if (g > 2) {
+                a2.store(big, slot + 2 * headDim, 1);
+            }
+            if (g > 3) {
+                a3.store(big, slot + 3 * headDim, 1);
+            }
+            if (g > 4) {
+                a4.store(big, slot + 4 * headDim, 1);
+            }
+            if (g > 5) {
+                a5.store(big, slot + 5 * headDim, 1);
+            }
+            if (g > 6) {
+                a6.store(big, slot + 6 * headDim, 1);
+            }
+            if (g > 7) {
+                a7.store(big, slot + 7 * headDim, 1);
+            }
+        }
+        c.localBarrier();
+        for (int v = i; v < g * headDim && count > 0; v += THREADS) {
+            int h = v / headDim;
+            int d = v % headDim;
+            float sum = 0f;
+            for (int k = 0; k < classes; k++) {
+                sum += big[(k * MAX_GROUP + h) * headDim + d];
+            }
+            float total = stats[MAX_GROUP + h];
+            int row = firstRow + h;
+            if (active == 1) {
+                out.set(row * headDim + d, sum / total);
+                if (d == 0) {
+                    lse.set(row, stats[h] + KernelMath.log(total));
+                }
+            } else {
+                partialOut.set((row * active + split) * headDim + d, sum / total);
+                if (d == 0) {
+                    partialLse.set(row * active + split, stats[h] + KernelMath.log(total));
+                }
+            }
+        }
+        if (active > 1) {
+            // every launched split takes the ticket (an empty one has written nothing); the last merges the active ones
+            if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
+                FlashDecoding.mergeRows(c, partialOut, partialLse, out, lse, tree, PARTS * MAX_GROUP * SPAN, firstRow, g,
+                        headDim, active);
+            }
+        }
+    }
+
+    /** acc + (the scores of key piece k, dimensions d … d + 3, with query heads h0 … h0 + 3 in local {@code query}). */
+    private static Float4 scores(float[] query, int headDim, int h0, int d, Float4 k, Float4 acc) {
+        return new Float4(acc.x() + dot(query, h0 * headDim + d, k), acc.y() + dot(query, (h0 + 1) * headDim + d, k),
+                acc.z() + dot(query, (h0 + 2) * headDim + d, k), acc.w() + dot(query, (h0 + 3) * headDim + d, k));
+    }
+
+    /** acc + Σ_j weights[at + j·classes]·v_j over the four value rows. */
+    private static Float4 weigh(float[] weights, int at, int classes, Float4 v0, Float4 v1, Float4 v2, Float4 v3,
+                                Float4 acc) {
+        return acc.fma(weights[at], v0).fma(weights[at + classes], v1).fma(weights[at + 2 * classes], v2)
+                .fma(weights[at + 3 * classes], v3);
+    }
+
+    /** q[at .. at + 3] (local) · k. */
+    private static float dot(float[] query, int at, Float4 k) {
+        return query[at] * k.x() + query[at + 1] * k.y() + query[at + 2] * k.z() + query[at + 3] * k.w();
+    }
+}
