@@ -152,10 +152,11 @@ public final class DeviceLlama implements LanguageModel {
             FloatArray gate = new FloatArray(c.ffnDim());
             FloatArray up = new FloatArray(c.ffnDim());
             // Split-KV attention on work-group devices where the split kernels take the head sizes: splits of a
-            // head-major cache and their merge in one launch (GrowingSplitDecoding's fixed-span splits up to eight
-            // query heads per kv head, else FlashDecoding's). Otherwise one work-group (or work-item) per head over
-            // a position-major cache.
-            boolean growing = workGroups && GrowingSplitDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
+            // head-major cache and their merge in one launch (GrowingSplitDecoding's fixed-span splits where it
+            // takes the head sizes, the capacity and the device's local memory, else FlashDecoding's). Otherwise one
+            // work-group (or work-item) per head over a position-major cache.
+            boolean growing = workGroups
+                    && GrowingSplitDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim(), capacity, device) == null;
             boolean splitKv = growing
                     || workGroups && FlashDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
             FloatArray scores = splitKv ? null : new FloatArray(c.heads() * capacity);

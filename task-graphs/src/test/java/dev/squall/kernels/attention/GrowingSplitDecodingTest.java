@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.squall.api.Backend;
 import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
+import dev.squall.api.Devices;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.graph.TestDevices;
@@ -23,13 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link GrowingSplitDecoding#stepAtPosition} against float64 on fresh random F32 caches (NaN past the
  * length, outputs poisoned with NaN): one active split (no merge) and several, a split with one position,
- * the whole capacity, a capacity that is not a multiple of the span, GQA ratios 1, 3, 4, 7 and 8, head
- * dimensions 8, 40, 64 and 128. Each shape runs twice on the same tickets, which must be back at 0.
+ * the whole capacity, a capacity that is not a multiple of the span, GQA ratios 1, 2, 3, 4, 7 and 8, head
+ * dimensions 8, 40, 64 and 128. Each shape runs twice on the same tickets, which must be back at 0, and a
+ * growing sequence runs its steps on the same scratch.
  */
 class GrowingSplitDecodingTest {
-
-    private static final double OUT_ATOL = 2e-6;
-    private static final double LSE_ATOL = 1e-5;
 
     private final Random rng = new Random();
 
@@ -44,6 +45,8 @@ class GrowingSplitDecodingTest {
             {4, 4, 128, 300, 300},      // MHA, capacity not a multiple of the span (three splits, the last short)
             {14, 2, 64, 500, 389},      // GQA 7: the second block of four heads
             {8, 1, 40, 150, 77},        // GQA 8, head dim 40 (value work-items idle)
+            {16, 2, 128, 400, 300},     // GQA 8, head dim 128 (all of the local arrays), three of four splits merged
+            {4, 2, 64, 256, 256},       // GQA 2, two full splits
             {3, 1, 8, 80, 70},          // GQA 3, head dim 8
         };
         List<Arguments> cases = new ArrayList<>();
@@ -66,8 +69,8 @@ class GrowingSplitDecodingTest {
             FloatArray lse = poisoned(p.rows());
             step(device, p, tickets, out, lse);
             String what = p + " run " + run + " on " + device.id();
-            assertWithinTwiceNaive(out, e.out(), e.naiveOut(), OUT_ATOL, "out " + what);
-            assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), LSE_ATOL, "lse " + what);
+            assertWithinTwiceNaive(out, e.out(), e.naiveOut(), FlashDecodingTest.OUT_ATOL, "out " + what);
+            assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), FlashDecodingTest.LSE_ATOL, "lse " + what);
             for (int t = 0; t < tickets.getSize(); t++) {
                 assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + what);
             }
@@ -110,8 +113,41 @@ class GrowingSplitDecodingTest {
         }
     }
 
+    /**
+     * The model's use: one step after another on the same tickets and partials while the sequence grows
+     * (one active split, then two, then six), each against float64.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void stepsOfAGrowingSequenceShareTheirScratch(Device device) {
+        int capacity = 1000;
+        int splits = GrowingSplitDecoding.splitsFor(capacity);
+        IntArray tickets = new IntArray(2);
+        FloatArray partialOut = poisoned(8 * splits * 64);
+        FloatArray partialLse = poisoned(8 * splits);
+        for (int length : new int[] {128, 129, 700}) {
+            DecodeProblem p = new DecodeProblem(rng, false, 1, 8, 2, 64, capacity, length);
+            FlashDecodingTest.Expected e = FlashDecodingTest.Expected.of(p);
+            FloatArray out = poisoned(p.rows() * p.headDim);
+            FloatArray lse = poisoned(p.rows());
+            DecodeProblem.run(device, DecodeProblem.split(GrowingSplitDecoding.class, "stepAtPosition", splits, p.kvRows(),
+                    p.q, p.kCache, p.vCache, partialOut, partialLse, tickets, out, lse, IntArray.fromElements(length - 1),
+                    p.heads, p.kvHeads, p.headDim, capacity, splits));
+            String what = p + " after the shorter steps on " + device.id();
+            assertWithinTwiceNaive(out, e.out(), e.naiveOut(), FlashDecodingTest.OUT_ATOL, "out " + what);
+            assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), FlashDecodingTest.LSE_ATOL, "lse " + what);
+            assertEquals(0, tickets.get(0) + tickets.get(1), "tickets left set, " + what);
+        }
+    }
+
     @Test
     void sizesItCannotTakeAreNamed() {
+        Device jvm = Devices.get("java");
+        assertNull(GrowingSplitDecoding.unsupported(32, 8, 64, GrowingSplitDecoding.MAX_CAPACITY, jvm));
+        assertNotNull(GrowingSplitDecoding.unsupported(32, 8, 64, GrowingSplitDecoding.MAX_CAPACITY + 1, jvm));
+        assertNotNull(GrowingSplitDecoding.unsupported(32, 8, 64, 2048, new LocalMemoryOnly(32 * 1024)));
+        assertNull(GrowingSplitDecoding.unsupported(32, 8, 64, 2048, new LocalMemoryOnly(48 * 1024)));
+        assertNotNull(GrowingSplitDecoding.unsupported(36, 4, 64, 2048, jvm));
         assertNull(GrowingSplitDecoding.unsupported(32, 8, 64));
         assertNotNull(GrowingSplitDecoding.unsupported(36, 4, 64));  // nine query heads per kv head
         assertNotNull(GrowingSplitDecoding.unsupported(8, 8, 12));   // not a multiple of 8
@@ -124,10 +160,48 @@ class GrowingSplitDecodingTest {
 
     /** One step at position length − 1 with fresh (poisoned) partials. */
     private static void step(Device device, DecodeProblem p, IntArray tickets, FloatArray out, FloatArray lse) {
-        assertNull(GrowingSplitDecoding.unsupported(p.heads, p.kvHeads, p.headDim));
+        assertNull(GrowingSplitDecoding.unsupported(p.heads, p.kvHeads, p.headDim, p.capacity, device));
         int splits = GrowingSplitDecoding.splitsFor(p.capacity);
         DecodeProblem.run(device, DecodeProblem.split(GrowingSplitDecoding.class, "stepAtPosition", splits, p.kvRows(),
                 p.q, p.kCache, p.vCache, poisoned(p.rows() * splits * p.headDim), poisoned(p.rows() * splits), tickets,
                 out, lse, IntArray.fromElements(p.length - 1), p.heads, p.kvHeads, p.headDim, p.capacity, splits));
+    }
+
+    /** A device that only answers its local memory (what the size check reads). */
+    private record LocalMemoryOnly(long localMemoryBytes) implements Device {
+        @Override
+        public String id() {
+            return "small";
+        }
+
+        @Override
+        public Backend backend() {
+            return Backend.OPENCL;
+        }
+
+        @Override
+        public DeviceType type() {
+            return DeviceType.GPU;
+        }
+
+        @Override
+        public String name() {
+            return "a device with " + localMemoryBytes + " bytes of local memory";
+        }
+
+        @Override
+        public long globalMemoryBytes() {
+            return 1L << 30;
+        }
+
+        @Override
+        public int computeUnits() {
+            return 1;
+        }
+
+        @Override
+        public int maxWorkGroupSize() {
+            return 1024;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.squall.kernels.attention;
 
+import dev.squall.api.Device;
 import dev.squall.api.KernelContext;
 import dev.squall.api.KernelMath;
 import dev.squall.api.types.FloatArray;
@@ -28,8 +29,9 @@ import dev.squall.kernels.Tickets;
  * {@link #splitsFor}(capacity), kvHeads), local ({@link #THREADS}, 1). Scratch: partialOut (heads ·
  * splits · headDim floats), partialLse (heads · splits), tickets (kvHeads ints, zero before the first
  * launch; each launch leaves them at zero). Head dimension a multiple of 8 up to {@link #MAX_HEAD_DIM};
- * heads a multiple of kvHeads with at most {@link #MAX_GROUP} query heads per kv head ({@link #unsupported}).
- * A NaN score makes its head's output NaN.
+ * heads a multiple of kvHeads with at most {@link #MAX_GROUP} query heads per kv head; a capacity of at most
+ * {@link #MAX_CAPACITY} ({@link #unsupported}); the caller keeps the length within the capacity. A NaN score
+ * makes its head's output NaN.
  */
 public final class GrowingSplitDecoding {
 
@@ -45,6 +47,16 @@ public final class GrowingSplitDecoding {
     public static final int MAX_GROUP = 8;
     /** Value pass: the per-head partial sums of every position class (THREADS / (headDim / 4) classes). */
     static final int PARTIAL_FLOATS = 4 * THREADS * MAX_GROUP;
+    /** Local floats of the scores, then the sum tree, then the merge's weights. */
+    static final int TREE_FLOATS = PARTS * MAX_GROUP * SPAN;
+    /**
+     * Largest cache: the grid has a work-group per 128 positions of the capacity, however short the sequence, and
+     * every one of them takes its kv row's ticket once the length passes {@link #SPAN}; 64 splits also keep the
+     * merge's weights (g · active ≤ 512) in local memory.
+     */
+    public static final int MAX_CAPACITY = 64 * SPAN;
+    /** Local memory a work-group takes, in bytes (45 KB: NVIDIA OpenCL allows 48 KiB). */
+    public static final long LOCAL_BYTES = 4L * (PARTIAL_FLOATS + MAX_GROUP * SPAN + TREE_FLOATS + 2 * MAX_GROUP + 1);
 
     private GrowingSplitDecoding() {
     }
@@ -54,7 +66,22 @@ public final class GrowingSplitDecoding {
         return Math.max(1, Math.ceilDiv(capacity, SPAN));
     }
 
-    /** Why the kernel cannot take these sizes, or null when it can. */
+    /**
+     * Why the kernel cannot take these sizes on {@code device}, or null when it can: the head sizes below,
+     * a capacity from 1 to {@link #MAX_CAPACITY}, and {@link #LOCAL_BYTES} of local memory.
+     */
+    public static String unsupported(int heads, int kvHeads, int headDim, int capacity, Device device) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            return "growing-split decode attention takes a cache of 1 to " + MAX_CAPACITY + " positions; got " + capacity;
+        }
+        if (device.localMemoryBytes() < LOCAL_BYTES) {
+            return "growing-split decode attention needs " + LOCAL_BYTES + " bytes of local memory per work-group; "
+                    + device.id() + " has " + device.localMemoryBytes();
+        }
+        return unsupported(heads, kvHeads, headDim);
+    }
+
+    /** Why the kernel cannot take these head sizes, or null when it can. */
     public static String unsupported(int heads, int kvHeads, int headDim) {
         if (headDim < 8 || headDim > MAX_HEAD_DIM || headDim % 8 != 0) {
             return "growing-split decode attention needs a head dimension that is a multiple of 8 from 8 to "
@@ -82,7 +109,7 @@ public final class GrowingSplitDecoding {
         // big: the scaled queries during the key pass, then the score tree, then the value partials
         float[] big = c.allocateFloatLocalArray(PARTIAL_FLOATS);
         float[] weights = c.allocateFloatLocalArray(MAX_GROUP * SPAN);
-        float[] tree = c.allocateFloatLocalArray(PARTS * MAX_GROUP * SPAN);
+        float[] tree = c.allocateFloatLocalArray(TREE_FLOATS);
         float[] stats = c.allocateFloatLocalArray(2 * MAX_GROUP);
         int[] arrival = c.allocateIntLocalArray(1);
         int i = c.localIdx;
@@ -306,7 +333,7 @@ public final class GrowingSplitDecoding {
         if (active > 1) {
             // every launched split takes the ticket (an empty one has written nothing); the last merges the active ones
             if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
-                FlashDecoding.mergeRows(c, partialOut, partialLse, out, lse, tree, PARTS * MAX_GROUP * SPAN, firstRow, g,
+                FlashDecoding.mergeRows(c, partialOut, partialLse, out, lse, tree, TREE_FLOATS, firstRow, g,
                         headDim, active);
             }
         }
