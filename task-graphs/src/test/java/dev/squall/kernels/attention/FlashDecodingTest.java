@@ -130,7 +130,6 @@ class FlashDecodingTest {
         double[] refOut = new double[p.rows() * p.headDim];
         double[] refLse = new double[p.rows()];
         p.reference(refOut, refLse);
-        int g = p.heads / p.kvHeads;
         for (boolean fused : new boolean[] {false, true}) {
             FloatArray out = poisoned(p.rows() * p.headDim);
             FloatArray lse = poisoned(p.rows());
@@ -139,19 +138,28 @@ class FlashDecodingTest {
             } else {
                 decode(device, p, 2, out, lse, false);
             }
-            for (int row = 0; row < p.rows(); row++) {
-                boolean nanRow = row / g == nanKvRow;
-                String what = "row " + row + (fused ? " fused" : "") + " on " + device.id();
-                assertEquals(nanRow, Float.isNaN(lse.get(row)), "lse NaN? " + what + ": " + lse.get(row));
-                for (int d = 0; d < p.headDim; d++) {
-                    float o = out.get(row * p.headDim + d);
-                    if (nanRow) {
-                        assertTrue(Float.isNaN(o), "out " + d + " of " + what + ": " + o);
-                    } else {
-                        double ref = refOut[row * p.headDim + d];
-                        assertTrue(Math.abs(o - ref) <= 1e-3 + 1e-3 * Math.abs(ref), "out " + d + " of " + what
-                                + ": " + o + " vs " + ref);
-                    }
+            assertNaNOnlyIn(p, nanKvRow, out, lse, refOut, (fused ? " fused" : "") + " on " + device.id());
+        }
+    }
+
+    /**
+     * The query rows of kv row {@code nanKvRow} have NaN outputs and log-sum-exps; every other row's outputs
+     * are within 1e-3 (absolute and relative) of {@code refOut}.
+     */
+    static void assertNaNOnlyIn(DecodeProblem p, int nanKvRow, FloatArray out, FloatArray lse, double[] refOut, String what) {
+        int g = p.heads / p.kvHeads;
+        for (int row = 0; row < p.rows(); row++) {
+            boolean nanRow = row / g == nanKvRow;
+            String where = "row " + row + what;
+            assertEquals(nanRow, Float.isNaN(lse.get(row)), "lse NaN? " + where + ": " + lse.get(row));
+            for (int d = 0; d < p.headDim; d++) {
+                float o = out.get(row * p.headDim + d);
+                if (nanRow) {
+                    assertTrue(Float.isNaN(o), "out " + d + " of " + where + ": " + o);
+                } else {
+                    double ref = refOut[row * p.headDim + d];
+                    assertTrue(Math.abs(o - ref) <= 1e-3 + 1e-3 * Math.abs(ref), "out " + d + " of " + where
+                            + ": " + o + " vs " + ref);
                 }
             }
         }
