@@ -114,9 +114,7 @@ class GrowingSplitDecodingTest {
             FlashDecodingTest.Expected e = FlashDecodingTest.Expected.of(p);
             FloatArray out = poisoned(p.rows() * p.headDim);
             FloatArray lse = poisoned(p.rows());
-            DecodeProblem.run(device, DecodeProblem.split(GrowingSplitDecoding.class, "stepAtPosition", splits, p.kvRows(),
-                    p.q, p.kCache, p.vCache, partialOut, partialLse, tickets, out, lse, IntArray.fromElements(length - 1),
-                    p.heads, p.kvHeads, p.headDim, capacity, splits));
+            step(device, p, tickets, partialOut, partialLse, out, lse);
             String what = p + " after the shorter steps on " + device.id();
             assertWithinTwiceNaive(out, e.out(), e.naiveOut(), FlashDecodingTest.OUT_ATOL, "out " + what);
             assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), FlashDecodingTest.LSE_ATOL, "lse " + what);
@@ -144,11 +142,18 @@ class GrowingSplitDecodingTest {
 
     /** One step at position length − 1 with fresh (poisoned) partials. */
     private static void step(Device device, DecodeProblem p, IntArray tickets, FloatArray out, FloatArray lse) {
+        int splits = GrowingSplitDecoding.splitsFor(p.capacity);
+        step(device, p, tickets, poisoned(p.rows() * splits * p.headDim), poisoned(p.rows() * splits), out, lse);
+    }
+
+    /** One step at position length − 1 on the given partials (heads · splitsFor(capacity) rows of them). */
+    private static void step(Device device, DecodeProblem p, IntArray tickets, FloatArray partialOut,
+                             FloatArray partialLse, FloatArray out, FloatArray lse) {
         assertNull(GrowingSplitDecoding.unsupported(p.heads, p.kvHeads, p.headDim, p.capacity, device));
         int splits = GrowingSplitDecoding.splitsFor(p.capacity);
         DecodeProblem.run(device, DecodeProblem.split(GrowingSplitDecoding.class, "stepAtPosition", splits, p.kvRows(),
-                p.q, p.kCache, p.vCache, poisoned(p.rows() * splits * p.headDim), poisoned(p.rows() * splits), tickets,
-                out, lse, IntArray.fromElements(p.length - 1), p.heads, p.kvHeads, p.headDim, p.capacity, splits));
+                p.q, p.kCache, p.vCache, partialOut, partialLse, tickets, out, lse, IntArray.fromElements(p.length - 1),
+                p.heads, p.kvHeads, p.headDim, p.capacity, splits));
     }
 
     /** A device that only answers its local memory (what the size check reads). */
