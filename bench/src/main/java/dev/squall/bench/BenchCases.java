@@ -641,9 +641,15 @@ final class BenchCases {
         // head is flagged, which is what the timing then includes.
         FloatArray partialOut = new FloatArray(rows * splits * d);
         FloatArray partialLse = new FloatArray(rows * splits);
+        FloatArray rowSums = new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, d)); // stepF16Mma's, zero
         List<Launch> launches = new ArrayList<>();
         // the kernels over the cache get heads, kvHeads and headDim as constants when constantSizes
-        if (launchCount == 1) {
+        if (launchCount == 1 && stepKernel.equals("stepF16Mma")) { // its unified sums go into rowSums
+            Launch step = Launch.spmd("step", owner, stepKernel, splitGrid, q, kc, vc, num, den,
+                    partialOut, partialLse, flags, tickets, rowSums, out, fallbacks, heads, kvHeads, d, length, length,
+                    splits, phi, low, high);
+            launches.add(constantSizes ? step.specialized(13, 14, 15) : step);
+        } else if (launchCount == 1) {
             Launch step = Launch.spmd("step", owner, stepKernel, splitGrid, q, kc, vc, num, den,
                     partialOut, partialLse, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi,
                     low, high);
@@ -668,7 +674,7 @@ final class BenchCases {
                     new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows)).setLocalWork(threads),
                     partialOut, partialLse, flags, out, rows, d, splits));
         }
-        return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, tickets, fallbacks}, new Object[] {out, fallbacks},
+        return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, tickets, rowSums, fallbacks}, new Object[] {out, fallbacks},
                 launches.toArray(new Launch[0])), p -> {
                     String check = checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length);
                     p.execute().transferToHost(fallbacks);

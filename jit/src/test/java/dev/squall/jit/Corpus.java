@@ -262,7 +262,8 @@ public final class Corpus {
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 12 * 128),
                                 finiteHalves(r, 300 * 128), finiteHalves(r, 300 * 128), poison(12 * 2 * 128), poison(12 * 2),
                                 floats(r, 12 * 2 * 128), floats(r, 12 * 2), new IntArray(12), new IntArray(1),
-                                poison(12 * 128), new IntArray(1), 12, 1, 128, 300, 261, 2, 0f, -60f, 60f})
+                                new FloatArray(12 * 129), poison(12 * 128), new IntArray(1), 12, 1, 128, 300, 261, 2, 0f,
+                                -60f, 60f})
                         .mathTolerance(1e-4)
                         .skipOnCpu("PoCL spends more than seven minutes compiling the step's 48 emulated mmas;"
                                 + " UnifiedMaxDecodingTest runs it on the JVM and GPUs"),

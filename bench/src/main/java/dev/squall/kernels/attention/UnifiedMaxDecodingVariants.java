@@ -24,6 +24,6 @@ public final class UnifiedMaxDecodingVariants {
         UnifiedMaxDecoding.stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags,
                 tickets, out, fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high,
                 c.allocateShortLocalArray(UnifiedMaxDecoding.STAGED_STAGES * SplitKvCore.RING_STAGE),
-                UnifiedMaxDecoding.STAGED_STAGES, c.allocateIntLocalArray(4), false);
+                UnifiedMaxDecoding.STAGED_STAGES, c.allocateIntLocalArray(4), false, partialNum, false);
     }
 }

@@ -97,7 +97,8 @@ class UnifiedMaxDecodingTest {
     static Stream<Arguments> mmaCases() {
         int[][] shapes = {
             {2, 8, 2, 700, 613, 2},   // GQA 4, batch 2: several trips of 64 positions per split, a partial last one
-            {1, 16, 2, 300, 261, 3},  // GQA 8: one full pass of eight heads
+            {2, 8, 2, 700, 613, 7},   // the same over 7 splits: the unified sums added into rowSums
+            {1, 16, 2, 300, 261, 5},  // GQA 8: one full pass of eight heads, sums added
             {1, 12, 1, 150, 37, 2},   // GQA 12: passes of eight and four heads; fewer positions than a trip
             {1, 16, 1, 300, 261, 2},  // GQA 16: two full passes, each over trips and a partial one
             {1, 4, 4, 40, 5, 8},      // MHA (one head per pass), more splits than positions
@@ -212,50 +213,65 @@ class UnifiedMaxDecodingTest {
             if (form == Form.ONE_LAUNCH_MMA && (s[0] != 1 || s[4] != MmaDecodeCore.HEAD_DIM)) {
                 continue; // the tensor-core step's shape: an F16 cache, head dimension 128
             }
-            DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
-            double[] rowMax = new double[p.rows()];
-            double[] all = new double[p.rows() * p.length];
-            for (int r = 0; r < p.rows(); r++) {
-                double[] scores = p.scores(r);
-                for (int t = 0; t < p.length; t++) {
-                    rowMax[r] = Math.max(rowMax[r], Math.abs(scores[t]));
-                    all[r * p.length + t] = Math.abs(scores[t]);
-                }
+            for (int splits : splitCounts(form, s[7])) {
+                mergesRecomputedSplitsWithUnifiedOnes(device, form, s, splits);
             }
-            double edge = edgeInAGap(all, median(rowMax));
-            UnifiedMax window = new UnifiedMax(0f, (float) -edge, (float) edge);
-            int expected = 0;
-            for (double m : rowMax) {
-                expected += m > edge ? 1 : 0;
-            }
-            Result r = decode(device, p, s[7], window, form);
-            assertEquals(expected, r.fallbacks, "rows that left the window, " + p + ", " + form);
-            assertTrue(expected > 0 && expected < p.rows(), "the window should split the rows: " + expected);
-            for (int row = 0; row < p.rows(); row++) {
-                assertEquals(0, r.flags.get(row), "flag of row " + row + " not cleared, " + p);
-            }
-            assertMatches(p, r.out, form, "mixed splits " + p + " " + form + " on " + device.id());
-            // Exactly the splits holding a score past the edge were recomputed (partialDen = −1), and at
-            // least one row has both kinds.
-            int splits = s[7];
-            boolean mixed = false;
-            for (int row = 0; row < p.rows(); row++) {
-                double[] scores = p.scores(row);
-                int recomputed = 0;
-                for (int split = 0; split < splits; split++) {
-                    boolean out = false;
-                    for (int t = SplitKvCore.splitStart(p.length, splits, split);
-                            t < SplitKvCore.splitEnd(p.length, splits, split); t++) {
-                        out |= Math.abs(scores[t]) > edge;
-                    }
-                    assertEquals(out, r.den.get(row * splits + split) == -1f,
-                            "split " + split + " of row " + row + " recomputed? " + p + " on " + device.id());
-                    recomputed += out ? 1 : 0;
-                }
-                mixed |= recomputed > 0 && recomputed < splits;
-            }
-            assertTrue(mixed, "no row mixes recomputed and unified splits, " + p);
         }
+    }
+
+    /**
+     * The split counts a one-launch form is checked at: the shape's own, and for the tensor-core step also
+     * one above {@link UnifiedMaxDecoding#SUMMED_ABOVE_SPLITS}, where its unified sums are added into
+     * rowSums rather than walked.
+     */
+    private static int[] splitCounts(Form form, int splits) {
+        return form == Form.ONE_LAUNCH_MMA ? new int[] {splits, UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS + 2}
+                : new int[] {splits};
+    }
+
+    private void mergesRecomputedSplitsWithUnifiedOnes(Device device, Form form, int[] s, int splits) {
+        DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
+        double[] rowMax = new double[p.rows()];
+        double[] all = new double[p.rows() * p.length];
+        for (int r = 0; r < p.rows(); r++) {
+            double[] scores = p.scores(r);
+            for (int t = 0; t < p.length; t++) {
+                rowMax[r] = Math.max(rowMax[r], Math.abs(scores[t]));
+                all[r * p.length + t] = Math.abs(scores[t]);
+            }
+        }
+        double edge = edgeInAGap(all, median(rowMax));
+        UnifiedMax window = new UnifiedMax(0f, (float) -edge, (float) edge);
+        int expected = 0;
+        for (double m : rowMax) {
+            expected += m > edge ? 1 : 0;
+        }
+        Result r = decode(device, p, splits, window, form);
+        assertEquals(expected, r.fallbacks, "rows that left the window, " + p + ", " + form);
+        assertTrue(expected > 0 && expected < p.rows(), "the window should split the rows: " + expected);
+        for (int row = 0; row < p.rows(); row++) {
+            assertEquals(0, r.flags.get(row), "flag of row " + row + " not cleared, " + p);
+        }
+        assertMatches(p, r.out, form, "mixed splits " + p + " " + form + " on " + device.id());
+        // Exactly the splits holding a score past the edge were recomputed (partialDen = −1), and at
+        // least one row has both kinds.
+        boolean mixed = false;
+        for (int row = 0; row < p.rows(); row++) {
+            double[] scores = p.scores(row);
+            int recomputed = 0;
+            for (int split = 0; split < splits; split++) {
+                boolean out = false;
+                for (int t = SplitKvCore.splitStart(p.length, splits, split);
+                        t < SplitKvCore.splitEnd(p.length, splits, split); t++) {
+                    out |= Math.abs(scores[t]) > edge;
+                }
+                assertEquals(out, r.den.get(row * splits + split) == -1f,
+                        "split " + split + " of row " + row + " recomputed? " + p + " on " + device.id());
+                recomputed += out ? 1 : 0;
+            }
+            mixed |= recomputed > 0 && recomputed < splits;
+        }
+        assertTrue(mixed, "no row mixes recomputed and unified splits, " + p);
     }
 
     /**
@@ -268,12 +284,14 @@ class UnifiedMaxDecodingTest {
     @MethodSource("dev.squall.graph.TestDevices#all")
     void oneLaunchMixesSplitsFarFromPhiAndPassesNaN(Device device) {
         for (Form form : oneLaunchForms(device)) {
-            mixesSplitsFarFromPhiAndPassesNaN(device, form);
+            for (int splits : splitCounts(form, POCL_ONE_LAUNCH_SHAPES[1][7])) {
+                mixesSplitsFarFromPhiAndPassesNaN(device, form, splits);
+            }
         }
     }
 
-    private void mixesSplitsFarFromPhiAndPassesNaN(Device device, Form form) {
-        int[] s = POCL_ONE_LAUNCH_SHAPES[1]; // F16, batch 2, 8 heads over 2 kv heads, head dim 128, 2 splits
+    private void mixesSplitsFarFromPhiAndPassesNaN(Device device, Form form, int splits) {
+        int[] s = POCL_ONE_LAUNCH_SHAPES[1]; // F16, batch 2, 8 heads over 2 kv heads, head dim 128
         DecodeProblem p = new DecodeProblem(rng, s[0] == 1, s[1], s[2], s[3], s[4], s[5], s[6]);
         UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
         int g = p.heads / p.kvHeads;
@@ -287,7 +305,7 @@ class UnifiedMaxDecodingTest {
         p.alignKey(0, 5, row, factor);
         int nanKvRow = p.kvRows() - 1;
         p.setKey(nanKvRow, p.length - 1, 3, Float.NaN);
-        Result r = decode(device, p, s[7], window, form);
+        Result r = decode(device, p, splits, window, form);
         double[] refOut = new double[p.rows() * p.headDim];
         p.reference(refOut, new double[p.rows()]);
         for (int i = 0; i < p.rows() * p.headDim; i++) {
@@ -300,8 +318,8 @@ class UnifiedMaxDecodingTest {
                         + refOut[i] + ", " + p + " " + form + " on " + device.id());
             }
         }
-        assertEquals(-1f, r.den.get(row * s[7]), "the split with the high score was recomputed");
-        assertTrue(r.den.get(row * s[7] + 1) >= 0f, "the other split stayed unified");
+        assertEquals(-1f, r.den.get(row * splits), "the split with the high score was recomputed");
+        assertTrue(r.den.get(row * splits + 1) >= 0f, "another split stayed unified");
     }
 
     private static double median(double[] values) {
@@ -338,7 +356,7 @@ class UnifiedMaxDecodingTest {
             }
             UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
             DecodeProblem problem = form == Form.ONE_LAUNCH_MMA ? wide : p; // the tensor-core body's head dim
-            Result r = decode(device, problem, 3, window, form);
+            Result r = decode(device, problem, 5, window, form); // 5: the tensor-core step adds its sums
             assertEquals(0, r.fallbacks);
             for (int i = 0; i < problem.rows() * problem.headDim; i++) {
                 assertEquals(0f, r.out.get(i), "out of a fully masked row, " + form);
@@ -396,10 +414,23 @@ class UnifiedMaxDecodingTest {
         if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA) {
             String kernel = form == Form.ONE_LAUNCH_STAGED ? "stepF16Staged"
                     : form == Form.ONE_LAUNCH_MMA ? "stepF16Mma" : "step" + suffix;
-            DecodeProblem.run(device,
-                    DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
-                            p.vCache, num, den, partialOut, partialLse, flags, tickets, out, count, p.heads, p.kvHeads,
-                            p.headDim, p.capacity, p.length, splits, window.phi(), window.low(), window.high()));
+            if (form == Form.ONE_LAUNCH_MMA) {
+                FloatArray rowSums = new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, p.headDim));
+                DecodeProblem.run(device,
+                        DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
+                                p.vCache, num, den, partialOut, partialLse, flags, tickets, rowSums, out, count, p.heads,
+                                p.kvHeads, p.headDim, p.capacity, p.length, splits, window.phi(), window.low(),
+                                window.high()));
+                for (int i = 0; i < rowSums.getSize(); i++) {
+                    assertEquals(0f, rowSums.get(i), "row sum " + i + " left set, " + p + " on " + device.id());
+                }
+            } else {
+                DecodeProblem.run(device,
+                        DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
+                                p.vCache, num, den, partialOut, partialLse, flags, tickets, out, count, p.heads,
+                                p.kvHeads, p.headDim, p.capacity, p.length, splits, window.phi(), window.low(),
+                                window.high()));
+            }
         } else if (form == Form.TWO_LAUNCHES) {
             DecodeProblem.run(device,
                     DecodeProblem.split(UnifiedMaxDecoding.class, "partialMerge" + suffix, splits, p.kvRows(), p.q,

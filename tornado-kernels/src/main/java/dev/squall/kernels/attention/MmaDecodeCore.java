@@ -71,13 +71,16 @@ final class MmaDecodeCore {
     /**
      * Unified mode only (the synchronised path stays on {@link SplitKvCore}). Writes, per query row
      * r = kvRow·g + head and split s: {@code outA[(r·splits + s)·HEAD_DIM + d]} = Σ e^{x−φ}·v and
-     * {@code outB[r·splits + s]} = Σ e^{x−φ}; returns the bit mask of heads (within the kv head's group)
-     * for which this work-item saw x − φ outside (low, high). {@code partials} holds at least
-     * {@link #MERGE_FLOATS}, {@code sums} {@link #SUM_FLOATS}, {@code queryPairs} {@link #QUERY_INTS}.
+     * {@code outB[r·splits + s]} = Σ e^{x−φ}, and when {@code summed} also adds them into
+     * {@code rowSums[r·(HEAD_DIM + 1) + d]} and {@code rowSums[r·(HEAD_DIM + 1) + HEAD_DIM]}; returns the
+     * bit mask of heads (within the kv head's group) for which this work-item saw x − φ outside (low,
+     * high). {@code partials} holds at least {@link #MERGE_FLOATS}, {@code sums} {@link #SUM_FLOATS},
+     * {@code queryPairs} {@link #QUERY_INTS}.
      */
     static int run(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache, FloatArray outA,
                    FloatArray outB, int heads, int kvHeads, int capacity, int length, int splits, float phi,
-                   float low, float high, int[] queryPairs, float[] partials, float[] sums) {
+                   float low, float high, int[] queryPairs, float[] partials, float[] sums, FloatArray rowSums,
+                   boolean summed) {
         int t = c.localIdx;
         int lane = t & (KernelContext.WARP_SIZE - 1);
         int warp = t / KernelContext.WARP_SIZE;
@@ -169,6 +172,9 @@ final class MmaDecodeCore {
                         o += partials[(u * BLOCK_HEADS + head) * HALF + d];
                     }
                     outA.set(((row + head) * splits + split) * HEAD_DIM + half * HALF + d, o);
+                    if (summed) {
+                        c.atomicAdd(rowSums, (row + head) * (HEAD_DIM + 1) + half * HALF + d, o);
+                    }
                 }
                 c.localBarrier(); // read before the next half (or pass) writes
             }
@@ -179,6 +185,9 @@ final class MmaDecodeCore {
                     l += (sums[from] + sums[from + 1]) + (sums[from + 2] + sums[from + 3]);
                 }
                 outB.set((row + t) * splits + split, l);
+                if (summed) {
+                    c.atomicAdd(rowSums, (row + t) * (HEAD_DIM + 1) + HEAD_DIM, l);
+                }
             }
             c.localBarrier(); // sums and the query's fragments are free again
         }

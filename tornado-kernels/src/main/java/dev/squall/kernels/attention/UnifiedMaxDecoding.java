@@ -156,7 +156,7 @@ public final class UnifiedMaxDecoding {
             markRecomputed(c, partialDen, flags, flagged, heads / kvHeads, splits);
         }
         stepMergeWhenLast(c, partialNum, partialDen, partialOut, partialLse, flags, tickets, out, fallbackCount, arrival,
-                leftWindow, heads / kvHeads, headDim, splits, phi); // leftWindow is free again: reused for the row flags
+                leftWindow, heads / kvHeads, headDim, splits, phi, partialNum, false); // leftWindow: reused for the row flags
     }
 
     /** {@link #step} with an F16 cache. */
@@ -169,7 +169,7 @@ public final class UnifiedMaxDecoding {
         int[] noQueryPairs = c.allocateIntLocalArray(4); // never used on CUDA cores: compiled away
         stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
                 fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, unstaged, 0,
-                noQueryPairs, false);
+                noQueryPairs, false, partialNum, false);
     }
 
     /**
@@ -180,18 +180,35 @@ public final class UnifiedMaxDecoding {
      * products and four weighted sums per cached element; a split that leaves the window is recomputed
      * on CUDA cores, as in {@link #stepF16}. A head dimension other than {@value MmaDecodeCore#HEAD_DIM}
      * takes {@link #stepF16}'s body (specialised sizes compile only one of the two);
-     * {@link #stepF16For} names this kernel only where it applies. Arguments and grid as {@link #step}.
+     * {@link #stepF16For} names this kernel only where it applies. Arguments and grid as {@link #step},
+     * plus {@code rowSums} ({@link #rowSumsLength} floats, 0 before the first launch and left at 0 like
+     * the tickets): with more than {@value #SUMMED_ABOVE_SPLITS} splits each work-group adds its unified
+     * sums into it with float atomics, so the last one divides instead of walking every split's partials.
+     * The adds come in any order, so two launches on the same input may differ in the last bits.
      */
     @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
     public static void stepF16Mma(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
                                   FloatArray partialNum, FloatArray partialDen, FloatArray partialOut,
-                                  FloatArray partialLse, IntArray flags, IntArray tickets, FloatArray out,
-                                  IntArray fallbackCount, int heads, int kvHeads, int headDim, int capacity,
-                                  int length, int splits, float phi, float low, float high) {
+                                  FloatArray partialLse, IntArray flags, IntArray tickets, FloatArray rowSums,
+                                  FloatArray out, IntArray fallbackCount, int heads, int kvHeads, int headDim,
+                                  int capacity, int length, int splits, float phi, float low, float high) {
         short[] unstaged = c.allocateShortLocalArray(8); // never used without stages: compiled away
         stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
                 fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, unstaged, 0,
-                c.allocateIntLocalArray(MmaDecodeCore.QUERY_INTS), true);
+                c.allocateIntLocalArray(MmaDecodeCore.QUERY_INTS), true, rowSums,
+                headDim == MmaDecodeCore.HEAD_DIM && splits > SUMMED_ABOVE_SPLITS);
+    }
+
+    /**
+     * Split counts up to this one merge by walking the partials, as the other steps do: the walk is then
+     * one trip of loads, and on an H200 the atomics made B = 8, S = 4 0.3–0.8% slower, while at S = 32–33
+     * they took 3–5% off the step (bench/results/2026-11-30-h200-decode-floor.md).
+     */
+    static final int SUMMED_ABOVE_SPLITS = 4;
+
+    /** Floats of {@link #stepF16Mma}'s {@code rowSums}: per query row, headDim numerator sums and the denominator's. */
+    public static int rowSumsLength(int rows, int headDim) {
+        return rows * (headDim + 1);
     }
 
     /** Local memory a work-group of {@link #stepF16Mma} takes, in bytes: {@link #stepF16}'s arrays and the query's fragments. */
@@ -221,7 +238,7 @@ public final class UnifiedMaxDecoding {
         stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
                 fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high,
                 c.allocateShortLocalArray(STAGED_STAGES * SplitKvCore.RING_STAGE), STAGED_STAGES,
-                c.allocateIntLocalArray(4), false); // the query pairs: never used on CUDA cores, compiled away
+                c.allocateIntLocalArray(4), false, partialNum, false); // the query pairs: never used on CUDA cores, compiled away
     }
 
     /** {@link #stepF16Staged}'s ring: chunks (a ring of three, one work-group per compute unit, was 2–35% slower). */
@@ -264,13 +281,16 @@ public final class UnifiedMaxDecoding {
      * through a ring of {@code stages} chunks in local memory ({@link SplitKvCore#runF16Staged};
      * {@code ring} holds {@code stages · SplitKvCore.RING_STAGE} halves), or loaded straight into
      * registers when {@code stages} is 0. A split that leaves the window is recomputed on CUDA cores in
-     * every form.
+     * every form. {@code summed} (the tensor-core body only) adds the unified sums into {@code rowSums}
+     * and merges unflagged rows from them (see {@link #stepMergeWhenLast}); otherwise {@code rowSums} is
+     * not touched.
      */
     static void stepF16Form(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
                             FloatArray partialNum, FloatArray partialDen, FloatArray partialOut, FloatArray partialLse,
                             IntArray flags, IntArray tickets, FloatArray out, IntArray fallbackCount, int heads,
                             int kvHeads, int headDim, int capacity, int length, int splits, float phi, float low,
-                            float high, short[] ring, int stages, int[] queryPairs, boolean tensorCores) {
+                            float high, short[] ring, int stages, int[] queryPairs, boolean tensorCores,
+                            FloatArray rowSums, boolean summed) {
         float[] query = c.allocateFloatLocalArray(SplitKvCore.QUERY_FLOATS);
         float[] partials = c.allocateFloatLocalArray(SplitKvCore.PARTIAL_FLOATS);
         float[] probs = c.allocateFloatLocalArray(SplitKvCore.PROB_FLOATS);
@@ -281,7 +301,7 @@ public final class UnifiedMaxDecoding {
         clearLeftWindow(c, leftWindow);
         int outside = tensorCores && headDim == MmaDecodeCore.HEAD_DIM
                 ? MmaDecodeCore.run(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, capacity, length,
-                        splits, phi, low, high, queryPairs, partials, probs)
+                        splits, phi, low, high, queryPairs, partials, probs, rowSums, summed)
                 : stages > 0
                 ? SplitKvCore.runF16Staged(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim,
                         capacity, length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL, ring, stages)
@@ -296,7 +316,7 @@ public final class UnifiedMaxDecoding {
             markRecomputed(c, partialDen, flags, flagged, heads / kvHeads, splits);
         }
         stepMergeWhenLast(c, partialNum, partialDen, partialOut, partialLse, flags, tickets, out, fallbackCount, arrival,
-                leftWindow, heads / kvHeads, headDim, splits, phi); // leftWindow is free again: reused for the row flags
+                leftWindow, heads / kvHeads, headDim, splits, phi, rowSums, summed); // leftWindow: reused for the row flags
     }
 
     /** Query heads per kv head the FlashDecoding++ kernels can flag (one bit of an int mask each); {@link FlashDecoding#requireSupported} enforces it. */
@@ -350,12 +370,18 @@ public final class UnifiedMaxDecoding {
 
     /**
      * {@link #step}'s ticket of kv row c.groupIdy: its last work-group takes (and clears) the flags of
-     * the row's g query rows and merges them.
+     * the row's g query rows and merges them. When {@code summed}, every work-group has already added its
+     * unified sums into rowSums (row r: numerators at r·(headDim + 1) + d, the denominator at
+     * r·(headDim + 1) + headDim), so an unflagged row is one quotient instead of a walk over the splits'
+     * partials (on an H200 that walk was most of the step's tail: eight dependent trips of L2 loads at
+     * 32 splits); the last work-group then sets the row's sums back to 0 for the next launch. A flagged
+     * row's sums hold whatever its left-window split added and are not read: it merges from the partials.
      */
     private static void stepMergeWhenLast(KernelContext c, FloatArray partialNum, FloatArray partialDen,
                                           FloatArray partialOut, FloatArray partialLse, IntArray flags,
                                           IntArray tickets, FloatArray out, IntArray fallbackCount, int[] arrival,
-                                          int[] rowFlags, int g, int headDim, int splits, float phi) {
+                                          int[] rowFlags, int g, int headDim, int splits, float phi,
+                                          FloatArray rowSums, boolean summed) {
         int kvRow = c.groupIdy;
         if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
             takeFlags(c, flags, kvRow, g, rowFlags);
@@ -363,7 +389,8 @@ public final class UnifiedMaxDecoding {
                 int row = kvRow * g + v / headDim;
                 int d = v % headDim;
                 if (rowFlags[v / headDim] == 0) {
-                    out.set(row * headDim + d, quotient(partialNum, partialDen, row, d, headDim, splits));
+                    out.set(row * headDim + d, summed ? summedQuotient(rowSums, row, d, headDim)
+                            : quotient(partialNum, partialDen, row, d, headDim, splits));
                 } else {
                     out.set(row * headDim + d, mixedQuotient(partialNum, partialDen, partialOut, partialLse, row, d,
                             headDim, splits, phi));
@@ -372,7 +399,19 @@ public final class UnifiedMaxDecoding {
                     }
                 }
             }
+            if (summed) {
+                c.localBarrier(); // every work-item has read the denominators
+                for (int v = c.localIdx; v < g * (headDim + 1); v += SplitKvCore.THREADS) {
+                    rowSums.set(kvRow * g * (headDim + 1) + v, 0f);
+                }
+            }
         }
+    }
+
+    /** An unflagged row's out[row, d] from its summed numerator and denominator (0 when the denominator is 0). */
+    static float summedQuotient(FloatArray rowSums, int row, int d, int headDim) {
+        float den = rowSums.get(row * (headDim + 1) + headDim);
+        return den > 0f ? rowSums.get(row * (headDim + 1) + d) / den : 0f;
     }
 
     /**
