@@ -111,6 +111,54 @@ final class BenchCases {
         plan.execute().transferToHost(outputs);
     }
 
+    // ---- the read floor ----------------------------------------------------------------------------
+
+    /** The kernel name of the read-floor rows. */
+    static final String READ_FLOOR = "read floor";
+    /** Their group: apart from the kernels' groups, whose tables (dataflow, decode splits) read those rows. */
+    static final String READ_GROUP = "read";
+
+    /**
+     * The read floor of {@code bytes}: {@link BenchKernels#readUpFront} over that many bytes of binary16
+     * values (whole work-groups, so up to 16 KB more), rotated past L2 and queued like every case: the
+     * least a kernel that reads those bytes once takes, its launch included. Below about 100 MB it is
+     * well above bytes ÷ copy speed, and it is what a latency-bound kernel's time should be held to.
+     * The check: each group's first work-item's sum against the host's.
+     */
+    BenchCase readFloor(double bytes) {
+        long groups = (long) Math.ceil(bytes / BenchKernels.READ_GROUP_BYTES);
+        long halves = groups * BenchKernels.READ_GROUP_BYTES / 2;
+        String key = String.format(Locale.ROOT, "read %.1f MB", bytes / 1e6);
+        if (halves > Integer.MAX_VALUE) {
+            return skipped(READ_GROUP, READ_FLOOR, key, 0, bytes, "more than 2^31 - 1 binary16 values; Squall arrays"
+                    + " are int-indexed");
+        }
+        int pieces = (int) (halves / 8);
+        int threads = BenchKernels.READ_THREADS;
+        return new BenchCase(READ_GROUP, READ_FLOOR, key, 0, bytes, copiesFor(bytes), runs(), i -> {
+            HalfFloatArray src = Fill.halves(halves, 41 + i);
+            FloatArray sink = new FloatArray((int) groups);
+            Launch read = Launch.spmd("read", BenchKernels.class, "readUpFront",
+                    new WorkerGrid1D((int) groups * threads).setLocalWork(threads), src, sink, pieces);
+            return new BenchCase.Instance(plan(new Object[] {src}, new Object[] {sink}, read), plan -> {
+                sink.init(Float.NaN);
+                executeAndRead(plan, sink);
+                double worst = 0;
+                for (int g = 0; g < groups; g++) {
+                    double sum = 0;
+                    for (int k = 0; k < BenchKernels.READ_PIECES; k++) {
+                        int piece = Math.min(g * BenchKernels.READ_PIECES * threads + k * threads, pieces - 1);
+                        for (int e = 0; e < 8; e++) {
+                            sum += src.getFloat(8 * piece + e);
+                        }
+                    }
+                    worst = Math.max(worst, Math.abs(sink.get(g) - sum));
+                }
+                return verdict(worst, 1e-4);
+            });
+        });
+    }
+
     // ---- flat GEMM, GEMV, and the tiled GEMM at small M ----------------------------------------
 
     private List<BenchCase> flatGemm() {

@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * Squall's results beside the peers' on the same keys: time, achieved GB/s (memory-bound groups)
- * or TFLOP/s (compute-bound ones), the fraction of the measured ceiling, the fastest peer and
- * peer time ÷ Squall time (above 1: Squall is faster).
+ * or TFLOP/s (compute-bound ones), the fraction of the measured ceiling, for memory-bound rows the read
+ * floor at their size and floor time ÷ Squall time (the share of what any kernel reading those bytes
+ * could reach: the copy ceiling is out of reach below about 100 MB), the fastest peer and peer time ÷
+ * Squall time (above 1: Squall is faster).
  */
 final class BenchTable {
 
@@ -27,8 +29,40 @@ final class BenchTable {
         this.peers = peers;
     }
 
-    private static boolean memoryBound(String group) {
-        return group.equals("flat_gemm") || group.equals("decode");
+    static boolean memoryBound(String group) {
+        return group.equals("flat_gemm") || group.equals("decode") || group.equals(BenchCases.READ_GROUP);
+    }
+
+    /** How far (relative) a row's bytes may be from a read floor's for the floor to stand for it. */
+    static final double FLOOR_MATCH = 0.02;
+
+    /** The first of {@code sizes} within {@link #FLOOR_MATCH} of {@code bytes}, or null. */
+    static Double floorNear(List<Double> sizes, double bytes) {
+        for (double size : sizes) {
+            if (Math.abs(size / bytes - 1) <= FLOOR_MATCH) {
+                return size;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The read floor's median milliseconds for a memory-bound kernel row (the read-floor row of the
+     * nearest size within {@link #FLOOR_MATCH}), or null: none was measured, or the row is compute-bound
+     * or a floor itself.
+     */
+    private Double floorMs(BenchResult r) {
+        if (!memoryBound(r.group()) || r.group().equals(BenchCases.READ_GROUP)) {
+            return null;
+        }
+        BenchResult best = null;
+        for (BenchResult f : results) {
+            if (f.ok() && f.group().equals(BenchCases.READ_GROUP) && Math.abs(f.bytes() / r.bytes() - 1) <= FLOOR_MATCH
+                    && (best == null || Math.abs(f.bytes() - r.bytes()) < Math.abs(best.bytes() - r.bytes()))) {
+                best = f;
+            }
+        }
+        return best == null ? null : best.millis().median();
     }
 
     /** The ceiling a result is compared with, in its own unit (GB/s or TFLOP/s), and its name. */
@@ -62,21 +96,25 @@ final class BenchTable {
         s.append(String.format(Locale.ROOT, "Squall kernels on %s (%s); copy ceiling %.0f GB/s (driver copy, read+write),"
                 + " FP32 FMA peak %.1f TFLOP/s; medians of event-timed runs, [p10–p90]%n%n", device.id(), device.name(),
                 ceilings.copyGBs(), ceilings.fp32Tflops()));
-        s.append("| kernel | shape | Squall ms [p10–p90] | achieved | % of ceiling | best peer | peer ms | peer ÷ Squall | check |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|\n");
+        s.append("| kernel | shape | Squall ms [p10–p90] | achieved | % of ceiling | read floor ms (÷ Squall) | best peer"
+                + " | peer ms | peer ÷ Squall | check |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (BenchResult r : results) {
             if (!r.ok()) {
                 s.append("| ").append(r.kernel()).append(" | ").append(r.key()).append(" | ").append(r.error())
-                        .append(" | | | | | | |\n");
+                        .append(" | | | | | | | |\n");
                 continue;
             }
+            Double floor = floorMs(r);
             Object[] c = ceiling(r);
             double achieved = memoryBound(r.group()) ? r.gbs() : r.tflops();
             String unit = memoryBound(r.group()) ? "GB/s" : "TFLOP/s";
             Object[] peer = bestPeer(r.key());
-            s.append(String.format(Locale.ROOT, "| %s | %s | %.4f [%.4f–%.4f] | %.1f %s | %.0f%% %s | %s | %s | %s | %s |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %.4f [%.4f–%.4f] | %.1f %s | %.0f%% %s | %s | %s | %s | %s | %s |%n",
                     r.kernel(), r.key(), r.millis().median(), r.millis().p10(), r.millis().p90(), achieved, unit,
-                    100 * achieved / (double) c[0], c[1], peer == null ? "–" : peer[0],
+                    100 * achieved / (double) c[0], c[1],
+                    floor == null ? "–" : String.format(Locale.ROOT, "%.4f (%.0f%%)", floor, 100 * floor / r.millis().median()),
+                    peer == null ? "–" : peer[0],
                     peer == null ? "–" : String.format(Locale.ROOT, "%.4f", (double) peer[1]),
                     peer == null ? "–" : String.format(Locale.ROOT, "%.2f×", (double) peer[1] / r.millis().median()),
                     r.steps().isEmpty() ? r.check() : r.check() + "; " + r.stepsText()));
@@ -103,6 +141,11 @@ final class BenchTable {
                 row.put("check", r.check());
                 if (!r.steps().isEmpty()) {
                     row.put("stepsMs", r.steps());
+                }
+                Double floor = floorMs(r);
+                if (floor != null) {
+                    row.put("readFloorMs", floor);
+                    row.put("readFloorOverSquall", floor / r.millis().median());
                 }
                 Object[] peer = bestPeer(r.key());
                 if (peer != null) {

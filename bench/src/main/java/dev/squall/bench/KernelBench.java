@@ -56,11 +56,22 @@ public final class KernelBench {
         List<String> kernels = options.containsKey("kernels") ? List.of(options.get("kernels").split(",(?! )")) : List.of("*");
         BenchCases cases = new BenchCases(device, ceilings, quick, selection);
         for (String group : only.split(",")) {
+            List<Double> floors = new ArrayList<>();
             for (BenchCase c : cases.group(group)) {
                 if (kernels.stream().noneMatch(p -> selects(p, c.kernel()))) {
                     continue;
                 }
                 BenchResult r = c.run();
+                results.add(r);
+                System.out.println(r.line());
+                System.out.flush();
+                if (r.ok() && BenchTable.memoryBound(group) && BenchTable.floorNear(floors, r.bytes()) == null) {
+                    floors.add(r.bytes());
+                }
+            }
+            // the read floor at each size the group's rows read (one per size within FLOOR_MATCH)
+            for (double bytes : floors) {
+                BenchResult r = cases.readFloor(bytes).run();
                 results.add(r);
                 System.out.println(r.line());
                 System.out.flush();

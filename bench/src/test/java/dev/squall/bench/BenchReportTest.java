@@ -101,4 +101,42 @@ class BenchReportTest {
         assertEquals(2.0, (double) rows.get(0).get("peerOverSquall"), 1e-9);
         assertEquals("skipped: too large", rows.get(1).get("error"));
     }
+
+    @Test
+    void memoryBoundRowsShowTheReadFloorOfTheirSize() {
+        BenchResult gemv = result("MatVec.matVecF16Spmd", flat(1), 0.030); // 33.55 MB
+        BenchResult near = new BenchResult(BenchCases.READ_GROUP, BenchCases.READ_FLOOR, "read 33.6 MB",
+                Stats.of(new double[] {0.024, 0.024, 0.024}), 0, 1.01 * gemv.bytes(), 2, "ok", null, Map.of());
+        BenchResult far = new BenchResult(BenchCases.READ_GROUP, BenchCases.READ_FLOOR, "read 40.3 MB",
+                Stats.of(new double[] {0.001, 0.001, 0.001}), 0, 1.2 * gemv.bytes(), 2, "ok", null, Map.of());
+        BenchResult other = new BenchResult("flat_gemm", "MatVec.matVecF16Spmd", "flat_gemm f16 M=1 N=128 K=128",
+                Stats.of(new double[] {0.01, 0.01, 0.01}), 1, 65536, 1, "ok", null, Map.of());
+        BenchTable table = new BenchTable(Devices.get("java"), new Ceilings(4000, 60, 64 << 20),
+                List.of(gemv, other, far, near), null);
+        String md = table.markdown();
+        // the floor within 2% stands for the row (not the 20% one, though it is faster): 0.024 of 0.030 ms
+        assertTrue(md.contains("| 28% copy | 0.0240 (80%) |"), md);
+        assertTrue(md.contains("| MatVec.matVecF16Spmd | flat_gemm f16 M=1 N=128 K=128 | 0.0100 [0.0100–0.0100] | 6.6 GB/s"
+                + " | 0% copy | – |"), md);
+        assertTrue(md.contains("| read floor | read 33.6 MB | 0.0240 [0.0240–0.0240] | 1412.1 GB/s | 35% copy | – |"), md);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) table.json().get("results");
+        assertEquals(0.024, (double) rows.get(0).get("readFloorMs"), 1e-12);
+        assertEquals(0.8, (double) rows.get(0).get("readFloorOverSquall"), 1e-9);
+        assertNull(rows.get(1).get("readFloorMs"));
+        assertEquals(1.2 * gemv.bytes(), BenchTable.floorNear(List.of(0.5 * gemv.bytes(), 1.2 * gemv.bytes()),
+                1.19 * gemv.bytes()), 1e-6);
+        assertNull(BenchTable.floorNear(List.of(1.2 * gemv.bytes()), gemv.bytes()));
+    }
+
+    @Test
+    void theReadFloorRunsAndChecksItsGroupsOnTheJvm() {
+        BenchCases cases = new BenchCases(Devices.get("java"), new Ceilings(4000, 60, 1 << 20), true);
+        // 3.5 work-groups of bytes: rounded up to 4 whole groups
+        BenchResult r = cases.readFloor(3.5 * BenchKernels.READ_GROUP_BYTES).run();
+        assertTrue(r.ok(), String.valueOf(r.error()));
+        assertTrue(r.check().startsWith("ok"), r.check());
+        assertEquals(BenchCases.READ_GROUP, r.group());
+        assertEquals("read 0.1 MB", r.key());
+    }
 }
