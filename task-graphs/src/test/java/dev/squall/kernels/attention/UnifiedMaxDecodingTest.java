@@ -102,6 +102,7 @@ class UnifiedMaxDecodingTest {
             {1, 12, 1, 150, 37, 2},   // GQA 12: passes of eight and four heads; fewer positions than a trip
             {1, 16, 1, 300, 261, 2},  // GQA 16: two full passes, each over trips and a partial one
             {1, 4, 4, 40, 5, 8},      // MHA (one head per pass), more splits than positions
+            {1, 8, 2, 5, 5, 8},       // GQA 4, a full cache of 5 over 8 splits: empty splits start at the capacity
         };
         List<Arguments> cases = new ArrayList<>();
         for (Device device : TestDevices.all().toList()) {
