@@ -123,7 +123,9 @@ final class BenchCases {
      * values (whole work-groups, so up to 16 KB more), rotated past L2 and queued like every case: the
      * least a kernel that reads those bytes once takes, its launch included. Below about 100 MB it is
      * well above bytes ÷ copy speed, and it is what a latency-bound kernel's time should be held to.
-     * The check: each group's first work-item's sum against the host's.
+     * The check: each group's stored sum (work-item groupIdx % 256's pieces) against the host's, where the
+     * first value of each group's checked piece is set apart from the filler's repeating pattern (it
+     * repeats every 128 groups), so a group or work-item reading the wrong place fails.
      */
     BenchCase readFloor(double bytes) {
         long groups = (long) Math.ceil(bytes / BenchKernels.READ_GROUP_BYTES);
@@ -137,17 +139,20 @@ final class BenchCases {
         int threads = BenchKernels.READ_THREADS;
         return new BenchCase(READ_GROUP, READ_FLOOR, key, 0, bytes, copiesFor(bytes), runs(), i -> {
             HalfFloatArray src = Fill.halves(halves, 41 + i);
+            for (int g = 0; g < groups; g++) {
+                src.setFloat(8 * checkedPiece(g, 0, pieces), (g % 2039) / 2039f);
+            }
             FloatArray sink = new FloatArray((int) groups);
+            sink.init(Float.NaN); // on the device from the first run: a group that never stores stays NaN
             Launch read = Launch.spmd("read", BenchKernels.class, "readUpFront",
                     new WorkerGrid1D((int) groups * threads).setLocalWork(threads), src, sink, pieces);
-            return new BenchCase.Instance(plan(new Object[] {src}, new Object[] {sink}, read), plan -> {
-                sink.init(Float.NaN);
+            return new BenchCase.Instance(plan(new Object[] {src, sink}, new Object[] {sink}, read), plan -> {
                 executeAndRead(plan, sink);
                 double worst = 0;
                 for (int g = 0; g < groups; g++) {
                     double sum = 0;
                     for (int k = 0; k < BenchKernels.READ_PIECES; k++) {
-                        int piece = Math.min(g * BenchKernels.READ_PIECES * threads + k * threads, pieces - 1);
+                        int piece = checkedPiece(g, k, pieces);
                         for (int e = 0; e < 8; e++) {
                             sum += src.getFloat(8 * piece + e);
                         }
@@ -157,6 +162,12 @@ final class BenchCases {
                 return verdict(worst, 1e-4);
             });
         });
+    }
+
+    /** Piece k of the work-item whose sum group g stores ({@link BenchKernels#readUpFront}). */
+    private static int checkedPiece(long g, int k, int pieces) {
+        int threads = BenchKernels.READ_THREADS;
+        return (int) Math.min(g * BenchKernels.READ_PIECES * threads + g % threads + (long) k * threads, pieces - 1);
     }
 
     // ---- flat GEMM, GEMV, and the tiled GEMM at small M ----------------------------------------

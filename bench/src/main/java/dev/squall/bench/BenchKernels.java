@@ -55,9 +55,10 @@ public final class BenchKernels {
      * {@link #READ_PIECES} 16-byte pieces (runs of eight binary16 values at multiples of 8, which the JIT
      * makes one access each) before it uses any, as many at once as a work-item can have in flight
      * without a loop; pieces past the end ({@code pieces} = src's length / 8) read the last one again.
-     * Work-item 0 of each group stores its own pieces' sum in {@code sink[groupIdx]} (so the check can
-     * see that the groups read where they should); every other work-item's sum is stored only if it is
-     * an impossible value, so its loads stay but nothing more is written. (In CUDA C, four pieces at once
+     * Work-item {@code groupIdx % READ_THREADS} of each group stores its own pieces' sum in
+     * {@code sink[groupIdx]} (so the check sees, over the groups, that every work-item of a group reads
+     * where it should); every other work-item's sum is stored only if it is an impossible value, so its
+     * loads stay but nothing more is written. (In CUDA C, four pieces at once
      * read as fast as eight or sixteen from 8 MB to 268 MB on an H200:
      * bench/results/2026-11-30-h200-decode-floor.md.)
      */
@@ -68,7 +69,7 @@ public final class BenchKernels {
         Run8 d = Run8.of(src, 8 * Math.min(first + 2 * READ_THREADS, pieces - 1));
         Run8 e = Run8.of(src, 8 * Math.min(first + 3 * READ_THREADS, pieces - 1));
         float sum = total(a) + total(b) + total(d) + total(e);
-        if (c.localIdx == 0 || sum == IMPOSSIBLE_SUM) {
+        if (c.localIdx == c.groupIdx % READ_THREADS || sum == IMPOSSIBLE_SUM) {
             sink.set(c.groupIdx, sum);
         }
     }

@@ -267,6 +267,18 @@ public final class Corpus {
                         .mathTolerance(1e-4)
                         .skipOnCpu("PoCL spends more than seven minutes compiling the step's 48 emulated mmas;"
                                 + " UnifiedMaxDecodingTest runs it on the JVM and GPUs"),
+                // the same over 6 splits: above UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS each work-group adds its sums
+                // into rowSums (both head passes), and the last one divides and sets them back to 0
+                KernelCase.spmd(UnifiedMaxDecoding.class, "stepF16Mma", new int[] {FlashDecoding.splitGlobalX(6), 1, 1},
+                        new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 12 * 128),
+                                finiteHalves(r, 300 * 128), finiteHalves(r, 300 * 128), poison(12 * 6 * 128), poison(12 * 6),
+                                floats(r, 12 * 6 * 128), floats(r, 12 * 6), new IntArray(12), new IntArray(1),
+                                new FloatArray(12 * 129), poison(12 * 128), new IntArray(1), 12, 1, 128, 300, 261, 6, 0f,
+                                -60f, 60f})
+                        .named("stepF16Mma-summed")
+                        .mathTolerance(1e-4)
+                        .skipOnCpu("PoCL spends more than seven minutes compiling the step's 48 emulated mmas;"
+                                + " UnifiedMaxDecodingTest runs it on the JVM and GPUs"),
                 KernelCase.spmd(UnifiedMaxDecoding.class, "partial", new int[] {FlashDecoding.splitGlobalX(2), 2, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
                                 floats(r, 2 * 40 * 64), floats(r, 2 * 40 * 64), poison(4 * 2 * 64), poison(4 * 2),

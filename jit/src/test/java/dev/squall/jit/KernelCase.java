@@ -69,6 +69,12 @@ public record KernelCase(String name, Method kernel, Function<Random, Object[]> 
                 reason);
     }
 
+    /** The same case under another name, for a kernel the corpus runs more than once. */
+    public KernelCase named(String label) {
+        return new KernelCase(label, kernel, arguments, global, local, specialization, floatTolerance, deviceTolerance,
+                cpuSkip);
+    }
+
     public KernelCase specialize(Map<Integer, Object> values) {
         return new KernelCase(name + "-specialized", kernel, arguments, global, local, values, floatTolerance,
                 deviceTolerance, cpuSkip);

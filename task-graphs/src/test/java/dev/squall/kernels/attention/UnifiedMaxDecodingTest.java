@@ -98,9 +98,12 @@ class UnifiedMaxDecodingTest {
         int[][] shapes = {
             {2, 8, 2, 700, 613, 2},   // GQA 4, batch 2: several trips of 64 positions per split, a partial last one
             {2, 8, 2, 700, 613, 7},   // the same over 7 splits: the unified sums added into rowSums
+            {2, 8, 2, 700, 613, 4},   // and over 4, the threshold: the partials walked
             {1, 16, 2, 300, 261, 5},  // GQA 8: one full pass of eight heads, sums added
             {1, 12, 1, 150, 37, 2},   // GQA 12: passes of eight and four heads; fewer positions than a trip
             {1, 16, 1, 300, 261, 2},  // GQA 16: two full passes, each over trips and a partial one
+            {1, 12, 1, 150, 37, 6},   // GQA 12 over 6 splits: both passes add into the sums
+            {2, 32, 2, 300, 261, 5},  // GQA 16, batch 2: two passes into the sums of two kv rows each
             {1, 4, 4, 40, 5, 8},      // MHA (one head per pass), more splits than positions
             {1, 8, 2, 5, 5, 8},       // GQA 4, a full cache of 5 over 8 splits: empty splits start at the capacity
         };
@@ -132,6 +135,41 @@ class UnifiedMaxDecodingTest {
         checkForm(device, Form.ONE_LAUNCH_MMA,
                 new DecodeProblem(rng, true, batch, heads, kvHeads, MmaDecodeCore.HEAD_DIM, capacity, length), splits);
 
+    }
+
+    /**
+     * The tensor-core step divides its summed rows only above {@link UnifiedMaxDecoding#SUMMED_ABOVE_SPLITS}
+     * splits: started from row sums that are not zero (against its contract, to see which path ran), it
+     * ignores and keeps them at the threshold, and above it reads them (every denominator 10^30 larger:
+     * outputs near 0) and leaves them at 0. GQA 12, so two head passes add into the sums.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void theTensorCoreStepSumsOnlyAboveTheThreshold(Device device) {
+        assumeFalse(device.type() == DeviceType.CPU, MMA_ON_POCL);
+        DecodeProblem p = new DecodeProblem(rng, true, 1, 12, 1, MmaDecodeCore.HEAD_DIM, 300, 261);
+        UnifiedMax window = UnifiedMax.calibrate(p.allScores(), 1.0);
+        int stride = MmaDecodeCore.HEAD_DIM + 1;
+        for (int splits : new int[] {UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS, UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS + 1}) {
+            FloatArray preloaded = new FloatArray(UnifiedMaxDecoding.rowSumsLength(p.rows(), MmaDecodeCore.HEAD_DIM));
+            for (int row = 0; row < p.rows(); row++) {
+                preloaded.set(row * stride + MmaDecodeCore.HEAD_DIM, 1e30f);
+            }
+            Result r = decode(device, p, splits, window, Form.ONE_LAUNCH_MMA, preloaded);
+            assertEquals(0, r.fallbacks);
+            boolean summed = splits > UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS;
+            for (int i = 0; i < r.rowSums.getSize(); i++) {
+                float expected = !summed && i % stride == MmaDecodeCore.HEAD_DIM ? 1e30f : 0f;
+                assertEquals(expected, r.rowSums.get(i), "row sum " + i + " at " + splits + " splits on " + device.id());
+            }
+            if (summed) {
+                for (int i = 0; i < p.rows() * p.headDim; i++) {
+                    assertTrue(Math.abs(r.out.get(i)) < 1e-20, "out " + i + " did not come from the sums: " + r.out.get(i));
+                }
+            } else {
+                assertWithinDecodeTolerance(p, r.out, splits + " splits (the walk) on " + device.id());
+            }
+        }
     }
 
     /** The launches of one step. */
@@ -393,7 +431,7 @@ class UnifiedMaxDecodingTest {
         assertWithinTwiceNaive(out, refOut, naiveOut, OUT_ATOL, what);
     }
 
-    private record Result(FloatArray out, IntArray flags, int fallbacks, FloatArray den) {
+    private record Result(FloatArray out, IntArray flags, int fallbacks, FloatArray den, FloatArray rowSums) {
     }
 
     /**
@@ -401,6 +439,21 @@ class UnifiedMaxDecodingTest {
      * every ticket must be 0 again (the next step relies on it).
      */
     private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window, Form form) {
+        Result r = decode(device, p, splits, window, form, null);
+        if (r.rowSums != null) {
+            for (int i = 0; i < r.rowSums.getSize(); i++) {
+                assertEquals(0f, r.rowSums.get(i), "row sum " + i + " left set, " + p + " on " + device.id());
+            }
+        }
+        return r;
+    }
+
+    /**
+     * {@link #decode}; the tensor-core step starts from {@code rowSums} (zeros when null, as its contract
+     * asks), which the result returns as the step left them.
+     */
+    private static Result decode(Device device, DecodeProblem p, int splits, UnifiedMax window, Form form,
+                                 FloatArray rowSums) {
         FlashDecoding.requireSupported(p.heads, p.kvHeads, p.headDim);
         int rows = p.rows();
         FloatArray num = poisoned(rows * splits * p.headDim);
@@ -412,19 +465,17 @@ class UnifiedMaxDecodingTest {
         IntArray count = new IntArray(1);
         FloatArray out = poisoned(rows * p.headDim);
         String suffix = p.half ? "F16" : "";
+        FloatArray sums = null;
         if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA) {
             String kernel = form == Form.ONE_LAUNCH_STAGED ? "stepF16Staged"
                     : form == Form.ONE_LAUNCH_MMA ? "stepF16Mma" : "step" + suffix;
             if (form == Form.ONE_LAUNCH_MMA) {
-                FloatArray rowSums = new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, p.headDim));
+                sums = rowSums != null ? rowSums : new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, p.headDim));
                 DecodeProblem.run(device,
                         DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
-                                p.vCache, num, den, partialOut, partialLse, flags, tickets, rowSums, out, count, p.heads,
+                                p.vCache, num, den, partialOut, partialLse, flags, tickets, sums, out, count, p.heads,
                                 p.kvHeads, p.headDim, p.capacity, p.length, splits, window.phi(), window.low(),
                                 window.high()));
-                for (int i = 0; i < rowSums.getSize(); i++) {
-                    assertEquals(0f, rowSums.get(i), "row sum " + i + " left set, " + p + " on " + device.id());
-                }
             } else {
                 DecodeProblem.run(device,
                         DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
@@ -456,7 +507,7 @@ class UnifiedMaxDecodingTest {
         for (int t = 0; t < tickets.getSize(); t++) {
             assertEquals(0, tickets.get(t), "ticket of kv row " + t + " left set, " + form + ", " + p + " on " + device.id());
         }
-        return new Result(out, flags, count.get(0), den);
+        return new Result(out, flags, count.get(0), den, sums);
     }
 
     /** The tensor-core step for grouped queries of head dimension 128 on tensor cores; else the staged step for GQA where its local memory fits; the plain step for MHA and on small local memories. */

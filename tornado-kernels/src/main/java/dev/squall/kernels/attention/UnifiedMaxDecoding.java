@@ -265,6 +265,8 @@ public final class UnifiedMaxDecoding {
      * of local memory, else {@link #stepF16Staged} where a work-group may
      * have {@link #STAGED_LOCAL_BYTES} of local memory ({@code localMemoryBytes}, as
      * {@link Device#localMemoryBytes()}); with one query head per kv head, and otherwise, {@link #stepF16}.
+     * The kernels take the same arguments but for {@code stepF16Mma}'s {@code rowSums}, between
+     * {@code tickets} and {@code out}.
      */
     public static String stepF16For(long localMemoryBytes, int heads, int kvHeads, int headDim, boolean tensorCores) {
         if (heads > kvHeads && tensorCores && headDim == MmaDecodeCore.HEAD_DIM && localMemoryBytes >= MMA_LOCAL_BYTES) {
@@ -375,7 +377,8 @@ public final class UnifiedMaxDecoding {
      * r·(headDim + 1) + headDim), so an unflagged row is one quotient instead of a walk over the splits'
      * partials (on an H200 that walk was most of the step's tail: eight dependent trips of L2 loads at
      * 32 splits); the last work-group then sets the row's sums back to 0 for the next launch. A flagged
-     * row's sums hold whatever its left-window split added and are not read: it merges from the partials.
+     * row's sums hold what all its splits added, the one that left the window too, and are not read: it
+     * merges from the partials.
      */
     private static void stepMergeWhenLast(KernelContext c, FloatArray partialNum, FloatArray partialDen,
                                           FloatArray partialOut, FloatArray partialLse, IntArray flags,
