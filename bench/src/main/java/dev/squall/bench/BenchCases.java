@@ -703,16 +703,16 @@ final class BenchCases {
         FloatArray rowSums = new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, d)); // stepF16Mma's, zero
         List<Launch> launches = new ArrayList<>();
         // the kernels over the cache get heads, kvHeads and headDim as constants when constantSizes
-        if (launchCount == 1 && stepKernel.equals("stepF16Mma")) { // its unified sums go into rowSums
-            Launch step = Launch.spmd("step", owner, stepKernel, splitGrid, q, kc, vc, num, den,
-                    partialOut, partialLse, flags, tickets, rowSums, out, fallbacks, heads, kvHeads, d, length, length,
-                    splits, phi, low, high);
-            launches.add(constantSizes ? step.specialized(13, 14, 15) : step);
-        } else if (launchCount == 1) {
-            Launch step = Launch.spmd("step", owner, stepKernel, splitGrid, q, kc, vc, num, den,
-                    partialOut, partialLse, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi,
-                    low, high);
-            launches.add(constantSizes ? step.specialized(12, 13, 14) : step);
+        if (launchCount == 1) {
+            List<Object> args = new ArrayList<>(List.of(q, kc, vc, num, den, partialOut, partialLse, flags, tickets));
+            if (stepKernel.equals("stepF16Mma")) { // its unified sums go into rowSums, after the tickets
+                args.add(rowSums);
+            }
+            // the kernel's parameters: the context, these, out and fallbacks, then heads, kvHeads and headDim
+            int sizes = 1 + args.size() + 2;
+            args.addAll(List.of(out, fallbacks, heads, kvHeads, d, length, length, splits, phi, low, high));
+            Launch step = Launch.spmd("step", owner, stepKernel, splitGrid, args.toArray());
+            launches.add(constantSizes ? step.specialized(sizes, sizes + 1, sizes + 2) : step);
         } else if (launchCount == 2) {
             Launch partialMerge = Launch.spmd("partial_merge", UnifiedMaxDecoding.class, "partialMergeF16", splitGrid, q, kc,
                     vc, num, den, flags, tickets, out, fallbacks, heads, kvHeads, d, length, length, splits, phi, low, high);

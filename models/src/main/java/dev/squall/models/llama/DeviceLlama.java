@@ -156,7 +156,8 @@ public final class DeviceLlama implements LanguageModel {
             // takes the head sizes, the capacity and the device's local memory, else FlashDecoding's). Otherwise one
             // work-group (or work-item) per head over a position-major cache.
             boolean growing = workGroups
-                    && GrowingSplitDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim(), capacity, device) == null;
+                    && GrowingSplitDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim(), capacity,
+                    device.localMemoryBytes()) == null;
             boolean splitKv = growing
                     || workGroups && FlashDecoding.unsupported(c.heads(), c.kvHeads(), c.headDim()) == null;
             FloatArray scores = splitKv ? null : new FloatArray(c.heads() * capacity);

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.squall.api.Backend;
 import dev.squall.api.Device;
-import dev.squall.api.DeviceType;
 import dev.squall.api.Devices;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
@@ -124,11 +122,11 @@ class GrowingSplitDecodingTest {
 
     @Test
     void sizesItCannotTakeAreNamed() {
-        Device jvm = Devices.get("java");
+        long jvm = Devices.get("java").localMemoryBytes();
         assertNull(GrowingSplitDecoding.unsupported(32, 8, 64, GrowingSplitDecoding.MAX_CAPACITY, jvm));
         assertNotNull(GrowingSplitDecoding.unsupported(32, 8, 64, GrowingSplitDecoding.MAX_CAPACITY + 1, jvm));
-        assertNotNull(GrowingSplitDecoding.unsupported(32, 8, 64, 2048, new LocalMemoryOnly(32 * 1024)));
-        assertNull(GrowingSplitDecoding.unsupported(32, 8, 64, 2048, new LocalMemoryOnly(48 * 1024)));
+        assertNotNull(GrowingSplitDecoding.unsupported(32, 8, 64, 2048, 32 * 1024));
+        assertNull(GrowingSplitDecoding.unsupported(32, 8, 64, 2048, 48 * 1024));
         assertNotNull(GrowingSplitDecoding.unsupported(36, 4, 64, 2048, jvm));
         assertNull(GrowingSplitDecoding.unsupported(32, 8, 64));
         assertNotNull(GrowingSplitDecoding.unsupported(36, 4, 64));  // nine query heads per kv head
@@ -149,48 +147,10 @@ class GrowingSplitDecodingTest {
     /** One step at position length − 1 on the given partials (heads · splitsFor(capacity) rows of them). */
     private static void step(Device device, DecodeProblem p, IntArray tickets, FloatArray partialOut,
                              FloatArray partialLse, FloatArray out, FloatArray lse) {
-        assertNull(GrowingSplitDecoding.unsupported(p.heads, p.kvHeads, p.headDim, p.capacity, device));
+        assertNull(GrowingSplitDecoding.unsupported(p.heads, p.kvHeads, p.headDim, p.capacity, device.localMemoryBytes()));
         int splits = GrowingSplitDecoding.splitsFor(p.capacity);
         DecodeProblem.run(device, DecodeProblem.split(GrowingSplitDecoding.class, "stepAtPosition", splits, p.kvRows(),
                 p.q, p.kCache, p.vCache, partialOut, partialLse, tickets, out, lse, IntArray.fromElements(p.length - 1),
                 p.heads, p.kvHeads, p.headDim, p.capacity, splits));
-    }
-
-    /** A device that only answers its local memory (what the size check reads). */
-    private record LocalMemoryOnly(long localMemoryBytes) implements Device {
-        @Override
-        public String id() {
-            return "small";
-        }
-
-        @Override
-        public Backend backend() {
-            return Backend.OPENCL;
-        }
-
-        @Override
-        public DeviceType type() {
-            return DeviceType.GPU;
-        }
-
-        @Override
-        public String name() {
-            return "a device with " + localMemoryBytes + " bytes of local memory";
-        }
-
-        @Override
-        public long globalMemoryBytes() {
-            return 1L << 30;
-        }
-
-        @Override
-        public int computeUnits() {
-            return 1;
-        }
-
-        @Override
-        public int maxWorkGroupSize() {
-            return 1024;
-        }
     }
 }

@@ -469,20 +469,16 @@ class UnifiedMaxDecodingTest {
         if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA) {
             String kernel = form == Form.ONE_LAUNCH_STAGED ? "stepF16Staged"
                     : form == Form.ONE_LAUNCH_MMA ? "stepF16Mma" : "step" + suffix;
-            if (form == Form.ONE_LAUNCH_MMA) {
+            List<Object> args = new ArrayList<>(List.of(p.q, p.kCache, p.vCache, num, den, partialOut, partialLse, flags,
+                    tickets));
+            if (form == Form.ONE_LAUNCH_MMA) { // its unified sums go into rowSums, after the tickets
                 sums = rowSums != null ? rowSums : new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, p.headDim));
-                DecodeProblem.run(device,
-                        DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
-                                p.vCache, num, den, partialOut, partialLse, flags, tickets, sums, out, count, p.heads,
-                                p.kvHeads, p.headDim, p.capacity, p.length, splits, window.phi(), window.low(),
-                                window.high()));
-            } else {
-                DecodeProblem.run(device,
-                        DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(), p.q, p.kCache,
-                                p.vCache, num, den, partialOut, partialLse, flags, tickets, out, count, p.heads,
-                                p.kvHeads, p.headDim, p.capacity, p.length, splits, window.phi(), window.low(),
-                                window.high()));
+                args.add(sums);
             }
+            args.addAll(List.of(out, count, p.heads, p.kvHeads, p.headDim, p.capacity, p.length, splits, window.phi(),
+                    window.low(), window.high()));
+            DecodeProblem.run(device, DecodeProblem.split(UnifiedMaxDecoding.class, kernel, splits, p.kvRows(),
+                    args.toArray()));
         } else if (form == Form.TWO_LAUNCHES) {
             DecodeProblem.run(device,
                     DecodeProblem.split(UnifiedMaxDecoding.class, "partialMerge" + suffix, splits, p.kvRows(), p.q,

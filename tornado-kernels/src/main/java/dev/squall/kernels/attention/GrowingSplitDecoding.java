@@ -67,16 +67,18 @@ public final class GrowingSplitDecoding {
     }
 
     /**
-     * Why the kernel cannot take these sizes on {@code device}, or null when it can: the head sizes below,
-     * a capacity from 1 to {@link #MAX_CAPACITY}, and {@link #LOCAL_BYTES} of local memory.
+     * Why the kernel cannot take these sizes on a device whose work-groups may have
+     * {@code localMemoryBytes} of local memory ({@link Device#localMemoryBytes()}), or null when it can:
+     * the head sizes below, a capacity from 1 to {@link #MAX_CAPACITY}, and {@link #LOCAL_BYTES} of local
+     * memory.
      */
-    public static String unsupported(int heads, int kvHeads, int headDim, int capacity, Device device) {
+    public static String unsupported(int heads, int kvHeads, int headDim, int capacity, long localMemoryBytes) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             return "growing-split decode attention takes a cache of 1 to " + MAX_CAPACITY + " positions; got " + capacity;
         }
-        if (device.localMemoryBytes() < LOCAL_BYTES) {
-            return "growing-split decode attention needs " + LOCAL_BYTES + " bytes of local memory per work-group; "
-                    + device.id() + " has " + device.localMemoryBytes();
+        if (localMemoryBytes < LOCAL_BYTES) {
+            return "growing-split decode attention needs " + LOCAL_BYTES + " bytes of local memory per work-group;"
+                    + " the device has " + localMemoryBytes;
         }
         return unsupported(heads, kvHeads, headDim);
     }
