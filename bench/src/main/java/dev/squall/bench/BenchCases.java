@@ -18,6 +18,7 @@ import dev.squall.kernels.attention.UnifiedMaxDecoding;
 import dev.squall.kernels.attention.UnifiedMaxDecodingVariants;
 import dev.squall.kernels.gemm.FlatGemm;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
+import dev.squall.kernels.gemm.FlatGemmByLanesVariants;
 import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.FlatGemmMmaVariants;
 import dev.squall.kernels.gemm.Gemm;
@@ -233,22 +234,7 @@ final class BenchCases {
                 if (m >= 16) { // below, the flat GEMM reads the weights once and the tiled GEMM never wins
                     cases.addAll(tiledGemm(x, w, out, m, n, k, key, flops, bytes, copies));
                 }
-                // the default lanes per weight row, and at m <= 16 every other choice from 32 to 256
-                int defaultLanes = FlatGemmByLanes.lanesFor(k);
-                for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
-                    if (lanes != defaultLanes && m > 16) {
-                        continue;
-                    }
-                    int flatLanes = lanes;
-                    String name = "FlatGemmByLanes.f16" + (lanes == defaultLanes ? "" : " (lanes=" + lanes + ")");
-                    cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
-                        Launch l = Launch.spmd("k", FlatGemmByLanes.class, "f16",
-                                new WorkerGrid1D(FlatGemmByLanes.globalX(n, flatLanes)).setLocalWork(FlatGemmByLanes.THREADS),
-                                x, w, out, m, n, k, 0, flatLanes);
-                        return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
-                                p -> checkLinear(p, out, x, w, m, n, k));
-                    }));
-                }
+                cases.addAll(byLanes(x, w, out, m, n, k, key, flops, bytes, copies));
                 if (m == 1) {
                     cases.addAll(gemvLanes(w, x, out, n, k, key, flops, bytes, copies));
                 }
@@ -263,6 +249,43 @@ final class BenchCases {
             }
         }
         cases.addAll(decoderGemvs());
+        return cases;
+    }
+
+    /**
+     * {@link FlatGemmByLanes#f16} at m = 2 … 4 and its other forms ({@link FlatGemmByLanesVariants}) at the
+     * m they were measured at, each at 32 and 64 lanes and at {@link FlatGemmByLanes#lanesFor}'s choice;
+     * lanes compiled as a constant, as a tuned model would.
+     */
+    private List<BenchCase> byLanes(FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k, String key,
+                                    double flops, double bytes, int copies) {
+        // {name, class, weight rows per lane group, the m it runs at}
+        Object[][] forms = {{"f16", FlatGemmByLanes.class, FlatGemmByLanes.WEIGHT_ROWS, new int[] {2, 3, 4}},
+            {"f16Narrow", FlatGemmByLanesVariants.class, 4, new int[] {2}},
+            {"f16Four", FlatGemmByLanesVariants.class, 2, new int[] {4}},
+            {"f16Eight", FlatGemmByLanesVariants.class, 2, new int[] {8}}};
+        List<BenchCase> cases = new ArrayList<>();
+        int defaultLanes = FlatGemmByLanes.lanesFor(k);
+        for (Object[] form : forms) {
+            int weightRows = (int) form[2];
+            if (Arrays.stream((int[]) form[3]).noneMatch(v -> v == m)) {
+                continue;
+            }
+            for (int lanes : new int[] {32, 64, defaultLanes}) {
+                String name = "FlatGemmByLanes." + form[0] + " (lanes=" + lanes + ")";
+                if (cases.stream().anyMatch(c -> c.kernel().equals(name))) {
+                    continue; // lanesFor chose 32 or 64
+                }
+                int flatLanes = lanes;
+                cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
+                    Launch l = Launch.spmd("k", (Class<?>) form[1], (String) form[0],
+                            new WorkerGrid1D(FlatGemmByLanes.globalX(n, flatLanes, weightRows))
+                                    .setLocalWork(FlatGemmByLanes.THREADS), x, w, out, m, n, k, 0, flatLanes).specialized(8);
+                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                            p -> checkLinear(p, out, x, w, m, n, k));
+                }));
+            }
+        }
         return cases;
     }
 

@@ -79,21 +79,28 @@ class FlatGemmTest {
         for (Device d : TestDevices.all().toList()) {
             for (int[] s : SHAPES) {
                 for (int lanes : new int[] {32, FlatGemmByLanes.lanesFor(s[2]), 256}) {
-                    cases.add(Arguments.of(d, s[0], s[1], s[2], lanes));
+                    cases.add(Arguments.of(d, "f16", s[0], s[1], s[2], lanes));
+                }
+                // the form's other tunables ({weight rows}×{activation rows}): one or more passes, rows past n
+                for (String form : new String[] {"twoByFour", "twoByEight", "fourByTwo", "fourByFour", "fourByEight"}) {
+                    cases.add(Arguments.of(d, form, s[0], s[1], s[2], 64));
                 }
             }
-            cases.add(Arguments.of(d, 5, 9, 5000, FlatGemmByLanes.lanesFor(5000))); // long rows: 128 lanes
+            cases.add(Arguments.of(d, "f16", 2, 9, 5000, 128)); // long rows
+            cases.add(Arguments.of(d, "f16", 2, 4099, 2056, FlatGemmByLanes.lanesFor(2056))); // many groups, n odd
         }
         return cases.stream().distinct();
     }
 
-    @ParameterizedTest(name = "{0} by lanes m={1} n={2} k={3} lanes={4}")
+    @ParameterizedTest(name = "{0} by lanes {1} m={2} n={3} k={4} lanes={5}")
     @MethodSource("laneCases")
-    void byLanesMatchesFloat64(Device device, int m, int n, int k, int lanes) {
+    void byLanesMatchesFloat64(Device device, String form, int m, int n, int k, int lanes) {
         float[] x = values(rng, m * k);
-        checkF16(device, "FlatGemmByLanes.f16 lanes=" + lanes, x, half(values(rng, n * k)), m, n, k, 1e-6,
-                (xArray, w, out, accumulate) -> run(device, FlatGemmByLanes.class, "f16",
-                        new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes)).setLocalWork(FlatGemmByLanes.THREADS),
+        Class<?> owner = form.equals("f16") ? FlatGemmByLanes.class : FlatGemmByLanesForms.class;
+        int weightRows = form.equals("f16") ? FlatGemmByLanes.WEIGHT_ROWS : form.startsWith("two") ? 2 : 4;
+        checkF16(device, "FlatGemmByLanes." + form + " lanes=" + lanes, x, half(values(rng, n * k)), m, n, k, 1e-6,
+                (xArray, w, out, accumulate) -> run(device, owner, form,
+                        new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
                         xArray, w, out, m, n, k, accumulate, lanes));
     }
 

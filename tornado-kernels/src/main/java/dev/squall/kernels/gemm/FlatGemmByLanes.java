@@ -6,44 +6,56 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.kernels.vector.Run8;
 
 /**
- * Flat GEMM out = X·Wᵀ (+ out) shaped like the GEMV of {@code MatVec}: {@code lanes} neighbouring
- * work-items share {@link #WEIGHT_ROWS} weight rows (output columns) and read them coalesced in runs
- * of eight (one 16-byte load of halves per run), each work-item keeping the products of those rows
- * with {@link #ROWS} activation rows in registers: a run of activations read once serves four
- * weight runs, so the activation reads (from cache) stay a fraction of the weight stream, which is
- * what limits a flat GEMM once the weights stream at full speed. The activations are read from
- * global memory, where neighbouring lanes hit the same cache lines. Unlike {@link FlatGemm} there
- * is no staging and no barrier inside the K loop, so the weight stream never waits; the price is
- * that m above {@link #ROWS} reads the weights again per chunk of rows (mostly from cache). This
- * is the variant for small m on wide GPUs; the benchmark (bench KernelBench) times both.
+ * Flat GEMM out = X·Wᵀ (+ out) on CUDA cores for two activation rows, shaped like the GEMV of
+ * {@code MatVec}: {@code lanes} neighbouring work-items share {@link #WEIGHT_ROWS} weight rows
+ * (output columns) and read them coalesced in runs of eight (one 16-byte load of halves per run),
+ * each work-item keeping the products of those rows with a pass of {@link #ROWS} activation rows in
+ * registers. The activation runs come from cache (neighbouring lanes hit the same lines). There is
+ * no staging and no barrier inside the k loop, and the form needs about 40 registers, so six
+ * work-groups fit a compute unit and many weight loads are in flight; m above a pass reads the
+ * weights again per pass.
+ *
+ * <p>The lanes' sums meet in local memory once per pass: each lane stores its weightRows·rows sums,
+ * then every lane adds one value over a stride of the group's lanes (bank-conflict free: the store
+ * stride is padded by 32 / values), and the first weightRows·rows lanes add those parts and store the
+ * outputs.
+ *
+ * <p>Measured on an H200 (bench/results/2026-11-30-h200-flat-gemm-lanes.md): at m = 2, with 64
+ * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 3% of
+ * the GEMV at m = 1 (14336×4096: 0.0337 ms, 85% of copy). Holding more rows per work-item
+ * ({@link #f16Form}'s tunables: four weight rows, four or eight activation rows) took 56–106
+ * registers and lost to FlatGemmMma at every m from 2 to 16, as did two passes of this form at m = 4
+ * (the second pass reads the weights from memory again).
  */
 public final class FlatGemmByLanes {
 
     /** Work-items per work-group. */
     public static final int THREADS = 256;
     /** Activation rows per pass over the weights. */
-    public static final int ROWS = 4;
+    public static final int ROWS = 2;
     /** Weight rows a group of lanes shares. */
-    public static final int WEIGHT_ROWS = 4;
-    /** Columns each lane covers at most (in runs of eight) before {@link #lanesFor} gives a row more lanes. */
-    public static final int COLUMNS_PER_LANE = 64;
+    public static final int WEIGHT_ROWS = 2;
 
     private FlatGemmByLanes() {
     }
 
-    /** Lanes per weight row for rows of {@code k} columns: a power of two from 32 to {@link #THREADS}. */
+    /**
+     * Lanes per weight row for rows of {@code k} columns: 32 up to k = 2048, 64 above. On an H200 64
+     * lanes were the fastest or within 0.4% of it on all five issue shapes at m = 2, and 32 tied with
+     * 64 at k = 2048 (more lanes than 64 were slower at k = 11008).
+     */
     public static int lanesFor(int k) {
-        int lanes = 32;
-        while (lanes < THREADS && (long) lanes * COLUMNS_PER_LANE < k) {
-            lanes <<= 1;
-        }
-        return lanes;
+        return k > 2048 ? 64 : 32;
     }
 
-    /** Global size of a launch: 1D, local {@link #THREADS}, WEIGHT_ROWS · THREADS / lanes weight rows per work-group. */
+    /** Global size of {@link #f16}'s launch: 1D, local {@link #THREADS}, {@link #WEIGHT_ROWS} weight rows per lane group. */
     public static int globalX(int n, int lanes) {
-        int rowsPerGroup = WEIGHT_ROWS * (THREADS / lanes);
-        return Math.ceilDiv(n, rowsPerGroup) * THREADS;
+        return globalX(n, lanes, WEIGHT_ROWS);
+    }
+
+    /** Global size of a launch of {@link #f16Form} whose lane groups share {@code weightRows} weight rows. */
+    public static int globalX(int n, int lanes, int weightRows) {
+        return Math.ceilDiv(n, weightRows * (THREADS / lanes)) * THREADS;
     }
 
     /**
@@ -53,50 +65,74 @@ public final class FlatGemmByLanes {
      */
     public static void f16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
                            int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(WEIGHT_ROWS * ROWS * THREADS);
+        float[] scratch = context.allocateFloatLocalArray(WEIGHT_ROWS * ROWS * (THREADS + 32 / (WEIGHT_ROWS * ROWS)) + THREADS);
+        f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, ROWS);
+    }
+
+    /**
+     * The kernel with {@code weightRows} (2 or 4) weight rows per lane group and {@code rows} (2, 4 or
+     * 8) activation rows per pass (compile-time constants of the caller), launched with
+     * {@link #globalX(int, int, int)}; {@code scratch} holds v·(256 + 32 / v) + 256 floats for
+     * v = weightRows·rows (padded sums, then one part per lane).
+     */
+    static void f16Form(KernelContext context, float[] scratch, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                        int n, int k, int accumulate, int lanes, int weightRows, int rows) {
+        int values = weightRows * rows; // sums per work-item and pass, at most 32 (so at most the lanes)
+        int stride = THREADS + 32 / values;
         int local = context.localIdx;
         int lane = local & (lanes - 1);
-        int row = (context.groupIdx * (THREADS / lanes) + local / lanes) * WEIGHT_ROWS;
+        int first = local - lane; // the lane group's first work-item
+        int row = (context.groupIdx * (THREADS / lanes) + local / lanes) * weightRows;
         // Weight rows past n read row n - 1 and never store: every work-item takes part in the
         // reductions, whose barriers must not sit under a condition.
         int w0 = Math.min(row, n - 1) * k;
         int w1 = Math.min(row + 1, n - 1) * k;
         int w2 = Math.min(row + 2, n - 1) * k;
         int w3 = Math.min(row + 3, n - 1) * k;
-        for (int r0 = 0; r0 < m; r0 += ROWS) {
-            // activation rows past m repeat row m - 1 (cached) and are never stored
-            int x0 = r0 * k;
-            int x1 = Math.min(r0 + 1, m - 1) * k;
-            int x2 = Math.min(r0 + 2, m - 1) * k;
-            int x3 = Math.min(r0 + 3, m - 1) * k;
-            Products4x4 acc = Products4x4.zero();
-            // runs of eight columns per lane, then the last k % 8 columns one per lane
+        int parts = lanes / values; // lanes whose sums one lane adds in the reduction's first step
+        int value = lane & (values - 1);
+        int part = lane / values;
+        for (int r0 = 0; r0 < m; r0 += rows) {
+            ActivationRows xs = ActivationRows.from(r0, m, k);
+            PassSums sums = PassSums.zero();
+            // runs of eight columns per lane, then the last k % 8 columns one per lane; with two
+            // weight rows, rows 2 and 3 are never read
             for (int c = 8 * lane; c + 7 < k; c += 8 * lanes) {
-                acc = acc.add(Run8.of(w, w0 + c), Run8.of(w, w1 + c), Run8.of(w, w2 + c), Run8.of(w, w3 + c),
-                        Run8.of(x, x0 + c), Run8.of(x, x1 + c), Run8.of(x, x2 + c), Run8.of(x, x3 + c));
+                Run8 a = Run8.of(w, w0 + c);
+                Run8 b = Run8.of(w, w1 + c);
+                Run8 e = weightRows == 4 ? Run8.of(w, w2 + c) : a;
+                Run8 f = weightRows == 4 ? Run8.of(w, w3 + c) : b;
+                sums = sums.plus(a, b, e, f, x, xs, c, weightRows, rows);
             }
             for (int t = (k & ~7) + lane; t < k; t += lanes) {
-                acc = acc.addColumn(w.getFloat(w0 + t), w.getFloat(w1 + t), w.getFloat(w2 + t), w.getFloat(w3 + t),
-                        x.get(x0 + t), x.get(x1 + t), x.get(x2 + t), x.get(x3 + t));
+                float a = w.getFloat(w0 + t);
+                float b = w.getFloat(w1 + t);
+                float e = weightRows == 4 ? w.getFloat(w2 + t) : a;
+                float f = weightRows == 4 ? w.getFloat(w3 + t) : b;
+                sums = sums.plusColumn(a, b, e, f, x, xs, t, weightRows, rows);
             }
-            acc.store(scratch, local, THREADS);
+            sums.store(scratch, local, stride, weightRows, rows);
             context.localBarrier();
-            for (int stride = lanes / 2; stride > 0; stride >>= 1) {
-                if (lane < stride) {
-                    for (int v = 0; v < WEIGHT_ROWS * ROWS; v++) {
-                        scratch[v * THREADS + local] += scratch[v * THREADS + local + stride];
-                    }
+            // lane p·values + v adds value v of lanes p, p + parts, p + 2·parts, …
+            float sum = 0f;
+            int from = value * stride + first + part;
+            for (int j = 0; j < values; j++) {
+                sum += scratch[from + j * parts];
+            }
+            scratch[values * stride + local] = sum;
+            context.localBarrier();
+            if (lane < values) {
+                float total = 0f;
+                for (int p = 0; p < parts; p++) {
+                    total += scratch[values * stride + first + p * values + lane];
                 }
-                context.localBarrier();
+                int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
+                int o = (r0 + lane / weightRows) * n + row + wr;
+                if (row + wr < n && r0 + lane / weightRows < m) {
+                    out.set(o, accumulate != 0 ? out.get(o) + total : total);
+                }
             }
-            // Lane v < 16 of the group stores weight row row + v / ROWS, activation row r0 + v % ROWS.
-            int v = lane;
-            if (v < WEIGHT_ROWS * ROWS && row + v / ROWS < n && r0 + v % ROWS < m) {
-                int o = (r0 + v % ROWS) * n + row + v / ROWS;
-                float sum = scratch[v * THREADS + local - lane];
-                out.set(o, accumulate != 0 ? out.get(o) + sum : sum);
-            }
-            context.localBarrier(); // the sums are read before the next chunk overwrites them
+            context.localBarrier(); // the parts are read before the next pass overwrites them
         }
     }
 }

@@ -58,6 +58,15 @@ public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, f
         return new Run8(v0 * s, v1 * s, v2 * s, v3 * s, v4 * s, v5 * s, v6 * s, v7 * s);
     }
 
+    /**
+     * s + Σ vᵢ·oᵢ as one chain of eight fused multiply-adds: for a work-item that keeps many
+     * independent sums, where a chain's length costs nothing and the two adds of {@link #dot} would.
+     */
+    public float fmaDot(Run8 o, float s) {
+        return Math.fma(v7, o.v7, Math.fma(v6, o.v6, Math.fma(v5, o.v5, Math.fma(v4, o.v4,
+                Math.fma(v3, o.v3, Math.fma(v2, o.v2, Math.fma(v1, o.v1, Math.fma(v0, o.v0, s))))))));
+    }
+
     /** Σ vᵢ·oᵢ as two independent chains of four fused multiply-adds (shorter dependency chains). */
     public float dot(Run8 o) {
         float even = Math.fma(v6, o.v6, Math.fma(v4, o.v4, Math.fma(v2, o.v2, v0 * o.v0)));

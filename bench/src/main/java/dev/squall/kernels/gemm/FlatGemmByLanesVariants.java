@@ -1,0 +1,43 @@
+package dev.squall.kernels.gemm;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+
+/**
+ * {@link FlatGemmByLanes#f16}'s other forms (weight rows per lane group × activation rows per pass,
+ * work-groups per compute unit) as kernels of their own for the bench to time beside it (in the
+ * library's package for the package-private form; the bench module only). Each is launched with
+ * {@link FlatGemmByLanes#globalX(int, int, int)} for its weight rows; all lost to FlatGemmMma.f16 at
+ * m ≥ 4 (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
+ */
+public final class FlatGemmByLanesVariants {
+
+    private static final int THREADS = FlatGemmByLanes.THREADS;
+
+    private FlatGemmByLanesVariants() {
+    }
+
+    /** Four weight rows × two activation rows per pass (48 registers). */
+    public static void f16Narrow(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                 int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 2);
+    }
+
+    /** Two weight rows × four activation rows per pass, four work-groups per compute unit (64 registers). */
+    @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 4)
+    public static void f16Four(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                               int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 4);
+    }
+
+    /** Two weight rows × eight activation rows per pass (66 registers). */
+    public static void f16Eight(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 8);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.squall.kernels.gemm;
+
+import dev.squall.api.KernelContext;
+import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
+
+/**
+ * {@link FlatGemmByLanes#f16Form} at its other tunables (weight rows per lane group × activation rows
+ * per pass), as kernels for the tests: every combination the form allows besides the library's 2 × 2.
+ */
+public final class FlatGemmByLanesForms {
+
+    private static final int THREADS = FlatGemmByLanes.THREADS;
+
+    private FlatGemmByLanesForms() {
+    }
+
+    public static void twoByFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                 int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 4);
+    }
+
+    public static void twoByEight(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                  int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 8);
+    }
+
+    public static void fourByTwo(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                 int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 2);
+    }
+
+    public static void fourByFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                  int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 4);
+    }
+
+    public static void fourByEight(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                   int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(32 * (THREADS + 32 / 32) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 8);
+    }
+}
