@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The shapes of the IO-aware kernel benchmark (issue 6), per group: {@code flat_gemm} (M = 1…64
@@ -609,8 +610,11 @@ final class BenchCases {
                                 flops, bytes, copies, runs(), i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length,
                                         splits, true, 1, 0f, UnifiedMaxDecodingVariants.class, "stepF16StagedUnbounded")));
                     }
-                    // the step's unified path on tensor cores, at DecodeSplits' S, half and twice it
-                    int[] mmaSplits = quick ? new int[] {splits} : new int[] {splits, splits / 2, 2 * splits};
+                    // the step's unified path on tensor cores, at DecodeSplits' S, half and twice it (or
+                    // DecodeSplits' S and --decode-splits)
+                    int[] mmaSplits = selection.decodeSplits() != null
+                            ? IntStream.concat(IntStream.of(splits), Arrays.stream(selection.decodeSplits())).distinct().toArray()
+                            : quick ? new int[] {splits} : new int[] {splits, splits / 2, 2 * splits};
                     for (int s : mmaSplits) {
                         if (s >= 1 && length / s >= FlashDecoding.MIN_SPLIT_POSITIONS) {
                             cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16Mma (S=" + s

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * <p>Usage: {@code KernelBench [--device ID] [--peers peers.json] [--out DIR] [--only GROUPS] [--quick]
  * [--decode-lengths L1,L2,…] [--decode-batches B1,…] [--decode-splits S1,…] [--flat-ms M1,M2,…]
  * [--kernels NAME1,NAME2,…]}: the shape options replace the issue's shapes ({@code --decode-splits}: the
- * split counts of the decode sweep rows, {@code UnifiedMaxDecoding (S=…, sweep)}); {@code --kernels} keeps the cases
+ * split counts of the decode sweep rows, {@code UnifiedMaxDecoding (S=…, sweep)} and
+ * {@code UnifiedMaxDecoding.stepF16Mma (S=…, sweep)}); {@code --kernels} keeps the cases
  * whose kernel name is one of the given names (separated by commas not followed by a space), or starts with one given with a trailing {@code *},
  * or matches one whose other {@code *}s stand for text without a comma (a device call can time a few variants only).
  */

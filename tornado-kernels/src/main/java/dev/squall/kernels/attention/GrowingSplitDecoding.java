@@ -219,14 +219,7 @@ public final class GrowingSplitDecoding {
         int d0 = 4 * (i % blocks);
         int first = i / blocks;
         int valueBase = (kvRow * capacity + begin) * headDim + d0;
-        Float4 a0 = Float4.of(0f);
-        Float4 a1 = Float4.of(0f);
-        Float4 a2 = Float4.of(0f);
-        Float4 a3 = Float4.of(0f);
-        Float4 a4 = Float4.of(0f);
-        Float4 a5 = Float4.of(0f);
-        Float4 a6 = Float4.of(0f);
-        Float4 a7 = Float4.of(0f);
+        HeadValues sums = HeadValues.zero();
         if (first < classes) {
             int p = first;
             // four value rows loaded before any is used
@@ -235,80 +228,16 @@ public final class GrowingSplitDecoding {
                 Float4 v1 = Float4.load(vCache, valueBase + (p + classes) * headDim);
                 Float4 v2 = Float4.load(vCache, valueBase + (p + 2 * classes) * headDim);
                 Float4 v3 = Float4.load(vCache, valueBase + (p + 3 * classes) * headDim);
-                a0 = weigh(weights, p, classes, v0, v1, v2, v3, a0);
-                if (g > 1) {
-                    a1 = weigh(weights, SPAN + p, classes, v0, v1, v2, v3, a1);
-                }
-                if (g > 2) {
-                    a2 = weigh(weights, 2 * SPAN + p, classes, v0, v1, v2, v3, a2);
-                }
-                if (g > 3) {
-                    a3 = weigh(weights, 3 * SPAN + p, classes, v0, v1, v2, v3, a3);
-                }
-                if (g > 4) {
-                    a4 = weigh(weights, 4 * SPAN + p, classes, v0, v1, v2, v3, a4);
-                }
-                if (g > 5) {
-                    a5 = weigh(weights, 5 * SPAN + p, classes, v0, v1, v2, v3, a5);
-                }
-                if (g > 6) {
-                    a6 = weigh(weights, 6 * SPAN + p, classes, v0, v1, v2, v3, a6);
-                }
-                if (g > 7) {
-                    a7 = weigh(weights, 7 * SPAN + p, classes, v0, v1, v2, v3, a7);
-                }
+                sums = sums.plusRows(weights, p, classes, v0, v1, v2, v3, g);
             }
             for (; p < count; p += classes) {
-                Float4 value = Float4.load(vCache, valueBase + p * headDim);
-                a0 = a0.fma(weights[p], value);
-                if (g > 1) {
-                    a1 = a1.fma(weights[SPAN + p], value);
-                }
-                if (g > 2) {
-                    a2 = a2.fma(weights[2 * SPAN + p], value);
-                }
-                if (g > 3) {
-                    a3 = a3.fma(weights[3 * SPAN + p], value);
-                }
-                if (g > 4) {
-                    a4 = a4.fma(weights[4 * SPAN + p], value);
-                }
-                if (g > 5) {
-                    a5 = a5.fma(weights[5 * SPAN + p], value);
-                }
-                if (g > 6) {
-                    a6 = a6.fma(weights[6 * SPAN + p], value);
-                }
-                if (g > 7) {
-                    a7 = a7.fma(weights[7 * SPAN + p], value);
-                }
+                sums = sums.plusRow(weights, p, Float4.load(vCache, valueBase + p * headDim), g);
             }
         }
         // big is free (the max tree was read into stats and the weights); the class partials go there
         int slot = first * MAX_GROUP * headDim + d0;
         if (first < classes) {
-            a0.store(big, slot, 1);
-            if (g > 1) {
-                a1.store(big, slot + headDim, 1);
-            }
-            if (g > 2) {
-                a2.store(big, slot + 2 * headDim, 1);
-            }
-            if (g > 3) {
-                a3.store(big, slot + 3 * headDim, 1);
-            }
-            if (g > 4) {
-                a4.store(big, slot + 4 * headDim, 1);
-            }
-            if (g > 5) {
-                a5.store(big, slot + 5 * headDim, 1);
-            }
-            if (g > 6) {
-                a6.store(big, slot + 6 * headDim, 1);
-            }
-            if (g > 7) {
-                a7.store(big, slot + 7 * headDim, 1);
-            }
+            sums.store(big, slot, headDim, g);
         }
         c.localBarrier();
         for (int v = i; v < g * headDim && count > 0; v += THREADS) {
@@ -345,13 +274,6 @@ public final class GrowingSplitDecoding {
     private static Float4 scores(float[] query, int headDim, int h0, int d, Float4 k, Float4 acc) {
         return new Float4(acc.x() + dot(query, h0 * headDim + d, k), acc.y() + dot(query, (h0 + 1) * headDim + d, k),
                 acc.z() + dot(query, (h0 + 2) * headDim + d, k), acc.w() + dot(query, (h0 + 3) * headDim + d, k));
-    }
-
-    /** acc + Σ_j weights[at + j·classes]·v_j over the four value rows. */
-    private static Float4 weigh(float[] weights, int at, int classes, Float4 v0, Float4 v1, Float4 v2, Float4 v3,
-                                Float4 acc) {
-        return acc.fma(weights[at], v0).fma(weights[at + classes], v1).fma(weights[at + 2 * classes], v2)
-                .fma(weights[at + 3 * classes], v3);
     }
 
     /** q[at .. at + 3] (local) · k. */
