@@ -9,8 +9,9 @@ import dev.squall.api.types.HalfFloatArray;
  * {@link FlatGemmByLanes#f16}'s other forms (weight rows per lane group × activation rows per pass,
  * work-groups per compute unit) as kernels of their own for the bench to time beside it (in the
  * library's package for the package-private form; the bench module only). Each is launched with
- * {@link FlatGemmByLanes#globalX(int, int, int)} for its weight rows; all lost to FlatGemmMma.f16 at
- * m ≥ 4 (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
+ * {@link FlatGemmByLanes#globalX(int, int, int)} for its weight rows and timed at the m of its pass
+ * (bench/results/2026-11-30-h200-flat-gemm-lanes.md): the four- and eight-row forms lost to
+ * FlatGemmMma.f16, the narrow one tied with f16 at m = 2 on some shapes only.
  */
 public final class FlatGemmByLanesVariants {
 

@@ -17,8 +17,10 @@ import dev.squall.api.types.Q8_0Array;
 import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid1D;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,6 +37,8 @@ class FlatGemmTest {
 
     /** (m, n, k); Q8_0 rounds k up to a multiple of 32. */
     private static final int[][] SHAPES = {{1, 45, 300}, {3, 7, 96}, {8, 70, 257}, {9, 41, 160}, {17, 37, 33}, {64, 45, 288}};
+    /** FlatGemmByLanesForms' kernels: the form's tunables besides the library's two weight rows × two activation rows. */
+    private static final String[] FORMS = {"twoByFour", "twoByEight", "fourByTwo", "fourByFour", "fourByEight"};
 
     private final Random rng = new Random();
 
@@ -75,21 +79,28 @@ class FlatGemmTest {
     }
 
     static Stream<Arguments> laneCases() {
-        List<Arguments> cases = new ArrayList<>();
+        Set<List<Object>> cases = new LinkedHashSet<>(); // (Arguments have no equals: distinct by their values)
         for (Device d : TestDevices.all().toList()) {
             for (int[] s : SHAPES) {
-                for (int lanes : new int[] {32, FlatGemmByLanes.lanesFor(s[2]), 256}) {
-                    cases.add(Arguments.of(d, "f16", s[0], s[1], s[2], lanes));
+                for (int lanes : new int[] {32, 64, 256}) {
+                    cases.add(List.of(d, "f16", s[0], s[1], s[2], lanes));
                 }
                 // the form's other tunables ({weight rows}×{activation rows}): one or more passes, rows past n
-                for (String form : new String[] {"twoByFour", "twoByEight", "fourByTwo", "fourByFour", "fourByEight"}) {
-                    cases.add(Arguments.of(d, form, s[0], s[1], s[2], 64));
+                for (String form : FORMS) {
+                    cases.add(List.of(d, form, s[0], s[1], s[2], 64));
                 }
             }
-            cases.add(Arguments.of(d, "f16", 2, 9, 5000, 128)); // long rows
-            cases.add(Arguments.of(d, "f16", 2, 4099, 2056, FlatGemmByLanes.lanesFor(2056))); // many groups, n odd
+            // several runs per lane (k above 8·lanes) and tail columns, for every form
+            for (String form : FORMS) {
+                cases.add(List.of(d, form, 9, 41, 1100, 64));
+                cases.add(List.of(d, form, 5, 13, 2051, 32));
+            }
+            cases.add(List.of(d, "f16", 3, 11, 1100, 64));
+            cases.add(List.of(d, "f16", 2, 37, 4099, FlatGemmByLanes.lanesFor(4099))); // the default lanes, a tail
+            cases.add(List.of(d, "f16", 2, 9, 5000, 128)); // long rows
+            cases.add(List.of(d, "f16", 2, 4099, 2056, FlatGemmByLanes.lanesFor(2056))); // many groups, n odd
         }
-        return cases.stream().distinct();
+        return cases.stream().map(c -> Arguments.of(c.toArray()));
     }
 
     @ParameterizedTest(name = "{0} by lanes {1} m={2} n={3} k={4} lanes={5}")

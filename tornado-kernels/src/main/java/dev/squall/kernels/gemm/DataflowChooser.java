@@ -8,8 +8,9 @@ import java.util.Map;
  * FlashDecoding++'s heuristic dataflow (§5.3): for out = X·Wᵀ with m activation rows and an n×k
  * weight matrix, run the GEMV (m times) while m is below M1, the flat GEMM from M1 to below M2,
  * and the tiled GEMM from M2. With binary16 weights on a device with tensor cores those are
- * {@code MatVec}, {@link FlatGemmMma} ({@link FlatGemmByLanes#f16} at m = 2, where it took 4–16% less time
- * on an H200) and {@link TiledGemmMma} (its form from {@link TiledGemmForm#choose});
+ * {@code MatVec}, {@link FlatGemmMma} and {@link TiledGemmMma} (its form from {@link TiledGemmForm#choose});
+ * at m = 2 a caller should run {@link FlatGemmByLanes#f16} for the flat GEMM, which took 4–16% less time
+ * than FlatGemmMma there on an H200 (the chooser only names the dataflow);
  * elsewhere {@link FlatGemm} and {@link Gemm}'s register-blocked GEMM. The thresholds come from measurement per (n, k) on each device
  * (bench KernelBench writes them, as {@code dataflow-<device>.json}; {@link #parse} reads the
  * plain table kept in resources), with a hardware-derived default for shapes not measured.

@@ -16,16 +16,17 @@ import dev.squall.kernels.vector.Run8;
  * weights again per pass.
  *
  * <p>The lanes' sums meet in local memory once per pass: each lane stores its weightRows·rows sums,
- * then every lane adds one value over a stride of the group's lanes (bank-conflict free: the store
- * stride is padded by 32 / values), and the first weightRows·rows lanes add those parts and store the
- * outputs.
+ * then every lane adds one value over a stride of the group's lanes (the sums' rows are padded by
+ * 32 / values floats, so that the lanes of a warp, reading different values, hit different banks),
+ * and the first weightRows·rows lanes add those parts and store the outputs.
  *
  * <p>Measured on an H200 (bench/results/2026-11-30-h200-flat-gemm-lanes.md): at m = 2, with 64
- * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 3% of
- * the GEMV at m = 1 (14336×4096: 0.0337 ms, 85% of copy). Holding more rows per work-item
- * ({@link #f16Form}'s tunables: four weight rows, four or eight activation rows) took 56–106
- * registers and lost to FlatGemmMma at every m from 2 to 16, as did two passes of this form at m = 4
- * (the second pass reads the weights from memory again).
+ * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 4% of
+ * the GEMV at m = 1 (14336×4096: 0.0337 ms, 85% of copy). Four weight rows × two activation rows (48
+ * registers) was as fast on three shapes but needs 32 lanes on some and 64 or 256 on others. Four or
+ * eight activation rows per pass ({@link #f16Form}'s other tunables, 56–106 registers) lost to
+ * FlatGemmMma at every m they were timed at (4, 8, 16), and so did two passes of this form at m = 3
+ * and 4 (the second pass reads the weights from memory again).
  */
 public final class FlatGemmByLanes {
 
@@ -41,8 +42,8 @@ public final class FlatGemmByLanes {
 
     /**
      * Lanes per weight row for rows of {@code k} columns: 32 up to k = 2048, 64 above. On an H200 64
-     * lanes were the fastest or within 0.4% of it on all five issue shapes at m = 2, and 32 tied with
-     * 64 at k = 2048 (more lanes than 64 were slower at k = 11008).
+     * lanes were the fastest or within 0.6% of it on all five issue shapes at m = 2, and 32 tied with
+     * 64 at k = 2048 (256 lanes were slower at k = 11008).
      */
     public static int lanesFor(int k) {
         return k > 2048 ? 64 : 32;
@@ -132,7 +133,8 @@ public final class FlatGemmByLanes {
                     out.set(o, accumulate != 0 ? out.get(o) + total : total);
                 }
             }
-            context.localBarrier(); // the parts are read before the next pass overwrites them
+            // no barrier here: the next pass overwrites the sums (read before the second barrier above)
+            // and writes the parts only after its own first barrier, once every lane has read these
         }
     }
 }
