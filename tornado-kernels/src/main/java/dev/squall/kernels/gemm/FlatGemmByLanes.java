@@ -22,7 +22,7 @@ import dev.squall.kernels.vector.Run8;
  *
  * <p>Measured on an H200 (bench/results/2026-11-30-h200-flat-gemm-lanes.md): at m = 2, with 64
  * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 4% of
- * the GEMV at m = 1 (14336×4096: 0.0337 ms, 85% of copy). Four weight rows × two activation rows (48
+ * the GEMV at m = 1 (14336×4096: 0.0337–0.0344 ms, 82–85% of copy in two calls). Four weight rows × two activation rows (48
  * registers) was as fast on three shapes but needs 32 lanes on some and 64 or 256 on others. Four or
  * eight activation rows per pass ({@link #f16Form}'s other tunables, 56–106 registers) lost to
  * FlatGemmMma at every m they were timed at (4, 8, 16), and so did two passes of this form at m = 3
