@@ -262,6 +262,7 @@ final class BenchCases {
                                     double flops, double bytes, int copies) {
         // {name, class, weight rows per lane group, the m it runs at}
         Object[][] forms = {{"f16", FlatGemmByLanes.class, FlatGemmByLanes.WEIGHT_ROWS, new int[] {2, 3, 4}},
+            {"f16SingleFour", FlatGemmByLanesVariants.class, 4, new int[] {1}},
             {"f16Narrow", FlatGemmByLanesVariants.class, 4, new int[] {2}},
             {"f16Four", FlatGemmByLanesVariants.class, 2, new int[] {4}},
             {"f16Eight", FlatGemmByLanesVariants.class, 2, new int[] {8}}};
@@ -291,8 +292,9 @@ final class BenchCases {
     }
 
     /**
-     * MatVec at every lane count from 8 to 256 (the default one named plainly), so that the choice of
-     * {@link MatVec#lanesFor} is checked against its neighbours on every run.
+     * MatVec at every lane count from 8 to 256 and {@link FlatGemmByLanes#f16Gemv} at every one from 32 (the
+     * defaults named plainly), so that {@link MatVec#lanesFor} and {@link FlatGemmByLanes#gemvLanesFor} are
+     * checked against their neighbours on every run.
      */
     private List<BenchCase> gemvLanes(HalfFloatArray w, FloatArray x, FloatArray out, int n, int k, String key, double flops,
                                       double bytes, int copies) {
@@ -303,6 +305,17 @@ final class BenchCases {
             cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
                 Launch launch = Launch.spmd("k", MatVec.class, "matVecF16Spmd",
                         new WorkerGrid1D(MatVec.spmdGlobalSize(n, l)).setLocalWork(MatVec.GROUP_SIZE), w, x, out, n, k, 0, l);
+                return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, launch),
+                        p -> checkLinear(p, out, x, w, 1, n, k));
+            }));
+        }
+        for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
+            int l = lanes;
+            String name = "FlatGemmByLanes.f16Gemv" + (lanes == FlatGemmByLanes.gemvLanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
+            cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
+                Launch launch = Launch.spmd("k", FlatGemmByLanes.class, "f16Gemv",
+                        new WorkerGrid1D(FlatGemmByLanes.globalX(n, l)).setLocalWork(FlatGemmByLanes.THREADS),
+                        x, w, out, 1, n, k, 0, l).specialized(8);
                 return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, launch),
                         p -> checkLinear(p, out, x, w, 1, n, k));
             }));

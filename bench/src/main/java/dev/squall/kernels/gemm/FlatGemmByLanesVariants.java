@@ -41,4 +41,11 @@ public final class FlatGemmByLanesVariants {
         float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
         FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 8);
     }
+
+    /** Four weight rows × one activation row per pass. */
+    public static void f16SingleFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
+                                     int n, int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(4 * (THREADS + 32 / 4) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 1);
+    }
 }

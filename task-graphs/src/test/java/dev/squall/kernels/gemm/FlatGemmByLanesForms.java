@@ -6,7 +6,8 @@ import dev.squall.api.types.HalfFloatArray;
 
 /**
  * {@link FlatGemmByLanes#f16Form} at its other tunables (weight rows per lane group × activation rows
- * per pass), as kernels for the tests: every combination the form allows besides the library's 2 × 2.
+ * per pass), as kernels for the tests: every combination the form allows besides the library's 2 × 2
+ * ({@code f16}) and 2 × 1 ({@code f16Gemv}).
  */
 public final class FlatGemmByLanesForms {
 
@@ -43,5 +44,11 @@ public final class FlatGemmByLanesForms {
                                    int k, int accumulate, int lanes) {
         float[] scratch = context.allocateFloatLocalArray(32 * (THREADS + 32 / 32) + THREADS);
         FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 8);
+    }
+
+    public static void fourByOne(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                                 int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(4 * (THREADS + 32 / 4) + THREADS);
+        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 1);
     }
 }

@@ -17,6 +17,7 @@ import dev.squall.api.types.Q8_0Array;
 import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid1D;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -37,8 +38,11 @@ class FlatGemmTest {
 
     /** (m, n, k); Q8_0 rounds k up to a multiple of 32. */
     private static final int[][] SHAPES = {{1, 45, 300}, {3, 7, 96}, {8, 70, 257}, {9, 41, 160}, {17, 37, 33}, {64, 45, 288}};
-    /** FlatGemmByLanesForms' kernels: the form's tunables besides the library's two weight rows × two activation rows. */
-    private static final String[] FORMS = {"twoByFour", "twoByEight", "fourByTwo", "fourByFour", "fourByEight"};
+    /**
+     * FlatGemmByLanesForms' kernels: the form's tunables besides the library's two weight rows × two
+     * ({@code f16}) or one ({@code f16Gemv}) activation rows.
+     */
+    private static final String[] FORMS = {"twoByFour", "twoByEight", "fourByOne", "fourByTwo", "fourByFour", "fourByEight"};
 
     private final Random rng = new Random();
 
@@ -85,17 +89,21 @@ class FlatGemmTest {
                 for (int lanes : new int[] {32, 64, 256}) {
                     cases.add(List.of(d, "f16", s[0], s[1], s[2], lanes));
                 }
+                cases.add(List.of(d, "f16Gemv", 1, s[1], s[2], FlatGemmByLanes.gemvLanesFor(s[1], s[2])));
+                cases.add(List.of(d, "f16Gemv", s[0], s[1], s[2], 64)); // a pass per activation row
                 // the form's other tunables ({weight rows}×{activation rows}): one or more passes, rows past n
                 for (String form : FORMS) {
                     cases.add(List.of(d, form, s[0], s[1], s[2], 64));
                 }
             }
             // several runs per lane (k above 8·lanes) and tail columns, for every form
-            for (String form : FORMS) {
+            for (String form : Stream.concat(Stream.of("f16", "f16Gemv"), Arrays.stream(FORMS)).toList()) {
                 cases.add(List.of(d, form, 9, 41, 1100, 64));
                 cases.add(List.of(d, form, 5, 13, 2051, 32));
             }
             cases.add(List.of(d, "f16", 3, 11, 1100, 64));
+            cases.add(List.of(d, "f16Gemv", 1, 4099, 2056, FlatGemmByLanes.gemvLanesFor(4099, 2056)));
+            cases.add(List.of(d, "f16Gemv", 1, 37, 4099, 32)); // a tail
             cases.add(List.of(d, "f16", 2, 37, 4099, FlatGemmByLanes.lanesFor(4099))); // the default lanes, a tail
             cases.add(List.of(d, "f16", 2, 9, 5000, 128)); // long rows
             cases.add(List.of(d, "f16", 2, 4099, 2056, FlatGemmByLanes.lanesFor(2056))); // many groups, n odd
@@ -107,8 +115,9 @@ class FlatGemmTest {
     @MethodSource("laneCases")
     void byLanesMatchesFloat64(Device device, String form, int m, int n, int k, int lanes) {
         float[] x = values(rng, m * k);
-        Class<?> owner = form.equals("f16") ? FlatGemmByLanes.class : FlatGemmByLanesForms.class;
-        int weightRows = form.equals("f16") ? FlatGemmByLanes.WEIGHT_ROWS : form.startsWith("two") ? 2 : 4;
+        boolean library = form.startsWith("f16");
+        Class<?> owner = library ? FlatGemmByLanes.class : FlatGemmByLanesForms.class;
+        int weightRows = library ? FlatGemmByLanes.WEIGHT_ROWS : form.startsWith("two") ? 2 : 4;
         checkF16(device, "FlatGemmByLanes." + form + " lanes=" + lanes, x, half(values(rng, n * k)), m, n, k, 1e-6,
                 (xArray, w, out, accumulate) -> run(device, owner, form,
                         new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),

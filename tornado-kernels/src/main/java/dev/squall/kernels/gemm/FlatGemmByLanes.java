@@ -6,8 +6,8 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.kernels.vector.Run8;
 
 /**
- * Flat GEMM out = X·Wᵀ (+ out) on CUDA cores for two activation rows, shaped like the GEMV of
- * {@code MatVec}: {@code lanes} neighbouring work-items share {@link #WEIGHT_ROWS} weight rows
+ * Flat GEMM out = X·Wᵀ (+ out) on CUDA cores for two activation rows ({@link #f16}) and the GEMV
+ * ({@link #f16Gemv}, one row), shaped like the GEMV of {@code MatVec}: {@code lanes} neighbouring work-items share {@link #WEIGHT_ROWS} weight rows
  * (output columns) and read them coalesced in runs of eight (one 16-byte load of halves per run),
  * each work-item keeping the products of those rows with a pass of {@link #ROWS} activation rows in
  * registers. The activation runs come from cache (neighbouring lanes hit the same lines). There is
@@ -49,6 +49,27 @@ public final class FlatGemmByLanes {
         return k > 2048 ? 64 : 32;
     }
 
+    /**
+     * Work-items {@link #f16Gemv}'s launch should have at least before its rows get more lanes (2^18,
+     * about what an H200 holds at once: 132 compute units × 2048).
+     */
+    public static final int GEMV_WORK_ITEMS = 1 << 18;
+
+    /**
+     * Lanes per weight row for {@link #f16Gemv} over n rows of k columns: the fewest (a power of two from 32
+     * to 256) that give the launch {@link #GEMV_WORK_ITEMS}, but never so many that a lane has fewer than
+     * two runs of eight columns. On an H200 (nine shapes, every lane count timed) this choice was within
+     * 5% of the fastest count on every shape, where other lane counts were up to 19% slower
+     * (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
+     */
+    public static int gemvLanesFor(int n, int k) {
+        int lanes = 32;
+        while (lanes < THREADS && (long) Math.ceilDiv(n, WEIGHT_ROWS) * lanes < GEMV_WORK_ITEMS && 32L * lanes <= k) {
+            lanes *= 2;
+        }
+        return lanes;
+    }
+
     /** Global size of {@link #f16}'s launch: 1D, local {@link #THREADS}, {@link #WEIGHT_ROWS} weight rows per lane group. */
     public static int globalX(int n, int lanes) {
         return globalX(n, lanes, WEIGHT_ROWS);
@@ -71,8 +92,20 @@ public final class FlatGemmByLanes {
     }
 
     /**
-     * The kernel with {@code weightRows} (2 or 4) weight rows per lane group and {@code rows} (2, 4 or
-     * 8) activation rows per pass (compile-time constants of the caller), launched with
+     * The GEMV (m = 1; a larger m takes a pass per row): {@link #f16} with one activation row per pass,
+     * 32 registers. Same arguments and grid as {@link #f16}; {@code lanes} from {@link #gemvLanesFor}. On an
+     * H200 it took less time than {@code MatVec.matVecF16Spmd} on all nine shapes timed, the five issue
+     * shapes and four of a Llama-3.2-1B step (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
+     */
+    public static void f16Gemv(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
+                               int k, int accumulate, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(WEIGHT_ROWS * (THREADS + 32 / WEIGHT_ROWS) + THREADS);
+        f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, 1);
+    }
+
+    /**
+     * The kernel with {@code weightRows} (2 or 4) weight rows per lane group and {@code rows} (1, 2, 4
+     * or 8) activation rows per pass (compile-time constants of the caller), launched with
      * {@link #globalX(int, int, int)}; {@code scratch} holds v·(256 + 32 / v) + 256 floats for
      * v = weightRows·rows (padded sums, then one part per lane).
      */

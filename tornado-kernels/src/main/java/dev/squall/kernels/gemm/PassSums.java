@@ -5,7 +5,7 @@ import dev.squall.kernels.vector.Run8;
 
 /**
  * A {@link FlatGemmByLanes} work-item's sums over one pass: its weight rows times activation rows
- * 0 … rows − 1 (d0 … d7, of which a pass of {@code rows} = 2, 4 or 8 uses the first {@code rows}, each
+ * 0 … rows − 1 (d0 … d7, of which a pass of {@code rows} = 1, 2, 4 or 8 uses the first {@code rows}, each
  * over {@code weightRows} = 2 or 4 weight rows; callers pass both as compile-time constants, so the
  * unused sums fold away).
  */
@@ -19,6 +19,9 @@ record PassSums(Dots4 d0, Dots4 d1, Dots4 d2, Dots4 d3, Dots4 d4, Dots4 d5, Dots
     /** This plus weight runs w0..w3 (columns c … c + 7) times each activation row's run at c. */
     PassSums plus(Run8 w0, Run8 w1, Run8 w2, Run8 w3, FloatArray x, ActivationRows a, int c, int weightRows, int rows) {
         Dots4 e0 = add(d0, w0, w1, w2, w3, Run8.of(x, a.x0() + c), weightRows);
+        if (rows == 1) {
+            return new PassSums(e0, d1, d2, d3, d4, d5, d6, d7);
+        }
         Dots4 e1 = add(d1, w0, w1, w2, w3, Run8.of(x, a.x1() + c), weightRows);
         if (rows == 2) {
             return new PassSums(e0, e1, d2, d3, d4, d5, d6, d7);
@@ -43,6 +46,9 @@ record PassSums(Dots4 d0, Dots4 d1, Dots4 d2, Dots4 d3, Dots4 d4, Dots4 d5, Dots
                         int rows) {
         // two weight rows: rows 2 and 3 get the first two's products and are never stored
         Dots4 e0 = d0.plusColumn(w0, w1, w2, w3, x.get(a.x0() + t));
+        if (rows == 1) {
+            return new PassSums(e0, d1, d2, d3, d4, d5, d6, d7);
+        }
         Dots4 e1 = d1.plusColumn(w0, w1, w2, w3, x.get(a.x1() + t));
         if (rows == 2) {
             return new PassSums(e0, e1, d2, d3, d4, d5, d6, d7);
@@ -63,7 +69,9 @@ record PassSums(Dots4 d0, Dots4 d1, Dots4 d2, Dots4 d3, Dots4 d4, Dots4 d5, Dots
      */
     void store(float[] local, int at, int stride, int weightRows, int rows) {
         d0.store(local, at, stride, weightRows);
-        d1.store(local, weightRows * stride + at, stride, weightRows);
+        if (rows >= 2) {
+            d1.store(local, weightRows * stride + at, stride, weightRows);
+        }
         if (rows >= 4) {
             d2.store(local, 2 * weightRows * stride + at, stride, weightRows);
             d3.store(local, 3 * weightRows * stride + at, stride, weightRows);
