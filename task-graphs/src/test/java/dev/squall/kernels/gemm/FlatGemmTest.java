@@ -104,6 +104,12 @@ class FlatGemmTest {
             cases.add(List.of(d, "f16", 3, 11, 1100, 64));
             cases.add(List.of(d, "f16Gemv", 1, 4099, 2056, FlatGemmByLanes.gemvLanesFor(4099, 2056)));
             cases.add(List.of(d, "f16Gemv", 1, 37, 4099, 32)); // a tail
+            for (int lanes : new int[] {128, 256}) { // the one-row forms at the lanes gemvLanesFor gives short rows
+                for (String form : new String[] {"f16Gemv", "fourByOne"}) {
+                    cases.add(List.of(d, form, 1, 21, 4099, lanes));
+                    cases.add(List.of(d, form, 3, 9, 5003, lanes));
+                }
+            }
             cases.add(List.of(d, "f16", 2, 37, 4099, FlatGemmByLanes.lanesFor(4099))); // the default lanes, a tail
             cases.add(List.of(d, "f16", 2, 9, 5000, 128)); // long rows
             cases.add(List.of(d, "f16", 2, 4099, 2056, FlatGemmByLanes.lanesFor(2056))); // many groups, n odd

@@ -7,13 +7,13 @@ import dev.squall.kernels.vector.Run8;
 
 /**
  * Flat GEMM out = X·Wᵀ (+ out) on CUDA cores for two activation rows ({@link #f16}) and the GEMV
- * ({@link #f16Gemv}, one row), shaped like the GEMV of {@code MatVec}: {@code lanes} neighbouring work-items share {@link #WEIGHT_ROWS} weight rows
- * (output columns) and read them coalesced in runs of eight (one 16-byte load of halves per run),
- * each work-item keeping the products of those rows with a pass of {@link #ROWS} activation rows in
- * registers. The activation runs come from cache (neighbouring lanes hit the same lines). There is
- * no staging and no barrier inside the k loop, and the form needs about 40 registers, so six
- * work-groups fit a compute unit and many weight loads are in flight; m above a pass reads the
- * weights again per pass.
+ * ({@link #f16Gemv}, one row), shaped like the GEMV of {@code MatVec}: {@code lanes} neighbouring
+ * work-items share {@link #WEIGHT_ROWS} weight rows (output columns) and read them coalesced in runs
+ * of eight (one 16-byte load of halves per run), each work-item keeping the products of those rows
+ * with a pass of activation rows in registers ({@link #ROWS} in f16, one in f16Gemv). The activation
+ * runs come from cache (neighbouring lanes hit the same lines). There is no staging and no barrier
+ * inside the k loop, and the forms need 32–40 registers, so six or more work-groups fit a compute unit
+ * and many weight loads are in flight; m above a pass reads the weights again per pass.
  *
  * <p>The lanes' sums meet in local memory once per pass: each lane stores its weightRows·rows sums,
  * then every lane adds one value over a stride of the group's lanes (the sums' rows are padded by
@@ -58,9 +58,10 @@ public final class FlatGemmByLanes {
     /**
      * Lanes per weight row for {@link #f16Gemv} over n rows of k columns: the fewest (a power of two from 32
      * to 256) that give the launch {@link #GEMV_WORK_ITEMS}, but never so many that a lane has fewer than
-     * two runs of eight columns. On an H200 (nine shapes, every lane count timed) this choice was within
-     * 5% of the fastest count on every shape, where other lane counts were up to 19% slower
-     * (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
+     * two runs of eight columns. On an H200 (nine shapes, every lane count timed in one call) this choice
+     * was within 5% of the fastest count on every shape, where other counts were up to 73% slower (32 lanes
+     * on 2048×8192); on 11008×4096, where all four counts lay within 5%, another call had 32 lanes 7%
+     * faster than the 64 chosen (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
      */
     public static int gemvLanesFor(int n, int k) {
         int lanes = 32;
