@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * FlashDecoding++'s offline profiling (§5.3) from the flat-GEMM group's timings: per (N, K), M1 =
- * the first M where the flat GEMM (its faster variant) beats running the GEMV M times, and M2 = the first M where a
+ * the first M from 2 where the flat GEMM (its faster variant) beats running the GEMV (the fastest of
+ * MatVec and FlatGemmByLanes.f16Gemv) M times, and M2 = the first M where a
  * tiled GEMM (the fastest of TiledGemmMma's forms and the register-blocked GEMM timed) beats the flat GEMM (absent if
  * none does up to the largest M timed).
  */
@@ -30,7 +31,8 @@ final class DataflowTable {
             }
             String shape = "N=" + m.group(2) + " K=" + m.group(3);
             int rows = Integer.parseInt(m.group(1));
-            Map<String, Map<Integer, Double>> into = r.kernel().startsWith("MatVec") ? gemv
+            // a GEMV is MatVec or a GEMV form of the flat GEMM (FlatGemmByLanes.f16Gemv): at m = 1 the fastest is the GEMV
+            Map<String, Map<Integer, Double>> into = r.kernel().startsWith("MatVec") || r.kernel().contains("Gemv") ? gemv
                     : r.kernel().startsWith("FlatGemm") ? flat : tiled;
             // the flat GEMM's time is its best variant's
             into.computeIfAbsent(shape, s -> new TreeMap<>()).merge(rows, r.millis().median(), Math::min);
@@ -42,7 +44,7 @@ final class DataflowTable {
             Integer m2 = null;
             for (var point : e.getValue().entrySet()) {
                 int rows = point.getKey();
-                if (m1 == null && gemvOne != null && point.getValue() < rows * gemvOne) {
+                if (m1 == null && rows >= 2 && gemvOne != null && point.getValue() < rows * gemvOne) {
                     m1 = rows;
                 }
                 Double t = tiled.getOrDefault(e.getKey(), Map.of()).get(rows);

@@ -47,6 +47,18 @@ class BenchReportTest {
     }
 
     @Test
+    void theGemvIsTheFastestGemvFormAndTheFlatGemmStartsAtTwoRows() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) DataflowTable.derive(List.of(
+                result("MatVec.matVecF16Spmd", flat(1), 0.030), result("FlatGemmByLanes.f16Gemv", flat(1), 0.025),
+                result("FlatGemmByLanes.f16Gemv (lanes=32)", flat(1), 0.028), result("FlatGemmMma.f16", flat(1), 0.020),
+                result("FlatGemmByLanes.f16", flat(2), 0.045))).get("N=4096 K=4096");
+        assertEquals(0.025, (double) entry.get("gemvMsAtM1"), 1e-12, "f16Gemv is a GEMV, faster than MatVec");
+        // a flat GEMM faster than the GEMV at m = 1 does not make m1 = 1; flat(2) = 0.045 < 2 × 0.025
+        assertEquals(2, entry.get("m1"));
+    }
+
+    @Test
     void withoutAGemvOrATiledWinNoThresholdIsClaimed() {
         @SuppressWarnings("unchecked")
         Map<String, Object> entry = (Map<String, Object>) DataflowTable.derive(List.of(

@@ -9,8 +9,9 @@ import java.util.Map;
  * weight matrix, run the GEMV (m times) while m is below M1, the flat GEMM from M1 to below M2,
  * and the tiled GEMM from M2. With binary16 weights on a device with tensor cores those are
  * {@code MatVec}, {@link FlatGemmMma} and {@link TiledGemmMma} (its form from {@link TiledGemmForm#choose});
- * at m = 2 a caller should run {@link FlatGemmByLanes#f16} for the flat GEMM, which took 4–16% less time
- * than FlatGemmMma there on an H200 (the chooser only names the dataflow);
+ * the chooser only names the dataflow, and on an H200 a caller should run {@link FlatGemmByLanes#f16Gemv}
+ * for the GEMV (1–7% less time than MatVec) and {@link FlatGemmByLanes#f16} for the flat GEMM at m = 2
+ * (4–16% less than FlatGemmMma);
  * elsewhere {@link FlatGemm} and {@link Gemm}'s register-blocked GEMM. The thresholds come from measurement per (n, k) on each device
  * (bench KernelBench writes them, as {@code dataflow-<device>.json}; {@link #parse} reads the
  * plain table kept in resources), with a hardware-derived default for shapes not measured.
