@@ -255,8 +255,7 @@ final class BenchCases {
 
     /**
      * {@link FlatGemmByLanes#f16} at m = 2 … 4 and its other forms ({@link FlatGemmByLanesVariants}) at the
-     * m they were measured at, each at 32 and 64 lanes and at {@link FlatGemmByLanes#lanesFor}'s choice;
-     * lanes compiled as a constant, as a tuned model would.
+     * m they were measured at, each at 32 and 64 lanes (what {@link FlatGemmByLanes#lanesFor} chooses from).
      */
     private List<BenchCase> byLanes(FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k, String key,
                                     double flops, double bytes, int copies) {
@@ -267,28 +266,31 @@ final class BenchCases {
             {"f16Four", FlatGemmByLanesVariants.class, 2, new int[] {4}},
             {"f16Eight", FlatGemmByLanesVariants.class, 2, new int[] {8}}};
         List<BenchCase> cases = new ArrayList<>();
-        int defaultLanes = FlatGemmByLanes.lanesFor(k);
         for (Object[] form : forms) {
-            int weightRows = (int) form[2];
             if (Arrays.stream((int[]) form[3]).noneMatch(v -> v == m)) {
                 continue;
             }
-            for (int lanes : new int[] {32, 64, defaultLanes}) {
-                String name = "FlatGemmByLanes." + form[0] + " (lanes=" + lanes + ")";
-                if (cases.stream().anyMatch(c -> c.kernel().equals(name))) {
-                    continue; // lanesFor chose 32 or 64
-                }
-                int flatLanes = lanes;
-                cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
-                    Launch l = Launch.spmd("k", (Class<?>) form[1], (String) form[0],
-                            new WorkerGrid1D(FlatGemmByLanes.globalX(n, flatLanes, weightRows))
-                                    .setLocalWork(FlatGemmByLanes.THREADS), x, w, out, m, n, k, 0, flatLanes).specialized(8);
-                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
-                            p -> checkLinear(p, out, x, w, m, n, k));
-                }));
+            for (int lanes : new int[] {32, 64}) {
+                cases.add(byLanesCase("FlatGemmByLanes." + form[0] + " (lanes=" + lanes + ")", (Class<?>) form[1],
+                        (String) form[0], (int) form[2], lanes, x, w, out, m, n, k, key, flops, bytes, copies));
             }
         }
         return cases;
+    }
+
+    /**
+     * A {@link FlatGemmByLanes} form {@code owner.method} with {@code weightRows} weight rows per lane group,
+     * its lanes compiled as a constant, as a tuned model would.
+     */
+    private BenchCase byLanesCase(String name, Class<?> owner, String method, int weightRows, int lanes, FloatArray x,
+                                  HalfFloatArray w, FloatArray out, int m, int n, int k, String key, double flops,
+                                  double bytes, int copies) {
+        return new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
+            Launch l = Launch.spmd("k", owner, method, new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes, weightRows))
+                    .setLocalWork(FlatGemmByLanes.THREADS), x, w, out, m, n, k, 0, lanes).specialized(8);
+            return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                    p -> checkLinear(p, out, x, w, m, n, k));
+        });
     }
 
     /**
@@ -310,15 +312,9 @@ final class BenchCases {
             }));
         }
         for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
-            int l = lanes;
             String name = "FlatGemmByLanes.f16Gemv" + (lanes == FlatGemmByLanes.gemvLanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
-            cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
-                Launch launch = Launch.spmd("k", FlatGemmByLanes.class, "f16Gemv",
-                        new WorkerGrid1D(FlatGemmByLanes.globalX(n, l)).setLocalWork(FlatGemmByLanes.THREADS),
-                        x, w, out, 1, n, k, 0, l).specialized(8);
-                return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, launch),
-                        p -> checkLinear(p, out, x, w, 1, n, k));
-            }));
+            cases.add(byLanesCase(name, FlatGemmByLanes.class, "f16Gemv", FlatGemmByLanes.WEIGHT_ROWS, lanes, x, w, out, 1,
+                    n, k, key, flops, bytes, copies));
         }
         return cases;
     }

@@ -36,10 +36,15 @@ final class BenchTable {
     /** How far (relative) a row's bytes may be from a read floor's for the floor to stand for it. */
     static final double FLOOR_MATCH = 0.02;
 
+    /** Whether a read floor of {@code floorBytes} stands for a row of {@code bytes}: within {@link #FLOOR_MATCH}. */
+    private static boolean floorFits(double floorBytes, double bytes) {
+        return Math.abs(floorBytes / bytes - 1) <= FLOOR_MATCH;
+    }
+
     /** The first of {@code sizes} within {@link #FLOOR_MATCH} of {@code bytes}, or null. */
     static Double floorNear(List<Double> sizes, double bytes) {
         for (double size : sizes) {
-            if (Math.abs(size / bytes - 1) <= FLOOR_MATCH) {
+            if (floorFits(size, bytes)) {
                 return size;
             }
         }
@@ -57,7 +62,7 @@ final class BenchTable {
         }
         BenchResult best = null;
         for (BenchResult f : results) {
-            if (f.ok() && f.group().equals(BenchCases.READ_GROUP) && Math.abs(f.bytes() / r.bytes() - 1) <= FLOOR_MATCH
+            if (f.ok() && f.group().equals(BenchCases.READ_GROUP) && floorFits(f.bytes(), r.bytes())
                     && (best == null || Math.abs(f.bytes() - r.bytes()) < Math.abs(best.bytes() - r.bytes()))) {
                 best = f;
             }

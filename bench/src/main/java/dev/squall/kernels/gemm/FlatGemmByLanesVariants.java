@@ -15,37 +15,31 @@ import dev.squall.api.types.HalfFloatArray;
  */
 public final class FlatGemmByLanesVariants {
 
-    private static final int THREADS = FlatGemmByLanes.THREADS;
-
     private FlatGemmByLanesVariants() {
     }
 
     /** Four weight rows × two activation rows per pass (48 registers). */
     public static void f16Narrow(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                  int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 2);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 2);
     }
 
     /** Two weight rows × four activation rows per pass, four work-groups per compute unit (64 registers). */
-    @LaunchBounds(maxGroupSize = THREADS, minGroupsPerComputeUnit = 4)
+    @LaunchBounds(maxGroupSize = FlatGemmByLanes.THREADS, minGroupsPerComputeUnit = 4)
     public static void f16Four(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 4);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 2, 4);
     }
 
     /** Two weight rows × eight activation rows per pass (66 registers). */
     public static void f16Eight(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                 int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 8);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 2, 8);
     }
 
     /** Four weight rows × one activation row per pass. */
     public static void f16SingleFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                      int n, int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(4 * (THREADS + 32 / 4) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 1);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 1);
     }
 }

@@ -11,44 +11,36 @@ import dev.squall.api.types.HalfFloatArray;
  */
 public final class FlatGemmByLanesForms {
 
-    private static final int THREADS = FlatGemmByLanes.THREADS;
-
     private FlatGemmByLanesForms() {
     }
 
     public static void twoByFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                  int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 4);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 2, 4);
     }
 
     public static void twoByEight(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                   int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 2, 8);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 2, 8);
     }
 
     public static void fourByTwo(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                  int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(8 * (THREADS + 32 / 8) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 2);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 2);
     }
 
     public static void fourByFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                   int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(16 * (THREADS + 32 / 16) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 4);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 4);
     }
 
     public static void fourByEight(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                    int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(32 * (THREADS + 32 / 32) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 8);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 8);
     }
 
     public static void fourByOne(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                  int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(4 * (THREADS + 32 / 4) + THREADS);
-        FlatGemmByLanes.f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, 4, 1);
+        FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 1);
     }
 }

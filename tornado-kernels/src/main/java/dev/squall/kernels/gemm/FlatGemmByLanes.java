@@ -88,8 +88,7 @@ public final class FlatGemmByLanes {
      */
     public static void f16(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
                            int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(WEIGHT_ROWS * ROWS * (THREADS + 32 / (WEIGHT_ROWS * ROWS)) + THREADS);
-        f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, ROWS);
+        f16Form(context, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, ROWS);
     }
 
     /**
@@ -100,18 +99,23 @@ public final class FlatGemmByLanes {
      */
     public static void f16Gemv(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n,
                                int k, int accumulate, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(WEIGHT_ROWS * (THREADS + 32 / WEIGHT_ROWS) + THREADS);
-        f16Form(context, scratch, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, 1);
+        f16Form(context, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, 1);
+    }
+
+    /** Floats of local memory {@link #f16Form} takes for v = weightRows·rows sums: padded sums, then one part per lane. */
+    private static int scratchLength(int weightRows, int rows) {
+        int values = weightRows * rows;
+        return values * (THREADS + 32 / values) + THREADS;
     }
 
     /**
      * The kernel with {@code weightRows} (2 or 4) weight rows per lane group and {@code rows} (1, 2, 4
-     * or 8) activation rows per pass (compile-time constants of the caller), launched with
-     * {@link #globalX(int, int, int)}; {@code scratch} holds v·(256 + 32 / v) + 256 floats for
-     * v = weightRows·rows (padded sums, then one part per lane).
+     * or 8) activation rows per pass, launched with {@link #globalX(int, int, int)}. Callers pass both as
+     * compile-time constants, so the local memory it takes ({@link #scratchLength}) folds to a constant.
      */
-    static void f16Form(KernelContext context, float[] scratch, FloatArray x, HalfFloatArray w, FloatArray out, int m,
-                        int n, int k, int accumulate, int lanes, int weightRows, int rows) {
+    static void f16Form(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
+                        int accumulate, int lanes, int weightRows, int rows) {
+        float[] scratch = context.allocateFloatLocalArray(scratchLength(weightRows, rows));
         int values = weightRows * rows; // sums per work-item and pass, at most 32 (so at most the lanes)
         int stride = THREADS + 32 / values;
         int local = context.localIdx;
