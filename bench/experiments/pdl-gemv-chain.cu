@@ -1,8 +1,9 @@
 // Experiment (not part of the build): does programmatic dependent launch shorten a Llama-3.2-1B-like decode
 // step (81 latency-bound GEMVs in a CUDA graph: per layer QKV, a 2400x128 stand-in for attention, O, gate/up
 // and down, then the vocabulary)? Variants: 0 plain; 1 PDL, wait first; 2 PDL, weights preloaded into
-// registers before the wait; 3 PDL, L2 bulk prefetch of the block's rows before the wait. Results and how to
-// run it: bench/results/2026-11-30-h200-growing-splits.md. Build: nvcc -O3 -arch=sm_90 -o pdl pdl-gemv-chain.cu
+// registers before the wait; 3 PDL, L2 bulk prefetch of the block's rows before the wait; 4 PDL, wait first
+// and no explicit trigger (what Squall's PTX does since the eighteenth session). Results and how to run it:
+// bench/results/2026-11-30-h200-growing-splits.md, bench/results/2026-11-30-h200-llama-step-host.md. Build: nvcc -O3 -arch=sm_90 -o pdl pdl-gemv-chain.cu
 #include <cuda.h>
 #include <cuda_runtime.h>
 #include <cuda_fp16.h>
@@ -33,8 +34,10 @@ __global__ void __launch_bounds__(128) gemv(const half* __restrict__ W, const fl
 #pragma unroll
         for (int i = 0; i < PRE; i++) { int j = lane + 32 * i; pre[i] = j < pieces ? __ldg(wrow + j) : make_uint4(0,0,0,0); }
     }
-    if (MODE != 0) {
+    if (MODE != 0 && MODE != 4) {
         asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+    }
+    if (MODE != 0) {
         asm volatile("griddepcontrol.wait;" ::: "memory");
     }
     if (row >= N) return;
@@ -97,24 +100,24 @@ int main(int argc, char** argv) {
     CK(cudaMemset(x, 0, 1 << 20));
     cudaStream_t s; CK(cudaStreamCreate(&s));
     cudaEvent_t e0, e1; CK(cudaEventCreate(&e0)); CK(cudaEventCreate(&e1));
-    const char* names[] = {"plain", "pdl-wait-first", "pdl-preload-regs", "pdl-l2-prefetch"};
-    cudaGraphExec_t execs[4];
-    for (int mode = 0; mode < 4; mode++) {
+    const char* names[] = {"plain", "pdl-wait-first", "pdl-preload-regs", "pdl-l2-prefetch", "pdl-wait-only"};
+    cudaGraphExec_t execs[5];
+    for (int mode = 0; mode < 5; mode++) {
         if (only >= 0 && mode != only) continue;
         cudaGraph_t g;
         CK(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
         for (size_t i = 0; i < mats.size(); i++) {
             float* in = (i % 2) ? y : x; float* out = (i % 2) ? x : y;
             switch (mode) { case 0: launch<0>(s, mats[i], in, out); break; case 1: launch<1>(s, mats[i], in, out); break;
-                            case 2: launch<2>(s, mats[i], in, out); break; default: launch<3>(s, mats[i], in, out); }
+                            case 2: launch<2>(s, mats[i], in, out); break; case 3: launch<3>(s, mats[i], in, out); break;
+                            default: launch<4>(s, mats[i], in, out); }
         }
         CK(cudaStreamEndCapture(s, &g));
         CK(cudaGraphInstantiate(&execs[mode], g, 0));
     }
     if (only >= 0) { for (int i = 0; i < 3; i++) CK(cudaGraphLaunch(execs[only], s)); CK(cudaStreamSynchronize(s)); return 0; }
-    std::vector<float> med(4);
     for (int round = 0; round < 3; round++) {
-        for (int mode = 0; mode < 4; mode++) {
+        for (int mode = 0; mode < 5; mode++) {
             for (int i = 0; i < 20; i++) CK(cudaGraphLaunch(execs[mode], s));
             std::vector<float> t;
             for (int i = 0; i < 50; i++) {

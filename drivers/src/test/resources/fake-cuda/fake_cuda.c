@@ -51,7 +51,7 @@ static __thread void *current_context = NULL;
 static long live_device = 0, live_host = 0, live_streams = 0, live_events = 0, live_modules = 0,
             live_graphs = 0, live_execs = 0, live_links = 0;
 static unsigned long long device_bytes_in_use = 0;
-static long launches = 0, graph_launches = 0, set_current_calls = 0;
+static long launches = 0, graph_launches = 0, set_current_calls = 0, programmatic_launches = 0;
 
 void squall_fake_configure(int init, int devices, int version, int names) {
     init_result = init;
@@ -78,6 +78,7 @@ long squall_fake_count(const char *what) {
     if (!strcmp(what, "primary")) return primary_refs;
     if (!strcmp(what, "launches")) return launches;
     if (!strcmp(what, "graphLaunches")) return graph_launches;
+    if (!strcmp(what, "programmaticLaunches")) return programmatic_launches;
     if (!strcmp(what, "setCurrent")) return set_current_calls;
     return -1;
 }
@@ -796,6 +797,31 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     launches++;
     run(&node);
     return OK;
+}
+
+/* cuda.h's CUlaunchAttribute and CUlaunchConfig on 64-bit platforms (72 and 56 bytes). */
+typedef struct { int id; char pad[4]; union { char bytes[64]; int flag; } value; } launch_attribute_t;
+typedef struct {
+    unsigned int grid[3], block[3], shared;
+    void *stream;
+    launch_attribute_t *attrs;
+    unsigned int count;
+} launch_config_t;
+
+/* Takes only the programmatic-serialization attribute (id 6) and counts launches that set it. */
+CUresult cuLaunchKernelEx(const launch_config_t *config, void *f, void **params, void **extra) {
+    if (config == NULL) return E_INVALID_VALUE;
+    if (sizeof(launch_attribute_t) != 72 || sizeof(launch_config_t) != 56) return E_INVALID_VALUE;
+    if (config->count > 0 && config->attrs == NULL) return E_INVALID_VALUE;
+    int programmatic = 0;
+    for (unsigned int i = 0; i < config->count; i++) {
+        if (config->attrs[i].id != 6) return E_INVALID_VALUE;
+        programmatic = config->attrs[i].value.flag != 0;
+    }
+    CUresult r = cuLaunchKernel(f, config->grid[0], config->grid[1], config->grid[2], config->block[0],
+                                config->block[1], config->block[2], config->shared, config->stream, params, extra);
+    if (r == OK && programmatic) programmatic_launches++;
+    return r;
 }
 
 CUresult cuGraphLaunch(void *hExec, void *stream) {

@@ -4,6 +4,7 @@ import dev.squall.api.Device;
 import dev.squall.api.Devices;
 import dev.squall.graph.internal.PlanRunner;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,9 @@ public final class ExecutionPlan implements AutoCloseable {
      * On CUDA devices, captures the launches of the first execution into a CUDA graph and replays it
      * in later executions: one driver call instead of one per kernel. Transfers to the device must
      * come before the first task; per-task kernel times are then reported only for the first
-     * execution. Other devices ignore it.
+     * execution. On compute capability 9.0 and newer each replayed kernel but the first may start while
+     * the one before it finishes (programmatic dependent launch; the kernel waits at entry until that one
+     * has finished), which hides most of a launch's latency. Other devices ignore it.
      */
     public ExecutionPlan withCudaGraph() {
         checkOpen();
@@ -102,9 +105,9 @@ public final class ExecutionPlan implements AutoCloseable {
             runner = fresh;
             LOG.debug("plan {} runs on {}", graphs.stream().map(ImmutableTaskGraph::name).toList(), target.id());
         }
-        ExecutionProfile profile = runner.execute(scheduler, profilerMode != ProfilerMode.OFF);
+        Supplier<ExecutionProfile> profile = runner.execute(scheduler, profilerMode != ProfilerMode.OFF);
         if (profilerMode == ProfilerMode.CONSOLE) {
-            System.out.print(profile.toTable());
+            System.out.print(profile.get().toTable());
         }
         return new ExecutionResult(runner, profile);
     }

@@ -2,21 +2,22 @@ package dev.squall.graph;
 
 import dev.squall.graph.internal.PlanRunner;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** What one {@link ExecutionPlan#execute()} did, and access to data left on the device. */
 public final class ExecutionResult {
 
     private final PlanRunner runner;
-    private final ExecutionProfile profile;
+    private final Supplier<ExecutionProfile> profile;
 
-    ExecutionResult(PlanRunner runner, ExecutionProfile profile) {
+    ExecutionResult(PlanRunner runner, Supplier<ExecutionProfile> profile) {
         this.runner = runner;
         this.profile = profile;
     }
 
     /** Times and bytes of every task and transfer of this execution. */
     public ExecutionProfile profile() {
-        return profile;
+        return profile.get();
     }
 
     /**

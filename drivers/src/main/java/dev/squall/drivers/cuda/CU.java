@@ -46,6 +46,9 @@ final class CU {
     static final int FUNC_ATTRIBUTE_BINARY_VERSION = 6;
     static final int FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 
+    // CUlaunchAttributeID
+    static final int LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
+
     // CUjit_option
     static final int JIT_MAX_REGISTERS = 0;
     static final int JIT_THREADS_PER_BLOCK = 1;

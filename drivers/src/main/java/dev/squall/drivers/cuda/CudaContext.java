@@ -3,6 +3,7 @@ package dev.squall.drivers.cuda;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.squall.api.DeviceException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -169,6 +170,31 @@ public final class CudaContext implements AutoCloseable {
      * @throws DeviceException the driver's named error, with the launch and the function's limits
      */
     public void launch(CudaFunction function, int[] grid, int[] block, int sharedBytes, KernelArgs args) {
+        launch(function, grid, block, sharedBytes, args, false);
+    }
+
+    /**
+     * {@link #launch}, letting the kernel start before the previous kernel on the stream has finished:
+     * programmatic dependent launch ({@code cuLaunchKernelEx} with
+     * {@code CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION}; compute capability 9.0 and newer).
+     * The kernel must execute PTX {@code griddepcontrol.wait}, which returns once the previous grid has
+     * completed and its memory operations are visible, before it touches memory that grid writes or reads;
+     * Squall's PTX for sm_90 and newer waits at every entry. Captured into a graph, the launch's edge from
+     * the previous kernel is a programmatic one. The previous operation on the stream should be a kernel:
+     * after a copy or an event the driver orders the launch as usual.
+     *
+     * @throws DeviceException named, as {@link #launch}'s, or when the driver has no {@code cuLaunchKernelEx}
+     */
+    public void launchAfterPrevious(CudaFunction function, int[] grid, int[] block, int sharedBytes, KernelArgs args) {
+        if (!cu.hasLaunchKernelEx()) {
+            throw new DeviceException("the CUDA driver at " + cu.location() + " has no cuLaunchKernelEx (CUDA 11.8"
+                    + " and newer), which launchAfterPrevious needs");
+        }
+        launch(function, grid, block, sharedBytes, args, true);
+    }
+
+    private void launch(CudaFunction function, int[] grid, int[] block, int sharedBytes, KernelArgs args,
+                        boolean afterPrevious) {
         if (function.module().context != this) {
             throw new IllegalArgumentException(function.describe() + " belongs to another context");
         }
@@ -185,9 +211,11 @@ public final class CudaContext implements AutoCloseable {
         }
         MemorySegment f = function.handle();
         enter();
-        int code = cu.launchKernel(f, g[0], g[1], g[2], b[0], b[1], b[2], sharedBytes, stream(), params);
+        int code = afterPrevious
+                ? cu.launchKernelProgrammatic(f, g[0], g[1], g[2], b[0], b[1], b[2], sharedBytes, stream(), params)
+                : cu.launchKernel(f, g[0], g[1], g[2], b[0], b[1], b[2], sharedBytes, stream(), params);
         if (code != CU.SUCCESS) {
-            throw cu.failure("cuLaunchKernel", code, "kernel " + function.name() + " grid " + Arrays.toString(g)
+            throw cu.failure(afterPrevious ? "cuLaunchKernelEx" : "cuLaunchKernel", code, "kernel " + function.name() + " grid " + Arrays.toString(g)
                     + " block " + Arrays.toString(b) + " shared " + sharedBytes + " bytes, "
                     + (args == null ? 0 : args.count()) + " arguments on " + device + "; " + limits(function));
         }

@@ -106,6 +106,8 @@ final class CudaLibrary {
     private final String cuEventElapsedTimeName;
     private final MethodHandle cuEventDestroy;
     private final MethodHandle cuLaunchKernel;
+    /** Null where the driver predates it (CUDA 11.8). */
+    private final MethodHandle cuLaunchKernelEx;
     private final MethodHandle cuStreamBeginCapture;
     private final MethodHandle cuStreamEndCapture;
     private final MethodHandle cuGraphInstantiate;
@@ -187,6 +189,8 @@ final class CudaLibrary {
         cuEventDestroy = required("cuEventDestroy_v2", oneHandle);
         cuLaunchKernel = required("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        cuLaunchKernelEx = optional("cuLaunchKernelEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS));
         cuStreamBeginCapture = required("cuStreamBeginCapture_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS,
                 JAVA_INT));
         cuStreamEndCapture = required("cuStreamEndCapture", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -668,6 +672,41 @@ final class CudaLibrary {
             throw rethrow(t);
         }
     }
+
+    /** Whether the driver has {@code cuLaunchKernelEx}. */
+    boolean hasLaunchKernelEx() {
+        return cuLaunchKernelEx != null;
+    }
+
+    /**
+     * {@code cuLaunchKernelEx} with one attribute, {@code CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION}
+     * set: the launch may overlap the previous kernel on the stream. Requires {@link #hasLaunchKernelEx}.
+     */
+    int launchKernelProgrammatic(MemorySegment function, int gridX, int gridY, int gridZ, int blockX, int blockY,
+            int blockZ, int sharedBytes, MemorySegment stream, MemorySegment kernelParams) {
+        try (Arena arena = Arena.ofConfined()) {
+            // CUlaunchAttribute: {int id; pad to 8; a 64-byte union}, the union's first int the flag
+            MemorySegment attribute = arena.allocate(LAUNCH_ATTRIBUTE_BYTES, 8);
+            attribute.set(JAVA_INT, 0, CU.LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
+            attribute.set(JAVA_INT, 8, 1);
+            // CUlaunchConfig: seven unsigned ints, then (8-aligned) the stream, the attributes and their count
+            MemorySegment config = arena.allocate(LAUNCH_CONFIG_BYTES, 8);
+            int[] dims = {gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes};
+            for (int i = 0; i < dims.length; i++) {
+                config.set(JAVA_INT, 4L * i, dims[i]);
+            }
+            config.set(ADDRESS, 32, stream);
+            config.set(ADDRESS, 40, attribute);
+            config.set(JAVA_INT, 48, 1);
+            return (int) cuLaunchKernelEx.invokeExact(config, function, kernelParams, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sizeof(CUlaunchConfig) and sizeof(CUlaunchAttribute) on 64-bit platforms (cuda.h 12.x and 13.0). */
+    private static final long LAUNCH_CONFIG_BYTES = 56;
+    private static final long LAUNCH_ATTRIBUTE_BYTES = 72;
 
     int streamBeginCapture(MemorySegment stream, int mode) {
         try {

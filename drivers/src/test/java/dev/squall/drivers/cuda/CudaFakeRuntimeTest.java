@@ -306,6 +306,40 @@ class CudaFakeRuntimeTest {
     }
 
     @Test
+    void launchesAfterThePreviousKernelPassTheConfigAndTheAttribute() {
+        int n = 1000;
+        try (CudaContext cuda = context(); Arena arena = Arena.ofConfined()) {
+            CudaFunction inc = cuda.load(TestPtx.INC).function("inc_i32");
+            CudaBuffer x = cuda.allocate(4L * n);
+            x.fill(0);
+            KernelArgs args = KernelArgs.in(arena).pointer(x).i32(n);
+            long before = FakeCuda.count("programmaticLaunches");
+            // the fake reads cuda.h's CUlaunchConfig and CUlaunchAttribute and refuses any other attribute
+            cuda.launchAfterPrevious(inc, new int[] {4, 2}, new int[] {256}, 64, args);
+            assertEquals(before + 1, FakeCuda.count("programmaticLaunches"));
+            FakeCuda.Launch launch = FakeCuda.lastLaunch();
+            assertArrayEquals(new int[] {4, 2, 1, 256, 1, 1, 64}, launch.dims());
+            assertEquals(x.address(), launch.params()[0]);
+            assertEquals(n, (int) launch.params()[1]);
+            CudaGraphExec graph = cuda.capture(() -> {
+                cuda.launch(inc, new int[] {(n + 127) / 128}, new int[] {128}, 0, args);
+                cuda.launchAfterPrevious(inc, new int[] {(n + 127) / 128}, new int[] {128}, 0, args);
+            });
+            assertEquals(before + 2, FakeCuda.count("programmaticLaunches"));
+            graph.launch();
+            int[] host = new int[n];
+            x.read(MemorySegment.ofArray(host));
+            for (int i = 0; i < n; i++) {
+                assertEquals(3, host[i], "element " + i);
+            }
+            DeviceException refused = assertThrows(DeviceException.class,
+                    () -> cuda.launchAfterPrevious(inc, new int[] {1}, new int[] {2048}, 0, args));
+            assertEquals("cuLaunchKernelEx", refused.apiCall());
+        }
+        assertEquals(liveBefore, FakeCuda.live());
+    }
+
+    @Test
     void everyArgumentKindReachesTheDriver() {
         try (CudaContext cuda = context(); Arena arena = Arena.ofConfined()) {
             CudaFunction probe = cuda.load(TestPtx.ARGS_PROBE).function("args_probe");

@@ -17,6 +17,7 @@ import dev.squall.api.Devices;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -298,6 +299,45 @@ class CudaGpuTest {
                 graphed.read(MemorySegment.ofArray(actual));
                 assertArrayEquals(expected, actual);
                 assertEquals(start[n - 1] + 300, actual[n - 1]);
+            }
+        }
+    }
+
+    @Test
+    void launchesAfterThePreviousKernelKeepTheStreamsOrder() {
+        Assumptions.assumeTrue(device.info().computeCapability().major() >= 9,
+                "programmatic dependent launch needs compute capability 9.0");
+        int n = 1 << 20;
+        CudaFunction inc = cuda.load(TestPtx.INC_AFTER_PREVIOUS).function("inc_after_i32");
+        int[] start = random().ints(n, -1000, 1000).toArray();
+        try (Arena arena = Arena.ofConfined(); CudaBuffer streamed = cuda.allocate(4L * n);
+                CudaBuffer graphed = cuda.allocate(4L * n)) {
+            streamed.write(MemorySegment.ofArray(start));
+            graphed.write(MemorySegment.ofArray(start));
+            int[] grid = {(n + 255) / 256};
+            int[] block = {256};
+            // each launch reads what the one before wrote: any overlap past griddepcontrol.wait loses increments
+            KernelArgs onStreamed = KernelArgs.in(arena).pointer(streamed).i32(n);
+            cuda.launch(inc, grid, block, 0, onStreamed);
+            for (int i = 1; i < 300; i++) {
+                cuda.launchAfterPrevious(inc, grid, block, 0, onStreamed);
+            }
+            KernelArgs onGraphed = KernelArgs.in(arena).pointer(graphed).i32(n);
+            try (CudaGraphExec graph = cuda.capture(() -> {
+                cuda.launch(inc, grid, block, 0, onGraphed);
+                for (int i = 1; i < 100; i++) {
+                    cuda.launchAfterPrevious(inc, grid, block, 0, onGraphed);
+                }
+            })) {
+                for (int r = 0; r < 3; r++) {
+                    graph.launch();
+                }
+                int[] expected = Arrays.stream(start).map(v -> v + 300).toArray();
+                int[] actual = new int[n];
+                streamed.read(MemorySegment.ofArray(actual));
+                assertArrayEquals(expected, actual, "stream");
+                graphed.read(MemorySegment.ofArray(actual));
+                assertArrayEquals(expected, actual, "graph");
             }
         }
     }

@@ -44,6 +44,9 @@ class PtxSourcesTest {
     void everyModuleAssemblesForAmpereAndHopper(@TempDir Path dir) throws Exception {
         for (Map.Entry<String, String> module : TestPtx.all().entrySet()) {
             for (String arch : List.of("sm_80", "sm_90")) {
+                if (arch.equals("sm_80") && module.getValue().contains(".target sm_90")) {
+                    continue; // a Hopper-only module (griddepcontrol)
+                }
                 Result r = ptxas(dir, arch, module.getValue());
                 assertEquals(0, r.exit(), module.getKey() + " for " + arch + ":\n" + r.output());
             }

@@ -130,6 +130,11 @@ public final class PtxEmitter {
         StringBuilder saved = new StringBuilder(out);
         out.setLength(0);
         List<String> params = new ArrayList<>();
+        if (target.waitsForPreviousGrid()) {
+            // first of all: a launch that overlaps the previous kernel (CudaContext.launchAfterPrevious) may
+            // not read or write memory before that kernel has finished and its writes are visible
+            line("griddepcontrol.wait;");
+        }
         for (Param p : f.params()) {
             String pname = "param_" + p.var().id();
             params.add(".param " + paramType(p.var()) + " " + pname);

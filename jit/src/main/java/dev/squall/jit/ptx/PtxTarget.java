@@ -17,6 +17,15 @@ public record PtxTarget(int sm, String isaVersion) {
         return new PtxTarget(major * 10 + minor, "8.0");
     }
 
+    /**
+     * Whether kernels wait for the previous grid at entry ({@code griddepcontrol.wait}, sm_90 and newer), so
+     * that they may be launched to overlap the kernel before them (programmatic dependent launch). Where a
+     * kernel was launched normally the wait returns at once.
+     */
+    public boolean waitsForPreviousGrid() {
+        return sm >= 90;
+    }
+
     public String targetName() {
         return "sm_" + sm;
     }

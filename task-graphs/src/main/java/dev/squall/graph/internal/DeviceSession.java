@@ -36,12 +36,25 @@ public interface DeviceSession extends AutoCloseable {
     /** Copies {@code data} from the device back to the host. */
     Timing copyOut(Object data);
 
+    /**
+     * As {@link #copyIn(Object)}; with {@code timed} false a backend may skip timing the copy (its time then
+     * reads 0). CUDA does: two events per copy cost host time on the path to the next launch.
+     */
+    default Timing copyIn(Object data, boolean timed) {
+        return copyIn(data);
+    }
+
+    /** As {@link #copyOut(Object)}, and {@code timed} as in {@link #copyIn(Object, boolean)}. */
+    default Timing copyOut(Object data, boolean timed) {
+        return copyOut(data);
+    }
+
     /** Compiles (or takes from a cache) and launches a task. */
     LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid);
 
     /**
      * As {@link #launch(GraphStep.Launch, WorkerGrid)}; with {@code timed} false a backend may skip
-     * timing the kernel (its time then reads 0). Only OpenCL does: its timing events cost host time.
+     * timing the kernel (its time then reads 0). OpenCL and CUDA do: their timing events cost host time.
      */
     default LaunchTiming launch(GraphStep.Launch launch, WorkerGrid grid, boolean timed) {
         return launch(launch, grid);
