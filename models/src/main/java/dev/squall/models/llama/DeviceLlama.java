@@ -56,7 +56,9 @@ import java.util.stream.IntStream;
  *
  * <p>Kernel forms: on GPUs the work-group forms ({@code …Spmd}, several work-items per row
  * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
- * row), which suit a few cores. On CUDA the plan replays as a CUDA graph. Kernels are not timed
+ * row), which suit a few cores; the plain products of f16 weights (attention output, down, vocabulary) use
+ * {@code FlatGemmByLanes.f16Gemv}. On CUDA the plan replays as a CUDA graph, whose kernels overlap the
+ * launch of the one before them on compute capability 9.0 and newer. Kernels are not timed
  * unless {@link #profileKernels} asks for it (on OpenCL a timing event per launch doubled the host's
  * time per token).
  */
@@ -73,8 +75,6 @@ public final class DeviceLlama implements LanguageModel {
     }
 
     private static final String GRAPH = "decode";
-    /** Whether {@code FlatGemmByLanes.f16Gemv}'s int arguments are compiled as constants. */
-    private static final boolean GEMV_CONSTANTS = true;
 
     private final LlamaWeights weights;
     private final LlamaConfig c;
@@ -292,11 +292,13 @@ public final class DeviceLlama implements LanguageModel {
             keep(w.array());
             String kernel = "matVec" + suffix(w);
             if (workGroups && w.type() == GgmlType.F16) {
-                // the GEMV form of the flat GEMM: two rows per lane group, one-step reduction (1-7% less time than
-                // matVecF16Spmd per launch in the bench); its sizes as constants, as the bench timed it
+                // the GEMV form of the flat GEMM: two rows per lane group, one-step reduction. With its sizes as
+                // constants it took 6-13% less time than matVecF16Spmd in the Llama-3.2-1B step (H200, Nsight
+                // Compute: 2048×2048 6.8 → 6.0 µs, 2048×8192 13.1 → 12.1, 128256×2048 141.6 → 123.4); unspecialised
+                // 2048×8192 took 13.4 (bench/results/2026-11-30-h200-llama-step-host.md)
                 int lanes = FlatGemmByLanes.gemvLanesFor(w.rows(), w.cols());
                 spmdTask(name, FlatGemmByLanes.class, "f16Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(w.rows(), lanes))
-                        .setLocalWork(FlatGemmByLanes.THREADS), GEMV_CONSTANTS,
+                        .setLocalWork(FlatGemmByLanes.THREADS), true,
                         in, w.array(), out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else if (workGroups) {
                 int lanes = MatVec.lanesFor(w.rows(), w.cols());

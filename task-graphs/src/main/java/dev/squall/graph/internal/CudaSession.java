@@ -58,8 +58,6 @@ final class CudaSession implements DeviceSession {
     private final Arena argumentArena = Arena.ofShared();
     /** In graph mode: the launches of the first execution, replayed into the graph. */
     private final List<KernelLaunch> recorded = new ArrayList<>();
-    /** Whether a graph's launches overlap the kernel before them where the PTX waits for it (sm_90 and newer). */
-    static final boolean OVERLAP_LAUNCHES = true;
     private CudaGraphExec graph;
     private boolean launchedThisExecution;
     /** In graph mode, from the second execution on: whether this execution's graph has been launched. */
@@ -321,7 +319,7 @@ final class CudaSession implements DeviceSession {
             // (griddepcontrol.wait, PtxTarget.waitsForPreviousGrid), so only the launch's latency overlaps. On an
             // H200 the Llama-3.2-1B step's graph took 1.5% less time, and CUDA C chains of mat-vecs 2-9% less
             // (bench/results/2026-11-30-h200-llama-step-host.md).
-            boolean overlap = OVERLAP_LAUNCHES && target.waitsForPreviousGrid();
+            boolean overlap = target.waitsForPreviousGrid();
             graph = context.capture(() -> {
                 for (int i = 0; i < recorded.size(); i++) {
                     recorded.get(i).issue(overlap && i > 0);
