@@ -23,6 +23,7 @@ import dev.squall.api.types.DoubleArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
+import dev.squall.api.types.Q8_0Array;
 import dev.squall.api.types.LongArray;
 import dev.squall.api.types.ShortArray;
 import dev.squall.api.types.ByteArray;
@@ -121,18 +122,24 @@ public final class Corpus {
                         r -> new Object[] {new KernelContext(), halves(r, 37 * 100), floats(r, 100), poison(37), 37, 100, 0, 64}),
                 KernelCase.spmd(MatVec.class, "matVecBF16Spmd", MATVEC_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), bfloats(r, 37 * 100), floats(r, 100), floats(r, 37), 37, 100, 1, 64}),
-                KernelCase.spmd(MatVec.class, "matVecQ8Spmd", MATVEC_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), q8(r, 37 * 96), floats(r, 96), poison(37), 37, 96, 0, 64}),
+                KernelCase.spmd(MatVec.class, "matVecQ8Spmd", MATVEC_GRID, MATVEC_GROUP, r -> {
+                    Q8_0Array w = q8(r, 37 * 96);
+                    return new Object[] {new KernelContext(), w.quants(), w.scales(), floats(r, 96), poison(37), 37, 96, 0, 64};
+                }),
                 KernelCase.spmd(MatVec.class, "matVecQ4Spmd", MATVEC_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), q4(r, 37 * 96), floats(r, 96), floats(r, 37), 37, 96, 1, 64}),
                 KernelCase.spmd(MatVec.class, "rmsNormQkvF16Spmd", QKV_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), halves(r, 20 * 70), halves(r, 9 * 70), halves(r, 9 * 70), floats(r, 70),
                                 floats(r, 70), poison(20), poison(9), poison(9), 20, 9, 70, 1e-5f, 32, floats(r, 9), floats(r, 9),
                                 floats(r, 4), IntArray.fromElements(0), 9, 8, 9, 9, 0}),
-                KernelCase.spmd(MatVec.class, "rmsNormQkvQ8Spmd", QKV_GRID, MATVEC_GROUP,
-                        r -> new Object[] {new KernelContext(), q8(r, 20 * 64), q8(r, 9 * 64), q8(r, 9 * 64), floats(r, 64),
-                                floats(r, 64), poison(20), poison(9), poison(9), 20, 9, 64, 1e-5f, 32, floats(r, 9), floats(r, 9),
-                                floats(r, 4), IntArray.fromElements(0), 9, 8, 9, 9, 0}),
+                KernelCase.spmd(MatVec.class, "rmsNormQkvQ8Spmd", QKV_GRID, MATVEC_GROUP, r -> {
+                    Q8_0Array wq = q8(r, 20 * 64);
+                    Q8_0Array wk = q8(r, 9 * 64);
+                    Q8_0Array wv = q8(r, 9 * 64);
+                    return new Object[] {new KernelContext(), wq.quants(), wq.scales(), wk.quants(), wk.scales(), wv.quants(),
+                        wv.scales(), floats(r, 64), floats(r, 64), poison(20), poison(9), poison(9), 20, 9, 64, 1e-5f, 32,
+                        floats(r, 9), floats(r, 9), floats(r, 4), IntArray.fromElements(0), 9, 8, 9, 9, 0};
+                }),
                 // RoPE taken in: 4 query heads and 2 kv heads of 6 (4 rotated), a head-major cache of 3 positions, position 2
                 KernelCase.spmd(MatVec.class, "rmsNormQkvF16Spmd", new int[] {MatVec.spmdGlobalSize(48, 32), 1, 1}, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), halves(r, 24 * 70), halves(r, 12 * 70), halves(r, 12 * 70),
@@ -144,6 +151,12 @@ public final class Corpus {
                 KernelCase.spmd(MatVec.class, "rmsNormSwiGluBF16Spmd", MATVEC_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), bfloats(r, 37 * 100), bfloats(r, 37 * 100), floats(r, 100), floats(r, 100),
                                 poison(37), 37, 100, 1e-5f, 64}).mathTolerance(1e-6),
+                KernelCase.spmd(MatVec.class, "rmsNormSwiGluQ8Spmd", MATVEC_GRID, MATVEC_GROUP, r -> {
+                    Q8_0Array gate = q8(r, 37 * 96);
+                    Q8_0Array up = q8(r, 37 * 96);
+                    return new Object[] {new KernelContext(), gate.quants(), gate.scales(), up.quants(), up.scales(),
+                        floats(r, 96), floats(r, 96), poison(37), 37, 96, 1e-5f, 64};
+                }).mathTolerance(1e-6),
                 KernelCase.spmd(MatVec.class, "rmsNormSwiGluQ4Spmd", MATVEC_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), q4(r, 37 * 96), q4(r, 37 * 96), floats(r, 96), floats(r, 96),
                                 poison(37), 37, 96, 1e-5f, 64}).mathTolerance(1e-6),

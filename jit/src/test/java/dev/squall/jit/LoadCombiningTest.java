@@ -42,6 +42,21 @@ class LoadCombiningTest {
         assertEquals(List.of(16), vectorWidths(k), k.ir());
     }
 
+    /**
+     * The Q8 mat-vec as DeviceLlama launches it (sizes not constants, only the power of two each int argument is
+     * a multiple of): a lane's 16 quants come in one 16-byte load, and its 16 activations in four.
+     */
+    @Test
+    void splitQ8QuantsLoadSixteenAtOnceWithOnlyTheArgumentsDivisibility() {
+        CompiledKernel k = KernelCompiler.compile(KernelCase.find(dev.squall.kernels.transformer.MatVec.class,
+                "matVecQ8Spmd"), Map.of(5, new KnownDivisor(16), 6, new KnownDivisor(16), 8, new KnownDivisor(16)),
+                CompileOptions.PTX);
+        assertEquals(List.of(4, 4, 4, 4, 16), vectorWidths(k), k.ir());
+        String ptx = PtxEmitter.emit(k, PtxTarget.SM_90);
+        assertEquals(1, count(ptx, "ld\\.global\\.nc\\.v4\\.b32"), ptx);
+        assertEquals(4, count(ptx, "ld\\.global\\.nc\\.v4\\.f32"), ptx);
+    }
+
     @Test
     void ptxLoadsSixteenBytesAndUnpacksTheHalves() {
         CompiledKernel k = KernelCompiler.compile(KernelCase.find(SpmdKernels.class, "rowChunks"),

@@ -104,6 +104,29 @@ public final class Q8_0Array extends NativeArray {
         MemorySegment.copy(quants, 0, segment, ValueLayout.JAVA_BYTE, base + 2, BLOCK_ELEMENTS);
     }
 
+    /**
+     * The quants alone, one byte per element in element order: with {@link #scales()}, the layout GPU
+     * kernels read in 16-byte runs (a block's 34 bytes are only 2-byte aligned, so its quants cannot be).
+     */
+    public ByteArray quants() {
+        checkLive();
+        ByteArray out = new ByteArray(size);
+        for (int b = 0; b < size / BLOCK_ELEMENTS; b++) {
+            MemorySegment.copy(segment, (long) b * BLOCK_BYTES + 2, out.segment, (long) b * BLOCK_ELEMENTS, BLOCK_ELEMENTS);
+        }
+        return out;
+    }
+
+    /** The blocks' scales, one binary16 per 32 elements (block b's at index b); see {@link #quants()}. */
+    public HalfFloatArray scales() {
+        checkLive();
+        HalfFloatArray out = new HalfFloatArray(size / BLOCK_ELEMENTS);
+        for (int b = 0; b < size / BLOCK_ELEMENTS; b++) {
+            out.segment.set(SCALE, 2L * b, segment.get(SCALE, (long) b * BLOCK_BYTES));
+        }
+        return out;
+    }
+
     /** All elements dequantised. */
     public float[] toFloatArray() {
         checkLive();

@@ -70,6 +70,28 @@ class QuantizedArraysTest {
     }
 
     @Test
+    void q8_0SplitsIntoQuantsAndScales() {
+        float[] values = new float[32 * 37];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian() * (1 + i / 32);
+        }
+        Q8_0Array q = Q8_0Array.quantize(values);
+        ByteArray quants = q.quants();
+        HalfFloatArray scales = q.scales();
+        assertEquals(values.length, quants.getSize());
+        assertEquals(37, scales.getSize());
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(q.getQuant(i), quants.get(i), "quant " + i);
+            assertEquals(q.getFloat(i), scales.getFloat(i / 32) * quants.get(i), "element " + i);
+        }
+        for (int b = 0; b < 37; b++) {
+            assertEquals(q.getScale(b), scales.getFloat(b), "scale " + b);
+        }
+        q.free();
+        assertThrows(IllegalStateException.class, q::quants);
+    }
+
+    @Test
     void q4_0MatchesTheGgmlLayout() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = arena.allocate(18, 2);

@@ -7,6 +7,7 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.api.types.NativeArray;
+import dev.squall.api.types.Q8_0Array;
 import dev.squall.graph.DataTransferMode;
 import dev.squall.graph.ExecutionPlan;
 import dev.squall.graph.ExecutionProfile;
@@ -143,6 +144,8 @@ public final class DeviceLlama implements LanguageModel {
         private final GridScheduler grids = new GridScheduler();
         private final Set<NativeArray> resident = Collections.newSetFromMap(new IdentityHashMap<>());
         private final List<Object> residentOrder = new ArrayList<>();
+        /** The arrays each weight matrix goes to the device as ({@link #deviceWeight}), made once per matrix. */
+        private final java.util.Map<Weight, Object[]> deviceWeights = new IdentityHashMap<>();
         private long weightBytes;
         /** Scratch that must be zero on the device before the first execution (tickets); kernels leave it so. */
         private final List<Object> zeroed = new ArrayList<>();
@@ -225,13 +228,12 @@ public final class DeviceLlama implements LanguageModel {
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
                 if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
-                    keep(w.ffnGate().array());
-                    keep(w.ffnUp().array());
                     int lanes = MatVec.lanesFor(c.ffnDim(), d);
                     // the feed-forward RMSNorm is taken in
                     spmd(p + "norm_gate_up", MatVec.class, "rmsNormSwiGlu" + suffix(w.ffnGate()) + "Spmd",
-                            MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, w.ffnGate().array(),
-                            w.ffnUp().array(), x, vector(w.ffnNorm()), gate, c.ffnDim(), d, c.rmsEps(), lanes);
+                            MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, concat(deviceWeight(w.ffnGate()),
+                            deviceWeight(w.ffnUp()), new Object[] {x, vector(w.ffnNorm()), gate, c.ffnDim(), d, c.rmsEps(),
+                            lanes}));
                 } else {
                     rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);
                     matVec(p + "gate", w.ffnGate(), h, gate, false);
@@ -289,7 +291,6 @@ public final class DeviceLlama implements LanguageModel {
         }
 
         private void matVec(String name, Weight w, FloatArray in, FloatArray out, boolean accumulate) {
-            keep(w.array());
             String kernel = "matVec" + suffix(w);
             if (workGroups && w.type() == GgmlType.F16) {
                 // the GEMV form of the flat GEMM: two rows per lane group, one-step reduction. With its sizes as
@@ -299,17 +300,36 @@ public final class DeviceLlama implements LanguageModel {
                 int lanes = FlatGemmByLanes.gemvLanesFor(w.rows(), w.cols());
                 spmdTask(name, FlatGemmByLanes.class, "f16Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(w.rows(), lanes))
                         .setLocalWork(FlatGemmByLanes.THREADS), true,
-                        in, w.array(), out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
+                        in, deviceWeight(w)[0], out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else if (workGroups) {
                 int lanes = MatVec.lanesFor(w.rows(), w.cols());
                 // not specialised: the plain mat-vec measured 1-3 µs slower per launch with its sizes as constants
                 // (H200, Nsight Compute: 2048×2048 7.0 → 8.0 µs, 2048×8192 13.1 → 16.1 µs)
                 spmdTask(name, MatVec.class, kernel + "Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(w.rows(), lanes))
                         .setLocalWork(MatVec.GROUP_SIZE), false,
-                        w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
+                        concat(deviceWeight(w), new Object[] {in, out, w.rows(), w.cols(), accumulate ? 1 : 0, lanes}));
             } else {
+                keep(w.array());
                 task(name, method(MatVec.class, kernel), w.array(), in, out, w.rows(), w.cols(), accumulate ? 1 : 0);
             }
+        }
+
+        /**
+         * A weight matrix as the work-group kernels take it, kept on the device: its array, or for Q8_0 its quants
+         * and scales split apart once (MatVec's Q8 forms read 16 quants per load that way; a block's 34 bytes are
+         * only 2-byte aligned).
+         */
+        private Object[] deviceWeight(Weight w) {
+            Object[] arrays = deviceWeights.computeIfAbsent(w, weight -> weight.array() instanceof Q8_0Array q
+                    ? new Object[] {q.quants(), q.scales()} : new Object[] {weight.array()});
+            for (Object array : arrays) {
+                keep((NativeArray) array);
+            }
+            return arrays;
+        }
+
+        private static Object[] concat(Object[]... parts) {
+            return Arrays.stream(parts).flatMap(Arrays::stream).toArray();
         }
 
         /** The logits' argmax on the device, so greedy decoding reads back two ints. */
@@ -329,17 +349,14 @@ public final class DeviceLlama implements LanguageModel {
         /** Q, K and V of RMSNorm(x) in one launch (the work-group form). */
         private void qkv(String name, LayerWeights w, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
                          FloatArray keyCache, FloatArray valueCache, int positionStride, int headStride, boolean rope) {
-            keep(w.wq().array());
-            keep(w.wk().array());
-            keep(w.wv().array());
             int lanes = MatVec.lanesFor(c.qDim() + 2 * c.kvDim(), c.dim());
             if (rope) {
                 lanes = Math.min(lanes, MatVec.GROUP_SIZE / 2); // a rotated pair's two rows in one work-group
             }
             spmd(name, MatVec.class, "rmsNormQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(c.qDim() + 2 * c.kvDim(),
-                    lanes), MatVec.GROUP_SIZE, w.wq().array(), w.wk().array(), w.wv().array(), x, vector(w.attnNorm()), q, k,
-                    v, c.qDim(), c.kvDim(), c.dim(), c.rmsEps(), lanes, keyCache, valueCache, rotation, state, c.headDim(),
-                    c.ropeDim(), positionStride, headStride, rope ? 1 : 0);
+                    lanes), MatVec.GROUP_SIZE, concat(deviceWeight(w.wq()), deviceWeight(w.wk()), deviceWeight(w.wv()),
+                    new Object[] {x, vector(w.attnNorm()), q, k, v, c.qDim(), c.kvDim(), c.dim(), c.rmsEps(), lanes, keyCache,
+                    valueCache, rotation, state, c.headDim(), c.ropeDim(), positionStride, headStride, rope ? 1 : 0}));
         }
 
         private void task(String name, Method kernel, Object... args) {

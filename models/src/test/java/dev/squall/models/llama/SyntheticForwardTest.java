@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.squall.api.Device;
+import dev.squall.graph.TestDevices;
 import dev.squall.models.gguf.GgmlType;
 import dev.squall.models.gguf.GgufFile;
 import dev.squall.models.synth.ModelPreset;
@@ -13,7 +15,11 @@ import dev.squall.models.synth.SyntheticModel;
 import dev.squall.models.synth.WeightDType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +58,35 @@ class SyntheticForwardTest {
     @Test
     void q8_0Weights() throws IOException {
         check(ModelPresets.TINY, WeightDType.Q8_0);
+    }
+
+    static Stream<Arguments> devicesFormsAndTypes() {
+        return TestDevices.all().flatMap(d -> Stream.of(WeightDType.F16, WeightDType.Q8_0).flatMap(t -> Stream.of(
+                Arguments.of(d, DeviceLlama.KernelForms.LOOPS, t), Arguments.of(d, DeviceLlama.KernelForms.WORK_GROUPS, t))));
+    }
+
+    /**
+     * The task-graph forward against float64 on every device, both kernel forms, f16 and Q8_0 weights (the
+     * work-group forms read Q8_0 split into quants and scales, and f16 plain products through
+     * FlatGemmByLanes.f16Gemv).
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("devicesFormsAndTypes")
+    void deviceForwardMatchesFloat64(Device device, DeviceLlama.KernelForms forms, WeightDType dtype) throws IOException {
+        Path file = dir.resolve("tiny-" + dtype.label() + ".gguf");
+        SyntheticModel.write(ModelPresets.TINY, dtype, 7, file, (n, d, t) -> {
+        });
+        try (GgufFile gguf = GgufFile.open(file)) {
+            LlamaWeights weights = LlamaWeights.load(gguf);
+            double[][] expected = new Float64Llama(gguf, weights.config()).logits(TOKENS);
+            try (DeviceLlama model = new DeviceLlama(weights, device, 32, forms)) {
+                for (int p = 0; p < TOKENS.length; p++) {
+                    double error = Float64Llama.relativeL2(model.forward(TOKENS[p], p), expected[p]);
+                    assertTrue(error < 1e-4, model.describe() + " " + dtype.label() + " position " + p + ": relative L2 "
+                            + error);
+                }
+            }
+        }
     }
 
     @Test

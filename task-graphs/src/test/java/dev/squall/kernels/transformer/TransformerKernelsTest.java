@@ -49,6 +49,20 @@ class TransformerKernelsTest {
                 global > 0 ? new WorkerGrid1D(global).setLocalWork(local) : null, args);
     }
 
+    /** The arguments with each Q8_0 matrix as the work-group kernels take it: its quants, then its scales. */
+    private static Object[] workGroupWeights(Object... args) {
+        List<Object> out = new ArrayList<>();
+        for (Object a : args) {
+            if (a instanceof Q8_0Array q) {
+                out.add(q.quants());
+                out.add(q.scales());
+            } else {
+                out.add(a);
+            }
+        }
+        return out.toArray();
+    }
+
     private static Object[] withContext(Object... args) {
         Object[] all = new Object[args.length + 1];
         all[0] = new KernelContext();
@@ -100,7 +114,7 @@ class TransformerKernelsTest {
             for (int lanes : new int[] {32, MatVec.lanesFor(rows, cols), MatVec.GROUP_SIZE}) {
                 FloatArray out = accumulate ? FloatArray.fromArray(start.toHeapArray()) : poisoned(rows);
                 run(device, MatVec.class, "matVec" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes), MatVec.GROUP_SIZE,
-                        withContext(w, x, out, rows, cols, accumulate ? 1 : 0, lanes));
+                        withContext(workGroupWeights(w, x, out, rows, cols, accumulate ? 1 : 0, lanes)));
                 assertWithinTwiceNaive(out, ref, naive, 1e-6, "matVec" + type + "Spmd with " + lanes + " lanes"
                         + (accumulate ? " accumulate" : "") + " on " + device.id());
             }
@@ -179,8 +193,8 @@ class TransformerKernelsTest {
         IntArray state = IntArray.fromElements(position);
         for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
             run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
-                    MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes, keyCache,
-                            valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 0));
+                    MatVec.GROUP_SIZE, withContext(workGroupWeights(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes,
+                            keyCache, valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 0)));
             NativeArray[] ws = {wq, wk, wv};
             FloatArray[] outs = {q, k, v};
             for (int m = 0; m < 3; m++) {
@@ -201,8 +215,8 @@ class TransformerKernelsTest {
                 k.init(Float.NaN);
                 v.init(Float.NaN);
                 run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
-                        MatVec.GROUP_SIZE, withContext(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes, keyCache,
-                                valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 1));
+                        MatVec.GROUP_SIZE, withContext(workGroupWeights(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps,
+                                lanes, keyCache, valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 1)));
                 String what = "rmsNormQkv" + type + "Spmd with RoPE, " + lanes + " lanes on " + device.id();
                 assertRotatedPairs(plainQ, q.toHeapArray(), rotation, headDim, ropeDim, "q, " + what);
                 float[] cachedKey = new float[kvRows];
@@ -275,7 +289,7 @@ class TransformerKernelsTest {
         for (int lanes : new int[] {32, 128, MatVec.GROUP_SIZE}) {
             FloatArray out = poisoned(rows);
             run(device, MatVec.class, "rmsNormSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes),
-                    MatVec.GROUP_SIZE, withContext(gate, up, x, norm, out, rows, cols, eps, lanes));
+                    MatVec.GROUP_SIZE, withContext(workGroupWeights(gate, up, x, norm, out, rows, cols, eps, lanes)));
             assertWithinTwiceNaive(out, ref, naive, 1e-6, "rmsNormSwiGlu" + type + "Spmd with " + lanes + " lanes on "
                     + device.id());
         }

@@ -1,6 +1,7 @@
 package dev.squall.kernels.transformer;
 
 import dev.squall.api.types.BFloat16Array;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.Q4_0Array;
@@ -99,6 +100,23 @@ final class RowDots {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /**
+     * Row {@code row} of Q8_0 weights split into quants and scales ({@link Q8_0Array#quants()},
+     * {@link Q8_0Array#scales()}) times x: lane {@code first} of {@code step} takes runs of 16 columns, half a
+     * block each (one 16-byte load of quants, two of activations, the block's scale). cols must be a multiple
+     * of 32, so runs never straddle a block and there is no tail.
+     */
+    static float q8(ByteArray quants, HalfFloatArray scales, int row, int cols, FloatArray x, int first, int step) {
+        int base = row * cols;
+        float s0 = 0f;
+        for (int c = 16 * first; c < cols; c += 16 * step) {
+            float low = Run8.of(quants, base + c).dot(Run8.of(x, c));
+            float high = Run8.of(quants, base + c + 8).dot(Run8.of(x, c + 8));
+            s0 = Math.fma(scales.getFloat((base + c) >>> 5), low + high, s0);
+        }
+        return s0;
+    }
+
     static float q4(Q4_0Array w, int row, int cols, FloatArray x, int first, int step) {
         int base = row * cols;
         float s0 = 0f;
@@ -191,27 +209,20 @@ final class RowDots {
     }
 
     /**
-     * As {@link #q8(Q8_0Array, int, int, FloatArray, int, int)} over columns start … start + width − 1 of
-     * the row, against a local array holding those columns of the input (the normalised input of the
-     * fused RMSNorm forms, one window of it at a time).
+     * As {@link #q8(ByteArray, HalfFloatArray, int, int, FloatArray, int, int)} over columns start … start +
+     * width − 1 of the row (start and width multiples of 32), against a local array holding those columns of
+     * the input.
      */
-    static float q8(Q8_0Array w, int row, int cols, int start, int width, float[] x, int first, int step) {
+    static float q8(ByteArray quants, HalfFloatArray scales, int row, int cols, int start, int width, float[] x,
+                    int first, int step) {
         int base = row * cols + start;
         float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int c = first;
-        for (; c + 3 * step < width; c += 4 * step) {
-            s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x[c];
-            s1 += w.getScale((base + c + step) >>> 5) * w.getQuant(base + c + step) * x[c + step];
-            s2 += w.getScale((base + c + 2 * step) >>> 5) * w.getQuant(base + c + 2 * step) * x[c + 2 * step];
-            s3 += w.getScale((base + c + 3 * step) >>> 5) * w.getQuant(base + c + 3 * step) * x[c + 3 * step];
+        for (int c = 16 * first; c < width; c += 16 * step) {
+            float low = Run8.of(quants, base + c).dot(Run8.of(x, c));
+            float high = Run8.of(quants, base + c + 8).dot(Run8.of(x, c + 8));
+            s0 = Math.fma(scales.getFloat((base + c) >>> 5), low + high, s0);
         }
-        for (; c < width; c += step) {
-            s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x[c];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return s0;
     }
 
     /**

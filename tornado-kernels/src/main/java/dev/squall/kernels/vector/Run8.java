@@ -1,6 +1,7 @@
 package dev.squall.kernels.vector;
 
 import dev.squall.api.types.BFloat16Array;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.Half;
 import dev.squall.api.types.HalfFloatArray;
@@ -40,6 +41,12 @@ public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, f
     public static Run8 ofHalves(short[] a, int at) {
         return new Run8(Half.toFloat(a[at]), Half.toFloat(a[at + 1]), Half.toFloat(a[at + 2]), Half.toFloat(a[at + 3]),
                 Half.toFloat(a[at + 4]), Half.toFloat(a[at + 5]), Half.toFloat(a[at + 6]), Half.toFloat(a[at + 7]));
+    }
+
+    /** a[at], …, a[at + 7], signed bytes widened (Q8_0 quants split from their scales). */
+    public static Run8 of(ByteArray a, int at) {
+        return new Run8(a.get(at), a.get(at + 1), a.get(at + 2), a.get(at + 3), a.get(at + 4), a.get(at + 5),
+                a.get(at + 6), a.get(at + 7));
     }
 
     /** a[at], …, a[at + 7], widened from bfloat16. */
