@@ -45,20 +45,8 @@ public record Run8(float v0, float v1, float v2, float v3, float v4, float v5, f
 
     /** a[at], …, a[at + 7], signed bytes widened (Q8_0 quants split from their scales). */
     public static Run8 of(ByteArray a, int at) {
-        return new Run8(widen(a.get(at)), widen(a.get(at + 1)), widen(a.get(at + 2)), widen(a.get(at + 3)),
-                widen(a.get(at + 4)), widen(a.get(at + 5)), widen(a.get(at + 6)), widen(a.get(at + 7)));
-    }
-
-    /** 1.5 · 2^23 as float bits: adding a small integer to them gives that float plus the integer, exactly. */
-    private static final int MAGIC_BITS = 0x4B40_0000;
-    private static final float MAGIC = 12_582_912f;
-
-    /**
-     * A byte as a float, exactly, by an integer add and a float subtract instead of an int-to-float conversion,
-     * which GPUs issue at a fraction of the rate of adds (every Q8_0 weight takes one).
-     */
-    static float widen(byte b) {
-        return Float.intBitsToFloat(MAGIC_BITS + b) - MAGIC;
+        return new Run8(a.get(at), a.get(at + 1), a.get(at + 2), a.get(at + 3), a.get(at + 4), a.get(at + 5),
+                a.get(at + 6), a.get(at + 7));
     }
 
     /** a[at], …, a[at + 7], widened from bfloat16. */
