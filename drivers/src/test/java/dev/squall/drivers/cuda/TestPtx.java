@@ -100,40 +100,10 @@ public final class TestPtx {
      * {@link #INC} for sm_90 that first waits for the previous grid ({@code griddepcontrol.wait}), as a
      * kernel launched with {@link CudaContext#launchAfterPrevious} must.
      */
-    public static final String INC_AFTER_PREVIOUS = """
-            .version 8.0
-            .target sm_90
-            .address_size 64
+    public static final String INC_AFTER_PREVIOUS = INC.replace(".target sm_80", ".target sm_90")
+            .replace("inc_i32", "inc_after_i32")
+            .replace("    ld.param.u64 %rd1", "    griddepcontrol.wait;\n    ld.param.u64 %rd1");
 
-
-            .visible .entry inc_after_i32(
-                .param .u64 inc_after_i32_x,
-                .param .u32 inc_after_i32_n
-            )
-            {
-                .reg .pred %p<2>;
-                .reg .b32 %r<8>;
-                .reg .b64 %rd<5>;
-
-                griddepcontrol.wait;
-                ld.param.u64 %rd1, [inc_after_i32_x];
-                ld.param.u32 %r1, [inc_after_i32_n];
-                mov.u32 %r2, %ctaid.x;
-                mov.u32 %r3, %ntid.x;
-                mov.u32 %r4, %tid.x;
-                mad.lo.s32 %r5, %r2, %r3, %r4;
-                setp.ge.u32 %p1, %r5, %r1;
-                @%p1 bra DONE;
-                cvta.to.global.u64 %rd2, %rd1;
-                mul.wide.u32 %rd3, %r5, 4;
-                add.s64 %rd4, %rd2, %rd3;
-                ld.global.u32 %r6, [%rd4];
-                add.s32 %r7, %r6, 1;
-                st.global.u32 [%rd4], %r7;
-            DONE:
-                ret;
-            }
-            """;
 
     /** {@code empty()}: does nothing; for launch overhead. */
     public static final String EMPTY = HEADER + """
