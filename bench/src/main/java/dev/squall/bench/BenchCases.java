@@ -1,9 +1,11 @@
 package dev.squall.bench;
 
 import dev.squall.api.Device;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
+import dev.squall.api.types.Q8_0Array;
 import dev.squall.graph.DataTransferMode;
 import dev.squall.graph.ExecutionPlan;
 import dev.squall.graph.GridScheduler;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -335,6 +338,32 @@ final class BenchCases {
             String key = String.format(Locale.ROOT, "flat_gemm f16 M=1 N=%d K=%d", n, k);
             cases.addAll(gemvLanes(w, x, out, n, k, key, 2.0 * n * k, 2.0 * n * k + 4.0 * k + 4.0 * n,
                     copiesFor(2.0 * n * k)));
+            cases.addAll(q8Gemvs(n, k, x, out));
+        }
+        return cases;
+    }
+
+    /**
+     * MatVec's Q8_0 GEMV (the weights split into quants and scales, as DeviceLlama runs it) at every lane count
+     * from 32 to 256, the default named plainly: 34 bytes per 32 weights.
+     */
+    private List<BenchCase> q8Gemvs(int n, int k, FloatArray x, FloatArray out) {
+        Q8_0Array q8 = Q8_0Array.quantize(Fill.floats(n * k, n + 3L * k).toHeapArray());
+        ByteArray quants = q8.quants();
+        HalfFloatArray scales = q8.scales();
+        double weightBytes = (double) n * k * Q8_0Array.BLOCK_BYTES / Q8_0Array.BLOCK_ELEMENTS;
+        String key = String.format(Locale.ROOT, "flat_gemm q8_0 M=1 N=%d K=%d", n, k);
+        List<BenchCase> cases = new ArrayList<>();
+        for (int lanes = 32; lanes <= MatVec.GROUP_SIZE; lanes *= 2) {
+            int l = lanes;
+            String name = "MatVec.matVecQ8Spmd" + (lanes == MatVec.lanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
+            cases.add(new BenchCase("flat_gemm", name, key, 2.0 * n * k, weightBytes + 4.0 * k + 4.0 * n,
+                    copiesFor(weightBytes), runs(), i -> {
+                Launch launch = Launch.spmd("k", MatVec.class, "matVecQ8Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(n, l))
+                        .setLocalWork(MatVec.GROUP_SIZE), quants, scales, x, out, n, k, 0, l);
+                return new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch),
+                        p -> checkLinear(p, out, x, q8::getFloat, 1, n, k));
+            }));
         }
         return cases;
     }
@@ -350,6 +379,12 @@ final class BenchCases {
 
     /** out[r][c] against Σ x[r]·w[c] in float64, at the corners and the middle. */
     private static String checkLinear(ExecutionPlan plan, FloatArray out, FloatArray x, HalfFloatArray w, int m, int n, int k) {
+        return checkLinear(plan, out, x, w::getFloat, m, n, k);
+    }
+
+    /** {@link #checkLinear(ExecutionPlan, FloatArray, FloatArray, HalfFloatArray, int, int, int)} for weights as values. */
+    private static String checkLinear(ExecutionPlan plan, FloatArray out, FloatArray x, IntToDoubleFunction w, int m, int n,
+                                      int k) {
         out.init(Float.NaN);
         executeAndRead(plan, out);
         double worst = 0;
@@ -358,7 +393,7 @@ final class BenchCases {
                 double sum = 0;
                 double magnitude = 0;
                 for (int p = 0; p < k; p++) {
-                    double t = (double) x.get(r * k + p) * w.getFloat(c * k + p);
+                    double t = x.get(r * k + p) * w.applyAsDouble(c * k + p);
                     sum += t;
                     magnitude += Math.abs(t);
                 }
