@@ -344,8 +344,9 @@ final class BenchCases {
     }
 
     /**
-     * MatVec's Q8_0 GEMV (the weights split into quants and scales, as DeviceLlama runs it) at every lane count
-     * from 32 to 256, the default named plainly: 34 bytes per 32 weights.
+     * MatVec's Q8_0 GEMV (the weights split into quants and scales, as DeviceLlama runs it) and
+     * {@link FlatGemmByLanes#q8Gemv} with two and four weight rows, at every lane count from 32 to 256, the
+     * defaults named plainly: 34 bytes per 32 weights.
      */
     private List<BenchCase> q8Gemvs(int n, int k, FloatArray x, FloatArray out) {
         Q8_0Array q8 = Q8_0Array.quantize(Fill.floats(n * k, n + 3L * k).toHeapArray());
@@ -364,6 +365,24 @@ final class BenchCases {
                 return new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch),
                         p -> checkLinear(p, out, x, q8::getFloat, 1, n, k));
             }));
+        }
+        // FlatGemmByLanes' Q8 GEMV with two and four weight rows per lane group, lanes compiled as constants
+        for (Object[] form : new Object[][] {{FlatGemmByLanes.class, "q8Gemv", FlatGemmByLanes.WEIGHT_ROWS},
+            {FlatGemmByLanesVariants.class, "q8Four", 4}}) {
+            for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
+                int l = lanes;
+                int weightRows = (int) form[2];
+                String name = "FlatGemmByLanes." + form[1]
+                        + (lanes == FlatGemmByLanes.q8GemvLanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
+                cases.add(new BenchCase("flat_gemm", name, key, 2.0 * n * k, weightBytes + 4.0 * k + 4.0 * n,
+                        copiesFor(weightBytes), runs(), i -> {
+                    Launch launch = Launch.spmd("k", (Class<?>) form[0], (String) form[1],
+                            new WorkerGrid1D(FlatGemmByLanes.globalX(n, l, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
+                            x, quants, scales, out, 1, n, k, 0, l).specialized(9);
+                    return new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch),
+                            p -> checkLinear(p, out, x, q8::getFloat, 1, n, k));
+                }));
+            }
         }
         return cases;
     }

@@ -157,6 +157,12 @@ public final class Corpus {
                     return new Object[] {new KernelContext(), gate.quants(), gate.scales(), up.quants(), up.scales(),
                         floats(r, 96), floats(r, 96), poison(37), 37, 96, 1e-5f, 64};
                 }).mathTolerance(1e-6),
+                KernelCase.spmd(FlatGemmByLanes.class, "q8Gemv", new int[] {FlatGemmByLanes.globalX(37, 64), 1, 1},
+                        new int[] {FlatGemmByLanes.THREADS, 1, 1}, r -> {
+                    Q8_0Array w = q8(r, 37 * 160);
+                    return new Object[] {new KernelContext(), floats(r, 2 * 160), w.quants(), w.scales(), floats(r, 2 * 37), 2,
+                        37, 160, 1, 64};
+                }),
                 KernelCase.spmd(MatVec.class, "rmsNormSwiGluQ4Spmd", MATVEC_GRID, MATVEC_GROUP,
                         r -> new Object[] {new KernelContext(), q4(r, 37 * 96), q4(r, 37 * 96), floats(r, 96), floats(r, 96),
                                 poison(37), 37, 96, 1e-5f, 64}).mathTolerance(1e-6),

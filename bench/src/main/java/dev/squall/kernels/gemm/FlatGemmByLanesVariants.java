@@ -2,6 +2,7 @@ package dev.squall.kernels.gemm;
 
 import dev.squall.api.KernelContext;
 import dev.squall.api.LaunchBounds;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 
@@ -41,5 +42,11 @@ public final class FlatGemmByLanesVariants {
     public static void f16SingleFour(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m,
                                      int n, int k, int accumulate, int lanes) {
         FlatGemmByLanes.f16Form(context, x, w, out, m, n, k, accumulate, lanes, 4, 1);
+    }
+
+    /** {@link FlatGemmByLanes#q8Gemv} with four weight rows per lane group (every activation load shared by four rows). */
+    public static void q8Four(KernelContext context, FloatArray x, ByteArray quants, HalfFloatArray scales, FloatArray out,
+                              int m, int n, int k, int accumulate, int lanes) {
+        FlatGemmByLanes.q8Form(context, x, quants, scales, out, m, n, k, accumulate, lanes, 4);
     }
 }

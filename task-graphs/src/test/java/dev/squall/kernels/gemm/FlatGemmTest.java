@@ -9,6 +9,7 @@ import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
 import dev.squall.api.KernelContext;
 import dev.squall.api.LaunchBounds;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
@@ -128,6 +129,43 @@ class FlatGemmTest {
                 (xArray, w, out, accumulate) -> run(device, owner, form,
                         new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
                         xArray, w, out, m, n, k, accumulate, lanes));
+    }
+
+    static Stream<Arguments> q8LaneCases() {
+        Set<List<Object>> cases = new LinkedHashSet<>();
+        for (Device d : TestDevices.all().toList()) {
+            for (String form : new String[] {"q8Gemv", "q8Four"}) {
+                for (int[] s : SHAPES) {
+                    int k = (s[2] + 31) / 32 * 32;
+                    for (int lanes : new int[] {32, 64, 256}) {
+                        cases.add(List.of(d, form, s[0], s[1], k, lanes)); // one pass per activation row
+                    }
+                    cases.add(List.of(d, form, 1, s[1], k, FlatGemmByLanes.q8GemvLanesFor(s[1], k)));
+                }
+                // several runs per lane, the last run of the row shared by only some lanes, rows past n
+                cases.add(List.of(d, form, 1, 4099, 2080, FlatGemmByLanes.q8GemvLanesFor(4099, 2080)));
+                cases.add(List.of(d, form, 2, 37, 4128, 64));
+                cases.add(List.of(d, form, 3, 9, 5024, 128));
+                cases.add(List.of(d, form, 1, 21, 4096, 256));
+            }
+        }
+        return cases.stream().map(c -> Arguments.of(c.toArray()));
+    }
+
+    /** The Q8_0 GEMV (quants and scales split) against float64 of the dequantised weights. */
+    @ParameterizedTest(name = "{0} by lanes {1} m={2} n={3} k={4} lanes={5}")
+    @MethodSource("q8LaneCases")
+    void q8ByLanesMatchesFloat64(Device device, String form, int m, int n, int k, int lanes) {
+        float[] x = values(rng, m * k);
+        Q8_0Array q = Q8_0Array.quantize(values(rng, n * k));
+        ByteArray quants = q.quants();
+        HalfFloatArray scales = q.scales();
+        Class<?> owner = form.equals("q8Gemv") ? FlatGemmByLanes.class : FlatGemmByLanesForms.class;
+        int weightRows = form.equals("q8Gemv") ? FlatGemmByLanes.WEIGHT_ROWS : 4;
+        KernelRuns.checkLinear(rng, device, "FlatGemmByLanes." + form + " lanes=" + lanes, x, q.toFloatArray(), m, n, k,
+                1e-6, (xArray, out, accumulate) -> run(device, owner, form,
+                        new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
+                        xArray, quants, scales, out, m, n, k, accumulate, lanes));
     }
 
     static Stream<Arguments> mmaCases() {

@@ -1,6 +1,7 @@
 package dev.squall.kernels.gemm;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.kernels.vector.Run8;
@@ -102,6 +103,73 @@ public final class FlatGemmByLanes {
         f16Form(context, x, w, out, m, n, k, accumulate, lanes, WEIGHT_ROWS, 1);
     }
 
+    /**
+     * Lanes per weight row for {@link #q8Gemv} over n rows of k columns: as {@link #gemvLanesFor}, but a lane's
+     * runs are 16 columns (half a Q8_0 block), so the lanes double only while each keeps two runs. Chosen by
+     * analogy with the f16 rule; not yet timed on a GPU.
+     */
+    public static int q8GemvLanesFor(int n, int k) {
+        int lanes = 32;
+        while (lanes < THREADS && (long) Math.ceilDiv(n, WEIGHT_ROWS) * lanes < GEMV_WORK_ITEMS && 64L * lanes <= k) {
+            lanes *= 2;
+        }
+        return lanes;
+    }
+
+    /**
+     * The GEMV with Q8_0 weights split into their quants and scales ({@code Q8_0Array.quants()},
+     * {@code scales()}): out[i][j] = Σ_p x[i][p]·d[j][p / 32]·q[j][p] (+ out when {@code accumulate != 0}), a
+     * pass per activation row. Each lane reads runs of 16 columns of {@link #WEIGHT_ROWS} weight rows (one
+     * 16-byte load of quants and one scale per row) against one run of activations (four 16-byte loads), so two
+     * rows share every activation load, where {@code MatVec.matVecQ8Spmd} loads 64 bytes of activations per 16
+     * bytes of weights for one row. k must be a multiple of 32 (rows of whole blocks). Grid {@link #globalX};
+     * {@code lanes} from {@link #q8GemvLanesFor}. Tested on the JVM and PoCL; not yet timed on a GPU.
+     */
+    public static void q8Gemv(KernelContext context, FloatArray x, ByteArray quants, HalfFloatArray scales,
+                              FloatArray out, int m, int n, int k, int accumulate, int lanes) {
+        q8Form(context, x, quants, scales, out, m, n, k, accumulate, lanes, WEIGHT_ROWS);
+    }
+
+    /**
+     * {@link #q8Gemv} with {@code weightRows} (2 or 4, a compile-time constant of the caller) weight rows per lane
+     * group, launched with {@link #globalX(int, int, int)}.
+     */
+    static void q8Form(KernelContext context, FloatArray x, ByteArray quants, HalfFloatArray scales, FloatArray out,
+                       int m, int n, int k, int accumulate, int lanes, int weightRows) {
+        float[] scratch = context.allocateFloatLocalArray(scratchLength(weightRows, 1));
+        LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, weightRows, 1);
+        int row = g.row();
+        // rows past n read row n - 1 and never store (every work-item takes part in the reduction)
+        int w0 = Math.min(row, n - 1) * k;
+        int w1 = Math.min(row + 1, n - 1) * k;
+        int w2 = Math.min(row + 2, n - 1) * k;
+        int w3 = Math.min(row + 3, n - 1) * k;
+        for (int r0 = 0; r0 < m; r0++) {
+            int xr = r0 * k;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int c = 16 * g.lane(); c < k; c += 16 * lanes) {
+                Run8 low = Run8.of(x, xr + c);
+                Run8 high = Run8.of(x, xr + c + 8);
+                s0 = q8Run(quants, scales, w0 + c, low, high, s0);
+                s1 = q8Run(quants, scales, w1 + c, low, high, s1);
+                if (weightRows == 4) {
+                    s2 = q8Run(quants, scales, w2 + c, low, high, s2);
+                    s3 = q8Run(quants, scales, w3 + c, low, high, s3);
+                }
+            }
+            PassSums sums = PassSums.zero().withFirst(new Dots4(s0, s1, s2, s3));
+            finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, 1);
+        }
+    }
+
+    /** acc + d·(q[at..at+15] · x), d the scale of the block holding column at (16 columns never straddle one). */
+    private static float q8Run(ByteArray quants, HalfFloatArray scales, int at, Run8 low, Run8 high, float acc) {
+        return Math.fma(scales.getFloat(at >>> 5), Run8.of(quants, at).dot(low) + Run8.of(quants, at + 8).dot(high), acc);
+    }
+
     /** Floats of local memory {@link #f16Form} takes for v = weightRows·rows sums: padded sums, then one part per lane. */
     private static int scratchLength(int weightRows, int rows) {
         int values = weightRows * rows;
@@ -116,21 +184,15 @@ public final class FlatGemmByLanes {
     static void f16Form(KernelContext context, FloatArray x, HalfFloatArray w, FloatArray out, int m, int n, int k,
                         int accumulate, int lanes, int weightRows, int rows) {
         float[] scratch = context.allocateFloatLocalArray(scratchLength(weightRows, rows));
-        int values = weightRows * rows; // sums per work-item and pass, at most 32 (so at most the lanes)
-        int stride = THREADS + 32 / values;
-        int local = context.localIdx;
-        int lane = local & (lanes - 1);
-        int first = local - lane; // the lane group's first work-item
-        int row = (context.groupIdx * (THREADS / lanes) + local / lanes) * weightRows;
+        LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, weightRows, rows);
+        int lane = g.lane();
+        int row = g.row();
         // Weight rows past n read row n - 1 and never store: every work-item takes part in the
         // reductions, whose barriers must not sit under a condition.
         int w0 = Math.min(row, n - 1) * k;
         int w1 = Math.min(row + 1, n - 1) * k;
         int w2 = Math.min(row + 2, n - 1) * k;
         int w3 = Math.min(row + 3, n - 1) * k;
-        int parts = lanes / values; // lanes whose sums one lane adds in the reduction's first step
-        int value = lane & (values - 1);
-        int part = lane / values;
         for (int r0 = 0; r0 < m; r0 += rows) {
             ActivationRows xs = ActivationRows.from(r0, m, k);
             PassSums sums = PassSums.zero();
@@ -150,29 +212,42 @@ public final class FlatGemmByLanes {
                 float f = weightRows == 4 ? w.getFloat(w3 + t) : b;
                 sums = sums.plusColumn(a, b, e, f, x, xs, t, weightRows, rows);
             }
-            sums.store(scratch, local, stride, weightRows, rows);
-            context.localBarrier();
-            // lane p·values + v adds value v of lanes p, p + parts, p + 2·parts, …
-            float sum = 0f;
-            int from = value * stride + first + part;
-            for (int j = 0; j < values; j++) {
-                sum += scratch[from + j * parts];
-            }
-            scratch[values * stride + local] = sum;
-            context.localBarrier();
-            if (lane < values) {
-                float total = 0f;
-                for (int p = 0; p < parts; p++) {
-                    total += scratch[values * stride + first + p * values + lane];
-                }
-                int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
-                int o = (r0 + lane / weightRows) * n + row + wr;
-                if (row + wr < n && r0 + lane / weightRows < m) {
-                    out.set(o, accumulate != 0 ? out.get(o) + total : total);
-                }
-            }
-            // no barrier here: the next pass overwrites the sums (read before the second barrier above)
+            finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, rows);
+            // no barrier here: the next pass overwrites the sums (read before finishPass's second barrier)
             // and writes the parts only after its own first barrier, once every lane has read these
+        }
+    }
+
+    /**
+     * The end of a pass: the lane group's sums meet in one step (padded rows, so that a warp's lanes hit
+     * different banks), and its first weightRows·rows lanes store the outputs. Every work-item of the
+     * work-group must call it: it holds two barriers.
+     */
+    private static void finishPass(KernelContext context, float[] scratch, PassSums sums, FloatArray out, LaneGroup g,
+                                   int r0, int m, int n, int accumulate, int weightRows, int rows) {
+        int values = g.values();
+        int stride = g.stride();
+        sums.store(scratch, g.local(), stride, weightRows, rows);
+        context.localBarrier();
+        // lane p·values + v adds value v of lanes p, p + parts, p + 2·parts, …
+        float sum = 0f;
+        int from = g.value() * stride + g.first() + g.part();
+        for (int j = 0; j < values; j++) {
+            sum += scratch[from + j * g.parts()];
+        }
+        scratch[values * stride + g.local()] = sum;
+        context.localBarrier();
+        int lane = g.lane();
+        if (lane < values) {
+            float total = 0f;
+            for (int p = 0; p < g.parts(); p++) {
+                total += scratch[values * stride + g.first() + p * values + lane];
+            }
+            int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
+            int o = (r0 + lane / weightRows) * n + g.row() + wr;
+            if (g.row() + wr < n && r0 + lane / weightRows < m) {
+                out.set(o, accumulate != 0 ? out.get(o) + total : total);
+            }
         }
     }
 }

@@ -16,6 +16,11 @@ record PassSums(Dots4 d0, Dots4 d1, Dots4 d2, Dots4 d3, Dots4 d4, Dots4 d5, Dots
         return new PassSums(z, z, z, z, z, z, z, z);
     }
 
+    /** These sums with d0 replaced: a pass of one activation row whose sums were kept as plain floats. */
+    PassSums withFirst(Dots4 first) {
+        return new PassSums(first, d1, d2, d3, d4, d5, d6, d7);
+    }
+
     /** This plus weight runs w0..w3 (columns c … c + 7) times each activation row's run at c. */
     PassSums plus(Run8 w0, Run8 w1, Run8 w2, Run8 w3, FloatArray x, ActivationRows a, int c, int weightRows, int rows) {
         Dots4 e0 = add(d0, w0, w1, w2, w3, Run8.of(x, a.x0() + c), weightRows);
