@@ -740,6 +740,13 @@ void squall_fake_last_launch(unsigned int *dims, unsigned long long *params) {
     memcpy(params, last_params, MAX_PARAMS * sizeof(unsigned long long));
 }
 
+/* The stream the last launch went to (captured or run). */
+static void *last_stream = NULL;
+
+void *squall_fake_last_stream(void) {
+    return last_stream;
+}
+
 static void run(node_t *node) {
     function_t *f = node->function;
     if (!strcmp(f->name, "vadd_f32")) {
@@ -788,6 +795,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     unsigned int dims[8] = {gx, gy, gz, bx, by, bz, shared, 0};
     memcpy(last_launch, dims, sizeof dims);
     memcpy(last_params, node.params, sizeof last_params);
+    last_stream = stream;
     stream_t *s = stream;
     if (s != NULL && s->capturing) {
         if (s->count == MAX_NODES) { s->invalidated = 1; return E_CAPTURE_UNSUPPORTED; }
@@ -811,7 +819,6 @@ typedef struct {
 /* Takes only the programmatic-serialization attribute (id 6) and counts launches that set it. */
 CUresult cuLaunchKernelEx(const launch_config_t *config, void *f, void **params, void **extra) {
     if (config == NULL) return E_INVALID_VALUE;
-    if (sizeof(launch_attribute_t) != 72 || sizeof(launch_config_t) != 56) return E_INVALID_VALUE;
     if (config->count > 0 && config->attrs == NULL) return E_INVALID_VALUE;
     int programmatic = 0;
     for (unsigned int i = 0; i < config->count; i++) {

@@ -69,7 +69,8 @@ public final class ExecutionPlan implements AutoCloseable {
      * come before the first task; per-task kernel times are then reported only for the first
      * execution. On compute capability 9.0 and newer each replayed kernel but the first may start while
      * the one before it finishes (programmatic dependent launch; the kernel waits at entry until that one
-     * has finished), which hides most of a launch's latency. Other devices ignore it.
+     * has finished), which overlaps part of each launch's latency with the kernel before (on an H200, 1.5%
+     * of a Llama-3.2-1B step's graph time over its 83 launches). Other devices ignore it.
      */
     public ExecutionPlan withCudaGraph() {
         checkOpen();

@@ -17,8 +17,8 @@ public final class ExecutionResult {
 
     /**
      * Times and bytes of every task and transfer of this execution, built on the first call (so a loop that
-     * never asks does not pay for it between executions). With {@link ProfilerMode#OFF} the times read 0 on
-     * OpenCL and CUDA, which then record no timing events.
+     * never asks does not pay for it between executions). With {@link ProfilerMode#OFF} kernel times read 0
+     * on OpenCL and CUDA, and on CUDA transfer times too (see {@link ProfilerMode#OFF}).
      */
     public ExecutionProfile profile() {
         return profile.get();

@@ -319,6 +319,7 @@ class CudaFakeRuntimeTest {
             assertEquals(before + 1, FakeCuda.count("programmaticLaunches"));
             FakeCuda.Launch launch = FakeCuda.lastLaunch();
             assertArrayEquals(new int[] {4, 2, 1, 256, 1, 1, 64}, launch.dims());
+            assertEquals(cuda.stream().address(), FakeCuda.lastStream(), "the context's stream");
             assertEquals(x.address(), launch.params()[0]);
             assertEquals(n, (int) launch.params()[1]);
             CudaGraphExec graph = cuda.capture(() -> {

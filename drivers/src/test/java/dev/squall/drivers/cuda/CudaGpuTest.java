@@ -342,6 +342,50 @@ class CudaGpuTest {
         }
     }
 
+    /**
+     * The case the wait is for: a kernel that lets the next one launch at its entry and then writes for a long
+     * time, followed, overlapped, by one that waits for it first. The waiting kernel must see every write. The
+     * same sequence with a kernel that does not wait is run too, and its lost increments printed (a race, so not
+     * asserted), to show what the wait prevents.
+     */
+    @Test
+    void aKernelThatWaitsSeesAllOfAnEarlyTriggeringPredecessor() {
+        Assumptions.assumeTrue(device.info().computeCapability().major() >= 9,
+                "programmatic dependent launch needs compute capability 9.0");
+        int n = 1 << 20;
+        int times = 200;
+        int rounds = 20;
+        CudaFunction early = cuda.load(TestPtx.INC_MANY_EARLY).function("inc_many_early");
+        CudaFunction waits = cuda.load(TestPtx.INC_AFTER_PREVIOUS).function("inc_after_i32");
+        CudaFunction plain = cuda.load(TestPtx.INC).function("inc_i32");
+        int[] grid = {(n + 255) / 256};
+        int[] block = {256};
+        long[] lost = new long[2];
+        for (int variant = 0; variant < 2; variant++) {
+            try (Arena arena = Arena.ofConfined(); CudaBuffer x = cuda.allocate(4L * n)) {
+                x.fill(0);
+                KernelArgs many = KernelArgs.in(arena).pointer(x).i32(n).i32(times);
+                KernelArgs once = KernelArgs.in(arena).pointer(x).i32(n);
+                cuda.launch(early, grid, block, 0, many);
+                for (int r = 0; r < rounds; r++) {
+                    cuda.launchAfterPrevious(variant == 0 ? waits : plain, grid, block, 0, once);
+                    cuda.launchAfterPrevious(early, grid, block, 0, many);
+                }
+                int[] host = new int[n];
+                x.read(MemorySegment.ofArray(host));
+                int expected = (rounds + 1) * times + rounds;
+                for (int v : host) {
+                    lost[variant] += expected - v;
+                }
+                if (variant == 0) {
+                    assertEquals(0, lost[0], "increments lost by the kernels that wait");
+                }
+            }
+        }
+        System.out.println("overlapped launches: 0 increments lost with the wait, " + lost[1] + " of "
+                + (long) rounds * n + " without it");
+    }
+
     @Test
     void dynamicSharedMemoryAbove48KiBAfterOptIn() {
         CudaFunction reverse = cuda.load(TestPtx.SHARED_REVERSE).function("shared_reverse");

@@ -37,6 +37,7 @@ final class FakeCuda {
     private static MethodHandle live;
     private static MethodHandle expectParams;
     private static MethodHandle lastLaunch;
+    private static MethodHandle lastStream;
 
     private FakeCuda() {
     }
@@ -90,6 +91,8 @@ final class FakeCuda {
                 FunctionDescriptor.ofVoid(JAVA_INT));
         lastLaunch = linker.downcallHandle(symbols.find("squall_fake_last_launch").orElseThrow(),
                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        lastStream = linker.downcallHandle(symbols.find("squall_fake_last_stream").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS));
         library = out;
     }
 
@@ -146,6 +149,16 @@ final class FakeCuda {
      * @param params the first 8 parameter slots
      */
     record Launch(int[] dims, long[] params) {
+    }
+
+    /** The address of the stream the last launch went to. */
+    static long lastStream() {
+        library();
+        try {
+            return ((MemorySegment) lastStream.invokeExact()).address();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     static Launch lastLaunch() {

@@ -100,6 +100,53 @@ public final class TestPtx {
      * {@link #INC} for sm_90 that first waits for the previous grid ({@code griddepcontrol.wait}), as a
      * kernel launched with {@link CudaContext#launchAfterPrevious} must.
      */
+    /**
+     * {@code inc_many_early(u32* x, u32 n, u32 times)}: x[i] += 1, {@code times} times over, for i < n, after letting
+     * the next grid launch at once ({@code griddepcontrol.launch_dependents} at entry) and waiting for the previous
+     * one: a kernel after it that does not wait would see its writes half done.
+     */
+    public static final String INC_MANY_EARLY = """
+            .version 8.0
+            .target sm_90
+            .address_size 64
+
+            .visible .entry inc_many_early(
+                .param .u64 inc_many_early_x,
+                .param .u32 inc_many_early_n,
+                .param .u32 inc_many_early_times
+            )
+            {
+                .reg .pred %p<3>;
+                .reg .b32 %r<10>;
+                .reg .b64 %rd<5>;
+
+                griddepcontrol.launch_dependents;
+                griddepcontrol.wait;
+                ld.param.u64 %rd1, [inc_many_early_x];
+                ld.param.u32 %r1, [inc_many_early_n];
+                ld.param.u32 %r8, [inc_many_early_times];
+                mov.u32 %r2, %ctaid.x;
+                mov.u32 %r3, %ntid.x;
+                mov.u32 %r4, %tid.x;
+                mad.lo.s32 %r5, %r2, %r3, %r4;
+                setp.ge.u32 %p1, %r5, %r1;
+                @%p1 bra DONE;
+                cvta.to.global.u64 %rd2, %rd1;
+                mul.wide.u32 %rd3, %r5, 4;
+                add.s64 %rd4, %rd2, %rd3;
+                mov.u32 %r9, 0;
+            LOOP:
+                ld.volatile.global.u32 %r6, [%rd4];
+                add.s32 %r7, %r6, 1;
+                st.volatile.global.u32 [%rd4], %r7;
+                add.s32 %r9, %r9, 1;
+                setp.lt.u32 %p2, %r9, %r8;
+                @%p2 bra LOOP;
+            DONE:
+                ret;
+            }
+            """;
+
     public static final String INC_AFTER_PREVIOUS = INC.replace(".target sm_80", ".target sm_90")
             .replace("inc_i32", "inc_after_i32")
             .replace("    ld.param.u64 %rd1", "    griddepcontrol.wait;\n    ld.param.u64 %rd1");
@@ -257,6 +304,7 @@ public final class TestPtx {
     /** Every valid module above, by name, for the ptxas check. */
     public static java.util.Map<String, String> all() {
         return java.util.Map.of("VADD", VADD, "INC", INC, "EMPTY", EMPTY, "SHARED_REVERSE", SHARED_REVERSE,
-                "ARGS_PROBE", ARGS_PROBE, "COPY_V4", COPY_V4, "INC_AFTER_PREVIOUS", INC_AFTER_PREVIOUS);
+                "ARGS_PROBE", ARGS_PROBE, "COPY_V4", COPY_V4, "INC_AFTER_PREVIOUS", INC_AFTER_PREVIOUS,
+                "INC_MANY_EARLY", INC_MANY_EARLY);
     }
 }

@@ -4,7 +4,9 @@ import dev.squall.api.Backend;
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
 import dev.squall.api.KernelContext;
+import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
+import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.api.types.NativeArray;
 import dev.squall.api.types.Q8_0Array;
@@ -84,6 +86,8 @@ public final class DeviceLlama implements LanguageModel {
     private final boolean workGroups;
     private final float[] ropeFactors;
     private final ExecutionPlan plan;
+    /** Host arrays made for the device (Q8_0 matrices split into quants and scales), freed by {@link #close}. */
+    private final List<NativeArray> owned = new ArrayList<>();
     // per-token inputs and the output
     private final FloatArray x;
     private final IntArray state;
@@ -317,11 +321,20 @@ public final class DeviceLlama implements LanguageModel {
         /**
          * A weight matrix as the work-group kernels take it, kept on the device: its array, or for Q8_0 its quants
          * and scales split apart once (MatVec's Q8 forms read 16 quants per load that way; a block's 34 bytes are
-         * only 2-byte aligned).
+         * only 2-byte aligned). The split copies live in host memory too, as long as the model (freed by
+         * {@link #close}): as many bytes as the Q8_0 weights, beside the file's mapping.
          */
         private Object[] deviceWeight(Weight w) {
-            Object[] arrays = deviceWeights.computeIfAbsent(w, weight -> weight.array() instanceof Q8_0Array q
-                    ? new Object[] {q.quants(), q.scales()} : new Object[] {weight.array()});
+            Object[] arrays = deviceWeights.computeIfAbsent(w, weight -> {
+                if (weight.array() instanceof Q8_0Array q) {
+                    ByteArray quants = q.quants();
+                    HalfFloatArray scales = q.scales();
+                    owned.add(quants);
+                    owned.add(scales);
+                    return new Object[] {quants, scales};
+                }
+                return new Object[] {weight.array()};
+            });
             for (Object array : arrays) {
                 keep((NativeArray) array);
             }
@@ -532,5 +545,6 @@ public final class DeviceLlama implements LanguageModel {
     @Override
     public void close() {
         plan.close();
+        owned.forEach(NativeArray::free);
     }
 }

@@ -58,6 +58,8 @@ final class CudaSession implements DeviceSession {
     private final Arena argumentArena = Arena.ofShared();
     /** In graph mode: the launches of the first execution, replayed into the graph. */
     private final List<KernelLaunch> recorded = new ArrayList<>();
+    /** The first driver (CUDA 12.3, as cuDriverGetVersion reports it) whose captured graphs keep overlapped launches. */
+    private static final int PROGRAMMATIC_EDGES_DRIVER = 12030;
     private CudaGraphExec graph;
     private boolean launchedThisExecution;
     /** In graph mode, from the second execution on: whether this execution's graph has been launched. */
@@ -319,7 +321,9 @@ final class CudaSession implements DeviceSession {
             // (griddepcontrol.wait, PtxTarget.waitsForPreviousGrid), so only the launch's latency overlaps. On an
             // H200 the Llama-3.2-1B step's graph took 1.5% less time, and CUDA C chains of mat-vecs 2-9% less
             // (bench/results/2026-11-30-h200-llama-step-host.md).
-            boolean overlap = target.waitsForPreviousGrid();
+            // graph edges that carry a programmatic dependency (CUgraphEdgeData) came with CUDA 12.3; an older
+            // driver captures plain launches
+            boolean overlap = target.waitsForPreviousGrid() && device.driverVersion() >= PROGRAMMATIC_EDGES_DRIVER;
             graph = context.capture(() -> {
                 for (int i = 0; i < recorded.size(); i++) {
                     recorded.get(i).issue(overlap && i > 0);

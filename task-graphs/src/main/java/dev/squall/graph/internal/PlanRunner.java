@@ -83,14 +83,13 @@ public final class PlanRunner implements AutoCloseable {
                 }
             }
         }
-        for (GraphStep.Launch launch : launches) {
-            checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
-        }
-        if (trackedArraysUnchanged()) {
-            return;
-        }
+        boolean arraysUnchanged = trackedArraysUnchanged();
         // Launches first, so a bad array is named by the task argument it is, when it is one.
         for (GraphStep.Launch launch : launches) {
+            checkGrid(launch, scheduler == null ? null : scheduler.get(launch.name()));
+            if (arraysUnchanged) {
+                continue;
+            }
             List<Object> args = launch.args();
             for (int i = 0; i < args.size(); i++) {
                 String problem = arrayProblem(args.get(i));
@@ -98,6 +97,9 @@ public final class PlanRunner implements AutoCloseable {
                     throw new TaskGraphException("argument " + (i + 1) + " of task '" + launch.name() + "'" + problem);
                 }
             }
+        }
+        if (arraysUnchanged) {
+            return;
         }
         for (ImmutableTaskGraph graph : graphs) {
             for (GraphStep step : graph.steps()) {
