@@ -382,8 +382,8 @@ class CudaGpuTest {
                 }
             }
         }
-        System.out.println("overlapped launches: 0 increments lost with the wait, " + lost[1] + " of "
-                + (long) rounds * n + " without it");
+        System.out.println("overlapped launches: 0 increments lost with the wait, " + lost[1] + " without it (a racing"
+                + " read-modify-write can lose up to " + times + " of the other kernel's at once)");
     }
 
     @Test

@@ -97,11 +97,7 @@ public final class TestPtx {
             }
             """;
     /**
-     * {@link #INC} for sm_90 that first waits for the previous grid ({@code griddepcontrol.wait}), as a
-     * kernel launched with {@link CudaContext#launchAfterPrevious} must.
-     */
-    /**
-     * {@code inc_many_early(u32* x, u32 n, u32 times)}: x[i] += 1, {@code times} times over, for i < n, after letting
+     * {@code inc_many_early(u32* x, u32 n, u32 times)}: x[i] += 1, {@code times} (at least 1) times over, for i < n, after letting
      * the next grid launch at once ({@code griddepcontrol.launch_dependents} at entry) and waiting for the previous
      * one: a kernel after it that does not wait would see its writes half done.
      */
@@ -147,6 +143,10 @@ public final class TestPtx {
             }
             """;
 
+    /**
+     * {@link #INC} for sm_90 that first waits for the previous grid ({@code griddepcontrol.wait}), as a
+     * kernel launched with {@link CudaContext#launchAfterPrevious} must.
+     */
     public static final String INC_AFTER_PREVIOUS = INC.replace(".target sm_80", ".target sm_90")
             .replace("inc_i32", "inc_after_i32")
             .replace("    ld.param.u64 %rd1", "    griddepcontrol.wait;\n    ld.param.u64 %rd1");

@@ -544,7 +544,10 @@ public final class DeviceLlama implements LanguageModel {
 
     @Override
     public void close() {
-        plan.close();
-        owned.forEach(NativeArray::free);
+        try {
+            plan.close();
+        } finally {
+            owned.forEach(NativeArray::free);
+        }
     }
 }

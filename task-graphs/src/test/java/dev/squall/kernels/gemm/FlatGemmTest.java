@@ -147,6 +147,7 @@ class FlatGemmTest {
                 cases.add(List.of(d, form, 2, 37, 4128, 64));
                 cases.add(List.of(d, form, 3, 9, 5024, 128));
                 cases.add(List.of(d, form, 1, 21, 4096, 256));
+                cases.add(List.of(d, form, 1, 37, 8192, 256)); // 256 lanes with two runs each, as 2048×8192 gets
             }
         }
         return cases.stream().map(c -> Arguments.of(c.toArray()));
