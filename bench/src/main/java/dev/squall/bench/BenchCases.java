@@ -31,7 +31,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -354,17 +356,17 @@ final class BenchCases {
         HalfFloatArray scales = q8.scales();
         double weightBytes = (double) n * k * Q8_0Array.BLOCK_BYTES / Q8_0Array.BLOCK_ELEMENTS;
         String key = String.format(Locale.ROOT, "flat_gemm q8_0 M=1 N=%d K=%d", n, k);
+        // one case: the launch (made per instance, as the other cases do) on these arrays, checked against float64
+        BiFunction<String, Supplier<Launch>, BenchCase> q8Case = (name, launch) -> new BenchCase("flat_gemm", name, key,
+                2.0 * n * k, weightBytes + 4.0 * k + 4.0 * n, copiesFor(weightBytes), runs(),
+                i -> new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch.get()),
+                        p -> checkLinear(p, out, x, q8::getFloat, 1, n, k)));
         List<BenchCase> cases = new ArrayList<>();
         for (int lanes = 32; lanes <= MatVec.GROUP_SIZE; lanes *= 2) {
             int l = lanes;
-            String name = "MatVec.matVecQ8Spmd" + (lanes == MatVec.lanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
-            cases.add(new BenchCase("flat_gemm", name, key, 2.0 * n * k, weightBytes + 4.0 * k + 4.0 * n,
-                    copiesFor(weightBytes), runs(), i -> {
-                Launch launch = Launch.spmd("k", MatVec.class, "matVecQ8Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(n, l))
-                        .setLocalWork(MatVec.GROUP_SIZE), quants, scales, x, out, n, k, 0, l);
-                return new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch),
-                        p -> checkLinear(p, out, x, q8::getFloat, 1, n, k));
-            }));
+            cases.add(q8Case.apply("MatVec.matVecQ8Spmd" + (lanes == MatVec.lanesFor(n, k) ? "" : " (lanes=" + lanes + ")"),
+                    () -> Launch.spmd("k", MatVec.class, "matVecQ8Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(n, l))
+                            .setLocalWork(MatVec.GROUP_SIZE), quants, scales, x, out, n, k, 0, l)));
         }
         // FlatGemmByLanes' Q8 GEMV with two and four weight rows per lane group, lanes compiled as constants
         for (Object[] form : new Object[][] {{FlatGemmByLanes.class, "q8Gemv", FlatGemmByLanes.WEIGHT_ROWS},
@@ -372,16 +374,11 @@ final class BenchCases {
             for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
                 int l = lanes;
                 int weightRows = (int) form[2];
-                String name = "FlatGemmByLanes." + form[1]
-                        + (lanes == FlatGemmByLanes.q8GemvLanesFor(n, k) ? "" : " (lanes=" + lanes + ")");
-                cases.add(new BenchCase("flat_gemm", name, key, 2.0 * n * k, weightBytes + 4.0 * k + 4.0 * n,
-                        copiesFor(weightBytes), runs(), i -> {
-                    Launch launch = Launch.spmd("k", (Class<?>) form[0], (String) form[1],
-                            new WorkerGrid1D(FlatGemmByLanes.globalX(n, l, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
-                            x, quants, scales, out, 1, n, k, 0, l).specialized(9);
-                    return new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch),
-                            p -> checkLinear(p, out, x, q8::getFloat, 1, n, k));
-                }));
+                cases.add(q8Case.apply("FlatGemmByLanes." + form[1]
+                        + (lanes == FlatGemmByLanes.q8GemvLanesFor(n, k) ? "" : " (lanes=" + lanes + ")"),
+                        () -> Launch.spmd("k", (Class<?>) form[0], (String) form[1],
+                                new WorkerGrid1D(FlatGemmByLanes.globalX(n, l, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
+                                x, quants, scales, out, 1, n, k, 0, l).specialized(9)));
             }
         }
         return cases;

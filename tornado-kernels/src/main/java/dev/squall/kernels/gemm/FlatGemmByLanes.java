@@ -8,9 +8,9 @@ import dev.squall.kernels.vector.Run8;
 
 /**
  * Flat GEMM out = X·Wᵀ (+ out) on CUDA cores for two activation rows ({@link #f16}) and the GEMV
- * ({@link #f16Gemv}, one row), shaped like the GEMV of {@code MatVec}: {@code lanes} neighbouring
- * work-items share {@link #WEIGHT_ROWS} weight rows (output columns) and read them coalesced in runs
- * of eight (one 16-byte load of halves per run), each work-item keeping the products of those rows
+ * ({@link #f16Gemv}, one row; {@link #q8Gemv} for Q8_0 weights), shaped like the GEMV of {@code MatVec}:
+ * {@code lanes} neighbouring work-items share {@link #WEIGHT_ROWS} weight rows (output columns) and read
+ * them coalesced in runs of eight (one 16-byte load of halves per run), each work-item keeping the products of those rows
  * with a pass of activation rows in registers ({@link #ROWS} in f16, one in f16Gemv). The activation
  * runs come from cache (neighbouring lanes hit the same lines). There is no staging and no barrier
  * inside the k loop, and the forms need 32–40 registers, so six or more work-groups fit a compute unit
@@ -65,8 +65,17 @@ public final class FlatGemmByLanes {
      * faster than the 64 chosen (bench/results/2026-11-30-h200-flat-gemm-lanes.md).
      */
     public static int gemvLanesFor(int n, int k) {
+        return gemvLanes(n, k, 8);
+    }
+
+    /**
+     * The fewest lanes (a power of two from 32 to {@link #THREADS}) that give a GEMV over n rows
+     * {@link #GEMV_WORK_ITEMS}, doubling only while each lane keeps two runs of {@code runColumns} columns.
+     */
+    private static int gemvLanes(int n, int k, int runColumns) {
         int lanes = 32;
-        while (lanes < THREADS && (long) Math.ceilDiv(n, WEIGHT_ROWS) * lanes < GEMV_WORK_ITEMS && 32L * lanes <= k) {
+        while (lanes < THREADS && (long) Math.ceilDiv(n, WEIGHT_ROWS) * lanes < GEMV_WORK_ITEMS
+                && 4L * runColumns * lanes <= k) {
             lanes *= 2;
         }
         return lanes;
@@ -109,11 +118,7 @@ public final class FlatGemmByLanes {
      * analogy with the f16 rule; not yet timed on a GPU.
      */
     public static int q8GemvLanesFor(int n, int k) {
-        int lanes = 32;
-        while (lanes < THREADS && (long) Math.ceilDiv(n, WEIGHT_ROWS) * lanes < GEMV_WORK_ITEMS && 64L * lanes <= k) {
-            lanes *= 2;
-        }
-        return lanes;
+        return gemvLanes(n, k, 16);
     }
 
     /**
@@ -170,10 +175,13 @@ public final class FlatGemmByLanes {
         return Math.fma(scales.getFloat(at >>> 5), Run8.of(quants, at).dot(low) + Run8.of(quants, at + 8).dot(high), acc);
     }
 
-    /** Floats of local memory {@link #f16Form} takes for v = weightRows·rows sums: padded sums, then one part per lane. */
+    /**
+     * Floats of local memory {@link #f16Form} and {@link #q8Form} take for v = weightRows·rows sums: padded sums
+     * (rows of {@link LaneGroup#stride}), then one part per lane.
+     */
     private static int scratchLength(int weightRows, int rows) {
         int values = weightRows * rows;
-        return values * (THREADS + 32 / values) + THREADS;
+        return values * LaneGroup.stride(THREADS, values) + THREADS;
     }
 
     /**

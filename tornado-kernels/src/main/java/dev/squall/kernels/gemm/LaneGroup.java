@@ -8,9 +8,14 @@ package dev.squall.kernels.gemm;
  */
 record LaneGroup(int local, int lane, int first, int row, int values, int stride, int parts, int value, int part) {
 
+    /** Floats per row of padded sums: 32 / values more than the work-items, so a warp's lanes hit different banks. */
+    static int stride(int threads, int values) {
+        return threads + 32 / values;
+    }
+
     static LaneGroup of(int local, int group, int threads, int lanes, int weightRows, int rows) {
         int values = weightRows * rows; // sums per work-item and pass, at most 32 (so at most the lanes)
-        int stride = threads + 32 / values;
+        int stride = stride(threads, values);
         int lane = local & (lanes - 1);
         int first = local - lane;
         int row = (group * (threads / lanes) + local / lanes) * weightRows;
