@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -342,13 +343,16 @@ final class BenchCases {
                     copiesFor(2.0 * n * k)));
             cases.addAll(q8Gemvs(n, k, x, out));
         }
+        if (!quick) { // the vocabulary product, the largest Q8_0 launch of a step
+            cases.addAll(q8Gemvs(128256, 2048, Fill.floats(2048, 1), new FloatArray(128256)));
+        }
         return cases;
     }
 
     /**
      * MatVec's Q8_0 GEMV (the weights split into quants and scales, as DeviceLlama runs it) and
-     * {@link FlatGemmByLanes#q8Gemv} with two and four weight rows, at every lane count from 32 to 256, the
-     * defaults named plainly: 34 bytes per 32 weights.
+     * {@link FlatGemmByLanes#q8Gemv} with two and four weight rows, at every lane count from 32 to 256 with the
+     * sizes as constants and at the default lanes without, the defaults named plainly: 34 bytes per 32 weights.
      */
     private List<BenchCase> q8Gemvs(int n, int k, FloatArray x, FloatArray out) {
         Q8_0Array q8 = Q8_0Array.quantize(Fill.floats(n * k, n + 3L * k).toHeapArray());
@@ -368,18 +372,22 @@ final class BenchCases {
                     () -> Launch.spmd("k", MatVec.class, "matVecQ8Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(n, l))
                             .setLocalWork(MatVec.GROUP_SIZE), quants, scales, x, out, n, k, 0, l)));
         }
-        // FlatGemmByLanes' Q8 GEMV with two and four weight rows per lane group, lanes compiled as constants
+        // FlatGemmByLanes' Q8 GEMV with two and four weight rows per lane group, its sizes and lanes compiled as
+        // constants (as DeviceLlama runs f16Gemv), and once more at the default lanes with only the lanes constant
         for (Object[] form : new Object[][] {{FlatGemmByLanes.class, "q8Gemv", FlatGemmByLanes.WEIGHT_ROWS},
             {FlatGemmByLanesVariants.class, "q8Four", 4}}) {
+            int weightRows = (int) form[2];
+            int chosen = FlatGemmByLanes.q8GemvLanesFor(n, k);
+            Function<Integer, Launch> launch = l -> Launch.spmd("k", (Class<?>) form[0], (String) form[1],
+                    new WorkerGrid1D(FlatGemmByLanes.globalX(n, l, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
+                    x, quants, scales, out, 1, n, k, 0, l);
             for (int lanes = 32; lanes <= FlatGemmByLanes.THREADS; lanes *= 2) {
                 int l = lanes;
-                int weightRows = (int) form[2];
-                cases.add(q8Case.apply("FlatGemmByLanes." + form[1]
-                        + (lanes == FlatGemmByLanes.q8GemvLanesFor(n, k) ? "" : " (lanes=" + lanes + ")"),
-                        () -> Launch.spmd("k", (Class<?>) form[0], (String) form[1],
-                                new WorkerGrid1D(FlatGemmByLanes.globalX(n, l, weightRows)).setLocalWork(FlatGemmByLanes.THREADS),
-                                x, quants, scales, out, 1, n, k, 0, l).specialized(9)));
+                cases.add(q8Case.apply("FlatGemmByLanes." + form[1] + (lanes == chosen ? "" : " (lanes=" + lanes + ")"),
+                        () -> launch.apply(l).specialized(5, 6, 7, 8, 9)));
             }
+            cases.add(q8Case.apply("FlatGemmByLanes." + form[1] + " (sizes not constant)",
+                    () -> launch.apply(chosen).specialized(9)));
         }
         return cases;
     }
