@@ -24,6 +24,7 @@ import dev.squall.kernels.gemm.FlatGemmByLanesVariants;
 import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.FlatGemmMmaVariants;
 import dev.squall.kernels.gemm.Gemm;
+import dev.squall.kernels.gemm.NormGemvByLanes;
 import dev.squall.kernels.gemm.TiledGemmForm;
 import dev.squall.kernels.gemm.TiledGemmMma;
 import dev.squall.kernels.transformer.MatVec;
@@ -345,6 +346,8 @@ final class BenchCases {
         }
         if (!quick) { // the vocabulary product, the largest Q8_0 launch of a step
             cases.addAll(q8Gemvs(128256, 2048, Fill.floats(2048, 1), new FloatArray(128256)));
+            cases.addAll(fusedNorms(false));
+            cases.addAll(fusedNorms(true));
         }
         return cases;
     }
@@ -390,6 +393,168 @@ final class BenchCases {
                     () -> launch.apply(chosen).specialized(9)));
         }
         return cases;
+    }
+
+    /**
+     * The fused RMSNorm launches of a Llama-3.2-1B step, binary16 or Q8_0 weights (split as DeviceLlama keeps
+     * them), every int compiled as a constant as there: the gate and up products with SwiGLU (2 × 8192×2048) and
+     * Q/K/V (2048 + 2 × 512 rows of 2048), each in MatVec's form (DeviceLlama's lanes) and NormGemvByLanes' at
+     * every lane count from 32 to 256, the default named plainly. Q/K/V runs without RoPE (rope = 0), so that q, k
+     * and v can be checked as products; RoPE adds a few operations per pair in one lane.
+     */
+    private List<BenchCase> fusedNorms(boolean q8) {
+        int dim = 2048;
+        int ffn = 8192;
+        int qRows = 2048;
+        int kvRows = 512;
+        float eps = 1e-5f;
+        String type = q8 ? "q8_0" : "f16";
+        FloatArray x = Fill.floats(dim, 11);
+        FloatArray norm = Fill.floats(dim, 12);
+        for (int i = 0; i < dim; i++) {
+            norm.set(i, 1f + 0.5f * norm.get(i)); // around 1, as trained norms are
+        }
+        Matrix gate = Matrix.of(q8, ffn, dim, 13);
+        Matrix up = Matrix.of(q8, ffn, dim, 14);
+        Matrix wq = Matrix.of(q8, qRows, dim, 15);
+        Matrix wk = Matrix.of(q8, kvRows, dim, 16);
+        Matrix wv = Matrix.of(q8, kvRows, dim, 17);
+        FloatArray hidden = new FloatArray(ffn);
+        FloatArray q = new FloatArray(qRows);
+        FloatArray k = new FloatArray(kvRows);
+        FloatArray v = new FloatArray(kvRows);
+        // the unused RoPE arguments of rope = 0
+        FloatArray cache = new FloatArray(kvRows);
+        FloatArray rotation = new FloatArray(64);
+        IntArray state = new IntArray(1);
+        List<BenchCase> cases = new ArrayList<>();
+        String swiGluKey = String.format(Locale.ROOT, "rmsnorm_swiglu %s N=2x%d K=%d", type, ffn, dim);
+        double swiGluBytes = gate.bytes() + up.bytes() + 8.0 * dim + 4.0 * ffn;
+        Object[] swiGluArgs = concat(gate.arrays(), up.arrays(), new Object[] {x, norm, hidden, ffn, dim, eps});
+        Object[] swiGluInputs = concat(gate.arrays(), up.arrays(), new Object[] {x, norm});
+        Function<Launch, BenchCase.Instance> swiGluInstance = l -> new BenchCase.Instance(
+                plan(swiGluInputs, new Object[] {hidden}, l.intsConstant()),
+                p -> checkSwiGlu(p, hidden, x, norm, gate, up, ffn, dim, eps));
+        String qkvKey = String.format(Locale.ROOT, "rmsnorm_qkv %s N=%d+2x%d K=%d", type, qRows, kvRows, dim);
+        double qkvBytes = wq.bytes() + wk.bytes() + wv.bytes() + 8.0 * dim + 4.0 * (qRows + 2 * kvRows);
+        Object[] qkvInputs = concat(wq.arrays(), wk.arrays(), wv.arrays(), new Object[] {x, norm});
+        Function<Integer, Object[]> qkvArgs = lanes -> concat(wq.arrays(), wk.arrays(), wv.arrays(), new Object[] {x,
+            norm, q, k, v, qRows, kvRows, dim, eps, lanes, cache, cache, rotation, state, 64, 64, 64, 64, 0});
+        Function<Launch, BenchCase.Instance> qkvInstance = l -> new BenchCase.Instance(
+                plan(qkvInputs, new Object[] {q, k, v}, l.intsConstant()),
+                p -> checkQkv(p, q, k, v, x, norm, wq, wk, wv, dim, eps));
+        String suffix = q8 ? "Q8" : "F16";
+        int matVecSwiGluLanes = MatVec.lanesFor(ffn, dim);
+        cases.add(new BenchCase("flat_gemm", "MatVec.rmsNormSwiGlu" + suffix + "Spmd", swiGluKey, 4.0 * ffn * dim, swiGluBytes,
+                copiesFor(swiGluBytes), runs(), i -> swiGluInstance.apply(Launch.spmd("k", MatVec.class,
+                        "rmsNormSwiGlu" + suffix + "Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(ffn, matVecSwiGluLanes))
+                                .setLocalWork(MatVec.GROUP_SIZE), concat(swiGluArgs, new Object[] {matVecSwiGluLanes})))));
+        int matVecQkvLanes = Math.min(MatVec.lanesFor(qRows + 2 * kvRows, dim), MatVec.GROUP_SIZE / 2); // as with RoPE
+        cases.add(new BenchCase("flat_gemm", "MatVec.rmsNormQkv" + suffix + "Spmd", qkvKey, 2.0 * (qRows + 2 * kvRows) * dim,
+                qkvBytes, copiesFor(qkvBytes), runs(), i -> qkvInstance.apply(Launch.spmd("k", MatVec.class,
+                        "rmsNormQkv" + suffix + "Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(qRows + 2 * kvRows,
+                                matVecQkvLanes)).setLocalWork(MatVec.GROUP_SIZE), qkvArgs.apply(matVecQkvLanes)))));
+        String prefix = q8 ? "q8" : "f16";
+        int swiGluLanes = q8 ? NormGemvByLanes.q8LanesFor(2 * ffn, dim) : NormGemvByLanes.f16LanesFor(2 * ffn, dim);
+        int qkvLanes = q8 ? NormGemvByLanes.q8LanesFor(qRows + 2 * kvRows, dim)
+                : NormGemvByLanes.f16LanesFor(qRows + 2 * kvRows, dim);
+        for (int lanes = 32; lanes <= NormGemvByLanes.THREADS; lanes *= 2) {
+            int l = lanes;
+            cases.add(new BenchCase("flat_gemm", "NormGemvByLanes." + prefix + "SwiGlu" + (l == swiGluLanes ? "" : " (lanes=" + l
+                    + ")"), swiGluKey, 4.0 * ffn * dim, swiGluBytes, copiesFor(swiGluBytes), runs(),
+                    i -> swiGluInstance.apply(Launch.spmd("k", NormGemvByLanes.class, prefix + "SwiGlu",
+                            new WorkerGrid1D(NormGemvByLanes.swiGluGlobalX(ffn, l)).setLocalWork(NormGemvByLanes.THREADS),
+                            concat(swiGluArgs, new Object[] {l})))));
+            cases.add(new BenchCase("flat_gemm", "NormGemvByLanes." + prefix + "Qkv" + (l == qkvLanes ? "" : " (lanes=" + l
+                    + ")"), qkvKey, 2.0 * (qRows + 2 * kvRows) * dim, qkvBytes, copiesFor(qkvBytes), runs(),
+                    i -> qkvInstance.apply(Launch.spmd("k", NormGemvByLanes.class, prefix + "Qkv",
+                            new WorkerGrid1D(NormGemvByLanes.qkvGlobalX(qRows + 2 * kvRows, l))
+                                    .setLocalWork(NormGemvByLanes.THREADS), qkvArgs.apply(l)))));
+        }
+        return cases;
+    }
+
+    private static Object[] concat(Object[]... parts) {
+        return Arrays.stream(parts).flatMap(Arrays::stream).toArray();
+    }
+
+    /** A weight matrix of a fused bench row: binary16, or Q8_0 split into quants and scales as DeviceLlama keeps it. */
+    private record Matrix(Object[] arrays, IntToDoubleFunction value, double bytes) {
+
+        static Matrix of(boolean q8, int rows, int cols, long seed) {
+            if (q8) {
+                Q8_0Array w = Q8_0Array.quantize(Fill.floats(rows * cols, seed).toHeapArray());
+                return new Matrix(new Object[] {w.quants(), w.scales()}, w::getFloat,
+                        (double) rows * cols * Q8_0Array.BLOCK_BYTES / Q8_0Array.BLOCK_ELEMENTS);
+            }
+            HalfFloatArray w = Fill.halves((long) rows * cols, seed);
+            return new Matrix(new Object[] {w}, w::getFloat, 2.0 * rows * cols);
+        }
+
+        /** Row r of this matrix (cols columns) times h, in float64, and the sum of the products' magnitudes. */
+        double[] dot(int r, int cols, double[] h) {
+            double sum = 0;
+            double magnitude = 0;
+            for (int c = 0; c < cols; c++) {
+                double t = value.applyAsDouble(r * cols + c) * h[c];
+                sum += t;
+                magnitude += Math.abs(t);
+            }
+            return new double[] {sum, magnitude};
+        }
+    }
+
+    /** RMSNorm(x) ⊙ norm in float64. */
+    private static double[] normalised(FloatArray x, FloatArray norm, int cols, float eps) {
+        double squares = 0;
+        for (int c = 0; c < cols; c++) {
+            squares += (double) x.get(c) * x.get(c);
+        }
+        double inverse = 1 / Math.sqrt(squares / cols + eps);
+        double[] h = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            h[c] = x.get(c) * inverse * norm.get(c);
+        }
+        return h;
+    }
+
+    /** silu(gate·h)·(up·h) at three rows against float64, the error relative to the products' magnitudes. */
+    private static String checkSwiGlu(ExecutionPlan plan, FloatArray out, FloatArray x, FloatArray norm, Matrix gate,
+                                      Matrix up, int n, int cols, float eps) {
+        out.init(Float.NaN);
+        executeAndRead(plan, out);
+        double[] h = normalised(x, norm, cols, eps);
+        double worst = 0;
+        for (int r : new int[] {0, n / 2, n - 1}) {
+            double[] g = gate.dot(r, cols, h);
+            double[] u = up.dot(r, cols, h);
+            double silu = g[0] / (1 + Math.exp(-g[0]));
+            // first-order bound: silu' ≤ 1.1, so the products' magnitudes bound how far rounding moves the result
+            double scale = 1.1 * g[1] * Math.abs(u[0]) + Math.abs(silu) * u[1];
+            worst = Math.max(worst, Math.abs(out.get(r) - silu * u[0]) / scale);
+        }
+        return verdict(worst, 1e-4);
+    }
+
+    /** q, k and v at their first, middle and last rows against float64 products of RMSNorm(x) ⊙ norm. */
+    private static String checkQkv(ExecutionPlan plan, FloatArray q, FloatArray k, FloatArray v, FloatArray x,
+                                   FloatArray norm, Matrix wq, Matrix wk, Matrix wv, int cols, float eps) {
+        q.init(Float.NaN);
+        k.init(Float.NaN);
+        v.init(Float.NaN);
+        executeAndRead(plan, q, k, v);
+        double[] h = normalised(x, norm, cols, eps);
+        double worst = 0;
+        FloatArray[] outs = {q, k, v};
+        Matrix[] ws = {wq, wk, wv};
+        for (int m = 0; m < 3; m++) {
+            int rows = outs[m].getSize();
+            for (int r : new int[] {0, rows / 2, rows - 1}) {
+                double[] d = ws[m].dot(r, cols, h);
+                worst = Math.max(worst, Math.abs(outs[m].get(r) - d[0]) / d[1]);
+            }
+        }
+        return verdict(worst, 1e-4);
     }
 
     private static Launch blockedF16(HalfFloatArray a, HalfFloatArray b, FloatArray bias, FloatArray out, int m, int n, int k) {

@@ -21,6 +21,11 @@ public record Launch(String name, Method kernel, Object[] args, WorkerGrid grid,
         return new Launch(name, kernel, args, grid, parameters.clone());
     }
 
+    /** This launch with every int argument compiled as a constant, as {@code DeviceLlama} compiles a model's sizes. */
+    public Launch intsConstant() {
+        return specialized(java.util.stream.IntStream.range(0, args.length).filter(i -> args[i] instanceof Integer).toArray());
+    }
+
     /** Launch {@code owner.method} (kernel names are not overloaded) with a fresh KernelContext before {@code args}. */
     public static Launch spmd(String name, Class<?> owner, String method, WorkerGrid grid, Object... args) {
         Method kernel = Arrays.stream(owner.getMethods()).filter(m -> m.getName().equals(method)).findFirst()

@@ -23,6 +23,7 @@ import dev.squall.graph.WorkerGrid2D;
 import dev.squall.kernels.attention.FlashDecoding;
 import dev.squall.kernels.attention.GrowingSplitDecoding;
 import dev.squall.kernels.gemm.FlatGemmByLanes;
+import dev.squall.kernels.gemm.NormGemvByLanes;
 import dev.squall.kernels.transformer.Activations;
 import dev.squall.kernels.transformer.ArgMax;
 import dev.squall.kernels.transformer.DecodeAttention;
@@ -59,8 +60,9 @@ import java.util.stream.IntStream;
  *
  * <p>Kernel forms: on GPUs the work-group forms ({@code …Spmd}, several work-items per row
  * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
- * row), which suit a few cores; the plain products of f16 weights (attention output, down, vocabulary) use
- * {@code FlatGemmByLanes.f16Gemv}. On CUDA the plan replays as a CUDA graph, whose kernels overlap the
+ * row), which suit a few cores. With f16 and Q8_0 weights the work-group forms are {@code FlatGemmByLanes}'
+ * GEMVs ({@code f16Gemv}, {@code q8Gemv}) for the plain products (attention output, down, vocabulary) and
+ * {@code NormGemvByLanes}' forms for the two fused RMSNorm launches; the other types use {@code MatVec}'s. On CUDA the plan replays as a CUDA graph, whose kernels overlap the
  * launch of the one before them on compute capability 9.0 and newer. Kernels are not timed
  * unless {@link #profileKernels} asks for it (on OpenCL a timing event per launch doubled the host's
  * time per token).
@@ -232,12 +234,19 @@ public final class DeviceLlama implements LanguageModel {
                 }
                 matVec(p + "o", w.wo(), attention, x, true);
                 if (workGroups && w.ffnGate().type() == w.ffnUp().type()) {
-                    int lanes = MatVec.lanesFor(c.ffnDim(), d);
                     // the feed-forward RMSNorm is taken in
-                    spmd(p + "norm_gate_up", MatVec.class, "rmsNormSwiGlu" + suffix(w.ffnGate()) + "Spmd",
-                            MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, concat(deviceWeight(w.ffnGate()),
-                            deviceWeight(w.ffnUp()), new Object[] {x, vector(w.ffnNorm()), gate, c.ffnDim(), d, c.rmsEps(),
-                            lanes}));
+                    Object[] args = concat(deviceWeight(w.ffnGate()), deviceWeight(w.ffnUp()),
+                            new Object[] {x, vector(w.ffnNorm()), gate, c.ffnDim(), d, c.rmsEps()});
+                    if (byLanes(w.ffnGate())) {
+                        int lanes = normGemvLanes(w.ffnGate(), 2 * c.ffnDim(), d);
+                        spmd(p + "norm_gate_up", NormGemvByLanes.class, lanesPrefix(w.ffnGate()) + "SwiGlu",
+                                NormGemvByLanes.swiGluGlobalX(c.ffnDim(), lanes), NormGemvByLanes.THREADS,
+                                concat(args, new Object[] {lanes}));
+                    } else {
+                        int lanes = MatVec.lanesFor(c.ffnDim(), d);
+                        spmd(p + "norm_gate_up", MatVec.class, "rmsNormSwiGlu" + suffix(w.ffnGate()) + "Spmd",
+                                MatVec.spmdGlobalSize(c.ffnDim(), lanes), MatVec.GROUP_SIZE, concat(args, new Object[] {lanes}));
+                    }
                 } else {
                     rmsNorm(p + "ffn_norm", x, vector(w.ffnNorm()), h);
                     matVec(p + "gate", w.ffnGate(), h, gate, false);
@@ -305,6 +314,15 @@ public final class DeviceLlama implements LanguageModel {
                 spmdTask(name, FlatGemmByLanes.class, "f16Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(w.rows(), lanes))
                         .setLocalWork(FlatGemmByLanes.THREADS), true,
                         in, deviceWeight(w)[0], out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
+            } else if (workGroups && w.type() == GgmlType.Q8_0) {
+                // two rows per lane group sharing each run of activations: 22-42% less time than matVecQ8Spmd on the
+                // step's shapes (H200; down 2048×8192 14.8 → 11.5 µs, vocabulary 156 → 90;
+                // bench/results/2026-12-01-h200-q8-fused-norms.md)
+                int lanes = FlatGemmByLanes.q8GemvLanesFor(w.rows(), w.cols());
+                spmdTask(name, FlatGemmByLanes.class, "q8Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(w.rows(), lanes))
+                        .setLocalWork(FlatGemmByLanes.THREADS), true,
+                        concat(new Object[] {in}, deviceWeight(w), new Object[] {out, 1, w.rows(), w.cols(),
+                        accumulate ? 1 : 0, lanes}));
             } else if (workGroups) {
                 int lanes = MatVec.lanesFor(w.rows(), w.cols());
                 // not specialised: the plain mat-vec measured 1-3 µs slower per launch with its sizes as constants
@@ -362,14 +380,45 @@ public final class DeviceLlama implements LanguageModel {
         /** Q, K and V of RMSNorm(x) in one launch (the work-group form). */
         private void qkv(String name, LayerWeights w, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
                          FloatArray keyCache, FloatArray valueCache, int positionStride, int headStride, boolean rope) {
-            int lanes = MatVec.lanesFor(c.qDim() + 2 * c.kvDim(), c.dim());
-            if (rope) {
-                lanes = Math.min(lanes, MatVec.GROUP_SIZE / 2); // a rotated pair's two rows in one work-group
+            int rows = c.qDim() + 2 * c.kvDim();
+            Object[] weights = concat(deviceWeight(w.wq()), deviceWeight(w.wk()), deviceWeight(w.wv()));
+            Object[] inputs = {x, vector(w.attnNorm()), q, k, v, c.qDim(), c.kvDim(), c.dim(), c.rmsEps()};
+            Object[] rest = {keyCache, valueCache, rotation, state, c.headDim(), c.ropeDim(), positionStride, headStride,
+                rope ? 1 : 0};
+            // the by-lanes form's lane groups take pairs of rows, so none may straddle Q, K and V
+            if (byLanes(w.wq()) && c.qDim() % 2 == 0 && c.kvDim() % 2 == 0) {
+                int lanes = normGemvLanes(w.wq(), rows, c.dim());
+                spmd(name, NormGemvByLanes.class, lanesPrefix(w.wq()) + "Qkv", NormGemvByLanes.qkvGlobalX(rows, lanes),
+                        NormGemvByLanes.THREADS, concat(weights, inputs, new Object[] {lanes}, rest));
+            } else {
+                int lanes = MatVec.lanesFor(rows, c.dim());
+                if (rope) {
+                    lanes = Math.min(lanes, MatVec.GROUP_SIZE / 2); // a rotated pair's two rows in one work-group
+                }
+                spmd(name, MatVec.class, "rmsNormQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(rows, lanes),
+                        MatVec.GROUP_SIZE, concat(weights, inputs, new Object[] {lanes}, rest));
             }
-            spmd(name, MatVec.class, "rmsNormQkv" + suffix(w.wq()) + "Spmd", MatVec.spmdGlobalSize(c.qDim() + 2 * c.kvDim(),
-                    lanes), MatVec.GROUP_SIZE, concat(deviceWeight(w.wq()), deviceWeight(w.wk()), deviceWeight(w.wv()),
-                    new Object[] {x, vector(w.attnNorm()), q, k, v, c.qDim(), c.kvDim(), c.dim(), c.rmsEps(), lanes, keyCache,
-                    valueCache, rotation, state, c.headDim(), c.ropeDim(), positionStride, headStride, rope ? 1 : 0}));
+        }
+
+        /**
+         * Whether the fused RMSNorm products of this weight type run as {@link NormGemvByLanes}' forms (binary16 and
+         * Q8_0: two rows per lane group sharing each run of the input, one reduction step); the other types keep
+         * MatVec's. On an H200 (Llama-3.2-1B shapes, sizes as constants) the Q8_0 forms took 28% (gate/up 28.8 →
+         * 20.6 µs) and 15% (Q/K/V 10.5 → 8.9) less time than MatVec's; the f16 ones are as fast as MatVec's
+         * (22.8 against 23.2, 10.2 against 9.9) and keep one structure for both types
+         * (bench/results/2026-12-01-h200-q8-fused-norms.md).
+         */
+        private static boolean byLanes(Weight w) {
+            return w.type() == GgmlType.F16 || w.type() == GgmlType.Q8_0;
+        }
+
+        private static String lanesPrefix(Weight w) {
+            return w.type() == GgmlType.F16 ? "f16" : "q8";
+        }
+
+        private static int normGemvLanes(Weight w, int weightRows, int cols) {
+            return w.type() == GgmlType.F16 ? NormGemvByLanes.f16LanesFor(weightRows, cols)
+                    : NormGemvByLanes.q8LanesFor(weightRows, cols);
         }
 
         private void task(String name, Method kernel, Object... args) {

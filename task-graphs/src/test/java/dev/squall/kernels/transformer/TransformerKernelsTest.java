@@ -19,8 +19,10 @@ import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid1D;
 import dev.squall.kernels.KernelLaunches;
 import dev.squall.kernels.attention.FlashDecoding;
+import dev.squall.kernels.gemm.NormGemvByLanes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -160,17 +162,48 @@ class TransformerKernelsTest {
 
     static Stream<Arguments> fusedCases() {
         // cols 200: runs of eight and a tail of 0; 204 and 100: tails of 4; a full window of the normalised input,
-        // and two windows (the second partial) in F16 and Q8
+        // and two windows (the second partial) in F16 and Q8; F16 and Q8 also in NormGemvByLanes' forms
         int window = MatVec.NORM_WINDOW_COLS;
         return devices().flatMap(d -> Stream.of(Arguments.of(d, "F32", 100), Arguments.of(d, "F16", 200),
                 Arguments.of(d, "F16", 204), Arguments.of(d, "F16", window), Arguments.of(d, "F16", window + 204),
                 Arguments.of(d, "Q8", window + 320),
-                Arguments.of(d, "BF16", 136), Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64)));
+                Arguments.of(d, "BF16", 136), Arguments.of(d, "Q8", 320), Arguments.of(d, "Q4", 64))
+                .flatMap(a -> {
+                    Object type = a.get()[1];
+                    Stream<Arguments> matVec = Stream.of(Arguments.of(a.get()[0], type, a.get()[2], false));
+                    return type.equals("F16") || type.equals("Q8")
+                            ? Stream.concat(matVec, Stream.of(Arguments.of(a.get()[0], type, a.get()[2], true))) : matVec;
+                }));
     }
 
-    @ParameterizedTest(name = "{0} {1} cols {2}")
+    /**
+     * One of the fused forms: MatVec's ({@code rmsNorm<kind><type>Spmd}, a row's lanes in a work-group) or
+     * NormGemvByLanes' ({@code <type><kind>}, two rows per lane group), with its grid for rows of output and lanes.
+     */
+    private record FusedForm(Class<?> owner, String kernel, boolean byLanes) {
+
+        static FusedForm of(String kind, String type, boolean byLanes) {
+            return byLanes ? new FusedForm(NormGemvByLanes.class, type.toLowerCase(Locale.ROOT) + kind, true)
+                    : new FusedForm(MatVec.class, "rmsNorm" + kind + type + "Spmd", false);
+        }
+
+        int global(int rows, int lanes) {
+            if (!byLanes) {
+                return MatVec.spmdGlobalSize(rows, lanes);
+            }
+            return kernel.endsWith("Qkv") ? NormGemvByLanes.qkvGlobalX(rows, lanes) : NormGemvByLanes.swiGluGlobalX(rows, lanes);
+        }
+
+        /** Whether RoPE can be taken in at this lane count: MatVec's needs a row's partner in its work-group. */
+        boolean ropes(int lanes) {
+            return byLanes || lanes <= MatVec.GROUP_SIZE / 2;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} cols {2} by lanes {3}")
     @MethodSource("fusedCases")
-    void fusedQkvEqualsNormAndThreeProducts(Device device, String type, int cols) {
+    void fusedQkvEqualsNormAndThreeProducts(Device device, String type, int cols, boolean byLanes) {
+        FusedForm form = FusedForm.of("Qkv", type, byLanes);
         int qRows = 24;
         int kvRows = 16;
         NativeArray wq = weights(type, qRows * cols);
@@ -193,7 +226,7 @@ class TransformerKernelsTest {
         FloatArray valueCache = random(rng, positions * kvRows);
         IntArray state = IntArray.fromElements(position);
         for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
-            run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
+            run(device, form.owner(), form.kernel(), form.global(qRows + 2 * kvRows, lanes),
                     MatVec.GROUP_SIZE, withContext(workGroupWeights(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes,
                             keyCache, valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 0)));
             NativeArray[] ws = {wq, wk, wv};
@@ -203,10 +236,10 @@ class TransformerKernelsTest {
                 double[] ref = new double[rows];
                 float[] naive = new float[rows];
                 referenceNormalised(dequantise(ws[m], rows * cols), x, g, eps, rows, cols, ref, naive);
-                assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, "rmsNormQkv" + type + "Spmd output "
+                assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, form.kernel() + " output "
                         + "qkv".charAt(m) + " with " + lanes + " lanes on " + device.id());
             }
-            if (lanes <= MatVec.GROUP_SIZE / 2) { // the rope form needs a row's partner in its work-group
+            if (form.ropes(lanes)) {
                 float[] plainQ = q.toHeapArray();
                 float[] plainK = k.toHeapArray();
                 float[] plainV = v.toHeapArray();
@@ -215,10 +248,10 @@ class TransformerKernelsTest {
                 q.init(Float.NaN);
                 k.init(Float.NaN);
                 v.init(Float.NaN);
-                run(device, MatVec.class, "rmsNormQkv" + type + "Spmd", MatVec.spmdGlobalSize(qRows + 2 * kvRows, lanes),
+                run(device, form.owner(), form.kernel(), form.global(qRows + 2 * kvRows, lanes),
                         MatVec.GROUP_SIZE, withContext(workGroupWeights(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps,
                                 lanes, keyCache, valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 1)));
-                String what = "rmsNormQkv" + type + "Spmd with RoPE, " + lanes + " lanes on " + device.id();
+                String what = form.kernel() + " with RoPE, " + lanes + " lanes on " + device.id();
                 assertRotatedPairs(plainQ, q.toHeapArray(), rotation, headDim, ropeDim, "q, " + what);
                 float[] cachedKey = new float[kvRows];
                 for (int i = 0; i < kvRows; i++) {
@@ -261,9 +294,10 @@ class TransformerKernelsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} cols {2}")
+    @ParameterizedTest(name = "{0} {1} cols {2} by lanes {3}")
     @MethodSource("fusedCases")
-    void fusedSwiGluEqualsNormTwoProductsAndTheActivation(Device device, String type, int cols) {
+    void fusedSwiGluEqualsNormTwoProductsAndTheActivation(Device device, String type, int cols, boolean byLanes) {
+        FusedForm form = FusedForm.of("SwiGlu", type, byLanes);
         int rows = 45;
         NativeArray gate = weights(type, rows * cols);
         NativeArray up = weights(type, rows * cols);
@@ -287,11 +321,11 @@ class TransformerKernelsTest {
             ref[r] = g[r] / (1 + Math.exp(-g[r])) * u[r];
             naive[r] = gF[r] / (1f + (float) Math.exp(-gF[r])) * uF[r];
         }
-        for (int lanes : new int[] {32, 128, MatVec.GROUP_SIZE}) {
+        for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
             FloatArray out = poisoned(rows);
-            run(device, MatVec.class, "rmsNormSwiGlu" + type + "Spmd", MatVec.spmdGlobalSize(rows, lanes),
+            run(device, form.owner(), form.kernel(), form.global(rows, lanes),
                     MatVec.GROUP_SIZE, withContext(workGroupWeights(gate, up, x, norm, out, rows, cols, eps, lanes)));
-            assertWithinTwiceNaive(out, ref, naive, 1e-6, "rmsNormSwiGlu" + type + "Spmd with " + lanes + " lanes on "
+            assertWithinTwiceNaive(out, ref, naive, 1e-6, form.kernel() + " with " + lanes + " lanes on "
                     + device.id());
         }
     }

@@ -72,7 +72,7 @@ public final class FlatGemmByLanes {
      * The fewest lanes (a power of two from 32 to {@link #THREADS}) that give a GEMV over n rows
      * {@link #GEMV_WORK_ITEMS}, doubling only while each lane keeps two runs of {@code runColumns} columns.
      */
-    private static int gemvLanes(int n, int k, int runColumns) {
+    static int gemvLanes(int n, int k, int runColumns) {
         int lanes = 32;
         while (lanes < THREADS && (long) Math.ceilDiv(n, WEIGHT_ROWS) * lanes < GEMV_WORK_ITEMS
                 && 4L * runColumns * lanes <= k) {
@@ -114,8 +114,9 @@ public final class FlatGemmByLanes {
 
     /**
      * Lanes per weight row for {@link #q8Gemv} over n rows of k columns: as {@link #gemvLanesFor}, but a lane's
-     * runs are 16 columns (half a Q8_0 block), so the lanes double only while each keeps two runs. Chosen by
-     * analogy with the f16 rule; not yet timed on a GPU.
+     * runs are 16 columns (half a Q8_0 block), so the lanes double only while each keeps two runs. On an H200
+     * (five Llama-3.2-1B shapes, every lane count timed in one call) it was the fastest count or within 2% of it
+     * (bench/results/2026-12-01-h200-q8-fused-norms.md).
      */
     public static int q8GemvLanesFor(int n, int k) {
         return gemvLanes(n, k, 16);
@@ -128,7 +129,9 @@ public final class FlatGemmByLanes {
      * 16-byte load of quants and one scale per row) against one run of activations (four 16-byte loads), so two
      * rows share every activation load, where {@code MatVec.matVecQ8Spmd} loads 64 bytes of activations per 16
      * bytes of weights for one row. k must be a multiple of 32 (rows of whole blocks). Grid {@link #globalX};
-     * {@code lanes} from {@link #q8GemvLanesFor}. Tested on the JVM and PoCL; not yet timed on a GPU.
+     * {@code lanes} from {@link #q8GemvLanesFor}. On an H200 with its sizes as constants it took 22–42% less time
+     * than {@code MatVec.matVecQ8Spmd} on five Llama-3.2-1B shapes (2048×2048 7.4 → 5.7 µs, 128256×2048 156 → 90 µs;
+     * bench/results/2026-12-01-h200-q8-fused-norms.md).
      */
     public static void q8Gemv(KernelContext context, FloatArray x, ByteArray quants, HalfFloatArray scales,
                               FloatArray out, int m, int n, int k, int accumulate, int lanes) {
@@ -171,7 +174,7 @@ public final class FlatGemmByLanes {
     }
 
     /** acc + d·(q[at..at+15] · x), d the scale of the block holding column at (16 columns never straddle one). */
-    private static float q8Run(ByteArray quants, HalfFloatArray scales, int at, Run8 low, Run8 high, float acc) {
+    static float q8Run(ByteArray quants, HalfFloatArray scales, int at, Run8 low, Run8 high, float acc) {
         return Math.fma(scales.getFloat(at >>> 5), Run8.of(quants, at).dot(low) + Run8.of(quants, at + 8).dot(high), acc);
     }
 
@@ -179,7 +182,7 @@ public final class FlatGemmByLanes {
      * Floats of local memory {@link #f16Form} and {@link #q8Form} take for v = weightRows·rows sums: padded sums
      * (rows of {@link LaneGroup#stride}), then one part per lane.
      */
-    private static int scratchLength(int weightRows, int rows) {
+    static int scratchLength(int weightRows, int rows) {
         int values = weightRows * rows;
         return values * LaneGroup.stride(THREADS, values) + THREADS;
     }
@@ -227,12 +230,29 @@ public final class FlatGemmByLanes {
     }
 
     /**
-     * The end of a pass: the lane group's sums meet in one step (padded rows, so that a warp's lanes hit
-     * different banks), and its first weightRows·rows lanes store the outputs. Every work-item of the
-     * work-group must call it: it holds two barriers.
+     * The end of a pass: the lane group's sums meet ({@link #sumPass}), and its first weightRows·rows lanes store
+     * the outputs. Every work-item of the work-group must call it: it holds two barriers.
      */
     private static void finishPass(KernelContext context, float[] scratch, PassSums sums, FloatArray out, LaneGroup g,
                                    int r0, int m, int n, int accumulate, int weightRows, int rows) {
+        sumPass(context, scratch, sums, g, weightRows, rows);
+        int lane = g.lane();
+        if (lane < g.values()) {
+            float total = groupTotal(scratch, g, lane);
+            int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
+            int o = (r0 + lane / weightRows) * n + g.row() + wr;
+            if (g.row() + wr < n && r0 + lane / weightRows < m) {
+                out.set(o, accumulate != 0 ? out.get(o) + total : total);
+            }
+        }
+    }
+
+    /**
+     * The lane group's sums meet in one step (padded rows, so that a warp's lanes hit different banks): after
+     * it, {@link #groupTotal} gives any of the group's values to any of its lanes. Every work-item of the
+     * work-group must call it: it holds two barriers.
+     */
+    static void sumPass(KernelContext context, float[] scratch, PassSums sums, LaneGroup g, int weightRows, int rows) {
         int values = g.values();
         int stride = g.stride();
         sums.store(scratch, g.local(), stride, weightRows, rows);
@@ -245,17 +265,14 @@ public final class FlatGemmByLanes {
         }
         scratch[values * stride + g.local()] = sum;
         context.localBarrier();
-        int lane = g.lane();
-        if (lane < values) {
-            float total = 0f;
-            for (int p = 0; p < g.parts(); p++) {
-                total += scratch[values * stride + g.first() + p * values + lane];
-            }
-            int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
-            int o = (r0 + lane / weightRows) * n + g.row() + wr;
-            if (g.row() + wr < n && r0 + lane / weightRows < m) {
-                out.set(o, accumulate != 0 ? out.get(o) + total : total);
-            }
+    }
+
+    /** Value v (weightRows·(activation row) + weight row) of the lane group, summed over its lanes by {@link #sumPass}. */
+    static float groupTotal(float[] scratch, LaneGroup g, int value) {
+        float total = 0f;
+        for (int p = 0; p < g.parts(); p++) {
+            total += scratch[g.values() * g.stride() + g.first() + p * g.values() + value];
         }
+        return total;
     }
 }

@@ -41,11 +41,8 @@ public final class MatVec {
      */
     public static final int TARGET_WORK_ITEMS = 3 << 16;
 
-    /**
-     * Columns of the normalised input the fused RMSNorm forms hold in local memory at once (16 KB);
-     * wider inputs go through in windows of this many columns.
-     */
-    public static final int NORM_WINDOW_COLS = 4096;
+    /** Columns of the normalised input the fused RMSNorm forms hold in local memory at once (16 KB). */
+    public static final int NORM_WINDOW_COLS = NormalisedInput.WINDOW_COLS;
 
     /**
      * Lanes per row for a rows×cols matrix: the fewest (a power of two from 32 to {@link #GROUP_SIZE}) that
@@ -94,7 +91,7 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link NormalisedInput}.
      */
     public static void rmsNormQkvF32Spmd(KernelContext context, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x,
                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
@@ -106,12 +103,12 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < qRows) {
@@ -132,7 +129,7 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
+     * {@link #spmdGlobalSize}. See {@link NormalisedInput}.
      */
     public static void rmsNormSwiGluF32Spmd(KernelContext context, FloatArray wGate, FloatArray wUp, FloatArray x,
                                             FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
@@ -141,13 +138,13 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < rows) {
@@ -190,7 +187,7 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link NormalisedInput}.
      */
     public static void rmsNormQkvF16Spmd(KernelContext context, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x,
                                          FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
@@ -202,12 +199,12 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < qRows) {
@@ -228,7 +225,7 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
+     * {@link #spmdGlobalSize}. See {@link NormalisedInput}.
      */
     public static void rmsNormSwiGluF16Spmd(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
                                             FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
@@ -237,13 +234,13 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < rows) {
@@ -286,7 +283,7 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link NormalisedInput}.
      */
     public static void rmsNormQkvBF16Spmd(KernelContext context, BFloat16Array wq, BFloat16Array wk, BFloat16Array wv, FloatArray x,
                                           FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
@@ -298,12 +295,12 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < qRows) {
@@ -324,7 +321,7 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
+     * {@link #spmdGlobalSize}. See {@link NormalisedInput}.
      */
     public static void rmsNormSwiGluBF16Spmd(KernelContext context, BFloat16Array wGate, BFloat16Array wUp, FloatArray x,
                                              FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
@@ -333,13 +330,13 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < rows) {
@@ -387,7 +384,7 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}. Each matrix comes split
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link NormalisedInput}. Each matrix comes split
      * into quants and scales, as {@link #matVecQ8Spmd}'s.
      */
     public static void rmsNormQkvQ8Spmd(KernelContext context, ByteArray wq, HalfFloatArray wqScales, ByteArray wk,
@@ -401,12 +398,12 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < qRows) {
@@ -427,7 +424,7 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}. Each matrix comes split into quants and scales,
+     * {@link #spmdGlobalSize}. See {@link NormalisedInput}. Each matrix comes split into quants and scales,
      * as {@link #matVecQ8Spmd}'s.
      */
     public static void rmsNormSwiGluQ8Spmd(KernelContext context, ByteArray wGate, HalfFloatArray wGateScales,
@@ -438,13 +435,13 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < rows) {
@@ -487,7 +484,7 @@ public final class MatVec {
     /**
      * q = Wq·h, k = Wk·h, v = Wv·h for h = RMSNorm(x) ⊙ normWeight, in one launch and without writing h:
      * rows 0..qRows−1 of the grid are Q's, then kvRows of K and kvRows of V; grid
-     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link #normaliseInput}.
+     * {@code spmdGlobalSize(qRows + 2·kvRows, lanes)}. See {@link NormalisedInput}.
      */
     public static void rmsNormQkvQ4Spmd(KernelContext context, Q4_0Array wq, Q4_0Array wk, Q4_0Array wv, FloatArray x,
                                         FloatArray normWeight, FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows,
@@ -499,12 +496,12 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < qRows) {
@@ -525,7 +522,7 @@ public final class MatVec {
     /**
      * out = silu(Wgate·h) ⊙ (Wup·h) for h = RMSNorm(x) ⊙ normWeight, the SwiGLU feed-forward's hidden
      * vector, in one launch and without writing h: each row's lanes compute both products; grid
-     * {@link #spmdGlobalSize}. See {@link #normaliseInput}.
+     * {@link #spmdGlobalSize}. See {@link NormalisedInput}.
      */
     public static void rmsNormSwiGluQ4Spmd(KernelContext context, Q4_0Array wGate, Q4_0Array wUp, FloatArray x,
                                            FloatArray normWeight, FloatArray out, int rows, int cols, float eps, int lanes) {
@@ -534,13 +531,13 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = normaliseInput(context, scratch, input, local, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
             if (start > 0) {
-                stageWindow(context, input, local, x, normWeight, start, cols);
+                NormalisedInput.stageWindow(context, input, local, GROUP_SIZE, x, normWeight, start, cols);
             }
             int width = Math.min(NORM_WINDOW_COLS, cols - start);
             if (row < rows) {
@@ -559,90 +556,15 @@ public final class MatVec {
     /**
      * The fused Q/K/V forms' stores, by lane 0 of row {@code row} (its sum, unscaled, in
      * {@code scratch[local]}, the other rows' in their lane 0's slots, all visible after
-     * {@link GroupSums#sumLanes}). With {@code rope} = 0: q, k and v as computed. With {@code rope} = 1,
-     * {@link RotaryEmbedding#ropeAndCache} (adjacent pairs) is taken in: Q and K rows are rotated with their
-     * partner row (row ^ 1, in the same work-group when {@code lanes ≤ GROUP_SIZE / 2}, as this form needs),
-     * q gets the rotated queries, the caches get the rotated key and the value at position state[0], and k
-     * and v are not written. The two-halves pair layout has its partner rows in other work-groups, so it
-     * keeps the separate RoPE kernel.
+     * {@link GroupSums#sumLanes}): {@link QkvStore#store}, whose rotated pairs need the partner row (row ^ 1)
+     * in the same work-group, so {@code lanes ≤ GROUP_SIZE / 2} with {@code rope} = 1.
      */
     private static void storeQkv(float[] scratch, int local, int lanes, int row, float dot, float inverse, FloatArray q,
                                  FloatArray k, FloatArray v, int qRows, int kvRows, FloatArray keyCache,
                                  FloatArray valueCache, FloatArray rotation, IntArray state, int headDim, int ropeDim,
                                  int positionStride, int headStride, int rope) {
-        boolean isQ = row < qRows;
-        boolean isK = !isQ && row < qRows + kvRows;
-        int index = isQ ? row : isK ? row - qRows : row - qRows - kvRows; // within q, k or v
-        if (rope == 0) {
-            if (isQ) {
-                q.set(index, dot);
-            } else if (isK) {
-                k.set(index, dot);
-            } else {
-                v.set(index, dot);
-            }
-            return;
-        }
-        int d = index % headDim;
-        int pair = d / 2;
-        int half = ropeDim / 2;
-        float value = dot;
-        if ((isQ || isK) && pair < half) { // V rows are not rotated
-            float partner = inverse * scratch[local ^ lanes];
-            float x0 = (d & 1) == 0 ? dot : partner;
-            float x1 = (d & 1) == 0 ? partner : dot;
-            float cos = rotation.get(pair);
-            float sin = rotation.get(half + pair);
-            value = (d & 1) == 0 ? x0 * cos - x1 * sin : x0 * sin + x1 * cos;
-        }
-        if (isQ) {
-            q.set(index, value);
-        } else {
-            int at = state.get(0) * positionStride + index / headDim * headStride + d;
-            if (isK) {
-                keyCache.set(at, value);
-            } else {
-                valueCache.set(at, value);
-            }
-        }
-    }
-
-    /**
-     * Writes x ⊙ normWeight over the first window, columns [0, min(cols, {@link #NORM_WINDOW_COLS})),
-     * into the local array {@code input} and returns 1/√(mean(x²) + ε) over all cols, by the whole
-     * work-group (every work-item gets it, and sees all of {@code input}: the sum's barriers come after
-     * the writes). The fused forms take the RMSNorm in this way: W·(x ⊙ normWeight) scaled by the
-     * returned factor is W·h for h = RMSNorm(x) ⊙ normWeight, so h is never written to memory and the
-     * norm costs no launch of its own; the lanes read their runs of the input from local memory, window
-     * by window ({@link #stageWindow}) when the model is wider than one. Each work-group reads x and
-     * the weights (a few KB, from cache) for it.
-     */
-    private static float normaliseInput(KernelContext context, float[] scratch, float[] input, int local, FloatArray x,
-                                        FloatArray normWeight, int cols, float eps) {
-        float sumSquares = 0f;
-        for (int j = local; j < cols; j += GROUP_SIZE) {
-            float v = x.get(j);
-            sumSquares += v * v;
-            if (j < NORM_WINDOW_COLS) {
-                input[j] = v * normWeight.get(j);
-            }
-        }
-        float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sumSquares);
-        return RmsNorm.inverseRms(total, cols, eps);
-    }
-
-    /**
-     * The window of the normalised input from column {@code start} (a multiple of
-     * {@link #NORM_WINDOW_COLS}) into {@code input}, between two barriers: every lane has finished
-     * with the previous window before it is overwritten, and sees all of the new one after.
-     */
-    private static void stageWindow(KernelContext context, float[] input, int local, FloatArray x, FloatArray normWeight,
-                                    int start, int cols) {
-        context.localBarrier();
-        int width = Math.min(NORM_WINDOW_COLS, cols - start);
-        for (int j = local; j < width; j += GROUP_SIZE) {
-            input[j] = x.get(start + j) * normWeight.get(start + j);
-        }
-        context.localBarrier();
+        float partner = rope != 0 ? inverse * scratch[local ^ lanes] : 0f;
+        QkvStore.store(row, dot, partner, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim, ropeDim,
+                positionStride, headStride, rope);
     }
 }
