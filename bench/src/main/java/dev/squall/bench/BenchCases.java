@@ -25,6 +25,7 @@ import dev.squall.kernels.gemm.FlatGemmMma;
 import dev.squall.kernels.gemm.FlatGemmMmaVariants;
 import dev.squall.kernels.gemm.Gemm;
 import dev.squall.kernels.gemm.NormGemvByLanes;
+import dev.squall.kernels.gemm.NormGemvByLanesVariants;
 import dev.squall.kernels.gemm.TiledGemmForm;
 import dev.squall.kernels.gemm.TiledGemmMma;
 import dev.squall.kernels.transformer.MatVec;
@@ -366,7 +367,8 @@ final class BenchCases {
         // one case: the launch (made per instance, as the other cases do) on these arrays, checked against float64
         BiFunction<String, Supplier<Launch>, BenchCase> q8Case = (name, launch) -> new BenchCase("flat_gemm", name, key,
                 2.0 * n * k, weightBytes + 4.0 * k + 4.0 * n, copiesFor(weightBytes), runs(),
-                i -> new BenchCase.Instance(plan(new Object[] {x, quants, scales}, new Object[] {out}, launch.get()),
+                i -> new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, quants, scales}, out), new Object[] {out},
+                        launch.get()),
                         p -> checkLinear(p, out, x, q8::getFloat, 1, n, k)));
         List<BenchCase> cases = new ArrayList<>();
         for (int lanes = 32; lanes <= MatVec.GROUP_SIZE; lanes *= 2) {
@@ -433,7 +435,7 @@ final class BenchCases {
         Object[] swiGluArgs = concat(gate.arrays(), up.arrays(), new Object[] {x, norm, hidden, ffn, dim, eps});
         Object[] swiGluInputs = concat(gate.arrays(), up.arrays(), new Object[] {x, norm});
         Function<Launch, BenchCase.Instance> swiGluInstance = l -> new BenchCase.Instance(
-                plan(swiGluInputs, new Object[] {hidden}, l.intsConstant()),
+                plan(poisonedOnDevice(swiGluInputs, hidden), new Object[] {hidden}, l.intsConstant()),
                 p -> checkSwiGlu(p, hidden, x, norm, gate, up, ffn, dim, eps));
         String qkvKey = String.format(Locale.ROOT, "rmsnorm_qkv %s N=%d+2x%d K=%d", type, qRows, kvRows, dim);
         double qkvBytes = wq.bytes() + wk.bytes() + wv.bytes() + 8.0 * dim + 4.0 * (qRows + 2 * kvRows);
@@ -441,7 +443,7 @@ final class BenchCases {
         Function<Integer, Object[]> qkvArgs = lanes -> concat(wq.arrays(), wk.arrays(), wv.arrays(), new Object[] {x,
             norm, q, k, v, qRows, kvRows, dim, eps, lanes, cache, cache, rotation, state, 64, 64, 64, 64, 0});
         Function<Launch, BenchCase.Instance> qkvInstance = l -> new BenchCase.Instance(
-                plan(qkvInputs, new Object[] {q, k, v}, l.intsConstant()),
+                plan(poisonedOnDevice(qkvInputs, q, k, v), new Object[] {q, k, v}, l.intsConstant()),
                 p -> checkQkv(p, q, k, v, x, norm, wq, wk, wv, dim, eps));
         String suffix = q8 ? "Q8" : "F16";
         int matVecSwiGluLanes = MatVec.lanesFor(ffn, dim);
@@ -454,6 +456,22 @@ final class BenchCases {
                 qkvBytes, copiesFor(qkvBytes), runs(), i -> qkvInstance.apply(Launch.spmd("k", MatVec.class,
                         "rmsNormQkv" + suffix + "Spmd", new WorkerGrid1D(MatVec.spmdGlobalSize(qRows + 2 * kvRows,
                                 matVecQkvLanes)).setLocalWork(MatVec.GROUP_SIZE), qkvArgs.apply(matVecQkvLanes)))));
+        if (q8) { // the bench's forms that widen quants by their bits, at the library form's lanes
+            int l = NormGemvByLanes.q8LanesFor(2 * ffn, dim);
+            Object[] words = {IntArray.fromSegment(((ByteArray) gate.arrays()[0]).segment()), gate.arrays()[1],
+                IntArray.fromSegment(((ByteArray) up.arrays()[0]).segment()), up.arrays()[1], x, norm, hidden, ffn, dim,
+                eps, l};
+            Object[] wordInputs = Arrays.copyOf(words, 6);
+            cases.add(new BenchCase("flat_gemm", "NormGemvByLanesVariants.q8SwiGluBits", swiGluKey, 4.0 * ffn * dim,
+                    swiGluBytes, copiesFor(swiGluBytes), runs(), i -> swiGluInstance.apply(Launch.spmd("k",
+                            NormGemvByLanesVariants.class, "q8SwiGluBits", new WorkerGrid1D(NormGemvByLanes.swiGluGlobalX(ffn,
+                                    l)).setLocalWork(NormGemvByLanes.THREADS), concat(swiGluArgs, new Object[] {l})))));
+            cases.add(new BenchCase("flat_gemm", "NormGemvByLanesVariants.q8SwiGluWords", swiGluKey, 4.0 * ffn * dim,
+                    swiGluBytes, copiesFor(swiGluBytes), runs(), i -> new BenchCase.Instance(plan(poisonedOnDevice(wordInputs, hidden),
+                            new Object[] {hidden}, Launch.spmd("k", NormGemvByLanesVariants.class, "q8SwiGluWords",
+                                    new WorkerGrid1D(NormGemvByLanes.swiGluGlobalX(ffn, l)).setLocalWork(NormGemvByLanes.THREADS),
+                                    words).intsConstant()), p -> checkSwiGlu(p, hidden, x, norm, gate, up, ffn, dim, eps))));
+        }
         String prefix = q8 ? "q8" : "f16";
         int swiGluLanes = q8 ? NormGemvByLanes.q8LanesFor(2 * ffn, dim) : NormGemvByLanes.f16LanesFor(2 * ffn, dim);
         int qkvLanes = q8 ? NormGemvByLanes.q8LanesFor(qRows + 2 * kvRows, dim)
@@ -472,6 +490,18 @@ final class BenchCases {
                                     .setLocalWork(NormGemvByLanes.THREADS), qkvArgs.apply(l)))));
         }
         return cases;
+    }
+
+    /**
+     * The inputs and the outputs, the outputs filled with NaN: made resident, they go to the device so with the
+     * first run, and an output the kernel never stores stays NaN for the check (a fresh device buffer may hold the
+     * right values from an earlier case of the same shape).
+     */
+    private static Object[] poisonedOnDevice(Object[] inputs, FloatArray... outputs) {
+        for (FloatArray o : outputs) {
+            o.init(Float.NaN);
+        }
+        return concat(inputs, outputs);
     }
 
     private static Object[] concat(Object[]... parts) {

@@ -4,6 +4,7 @@ import dev.squall.api.KernelContext;
 import dev.squall.graph.WorkerGrid;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * One SPMD kernel launch of a benchmark: the kernel, its arguments (a KernelContext first), its grid,
@@ -23,7 +24,7 @@ public record Launch(String name, Method kernel, Object[] args, WorkerGrid grid,
 
     /** This launch with every int argument compiled as a constant, as {@code DeviceLlama} compiles a model's sizes. */
     public Launch intsConstant() {
-        return specialized(java.util.stream.IntStream.range(0, args.length).filter(i -> args[i] instanceof Integer).toArray());
+        return specialized(IntStream.range(0, args.length).filter(i -> args[i] instanceof Integer).toArray());
     }
 
     /** Launch {@code owner.method} (kernel names are not overloaded) with a fresh KernelContext before {@code args}. */

@@ -62,8 +62,9 @@ import java.util.stream.IntStream;
  * combining partial sums in local memory); on the JVM and CPUs the loop forms (one work-item per
  * row), which suit a few cores. With f16 and Q8_0 weights the work-group forms are {@code FlatGemmByLanes}'
  * GEMVs ({@code f16Gemv}, {@code q8Gemv}) for the plain products (attention output, down, vocabulary) and
- * {@code NormGemvByLanes}' forms for the two fused RMSNorm launches; the other types use {@code MatVec}'s. On CUDA the plan replays as a CUDA graph, whose kernels overlap the
- * launch of the one before them on compute capability 9.0 and newer. Kernels are not timed
+ * {@code NormGemvByLanes}' forms for the two fused RMSNorm launches; the other types use {@code MatVec}'s. On
+ * CUDA the plan replays as a CUDA graph, whose kernels overlap the launch of the one before them on compute
+ * capability 9.0 and newer. Kernels are not timed
  * unless {@link #profileKernels} asks for it (on OpenCL a timing event per launch doubled the host's
  * time per token).
  */
@@ -239,7 +240,7 @@ public final class DeviceLlama implements LanguageModel {
                             new Object[] {x, vector(w.ffnNorm()), gate, c.ffnDim(), d, c.rmsEps()});
                     if (byLanes(w.ffnGate())) {
                         int lanes = normGemvLanes(w.ffnGate(), 2 * c.ffnDim(), d);
-                        spmd(p + "norm_gate_up", NormGemvByLanes.class, lanesPrefix(w.ffnGate()) + "SwiGlu",
+                        spmd(p + "norm_gate_up", NormGemvByLanes.class, typePrefix(w.ffnGate()) + "SwiGlu",
                                 NormGemvByLanes.swiGluGlobalX(c.ffnDim(), lanes), NormGemvByLanes.THREADS,
                                 concat(args, new Object[] {lanes}));
                     } else {
@@ -388,7 +389,7 @@ public final class DeviceLlama implements LanguageModel {
             // the by-lanes form's lane groups take pairs of rows, so none may straddle Q, K and V
             if (byLanes(w.wq()) && c.qDim() % 2 == 0 && c.kvDim() % 2 == 0) {
                 int lanes = normGemvLanes(w.wq(), rows, c.dim());
-                spmd(name, NormGemvByLanes.class, lanesPrefix(w.wq()) + "Qkv", NormGemvByLanes.qkvGlobalX(rows, lanes),
+                spmd(name, NormGemvByLanes.class, typePrefix(w.wq()) + "Qkv", NormGemvByLanes.qkvGlobalX(rows, lanes),
                         NormGemvByLanes.THREADS, concat(weights, inputs, new Object[] {lanes}, rest));
             } else {
                 int lanes = MatVec.lanesFor(rows, c.dim());
@@ -412,7 +413,7 @@ public final class DeviceLlama implements LanguageModel {
             return w.type() == GgmlType.F16 || w.type() == GgmlType.Q8_0;
         }
 
-        private static String lanesPrefix(Weight w) {
+        private static String typePrefix(Weight w) {
             return w.type() == GgmlType.F16 ? "f16" : "q8";
         }
 

@@ -67,8 +67,8 @@ class SyntheticForwardTest {
 
     /**
      * The task-graph forward against float64 on every device, both kernel forms, f16 and Q8_0 weights (the
-     * work-group forms read Q8_0 split into quants and scales, and f16 plain products through
-     * FlatGemmByLanes.f16Gemv).
+     * work-group forms read Q8_0 split into quants and scales, plain products through FlatGemmByLanes.f16Gemv and
+     * q8Gemv, the fused RMSNorm launches through NormGemvByLanes).
      */
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("devicesFormsAndTypes")

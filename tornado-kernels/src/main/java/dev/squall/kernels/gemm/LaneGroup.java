@@ -1,7 +1,7 @@
 package dev.squall.kernels.gemm;
 
 /**
- * Where a {@link FlatGemmByLanes} work-item sits: its local index, its lane in a group of {@code lanes}, the
+ * Where a {@link FlatGemmByLanes} (or {@link NormGemvByLanes}) work-item sits: its local index, its lane in a group of {@code lanes}, the
  * group's first work-item and first weight row, and the shape of the one-step reduction at the end of a pass
  * over v = weightRows·rows sums ({@code values}; padded rows of {@code stride} floats; lane p·values + v adds
  * value v of lanes p, p + parts, …).

@@ -23,8 +23,8 @@ import dev.squall.kernels.vector.Run8;
  *   lane count.</li>
  * </ul>
  * They replace {@code MatVec}'s fused forms ({@code rmsNormSwiGlu…Spmd}, {@code rmsNormQkv…Spmd}), which take the
- * same arguments in the same order, for binary16 and Q8_0 weights. Those read the input once per row (gate, then
- * up) and meet in a tree of barriers per row.
+ * same arguments in the same order, for binary16 and Q8_0 weights. Those read the input twice, once per matrix
+ * (gate, then up), and sum each row's lanes in a tree of barriers.
  */
 public final class NormGemvByLanes {
 
@@ -224,7 +224,7 @@ public final class NormGemvByLanes {
     }
 
     /** The lane group's gate and up sums meet, and its lane 0 stores silu(gate)·up (both scaled by the norm). */
-    private static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, FloatArray out, int row,
+    static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, FloatArray out, int row,
                                     int n, float inverse) {
         FlatGemmByLanes.sumPass(context, scratch, PassSums.zero().withFirst(d), g, 2, 1);
         if (g.lane() == 0 && row < n) {
