@@ -472,6 +472,16 @@ final class BenchCases {
                                     new WorkerGrid1D(NormGemvByLanes.swiGluGlobalX(ffn, l)).setLocalWork(NormGemvByLanes.THREADS),
                                     words).intsConstant()), p -> checkSwiGlu(p, hidden, x, norm, gate, up, ffn, dim, eps))));
         }
+        // the bench's forms that issue the first run's weight loads before the norm (at the library form's lanes)
+        int preloadLanes = q8 ? NormGemvByLanes.q8LanesFor(2 * ffn, dim) : NormGemvByLanes.f16LanesFor(2 * ffn, dim);
+        for (String bounds : new String[] {"", "6", "8"}) {
+            String name = (q8 ? "q8" : "f16") + "SwiGluPreload" + bounds;
+            cases.add(new BenchCase("flat_gemm", "NormGemvByLanesVariants." + name, swiGluKey, 4.0 * ffn * dim,
+                    swiGluBytes, copiesFor(swiGluBytes), runs(), i -> swiGluInstance.apply(Launch.spmd("k",
+                            NormGemvByLanesVariants.class, name, new WorkerGrid1D(NormGemvByLanes.swiGluGlobalX(ffn,
+                                    preloadLanes)).setLocalWork(NormGemvByLanes.THREADS),
+                            concat(swiGluArgs, new Object[] {preloadLanes})))));
+        }
         String prefix = q8 ? "q8" : "f16";
         int swiGluLanes = q8 ? NormGemvByLanes.q8LanesFor(2 * ffn, dim) : NormGemvByLanes.f16LanesFor(2 * ffn, dim);
         int qkvLanes = q8 ? NormGemvByLanes.q8LanesFor(qRows + 2 * kvRows, dim)

@@ -1,6 +1,7 @@
 package dev.squall.kernels.gemm;
 
 import dev.squall.api.KernelContext;
+import dev.squall.api.LaunchBounds;
 import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
@@ -14,7 +15,15 @@ import dev.squall.kernels.vector.Run8;
  * of the rate of float adds): by its bits, ((b &amp; 0xFF) ^ 0x80) | 0x4B000000 being the float 2^23 + b + 128
  * ({@link #q8SwiGluBits}), and the same from the quants read as 32-bit words, four per word
  * ({@link #q8SwiGluWords}). Both exact for every byte. Same arguments and grid as q8SwiGlu (the words form takes
- * the quants as an IntArray over the same bytes).
+ * the quants as an IntArray over the same bytes). And both forms issuing their first run's weight loads before the
+ * norm's reduction ({@link #q8Preload}, {@link #f16Preload}), as compiled and held to six or eight work-groups a
+ * compute unit.
+ *
+ * <p>All lost or tied on an H200 (Llama-3.2-1B's 2 × 8192×2048, sizes as constants, 32 lanes; medians in µs,
+ * library form 20.6 for Q8_0 and 23.0–23.2 for f16; bench/results/2026-12-01-h200-q8-fused-norms.md): bits 24.8,
+ * words 21.0, so the int-to-float conversion is not what bounds the Q8_0 form; preloading 22.6 (Q8_0) and 25.7
+ * (f16) as compiled, the early runs widened before the norm's barriers holding 62 and 52 registers, and 29.2–31.1
+ * held to six or eight work-groups (spills).
  */
 public final class NormGemvByLanesVariants {
 
@@ -83,6 +92,130 @@ public final class NormGemvByLanesVariants {
             }
         }
         NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+    }
+
+    /**
+     * {@link NormGemvByLanes#q8SwiGlu} issuing its first run's weight loads (both rows' quants and scales) before
+     * the norm's reduction, so that their memory latency overlaps it.
+     */
+    private static void q8Preload(KernelContext context, ByteArray gateQuants, HalfFloatArray gateScales,
+                                       ByteArray upQuants, HalfFloatArray upScales, FloatArray x, FloatArray normWeight,
+                                       FloatArray out, int n, int k, float eps, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.scratchLength(2, 1));
+        float[] input = context.allocateFloatLocalArray(NormalisedInput.WINDOW_COLS);
+        LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, FlatGemmByLanes.THREADS, lanes, 2, 1);
+        int row = g.row() / 2;
+        int w = Math.min(row, n - 1) * k;
+        // the first run (lanes past k read the row's first run and drop it)
+        int c0 = 16 * g.lane();
+        int first = w + (c0 < k ? c0 : 0);
+        Run8 gateLow = Run8.of(gateQuants, first);
+        Run8 gateHigh = Run8.of(gateQuants, first + 8);
+        Run8 upLow = Run8.of(upQuants, first);
+        Run8 upHigh = Run8.of(upQuants, first + 8);
+        float gateScale = gateScales.getFloat(first >>> 5);
+        float upScale = upScales.getFloat(first >>> 5);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), FlatGemmByLanes.THREADS, x,
+                normWeight, k, eps);
+        float s0 = 0f;
+        float s1 = 0f;
+        if (c0 < k) {
+            Run8 low = Run8.of(input, c0);
+            Run8 high = Run8.of(input, c0 + 8);
+            s0 = gateScale * (gateLow.dot(low) + gateHigh.dot(high));
+            s1 = upScale * (upLow.dot(low) + upHigh.dot(high));
+        }
+        for (int start = 0; start < k; start += NormalisedInput.WINDOW_COLS) {
+            if (start > 0) {
+                NormalisedInput.stageWindow(context, input, g.local(), FlatGemmByLanes.THREADS, x, normWeight, start, k);
+            }
+            int width = Math.min(NormalisedInput.WINDOW_COLS, k - start);
+            for (int c = start == 0 ? c0 + 16 * lanes : c0; c < width; c += 16 * lanes) {
+                Run8 low = Run8.of(input, c);
+                Run8 high = Run8.of(input, c + 8);
+                s0 = FlatGemmByLanes.q8Run(gateQuants, gateScales, w + start + c, low, high, s0);
+                s1 = FlatGemmByLanes.q8Run(upQuants, upScales, w + start + c, low, high, s1);
+            }
+        }
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+    }
+
+    /** {@link NormGemvByLanes#f16SwiGlu} issuing its first run's weight loads before the norm's reduction (k a multiple of 8). */
+    private static void f16Preload(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
+                                        FloatArray normWeight, FloatArray out, int n, int k, float eps, int lanes) {
+        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.scratchLength(2, 1));
+        float[] input = context.allocateFloatLocalArray(NormalisedInput.WINDOW_COLS);
+        LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, FlatGemmByLanes.THREADS, lanes, 2, 1);
+        int row = g.row() / 2;
+        int w = Math.min(row, n - 1) * k;
+        int c0 = 8 * g.lane();
+        int first = w + (c0 < k ? c0 : 0);
+        Run8 gate = Run8.of(wGate, first);
+        Run8 up = Run8.of(wUp, first);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), FlatGemmByLanes.THREADS, x,
+                normWeight, k, eps);
+        float s0 = 0f;
+        float s1 = 0f;
+        if (c0 < k) {
+            Run8 h = Run8.of(input, c0);
+            s0 = gate.dot(h);
+            s1 = up.dot(h);
+        }
+        for (int start = 0; start < k; start += NormalisedInput.WINDOW_COLS) {
+            if (start > 0) {
+                NormalisedInput.stageWindow(context, input, g.local(), FlatGemmByLanes.THREADS, x, normWeight, start, k);
+            }
+            int width = Math.min(NormalisedInput.WINDOW_COLS, k - start);
+            for (int c = start == 0 ? c0 + 8 * lanes : c0; c < width; c += 8 * lanes) {
+                Run8 h = Run8.of(input, c);
+                s0 = Run8.of(wGate, w + start + c).fmaDot(h, s0);
+                s1 = Run8.of(wUp, w + start + c).fmaDot(h, s1);
+            }
+        }
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+    }
+
+    /** {@link #q8Preload} as it compiles (62 registers on sm_90: four work-groups a compute unit). */
+    public static void q8SwiGluPreload(KernelContext context, ByteArray gateQuants, HalfFloatArray gateScales,
+                                       ByteArray upQuants, HalfFloatArray upScales, FloatArray x, FloatArray normWeight,
+                                       FloatArray out, int n, int k, float eps, int lanes) {
+        q8Preload(context, gateQuants, gateScales, upQuants, upScales, x, normWeight, out, n, k, eps, lanes);
+    }
+
+    /** {@link #q8Preload} held to six work-groups a compute unit (42 registers). */
+    @LaunchBounds(maxGroupSize = 256, minGroupsPerComputeUnit = 6)
+    public static void q8SwiGluPreload6(KernelContext context, ByteArray gateQuants, HalfFloatArray gateScales,
+                                        ByteArray upQuants, HalfFloatArray upScales, FloatArray x, FloatArray normWeight,
+                                        FloatArray out, int n, int k, float eps, int lanes) {
+        q8Preload(context, gateQuants, gateScales, upQuants, upScales, x, normWeight, out, n, k, eps, lanes);
+    }
+
+    /** {@link #q8Preload} held to eight work-groups a compute unit (32 registers), as the library form runs. */
+    @LaunchBounds(maxGroupSize = 256, minGroupsPerComputeUnit = 8)
+    public static void q8SwiGluPreload8(KernelContext context, ByteArray gateQuants, HalfFloatArray gateScales,
+                                        ByteArray upQuants, HalfFloatArray upScales, FloatArray x, FloatArray normWeight,
+                                        FloatArray out, int n, int k, float eps, int lanes) {
+        q8Preload(context, gateQuants, gateScales, upQuants, upScales, x, normWeight, out, n, k, eps, lanes);
+    }
+
+    /** {@link #f16Preload} as it compiles (52 registers). */
+    public static void f16SwiGluPreload(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
+                                        FloatArray normWeight, FloatArray out, int n, int k, float eps, int lanes) {
+        f16Preload(context, wGate, wUp, x, normWeight, out, n, k, eps, lanes);
+    }
+
+    /** {@link #f16Preload} held to six work-groups a compute unit. */
+    @LaunchBounds(maxGroupSize = 256, minGroupsPerComputeUnit = 6)
+    public static void f16SwiGluPreload6(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
+                                         FloatArray normWeight, FloatArray out, int n, int k, float eps, int lanes) {
+        f16Preload(context, wGate, wUp, x, normWeight, out, n, k, eps, lanes);
+    }
+
+    /** {@link #f16Preload} held to eight work-groups a compute unit. */
+    @LaunchBounds(maxGroupSize = 256, minGroupsPerComputeUnit = 8)
+    public static void f16SwiGluPreload8(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
+                                         FloatArray normWeight, FloatArray out, int n, int k, float eps, int lanes) {
+        f16Preload(context, wGate, wUp, x, normWeight, out, n, k, eps, lanes);
     }
 
     /** Quants at … at + 7 widened by their bits. */
