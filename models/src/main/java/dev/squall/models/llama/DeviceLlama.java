@@ -316,7 +316,7 @@ public final class DeviceLlama implements LanguageModel {
                         .setLocalWork(FlatGemmByLanes.THREADS), true,
                         in, deviceWeight(w)[0], out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
             } else if (workGroups && w.type() == GgmlType.Q8_0) {
-                // two rows per lane group sharing each run of activations: 22-42% less time than matVecQ8Spmd on the
+                // two rows per lane group sharing each run of activations: 16-42% less time than matVecQ8Spmd on the
                 // step's shapes (H200; down 2048×8192 14.8 → 11.5 µs, vocabulary 156 → 90;
                 // bench/results/2026-12-01-h200-q8-fused-norms.md)
                 int lanes = FlatGemmByLanes.q8GemvLanesFor(w.rows(), w.cols());
@@ -405,8 +405,8 @@ public final class DeviceLlama implements LanguageModel {
          * Whether the fused RMSNorm products of this weight type run as {@link NormGemvByLanes}' forms (binary16 and
          * Q8_0: two rows per lane group sharing each run of the input, one reduction step); the other types keep
          * MatVec's. On an H200 (Llama-3.2-1B shapes, sizes as constants) the Q8_0 forms took 28% (gate/up 28.8 →
-         * 20.6 µs) and 15% (Q/K/V 10.5 → 8.9) less time than MatVec's; the f16 ones are as fast as MatVec's
-         * (22.8 against 23.2, 10.2 against 9.9) and keep one structure for both types
+         * 20.6 µs) and 17% (Q/K/V 10.6 → 8.8) less time than MatVec's; the f16 ones are as fast as MatVec's
+         * (23.2 against 23.5, 10.3 against 9.8) and keep one structure for both types
          * (bench/results/2026-12-01-h200-q8-fused-norms.md).
          */
         private static boolean byLanes(Weight w) {

@@ -129,7 +129,7 @@ public final class FlatGemmByLanes {
      * 16-byte load of quants and one scale per row) against one run of activations (four 16-byte loads), so two
      * rows share every activation load, where {@code MatVec.matVecQ8Spmd} loads 64 bytes of activations per 16
      * bytes of weights for one row. k must be a multiple of 32 (rows of whole blocks). Grid {@link #globalX};
-     * {@code lanes} from {@link #q8GemvLanesFor}. On an H200 with its sizes as constants it took 22–42% less time
+     * {@code lanes} from {@link #q8GemvLanesFor}. On an H200 with its sizes as constants it took 16–42% less time
      * than {@code MatVec.matVecQ8Spmd} on five Llama-3.2-1B shapes (2048×2048 7.4 → 5.7 µs, 128256×2048 156 → 90 µs;
      * bench/results/2026-12-01-h200-q8-fused-norms.md).
      */
