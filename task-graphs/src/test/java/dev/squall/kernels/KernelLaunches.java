@@ -28,11 +28,22 @@ public final class KernelLaunches {
 
     /** Runs {@code kernel} once with {@code args} as given; {@code grid} null for a loop kernel. */
     public static void run(Device device, Method kernel, WorkerGrid grid, Object... args) {
+        runSpecialized(device, kernel, grid, new int[0], args);
+    }
+
+    /**
+     * {@link #run} with the parameters at {@code constants} (indices into {@code args}) compiled as constants, as a
+     * model compiles its sizes ({@code TaskGraph.specialize}).
+     */
+    public static void runSpecialized(Device device, Method kernel, WorkerGrid grid, int[] constants, Object... args) {
         Object[] arrays = Arrays.stream(args).filter(a -> a instanceof NativeArray).toArray();
         TaskGraph graph = new TaskGraph("g")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays)
                 .task("k", kernel, args)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays);
+        if (constants.length > 0) {
+            graph.specialize("k", constants);
+        }
         try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
             if (grid != null) {
                 plan.withGridScheduler(new GridScheduler("g.k", grid));

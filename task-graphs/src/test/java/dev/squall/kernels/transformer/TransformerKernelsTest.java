@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -49,6 +50,15 @@ class TransformerKernelsTest {
     private static void run(Device device, Class<?> owner, String name, int global, int local, Object... args) {
         KernelLaunches.run(device, KernelLaunches.kernel(owner, name),
                 global > 0 ? new WorkerGrid1D(global).setLocalWork(local) : null, args);
+    }
+
+    /** A fused form's launch, every int argument compiled as a constant when {@code intsConstant} (as DeviceLlama). */
+    private static void runFused(Device device, FusedForm form, int rows, int lanes, boolean intsConstant,
+                                 Object... args) {
+        int[] constants = intsConstant
+                ? IntStream.range(0, args.length).filter(i -> args[i] instanceof Integer).toArray() : new int[0];
+        KernelLaunches.runSpecialized(device, KernelLaunches.kernel(form.owner(), form.kernel()),
+                new WorkerGrid1D(form.global(rows, lanes)).setLocalWork(form.local()), constants, args);
     }
 
     /** The arguments with each Q8_0 matrix as the work-group kernels take it: its quants, then its scales. */
@@ -232,9 +242,12 @@ class TransformerKernelsTest {
         FloatArray valueCache = random(rng, positions * kvRows);
         IntArray state = IntArray.fromElements(position);
         for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
-            run(device, form.owner(), form.kernel(), form.global(qRows + 2 * kvRows, lanes),
-                    form.local(), withContext(workGroupWeights(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps, lanes,
-                            keyCache, valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 0)));
+            // NormGemvByLanes' forms also with their ints as constants (sizes, lanes, flags), at 64 and 256 lanes
+            boolean constant = byLanes && lanes % 64 == 0;
+            String name = form.kernel() + (constant ? " (ints constant)" : "");
+            runFused(device, form, qRows + 2 * kvRows, lanes, constant, withContext(workGroupWeights(wq, wk, wv, x, g, q,
+                    k, v, qRows, kvRows, cols, eps, lanes, keyCache, valueCache, rotation, state, headDim, ropeDim, headDim,
+                    positions * headDim, 0)));
             NativeArray[] ws = {wq, wk, wv};
             FloatArray[] outs = {q, k, v};
             for (int m = 0; m < 3; m++) {
@@ -242,7 +255,7 @@ class TransformerKernelsTest {
                 double[] ref = new double[rows];
                 float[] naive = new float[rows];
                 referenceNormalised(dequantise(ws[m], rows * cols), x, g, eps, rows, cols, ref, naive);
-                assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, form.kernel() + " output "
+                assertWithinTwiceNaive(outs[m], ref, naive, 1e-6, name + " output "
                         + "qkv".charAt(m) + " with " + lanes + " lanes on " + device.id());
             }
             if (form.ropes(lanes)) {
@@ -254,10 +267,10 @@ class TransformerKernelsTest {
                 q.init(Float.NaN);
                 k.init(Float.NaN);
                 v.init(Float.NaN);
-                run(device, form.owner(), form.kernel(), form.global(qRows + 2 * kvRows, lanes),
-                        form.local(), withContext(workGroupWeights(wq, wk, wv, x, g, q, k, v, qRows, kvRows, cols, eps,
-                                lanes, keyCache, valueCache, rotation, state, headDim, ropeDim, headDim, positions * headDim, 1)));
-                String what = form.kernel() + " with RoPE, " + lanes + " lanes on " + device.id();
+                runFused(device, form, qRows + 2 * kvRows, lanes, constant, withContext(workGroupWeights(wq, wk, wv, x, g,
+                        q, k, v, qRows, kvRows, cols, eps, lanes, keyCache, valueCache, rotation, state, headDim, ropeDim,
+                        headDim, positions * headDim, 1)));
+                String what = name + " with RoPE, " + lanes + " lanes on " + device.id();
                 assertRotatedPairs(plainQ, q.toHeapArray(), rotation, headDim, ropeDim, "q, " + what);
                 float[] cachedKey = new float[kvRows];
                 for (int i = 0; i < kvRows; i++) {
@@ -329,9 +342,11 @@ class TransformerKernelsTest {
         }
         for (int lanes : new int[] {32, 64, 128, MatVec.GROUP_SIZE}) {
             FloatArray out = poisoned(rows);
-            run(device, form.owner(), form.kernel(), form.global(rows, lanes),
-                    form.local(), withContext(workGroupWeights(gate, up, x, norm, out, rows, cols, eps, lanes)));
-            assertWithinTwiceNaive(out, ref, naive, 1e-6, form.kernel() + " with " + lanes + " lanes on "
+            boolean constant = byLanes && lanes % 64 == 0; // as in the Q/K/V test
+            runFused(device, form, rows, lanes, constant, withContext(workGroupWeights(gate, up, x, norm, out, rows, cols,
+                    eps, lanes)));
+            assertWithinTwiceNaive(out, ref, naive, 1e-6, form.kernel() + (constant ? " (ints constant)" : "") + " with "
+                    + lanes + " lanes on "
                     + device.id());
         }
     }
