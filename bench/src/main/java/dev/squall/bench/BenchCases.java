@@ -199,13 +199,13 @@ final class BenchCases {
                 cases.add(new BenchCase("flat_gemm", "FlatGemm.flatGemmF16", key, flops, bytes, copies, runs(), i -> {
                     Launch l = Launch.spmd("k", FlatGemm.class, "flatGemmF16",
                             new WorkerGrid1D(FlatGemm.globalX(n)).setLocalWork(FlatGemm.THREADS), x, w, out, m, n, k, 0);
-                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                    return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w}, out), new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
                 cases.add(new BenchCase("flat_gemm", "FlatGemmMma.f16", key, flops, bytes, copies, runs(), i -> {
                     Launch l = Launch.spmd("k", FlatGemmMma.class, "f16",
                             new WorkerGrid1D(FlatGemmMma.globalX(n)).setLocalWork(FlatGemmMma.THREADS), x, w, out, m, n, k, 0);
-                    return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                    return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w}, out), new Object[] {out}, l),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
                 // stream-K over a fixed grid of groups per compute unit: the library's form and the bench's variants
@@ -236,7 +236,7 @@ final class BenchCases {
                         Launch l = Launch.spmd("k", FlatGemmMmaVariants.class, variant,
                                 new WorkerGrid1D(Math.ceilDiv(n, FlatGemmMma.ROWS) * threads).setLocalWork(threads),
                                 x, w, out, m, n, k, 0);
-                        return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+                        return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w}, out), new Object[] {out}, l),
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));
                 }
@@ -252,7 +252,7 @@ final class BenchCases {
                     FloatArray seen = FloatArray.fromArray(a.toFloatArray()); // the activations as the kernel reads them
                     FloatArray bias = Fill.floats(n, 7);
                     cases.add(new BenchCase("flat_gemm", "Gemm.registerBlockedF16", key, flops, bytes, copies, runs(),
-                            i -> new BenchCase.Instance(plan(new Object[] {a, w, bias}, new Object[] {out},
+                            i -> new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {a, w, bias}, out), new Object[] {out},
                                     blockedF16(a, w, bias, out, m, n, k)), p -> checkLinear(p, out, seen, w, m, n, k))));
                 }
             }
@@ -296,7 +296,7 @@ final class BenchCases {
         return new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
             Launch l = Launch.spmd("k", owner, method, new WorkerGrid1D(FlatGemmByLanes.globalX(n, lanes, weightRows))
                     .setLocalWork(FlatGemmByLanes.THREADS), x, w, out, m, n, k, 0, lanes).specialized(8);
-            return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, l),
+            return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w}, out), new Object[] {out}, l),
                     p -> checkLinear(p, out, x, w, m, n, k));
         });
     }
@@ -315,7 +315,7 @@ final class BenchCases {
             cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
                 Launch launch = Launch.spmd("k", MatVec.class, "matVecF16Spmd",
                         new WorkerGrid1D(MatVec.spmdGlobalSize(n, l)).setLocalWork(MatVec.GROUP_SIZE), w, x, out, n, k, 0, l);
-                return new BenchCase.Instance(plan(new Object[] {x, w}, new Object[] {out}, launch),
+                return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w}, out), new Object[] {out}, launch),
                         p -> checkLinear(p, out, x, w, 1, n, k));
             }));
         }
