@@ -7,6 +7,7 @@ import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.kernels.transformer.NormalisedInput;
+import dev.squall.kernels.vector.Q8Runs;
 import dev.squall.kernels.vector.Run8;
 
 /**
@@ -133,8 +134,8 @@ public final class NormGemvByLanesVariants {
             for (int c = start == 0 ? c0 + 16 * lanes : c0; c < width; c += 16 * lanes) {
                 Run8 low = Run8.of(input, c);
                 Run8 high = Run8.of(input, c + 8);
-                s0 = FlatGemmByLanes.q8Run(gateQuants, gateScales, w + start + c, low, high, s0);
-                s1 = FlatGemmByLanes.q8Run(upQuants, upScales, w + start + c, low, high, s1);
+                s0 = Q8Runs.fma(gateQuants, gateScales, w + start + c, low, high, s0);
+                s1 = Q8Runs.fma(upQuants, upScales, w + start + c, low, high, s1);
             }
         }
         NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);

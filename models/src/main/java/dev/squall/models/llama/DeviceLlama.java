@@ -306,24 +306,18 @@ public final class DeviceLlama implements LanguageModel {
 
         private void matVec(String name, Weight w, FloatArray in, FloatArray out, boolean accumulate) {
             String kernel = "matVec" + suffix(w);
-            if (workGroups && w.type() == GgmlType.F16) {
-                // the GEMV form of the flat GEMM: two rows per lane group, one-step reduction. With its sizes as
-                // constants it took 6-13% less time than matVecF16Spmd in the Llama-3.2-1B step (H200, Nsight
-                // Compute: 2048×2048 6.8 → 6.0 µs, 2048×8192 13.1 → 12.1, 128256×2048 141.6 → 123.4); unspecialised
-                // 2048×8192 took 13.4 (bench/results/2026-11-30-h200-llama-step-host.md)
-                int lanes = FlatGemmByLanes.gemvLanesFor(w.rows(), w.cols());
-                spmdTask(name, FlatGemmByLanes.class, "f16Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(w.rows(), lanes))
-                        .setLocalWork(FlatGemmByLanes.THREADS), true,
-                        in, deviceWeight(w)[0], out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes);
-            } else if (workGroups && w.type() == GgmlType.Q8_0) {
-                // two rows per lane group sharing each run of activations: 16-42% less time than matVecQ8Spmd on the
-                // step's shapes (H200; down 2048×8192 14.8 → 11.5 µs, vocabulary 156 → 90;
-                // bench/results/2026-12-01-h200-q8-fused-norms.md)
-                int lanes = FlatGemmByLanes.q8GemvLanesFor(w.rows(), w.cols());
-                spmdTask(name, FlatGemmByLanes.class, "q8Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(w.rows(), lanes))
-                        .setLocalWork(FlatGemmByLanes.THREADS), true,
-                        concat(new Object[] {in}, deviceWeight(w), new Object[] {out, 1, w.rows(), w.cols(),
-                        accumulate ? 1 : 0, lanes}));
+            if (workGroups && byLanes(w)) {
+                // the GEMV form of the flat GEMM, two rows per lane group sharing each run of activations, one-step
+                // reduction, sizes as constants. On an H200, f16Gemv took 6-13% less time than matVecF16Spmd in the
+                // Llama-3.2-1B step (Nsight Compute: 2048×2048 6.8 → 6.0 µs, 2048×8192 13.1 → 12.1, 128256×2048
+                // 141.6 → 123.4; unspecialised 2048×8192 took 13.4; bench/results/2026-11-30-h200-llama-step-host.md),
+                // and q8Gemv 16-42% less than matVecQ8Spmd on the step's shapes (down 2048×8192 14.8 → 11.5 µs,
+                // vocabulary 156 → 90; bench/results/2026-12-01-h200-q8-fused-norms.md)
+                int lanes = w.type() == GgmlType.F16 ? FlatGemmByLanes.gemvLanesFor(w.rows(), w.cols())
+                        : FlatGemmByLanes.q8GemvLanesFor(w.rows(), w.cols());
+                spmdTask(name, FlatGemmByLanes.class, typePrefix(w) + "Gemv", new WorkerGrid1D(FlatGemmByLanes.globalX(
+                        w.rows(), lanes)).setLocalWork(FlatGemmByLanes.THREADS), true, concat(new Object[] {in},
+                        deviceWeight(w), new Object[] {out, 1, w.rows(), w.cols(), accumulate ? 1 : 0, lanes}));
             } else if (workGroups) {
                 int lanes = MatVec.lanesFor(w.rows(), w.cols());
                 // not specialised: the plain mat-vec measured 1-3 µs slower per launch with its sizes as constants
@@ -339,8 +333,8 @@ public final class DeviceLlama implements LanguageModel {
 
         /**
          * A weight matrix as the work-group kernels take it, kept on the device: its array, or for Q8_0 its quants
-         * and scales split apart once (MatVec's Q8 forms read 16 quants per load that way; a block's 34 bytes are
-         * only 2-byte aligned). The split copies live in host memory too, as long as the model (freed by
+         * and scales split apart once (the Q8_0 GEMVs read 16 quants per load that way, {@code Q8Runs}; a block's
+         * 34 bytes are only 2-byte aligned). The split copies live in host memory too, as long as the model (freed by
          * {@link #close}): as many bytes as the Q8_0 weights, beside the file's mapping.
          */
         private Object[] deviceWeight(Weight w) {
@@ -402,17 +396,18 @@ public final class DeviceLlama implements LanguageModel {
         }
 
         /**
-         * Whether the fused RMSNorm products of this weight type run as {@link NormGemvByLanes}' forms (binary16 and
-         * Q8_0: two rows per lane group sharing each run of the input, one reduction step); the other types keep
-         * MatVec's. On an H200 (Llama-3.2-1B shapes, sizes as constants) the Q8_0 forms took 28% (gate/up 28.8 →
-         * 20.6 µs) and 17% (Q/K/V 10.6 → 8.8) less time than MatVec's; the f16 ones are as fast as MatVec's
-         * (23.2 against 23.5, 10.3 against 9.8) and keep one structure for both types
-         * (bench/results/2026-12-01-h200-q8-fused-norms.md).
+         * Whether the products of this weight type run by lanes: {@link FlatGemmByLanes}' GEMVs and
+         * {@link NormGemvByLanes}' fused RMSNorm forms (binary16 and Q8_0: two rows per lane group sharing each run
+         * of the input, one reduction step); the other types keep MatVec's. For the fused forms, on an H200
+         * (Llama-3.2-1B shapes, sizes as constants) the Q8_0 ones took 28% (gate/up 28.8 → 20.6 µs) and 17% (Q/K/V
+         * 10.6 → 8.8) less time than MatVec's; the f16 ones about as much as MatVec's (23.2 against 23.5, 10.3
+         * against 9.8) and keep one structure for both types (bench/results/2026-12-01-h200-q8-fused-norms.md).
          */
         private static boolean byLanes(Weight w) {
             return w.type() == GgmlType.F16 || w.type() == GgmlType.Q8_0;
         }
 
+        /** The by-lanes kernels' name prefix for this weight type ({@link #byLanes}). */
         private static String typePrefix(Weight w) {
             return w.type() == GgmlType.F16 ? "f16" : "q8";
         }

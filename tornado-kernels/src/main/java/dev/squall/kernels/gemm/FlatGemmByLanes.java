@@ -4,6 +4,7 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
+import dev.squall.kernels.vector.Q8Runs;
 import dev.squall.kernels.vector.Run8;
 
 /**
@@ -161,21 +162,16 @@ public final class FlatGemmByLanes {
             for (int c = 16 * g.lane(); c < k; c += 16 * lanes) {
                 Run8 low = Run8.of(x, xr + c);
                 Run8 high = Run8.of(x, xr + c + 8);
-                s0 = q8Run(quants, scales, w0 + c, low, high, s0);
-                s1 = q8Run(quants, scales, w1 + c, low, high, s1);
+                s0 = Q8Runs.fma(quants, scales, w0 + c, low, high, s0);
+                s1 = Q8Runs.fma(quants, scales, w1 + c, low, high, s1);
                 if (weightRows == 4) {
-                    s2 = q8Run(quants, scales, w2 + c, low, high, s2);
-                    s3 = q8Run(quants, scales, w3 + c, low, high, s3);
+                    s2 = Q8Runs.fma(quants, scales, w2 + c, low, high, s2);
+                    s3 = Q8Runs.fma(quants, scales, w3 + c, low, high, s3);
                 }
             }
             PassSums sums = PassSums.zero().withFirst(new Dots4(s0, s1, s2, s3));
             finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, 1);
         }
-    }
-
-    /** acc + d·(q[at..at+15] · x), d the scale of the block holding column at (16 columns never straddle one). */
-    static float q8Run(ByteArray quants, HalfFloatArray scales, int at, Run8 low, Run8 high, float acc) {
-        return Math.fma(scales.getFloat(at >>> 5), Run8.of(quants, at).dot(low) + Run8.of(quants, at + 8).dot(high), acc);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.kernels.transformer.NormalisedInput;
 import dev.squall.kernels.transformer.QkvStore;
+import dev.squall.kernels.vector.Q8Runs;
 import dev.squall.kernels.vector.Run8;
 
 /**
@@ -217,8 +218,8 @@ public final class NormGemvByLanes {
         for (int c = 16 * lane; c < width; c += 16 * lanes) {
             Run8 low = Run8.of(input, c);
             Run8 high = Run8.of(input, c + 8);
-            s0 = FlatGemmByLanes.q8Run(qa, sa, a + c, low, high, s0);
-            s1 = FlatGemmByLanes.q8Run(qb, sb, b + c, low, high, s1);
+            s0 = Q8Runs.fma(qa, sa, a + c, low, high, s0);
+            s1 = Q8Runs.fma(qb, sb, b + c, low, high, s1);
         }
         return new Dots4(s0, s1, 0f, 0f);
     }

@@ -6,6 +6,7 @@ import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.Q4_0Array;
 import dev.squall.api.types.Q8_0Array;
+import dev.squall.kernels.vector.Q8Runs;
 import dev.squall.kernels.vector.Run8;
 
 /**
@@ -110,9 +111,7 @@ final class RowDots {
         int base = row * cols;
         float s0 = 0f;
         for (int c = 16 * first; c < cols; c += 16 * step) {
-            float low = Run8.of(quants, base + c).dot(Run8.of(x, c));
-            float high = Run8.of(quants, base + c + 8).dot(Run8.of(x, c + 8));
-            s0 = Math.fma(scales.getFloat((base + c) >>> 5), low + high, s0);
+            s0 = Q8Runs.fma(quants, scales, base + c, Run8.of(x, c), Run8.of(x, c + 8), s0);
         }
         return s0;
     }
@@ -218,9 +217,7 @@ final class RowDots {
         int base = row * cols + start;
         float s0 = 0f;
         for (int c = 16 * first; c < width; c += 16 * step) {
-            float low = Run8.of(quants, base + c).dot(Run8.of(x, c));
-            float high = Run8.of(quants, base + c + 8).dot(Run8.of(x, c + 8));
-            s0 = Math.fma(scales.getFloat((base + c) >>> 5), low + high, s0);
+            s0 = Q8Runs.fma(quants, scales, base + c, Run8.of(x, c), Run8.of(x, c + 8), s0);
         }
         return s0;
     }
