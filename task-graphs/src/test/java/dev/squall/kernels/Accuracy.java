@@ -64,6 +64,30 @@ public final class Accuracy {
                 + " + " + atol + " × " + scale);
     }
 
+    /**
+     * As {@link #assertWithinTwiceNaive(FloatArray, double[], float[], double, String)}, the slack scaled by the
+     * largest {@code magnitudes[i]}, the sum of the magnitudes of the terms summed into element i (at least 1):
+     * a kernel that sums in another order (lanes, several accumulators) differs from the naive order by rounding
+     * that grows with those, not with |ref|, which cancellation can make small.
+     */
+    public static void assertWithinTwiceNaive(FloatArray out, double[] reference, float[] naive, double[] magnitudes,
+                                              double atol, String what) {
+        double scale = 1;
+        for (double m : magnitudes) {
+            scale = Math.max(scale, m);
+        }
+        double worst = 0;
+        double naiveWorst = 0;
+        for (int i = 0; i < reference.length; i++) {
+            double e = Math.abs(out.get(i) - reference[i]);
+            worst = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(worst, e);
+            naiveWorst = Math.max(naiveWorst, Math.abs(naive[i] - reference[i]));
+        }
+        double bound = 2 * naiveWorst + atol * scale;
+        assertTrue(worst <= bound, what + ": max error " + worst + " exceeds 2 × naive float error " + naiveWorst
+                + " + " + atol + " × " + scale + " (the terms' magnitude)");
+    }
+
     /** |out − ref| ≤ atol + rtol·|ref| for every element (NaN fails). */
     public static void assertAllClose(FloatArray out, double[] reference, double rtol, double atol, String what) {
         for (int i = 0; i < reference.length; i++) {
