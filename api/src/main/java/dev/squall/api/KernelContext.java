@@ -231,6 +231,47 @@ public final class KernelContext {
         return warpMma("mma16x8x8Tf32", true, a0, a1, a2, a3, b0, b1, c);
     }
 
+    /**
+     * Warp-wide butterfly exchange: the {@code value} that the work-item in lane
+     * {@code lane ^ laneMask} of this warp passed (lanes are consecutive local linear ids, 32 to a
+     * warp, as for {@link #mma16x8x16}). {@code laneMask} must be 0 … 31; the JVM and the IR
+     * interpreter refuse other values, a compile-time constant outside that range is refused when the
+     * kernel is compiled, and elsewhere the result is not defined. It is collective like
+     * {@link #mma16x8x16}: every work-item of the work-group makes the same calls, and the work-group
+     * has a multiple of {@link #WARP_SIZE} and at most {@link #warpGroupLimit} work-items. On CUDA and
+     * NVIDIA OpenCL it is one {@code shfl.sync.bfly.b32}, with no local memory and no barrier; the
+     * JVM, the IR interpreter and other OpenCL devices exchange through local memory between barriers.
+     */
+    public float warpShuffleXor(float value, int laneMask) {
+        return Float.intBitsToFloat(warpExchangeXor("warpShuffleXor(float, int)", Float.floatToRawIntBits(value),
+                laneMask));
+    }
+
+    /** {@link #warpShuffleXor(float, int)} for ints. */
+    public int warpShuffleXor(int value, int laneMask) {
+        return warpExchangeXor("warpShuffleXor(int, int)", value, laneMask);
+    }
+
+    /**
+     * The sum of {@code value} over the 32 work-items of this warp, the same bits in every lane: a
+     * butterfly over lane masks 16, 8, 4, 2, 1, each step {@code value + warpShuffleXor(value, mask)}
+     * (so every backend adds in the same order). Collective as {@link #warpShuffleXor(float, int)}.
+     */
+    public float warpReduceSum(float value) {
+        for (int mask = WARP_SIZE / 2; mask > 0; mask >>= 1) {
+            value = value + warpShuffleXor(value, mask);
+        }
+        return value;
+    }
+
+    /** {@link #warpReduceSum} with {@code Math.max} (NaN wins; -0.0 is below +0.0). */
+    public float warpReduceMax(float value) {
+        for (int mask = WARP_SIZE / 2; mask > 0; mask >>= 1) {
+            value = Math.max(value, warpShuffleXor(value, mask));
+        }
+        return value;
+    }
+
     /** Bytes one {@link #copyAsync} moves: one 16-byte access on every device (and its alignment). */
     public static final int COPY_BYTES = 16;
 
@@ -336,6 +377,27 @@ public final class KernelContext {
                 c.c1() + MmaSemantics.dot(tf32, exchange, warp, row, col + 1),
                 c.c2() + MmaSemantics.dot(tf32, exchange, warp, row + 8, col),
                 c.c3() + MmaSemantics.dot(tf32, exchange, warp, row + 8, col + 1));
+    }
+
+    private int warpExchangeXor(String name, int bits, int laneMask) {
+        WorkGroupRuntime runtime = runtime(name);
+        int size = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
+        int limit = runtime.warpGroupLimit();
+        if (!fitsWarpGroup(size, limit)) {
+            throw new IllegalStateException("KernelContext." + name + " needs a work-group of " + warpGroupNeed(limit)
+                    + ", not " + size);
+        }
+        if (laneMask < 0 || laneMask >= WARP_SIZE) {
+            throw new IllegalArgumentException("KernelContext." + name + ": lane mask " + laneMask + " is not 0 … "
+                    + (WARP_SIZE - 1));
+        }
+        // The same array and alternation as warpMma: call n uses the start of half n % 2, so consecutive
+        // warp-wide calls of either kind never share words and one barrier per call is enough.
+        int[] exchange = runtime.warpExchange(this, 2 * size * MmaSemantics.WORDS);
+        int half = (warpOperations++ & 1) * size * MmaSemantics.WORDS;
+        exchange[half + localLinearId] = bits;
+        runtime.barrier(this, false);
+        return exchange[half + (localLinearId ^ laneMask)];
     }
 
     private Object local(Class<?> type, int length) {

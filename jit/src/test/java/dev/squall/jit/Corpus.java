@@ -346,6 +346,11 @@ public final class Corpus {
                 KernelCase.spmd(S, "tf32ProductsWide", new int[] {1024, 1, 1}, new int[] {512, 1, 1},
                         r -> new Object[] {new KernelContext(), floats(r, 32 * 128), floats(r, 32 * 64), poison(32 * 128)})
                         .mathTolerance(1e-6),
+                // warp shuffles and reductions: two groups of three warps (shfl.sync on NVIDIA, local memory
+                // elsewhere); the sums' order is defined, so every backend matches the JVM's bits
+                KernelCase.spmd(S, "warpExchanges", new int[] {192, 1, 1}, new int[] {96, 1, 1},
+                        r -> new Object[] {new KernelContext(), floats(r, 192), specialFloats(r, 192),
+                                ints(r, 192, -1000, 1000), poison(6 * 192), 5}),
                 // asynchronous copies: a three-stage ring per work-item, and 64 KB of local memory
                 KernelCase.spmd(S, "stagedCopies", new int[] {128, 1, 1}, new int[] {64, 1, 1},
                         r -> new Object[] {new KernelContext(), finiteHalves(r, 128 * 7 * 8), floats(r, 128 * 7 * 4),

@@ -24,8 +24,8 @@ public interface WorkGroupRuntime {
 
     /**
      * An int array shared by the work-group (one per group, allocated on first use) through which
-     * {@link KernelContext#mma16x8x16} and {@link KernelContext#mma16x8x8Tf32} pass operands between
-     * the work-items of a warp.
+     * {@link KernelContext#mma16x8x16}, {@link KernelContext#mma16x8x8Tf32} and
+     * {@link KernelContext#warpShuffleXor(float, int)} pass operands between the work-items of a warp.
      */
     int[] warpExchange(KernelContext workItem, int length);
 

@@ -1,5 +1,6 @@
 package dev.squall.jit.frontend;
 
+import dev.squall.api.KernelContext;
 import dev.squall.api.KernelMath;
 import dev.squall.api.MmaAccumulator;
 import dev.squall.api.types.BFloat16Array;
@@ -565,6 +566,18 @@ final class Intrinsics {
             case "mma16x8x16", "mma16x8x8Tf32" -> {
                 return mma(t, name, args);
             }
+            case "warpShuffleXor" -> {
+                return MethodTranslator.scalar(warpShuffle(t, t.operand(args[0]), t.operand(args[1])));
+            }
+            case "warpReduceSum", "warpReduceMax" -> {
+                // KernelContext's own loop, unrolled: the same butterfly, so every backend rounds alike
+                BinaryOp op = name.equals("warpReduceSum") ? BinaryOp.ADD : BinaryOp.MAX;
+                Operand value = t.operand(args[0]);
+                for (int mask = KernelContext.WARP_SIZE / 2; mask > 0; mask >>= 1) {
+                    value = t.binary(op, value, warpShuffle(t, value, Const.i32(mask)));
+                }
+                return MethodTranslator.scalar(value);
+            }
             case "copyAsync" -> {
                 if (!(args[0] instanceof AValue.ArrayRef local) || !(args[2] instanceof AValue.ArrayRef global)) {
                     throw t.error("calls KernelContext.copyAsync with " + SsaBuilder.describe(args[0]) + " and "
@@ -628,6 +641,17 @@ final class Intrinsics {
             fields.add(MethodTranslator.scalar(r));
         }
         return new AValue.Obj(-1, RecordInfo.of(MmaAccumulator.class), fields);
+    }
+
+    /** {@code KernelContext.warpShuffleXor(value, laneMask)}: one {@link Inst.WarpShuffle}. */
+    private static Var warpShuffle(MethodTranslator t, Operand value, Operand laneMask) {
+        if (laneMask instanceof Const c && (c.asInt() < 0 || c.asInt() >= KernelContext.WARP_SIZE)) {
+            throw t.error("calls KernelContext.warpShuffleXor with lane mask " + c.asInt() + "; lanes are 0 … "
+                    + (KernelContext.WARP_SIZE - 1));
+        }
+        Var result = t.newVar(value.type());
+        t.emit(new Inst.WarpShuffle(result, value, laneMask, t.pos()));
+        return result;
     }
 
     private static AValue localArray(MethodTranslator t, String name, AValue length) {

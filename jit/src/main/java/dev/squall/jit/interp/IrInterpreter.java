@@ -147,7 +147,7 @@ public final class IrInterpreter {
         int pc;
         boolean done;
         // the warp-wide operation this work-item waits at (run for the whole group at once), or null
-        Inst.Mma pendingMma;
+        Inst pendingWarp;
         // asynchronous copies, landing when waited for (and checked against while in flight, see inFlight)
         final CopyGroups copies = new CopyGroups();
         // the work-item's index in its group, for messages about its copies
@@ -199,16 +199,19 @@ public final class IrInterpreter {
                             + group[0] + "," + group[1] + "," + group[2] + "): " + done + " work-items returned while "
                             + atBarrier + " wait at a barrier");
                 }
-                Inst.Mma mma = items[0].pendingMma;
+                Inst warpWide = items[0].pendingWarp;
                 for (Item it : items) {
-                    if (it.pendingMma != mma) {
+                    if (it.pendingWarp != warpWide) {
                         throw new KernelExecutionException(f.displayName() + ": warp operation divergence in work-group ("
                                 + group[0] + "," + group[1] + "," + group[2] + "): work-items wait at different"
-                                + " mma16x8x16 / mma16x8x8Tf32 calls or barriers; every work-item must make the same calls");
+                                + " mma16x8x16 / mma16x8x8Tf32 / warpShuffleXor calls or barriers; every work-item must"
+                                + " make the same calls");
                     }
                 }
-                if (mma != null) {
+                if (warpWide instanceof Inst.Mma mma) {
                     mma(items, mma);
+                } else if (warpWide instanceof Inst.WarpShuffle shuffle) {
+                    shuffle(items, shuffle);
                 }
             }
         }
@@ -222,8 +225,8 @@ public final class IrInterpreter {
                 if (inst instanceof Inst.Barrier) {
                     return Stop.BARRIER;
                 }
-                if (inst instanceof Inst.Mma m) {
-                    it.pendingMma = m;
+                if (inst instanceof Inst.Mma || inst instanceof Inst.WarpShuffle) {
+                    it.pendingWarp = inst;
                     return Stop.BARRIER;
                 }
                 try {
@@ -295,7 +298,30 @@ public final class IrInterpreter {
                 float d = c + MmaSemantics.dot(mma.tf32(), operands, warp, rowCol[r][0], rowCol[r][1]);
                 set(it, mma.results().get(r), Float.floatToRawIntBits(d) & 0xffffffffL);
             }
-            it.pendingMma = null;
+            it.pendingWarp = null;
+        }
+    }
+
+    /** Runs a warp-wide butterfly exchange that every work-item of the group waits at. */
+    private void shuffle(Item[] items, Inst.WarpShuffle shuffle) {
+        if (!KernelContext.fitsWarpGroup(items.length, f.warpGroupLimit())) {
+            throw new KernelExecutionException(f.displayName() + " at " + where(shuffle.pos()) + ": warpShuffleXor needs"
+                    + " a work-group of " + KernelContext.warpGroupNeed(f.warpGroupLimit()) + ", not " + items.length);
+        }
+        long[] values = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            long mask = bits(items[i], shuffle.laneMask());
+            if (mask < 0 || mask >= KernelContext.WARP_SIZE) {
+                throw new KernelExecutionException(f.displayName() + " at " + where(shuffle.pos()) + ": work-item ("
+                        + items[i].gid[0] + "," + items[i].gid[1] + "," + items[i].gid[2] + ") calls warpShuffleXor with"
+                        + " lane mask " + mask + "; lanes are 0 … " + (KernelContext.WARP_SIZE - 1));
+            }
+            values[i] = bits(items[i], shuffle.value());
+        }
+        for (int i = 0; i < items.length; i++) {
+            int partner = i ^ (int) bits(items[i], shuffle.laneMask());
+            set(items[i], shuffle.result(), values[partner]);
+            items[i].pendingWarp = null;
         }
     }
 
@@ -412,6 +438,7 @@ public final class IrInterpreter {
             case Inst.LocalAlloc a -> { } // bound to the group's memory when the work-item was made
             case Inst.Barrier b -> throw new IllegalStateException("barrier handled by the scheduler");
             case Inst.Mma m -> throw new IllegalStateException("mma handled by the scheduler");
+            case Inst.WarpShuffle w -> throw new IllegalStateException("warpShuffleXor handled by the scheduler");
             case Inst.Phi p -> throw new IllegalStateException("phi in a block body");
         }
     }

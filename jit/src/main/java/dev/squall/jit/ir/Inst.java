@@ -226,6 +226,26 @@ public sealed interface Inst {
     }
 
     /**
+     * Warp-wide butterfly exchange ({@code KernelContext.warpShuffleXor}): {@code result} is the
+     * {@code value} (f32 or i32, the result's type) of the lane {@code lane ^ laneMask} (an i32, 0 … 31)
+     * of this work-item's warp. A collective like {@link Mma}: never removed, moved or merged.
+     */
+    record WarpShuffle(Var result, Operand value, Operand laneMask, SourcePos pos) implements Inst {
+        public List<Operand> operands() {
+            return List.of(value, laneMask);
+        }
+
+        public Inst withOperands(List<Operand> ops) {
+            return new WarpShuffle(result, ops.get(0), ops.get(1), pos);
+        }
+
+        @Override
+        public boolean hasSideEffects() {
+            return true;
+        }
+    }
+
+    /**
      * Starts this work-item's asynchronous copy of 16 bytes ({@code KernelContext.copyAsync}) from
      * {@code source[sourceIndex …]} (global) to {@code target[targetIndex …]} (local), both pointers of
      * the same element type and both indices multiples of 16 bytes' worth of elements. The copy joins

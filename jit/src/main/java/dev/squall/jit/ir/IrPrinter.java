@@ -106,6 +106,8 @@ public final class IrPrinter {
                     + (m.tf32() ? " = mma.m16n8k8.tf32 {" : " = mma.m16n8k16 {") + m.a().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
                     + m.b().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}, {"
                     + m.c().stream().map(Operand::text).collect(Collectors.joining(", ")) + "}";
+            case Inst.WarpShuffle w -> w.result().text() + " = shfl.bfly " + w.result().type().text() + " "
+                    + w.value().text() + ", " + w.laneMask().text();
             case Inst.CopyAsync c -> "copy_async " + c.target().text() + "[" + c.targetIndex().text() + "], "
                     + c.source().text() + "[" + c.sourceIndex().text() + "]";
             case Inst.CopyCommit c -> "copy_commit";

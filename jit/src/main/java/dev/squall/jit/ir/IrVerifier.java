@@ -234,6 +234,13 @@ public final class IrVerifier {
                     fail(b, IrPrinter.inst(x) + " must give four f32");
                 }
             }
+            case Inst.WarpShuffle x -> {
+                if (x.result().type() != ScalarType.F32 && x.result().type() != ScalarType.I32) {
+                    fail(b, IrPrinter.inst(x) + " must exchange an f32 or an i32");
+                }
+                checkType(b, x, x.value(), x.result().type());
+                checkType(b, x, x.laneMask(), ScalarType.I32);
+            }
             case Inst.CopyAsync x -> {
                 PointerType target = pointer(b, x, x.target());
                 PointerType source = pointer(b, x, x.source());

@@ -34,11 +34,12 @@ public final class LaunchPlanner {
 
     /** A kernel with warp-wide operations runs in whole warps, in groups the local-memory fallback can hold. */
     private static void checkWarpGroup(KernelFunction f, int[] local) {
-        Inst.Mma warpWide = f.blocks().stream().flatMap(b -> b.body().stream()).filter(i -> i instanceof Inst.Mma)
-                .map(i -> (Inst.Mma) i).findFirst().orElse(null);
+        Inst warpWide = f.blocks().stream().flatMap(b -> b.body().stream())
+                .filter(i -> i instanceof Inst.Mma || i instanceof Inst.WarpShuffle).findFirst().orElse(null);
         int items = local[0] * local[1] * local[2];
         if (warpWide != null && !KernelContext.fitsWarpGroup(items, f.warpGroupLimit())) {
-            throw new IllegalArgumentException(f.displayName() + " calls KernelContext." + warpWide.intrinsic()
+            String intrinsic = warpWide instanceof Inst.Mma m ? m.intrinsic() : "warpShuffleXor";
+            throw new IllegalArgumentException(f.displayName() + " calls KernelContext." + intrinsic
                     + ", so its work-groups need " + KernelContext.warpGroupNeed(f.warpGroupLimit()) + ", not "
                     + Arrays.toString(local));
         }

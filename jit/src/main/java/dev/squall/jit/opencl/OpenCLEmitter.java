@@ -152,6 +152,10 @@ public final class OpenCLEmitter {
         return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.Mma));
     }
 
+    private static boolean usesShuffles(KernelFunction f) {
+        return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.WarpShuffle));
+    }
+
     private static boolean usesLongAtomics(KernelFunction f) {
         for (Block b : f.blocks()) {
             for (Inst i : b.body()) {
@@ -230,6 +234,14 @@ public final class OpenCLEmitter {
                     .append(" + (squall_mma_id & ~31) * SQUALL_MMA_WORDS;\n")
                     .append("    int squall_mma_row = (squall_mma_id & 31) >> 2;\n")
                     .append("    int squall_mma_col = 2 * (squall_mma_id & 3);\n")
+                    .append("#endif\n");
+        }
+        if (usesShuffles(f)) {
+            out.append("#ifndef SQUALL_PTX\n")
+                    .append("    __local int squall_shfl_exchange[").append(f.warpGroupLimit())
+                    .append("]; // the largest work-group the kernel allows\n")
+                    .append("    int squall_shfl_id = (int) (get_local_id(0) + get_local_size(0) * (get_local_id(1)")
+                    .append(" + get_local_size(1) * get_local_id(2)));\n")
                     .append("#endif\n");
         }
         if (usesJumpFlag) {
@@ -471,6 +483,7 @@ public final class OpenCLEmitter {
                         + "), 0, " + operand(v.pointer()) + " + " + operand(v.index()) + ");";
             }
             case Inst.Mma m -> mma(m);
+            case Inst.WarpShuffle w -> shuffle(w);
             case Inst.CopyAsync c -> {
                 // copied at once: a synchronous copy is one an asynchronous copy may be (16 bytes, aligned by contract)
                 ScalarType element = ((PointerType) c.target().type()).element();
@@ -528,6 +541,28 @@ public final class OpenCLEmitter {
                 + d.get(1) + " = " + in.get(7) + " + " + dot + "(squall_mma_warp, squall_mma_row, squall_mma_col + 1);\n"
                 + d.get(2) + " = " + in.get(8) + " + " + dot + "(squall_mma_warp, squall_mma_row + 8, squall_mma_col);\n"
                 + d.get(3) + " = " + in.get(9) + " + " + dot + "(squall_mma_warp, squall_mma_row + 8, squall_mma_col + 1);\n"
+                + "#endif";
+    }
+
+    /**
+     * {@code KernelContext.warpShuffleXor}: on NVIDIA devices PTX's own instruction; elsewhere through
+     * local memory between two barriers written into the kernel (as for {@link #mma}), the lane mask
+     * kept to 0 … 31 so that a bad one cannot reach past the group's words.
+     */
+    private String shuffle(Inst.WarpShuffle w) {
+        String value = operand(w.value());
+        String mask = operand(w.laneMask());
+        String result = names.of(w.result());
+        String fromBits = w.result().type() == ScalarType.F32 ? "as_float" : "";
+        return "#ifdef SQUALL_PTX\n"
+                + "{ int squall_bits; asm volatile(\"" + PtxEmitter.SHUFFLE_XOR + " %0, %1, %2, 0x1f, 0xffffffff;\""
+                + " : \"=r\"(squall_bits) : \"r\"(as_int(" + value + ")), \"r\"(" + mask + ")); " + result + " = "
+                + fromBits + "(squall_bits); }\n"
+                + "#else\n"
+                + "barrier(CLK_LOCAL_MEM_FENCE); // the previous call's reads are done\n"
+                + "squall_shfl_exchange[squall_shfl_id] = as_int(" + value + ");\n"
+                + "barrier(CLK_LOCAL_MEM_FENCE);\n"
+                + result + " = " + fromBits + "(squall_shfl_exchange[squall_shfl_id ^ (" + mask + " & 31)]);\n"
                 + "#endif";
     }
 

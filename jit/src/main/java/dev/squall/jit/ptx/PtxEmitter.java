@@ -348,6 +348,8 @@ public final class PtxEmitter {
                 }
             }
             case Inst.Mma m -> mma(m);
+            case Inst.WarpShuffle w -> line(SHUFFLE_XOR + " " + dst(w.result()) + ", " + reg(w.value()) + ", "
+                    + value(w.laneMask(), RegClass.B32) + ", 0x1f, 0xffffffff;");
             case Inst.CopyAsync c -> copyAsync(c);
             case Inst.CopyCommit c -> {
                 if (target.sm() >= 80) {
@@ -862,6 +864,12 @@ public final class PtxEmitter {
                     + bits + ";");
         }
     }
+
+    /**
+     * PTX's instruction for {@code KernelContext.warpShuffleXor}: the whole warp (member mask of all 32
+     * lanes, clamp 0x1f), a float's register taken as its 32 bits.
+     */
+    public static final String SHUFFLE_XOR = "shfl.sync.bfly.b32";
 
     /** PTX's instruction for {@code KernelContext.mma16x8x16}, or with {@code tf32} for {@code mma16x8x8Tf32}. */
     public static String mmaOpcode(boolean tf32) {

@@ -192,6 +192,32 @@ public final class SpmdKernels {
         out.set(at + (group + 8) * 8 + 2 * quad + 1, d.c3());
     }
 
+    /**
+     * Every warp-wide exchange: each work-item's warp sum and warp max of {@code values}, the warp max
+     * of {@code specials} (NaN, ±0, infinities), its partner's value under a lane mask that differs by
+     * lane and by a runtime {@code shift}, an int exchanged under a constant mask, and a sum over
+     * aligned groups of eight lanes by a loop whose masks are not constants. Work-item g writes
+     * {@code out[6·g …]}.
+     */
+    public static void warpExchanges(KernelContext ctx, FloatArray values, FloatArray specials, IntArray ints,
+                                     FloatArray out, int shift) {
+        int g = ctx.globalIdx;
+        int lane = ctx.localIdx & 31;
+        float v = values.get(g);
+        float partner = ctx.warpShuffleXor(v, (lane * 7 + shift) & 31);
+        int swapped = ctx.warpShuffleXor(ints.get(g), 3);
+        float eights = v;
+        for (int mask = 4; mask > 0; mask >>= 1) {
+            eights = eights + ctx.warpShuffleXor(eights, mask);
+        }
+        out.set(6 * g, ctx.warpReduceSum(v));
+        out.set(6 * g + 1, ctx.warpReduceMax(v));
+        out.set(6 * g + 2, ctx.warpReduceMax(specials.get(g)));
+        out.set(6 * g + 3, partner);
+        out.set(6 * g + 4, swapped);
+        out.set(6 * g + 5, eights);
+    }
+
     /** {@link #tf32Products} in work-groups of up to 512 work-items, which its launch bound allows. */
     @LaunchBounds(maxGroupSize = 512)
     public static void tf32ProductsWide(KernelContext ctx, FloatArray a, FloatArray b, FloatArray out) {
