@@ -60,7 +60,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Math.fma(upScales.getFloat(a >>> 5), bits(upQuants, a).dot(low) + bits(upQuants, a + 8).dot(high), s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
     }
 
     /** {@link NormGemvByLanes#q8SwiGlu} reading the quants as words (four per int, little-endian) and widening by bits. */
@@ -92,7 +92,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Math.fma(upScales.getFloat(a >>> 3), words(upQuants, a, low, high), s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
     }
 
     /**
@@ -138,7 +138,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Q8Runs.fma(upQuants, upScales, w + start + c, low, high, s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
     }
 
     /** {@link NormGemvByLanes#f16SwiGlu} issuing its first run's weight loads before the norm's reduction (k a multiple of 8). */
@@ -173,7 +173,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Run8.of(wUp, w + start + c).fmaDot(h, s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
     }
 
     /** {@link #q8Preload} as it compiles (62 registers on sm_90: four work-groups a compute unit). */

@@ -16,7 +16,8 @@ import dev.squall.kernels.Tickets;
  * split s covers positions [s·SPAN, (s+1)·SPAN) ∩ [0, length), so only ⌈length / SPAN⌉ of them have
  * work, and while the length is at most SPAN one work-group writes the output and nothing is merged.
  * The body is short: two work-items score one position for up to eight query heads at once (half of the
- * head dimension each), the maxima and sums go through two local trees, and each work-item adds four value
+ * head dimension each), a warp per query head takes the maximum and the sum of its scores by warp shuffles
+ * ({@link KernelContext#warpReduceMax}, four barriers in all), and each work-item adds four value
  * dimensions of every head over its share of the positions; every loop issues four loads before it uses
  * them. 45 KB of local memory (NVIDIA OpenCL allows 48 KiB). On an H200, Llama-3.2-1B's step (32 query and
  * 8 kv heads of 64, capacity 2048, sizes as constants; Nsight Compute, locked clocks) took 11.7 µs at
@@ -47,7 +48,7 @@ public final class GrowingSplitDecoding {
     public static final int MAX_GROUP = 8;
     /** Value pass: the per-head partial sums of every position class (THREADS / (headDim / 4) classes). */
     static final int PARTIAL_FLOATS = 4 * THREADS * MAX_GROUP;
-    /** Local floats of the scores, then the sum tree, then the merge's weights. */
+    /** Local floats of the key pass's partial scores, then the merge's weights. */
     static final int TREE_FLOATS = PARTS * MAX_GROUP * SPAN;
     /**
      * Largest cache: the grid has a work-group per 128 positions of the capacity, however short the sequence, and
@@ -108,7 +109,7 @@ public final class GrowingSplitDecoding {
                                       FloatArray partialOut, FloatArray partialLse, IntArray tickets, FloatArray out,
                                       FloatArray lse, IntArray state, int heads, int kvHeads, int headDim, int capacity,
                                       int splits) {
-        // big: the scaled queries during the key pass, then the score tree, then the value partials
+        // big: the scaled queries during the key pass, then the value partials
         float[] big = c.allocateFloatLocalArray(PARTIAL_FLOATS);
         float[] weights = c.allocateFloatLocalArray(MAX_GROUP * SPAN);
         float[] tree = c.allocateFloatLocalArray(TREE_FLOATS);
@@ -170,48 +171,24 @@ public final class GrowingSplitDecoding {
         high.store(tree, (part * MAX_GROUP + 4) * SPAN + t, SPAN);
         c.localBarrier(); // the partial scores are in; the queries are read
 
-        // scores of (head, position), −∞ past the split's positions, into weights and into big for the max tree
-        for (int v = i; v < g * SPAN; v += THREADS) {
-            int h = v / SPAN;
-            int p = v % SPAN;
-            float s = 0f;
-            for (int k = 0; k < PARTS; k++) {
-                s += tree[(k * MAX_GROUP + h) * SPAN + p];
+        // softmax of each head's scores by one warp (warp h takes head h, four positions a lane): the max and the
+        // sum meet by warp shuffles, so no barrier until the weights are in; −∞ past the split's positions
+        int lane = i % KernelContext.WARP_SIZE;
+        int head = i / KernelContext.WARP_SIZE;
+        Float4 s = new Float4(score(tree, head, lane, count), score(tree, head, lane + 32, count),
+                score(tree, head, lane + 64, count), score(tree, head, lane + 96, count));
+        // NaN wins, so a NaN score reaches the output
+        float max = c.warpReduceMax(Math.max(Math.max(s.x(), s.y()), Math.max(s.z(), s.w())));
+        Float4 e = new Float4(weight(s.x(), max), weight(s.y(), max), weight(s.z(), max), weight(s.w(), max));
+        float headTotal = c.warpReduceSum((e.x() + e.y()) + (e.z() + e.w()));
+        if (head < g) {
+            e.store(weights, head * SPAN + lane, 32);
+            if (lane == 0) {
+                stats[head] = max;
+                stats[MAX_GROUP + head] = headTotal;
             }
-            s = p < count ? s : Float.NEGATIVE_INFINITY;
-            weights[v] = s;
-            big[v] = s;
         }
         c.localBarrier();
-        for (int stride = SPAN / 2; stride > 0; stride >>= 1) {
-            for (int v = i; v < g * stride; v += THREADS) {
-                int at = (v / stride) * SPAN + v % stride;
-                big[at] = Math.max(big[at], big[at + stride]); // NaN wins, so a NaN score reaches the output
-            }
-            c.localBarrier();
-        }
-        // weights e^{s − max} (0 past the positions; NaN when a score is), summed by a second tree
-        for (int v = i; v < g * SPAN; v += THREADS) {
-            float max = big[(v / SPAN) * SPAN];
-            float s = weights[v];
-            float e = s == Float.NEGATIVE_INFINITY ? 0f : KernelMath.exp(s - max);
-            weights[v] = e;
-            tree[v] = e;
-        }
-        if (i < g) {
-            stats[i] = big[i * SPAN];
-        }
-        c.localBarrier();
-        for (int stride = SPAN / 2; stride > 0; stride >>= 1) {
-            for (int v = i; v < g * stride; v += THREADS) {
-                int at = (v / stride) * SPAN + v % stride;
-                tree[at] += tree[at + stride];
-            }
-            c.localBarrier();
-        }
-        if (i < g) {
-            stats[MAX_GROUP + i] = tree[i * SPAN];
-        }
 
         // value pass: work-item i adds dimensions 4·(i % blocks)… of every head over positions i / blocks + classes·j
         int blocks = headDim / 4;
@@ -234,7 +211,7 @@ public final class GrowingSplitDecoding {
                 sums = sums.plusRow(weights, p, Float4.load(vCache, valueBase + p * headDim), g);
             }
         }
-        // big is free (the max tree was read into stats and the weights); the class partials go there
+        // big is free (the queries were read before two barriers); the class partials go there
         int slot = first * MAX_GROUP * headDim + d0;
         if (first < classes) {
             sums.store(big, slot, headDim, g);
@@ -268,6 +245,20 @@ public final class GrowingSplitDecoding {
                         headDim, active);
             }
         }
+    }
+
+    /** Head h's score at position p of the split: the key pass's parts summed, −∞ at and past {@code count}. */
+    private static float score(float[] tree, int h, int p, int count) {
+        float s = 0f;
+        for (int k = 0; k < PARTS; k++) {
+            s += tree[(k * MAX_GROUP + h) * SPAN + p];
+        }
+        return p < count ? s : Float.NEGATIVE_INFINITY;
+    }
+
+    /** e^{s − max}, 0 for a position past the split (NaN when a score is). */
+    private static float weight(float s, float max) {
+        return s == Float.NEGATIVE_INFINITY ? 0f : KernelMath.exp(s - max);
     }
 
     /** acc + (the scores of key piece k, dimensions d … d + 3, with query heads h0 … h0 + 3 in local {@code query}). */

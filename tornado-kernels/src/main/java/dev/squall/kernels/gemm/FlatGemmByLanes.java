@@ -17,10 +17,12 @@ import dev.squall.kernels.vector.Run8;
  * inside the k loop, and the forms need 32–40 registers, so six or more work-groups fit a compute unit
  * and many weight loads are in flight; m above a pass reads the weights again per pass.
  *
- * <p>The lanes' sums meet in local memory once per pass: each lane stores its weightRows·rows sums,
- * then every lane adds one value over a stride of the group's lanes (the sums' rows are padded by
- * 32 / values floats, so that the lanes of a warp, reading different values, hit different banks),
- * and the first weightRows·rows lanes add those parts and store the outputs.
+ * <p>The lanes' sums meet once per pass. Up to {@link #WARP_VALUES} sums per lane ({@link #laneTotal}): by warp
+ * shuffles, then, for lane groups of more than one warp, the warps' sums through local memory behind one barrier.
+ * More ({@link #sumPass}): each lane stores its weightRows·rows sums, then every lane adds one value over a stride
+ * of the group's lanes (the sums' rows are padded by 32 / values floats, so that the lanes of a warp, reading
+ * different values, hit different banks), and the first weightRows·rows lanes add those parts, behind two barriers.
+ * The first weightRows·rows lanes store the outputs.
  *
  * <p>Measured on an H200 (bench/results/2026-11-30-h200-flat-gemm-lanes.md): at m = 2, with 64
  * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 4% of
@@ -170,17 +172,24 @@ public final class FlatGemmByLanes {
                 }
             }
             PassSums sums = PassSums.zero().withFirst(new Dots4(s0, s1, s2, s3));
-            finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, 1);
+            finishPass(context, scratch, sums, out, g, r0, r0, m, n, accumulate, lanes, weightRows, 1);
         }
     }
 
+    /** The most sums per work-item and pass that meet by warp shuffles ({@link #laneTotal}); more take {@link #sumPass}. */
+    static final int WARP_VALUES = 4;
+
     /**
-     * Floats of local memory {@link #f16Form} and {@link #q8Form} take for v = weightRows·rows sums: padded sums
-     * (rows of {@link LaneGroup#stride}), then one part per lane.
+     * Floats of local memory {@link #f16Form} and {@link #q8Form} take for v = weightRows·rows sums: with v up to
+     * {@link #WARP_VALUES}, two buffers (by pass parity) of v sums per warp; beyond, padded sums (rows of
+     * {@link LaneGroup#stride}), then one part per lane.
      */
     static int scratchLength(int weightRows, int rows) {
         int values = weightRows * rows;
-        return values * LaneGroup.stride(THREADS, values) + THREADS;
+        // straight-line code: the front end folds a local array's size only through that
+        int tree = Math.min(1, values / (WARP_VALUES + 1));
+        return (1 - tree) * 2 * (THREADS / KernelContext.WARP_SIZE) * values
+                + tree * (values * LaneGroup.stride(THREADS, values) + THREADS);
     }
 
     /**
@@ -219,28 +228,88 @@ public final class FlatGemmByLanes {
                 float f = weightRows == 4 ? w.getFloat(w3 + t) : b;
                 sums = sums.plusColumn(a, b, e, f, x, xs, t, weightRows, rows);
             }
-            finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, rows);
-            // no barrier here: the next pass overwrites the sums (read before finishPass's second barrier)
-            // and writes the parts only after its own first barrier, once every lane has read these
+            finishPass(context, scratch, sums, out, g, r0, r0 / rows, m, n, accumulate, lanes, weightRows, rows);
+            // no barrier here: see finishPass
         }
     }
 
     /**
-     * The end of a pass: the lane group's sums meet ({@link #sumPass}), and its first weightRows·rows lanes store
-     * the outputs. Every work-item of the work-group must call it: it holds two barriers.
+     * The end of a pass (number {@code pass}, from 0): the lane group's sums meet ({@link #laneTotal}, or
+     * {@link #sumPass} for more than {@link #WARP_VALUES} of them), and its first weightRows·rows lanes store the
+     * outputs. Every work-item of the work-group must call it. The next pass needs no barrier before it: laneTotal
+     * alternates its buffers, and sumPass's parts are written only after its first barrier, once every lane has
+     * read the previous ones.
      */
     private static void finishPass(KernelContext context, float[] scratch, PassSums sums, FloatArray out, LaneGroup g,
-                                   int r0, int m, int n, int accumulate, int weightRows, int rows) {
-        sumPass(context, scratch, sums, g, weightRows, rows);
+                                   int r0, int pass, int m, int n, int accumulate, int lanes, int weightRows,
+                                   int rows) {
         int lane = g.lane();
+        float total;
+        if (g.values() <= WARP_VALUES) {
+            Dots4 d = rows == 1 ? sums.d0() : new Dots4(sums.d0().r0(), sums.d0().r1(), sums.d1().r0(), sums.d1().r1());
+            total = laneTotal(context, scratch, d, g, lanes, pass);
+        } else {
+            sumPass(context, scratch, sums, g, weightRows, rows);
+            total = lane < g.values() ? groupTotal(scratch, g, lane) : 0f;
+        }
         if (lane < g.values()) {
-            float total = groupTotal(scratch, g, lane);
             int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
             int o = (r0 + lane / weightRows) * n + g.row() + wr;
             if (g.row() + wr < n && r0 + lane / weightRows < m) {
                 out.set(o, accumulate != 0 ? out.get(o) + total : total);
             }
         }
+    }
+
+    /**
+     * The lane group's v = {@code g.values()} sums (1, 2 or 4: d.r0 … of every lane) summed over its lanes: lane
+     * u &lt; v of the group gets value u (other lanes a partial). Within a warp by shuffles: the values halve at
+     * lane masks 16 (and 8), lanes keeping one half and adding their partner's, then each lane's value adds up over
+     * the rest of the masks, so lane l holds value l / (32 / v); one more shuffle hands value u to lane u. A lane
+     * group of more than 32 lanes then adds its warps' sums through local memory (one barrier; buffers
+     * alternate with {@code pass}). Every work-item of the work-group must call it.
+     */
+    static float laneTotal(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, int pass) {
+        int values = g.values();
+        int lane = g.local() & (KernelContext.WARP_SIZE - 1);
+        float v = d.r0();
+        if (values == 2) {
+            boolean upper = (lane & 16) != 0;
+            v = (upper ? d.r1() : d.r0()) + context.warpShuffleXor(upper ? d.r0() : d.r1(), 16);
+        } else if (values == 4) {
+            boolean upper = (lane & 16) != 0;
+            float low = (upper ? d.r2() : d.r0()) + context.warpShuffleXor(upper ? d.r0() : d.r2(), 16);
+            float high = (upper ? d.r3() : d.r1()) + context.warpShuffleXor(upper ? d.r1() : d.r3(), 16);
+            boolean odd = (lane & 8) != 0;
+            v = (odd ? high : low) + context.warpShuffleXor(odd ? low : high, 8);
+        }
+        int per = KernelContext.WARP_SIZE / values; // lanes that hold one value
+        // masks per / 2 … 1, written out: constant masks and no loop once values is a constant
+        if (per == 32) {
+            v += context.warpShuffleXor(v, 16);
+        }
+        if (per >= 16) {
+            v += context.warpShuffleXor(v, 8);
+        }
+        v += context.warpShuffleXor(v, 4);
+        v += context.warpShuffleXor(v, 2);
+        v += context.warpShuffleXor(v, 1);
+        if (lanes == KernelContext.WARP_SIZE) {
+            return context.warpShuffleXor(v, lane < values ? lane ^ (lane * per) : 0);
+        }
+        int warps = THREADS / KernelContext.WARP_SIZE;
+        int buffer = (pass & 1) * warps * values;
+        if (lane % per == 0) {
+            scratch[buffer + (g.local() / KernelContext.WARP_SIZE) * values + lane / per] = v;
+        }
+        context.localBarrier();
+        float total = 0f;
+        if (g.lane() < values) {
+            for (int w = 0; w < lanes / KernelContext.WARP_SIZE; w++) {
+                total += scratch[buffer + (g.first() / KernelContext.WARP_SIZE + w) * values + g.lane()];
+            }
+        }
+        return total;
     }
 
     /**

@@ -14,8 +14,8 @@ import dev.squall.kernels.vector.Run8;
  * The two GEMVs of a transformer block that take its RMSNorm in ({@link NormalisedInput}), shaped like
  * {@link FlatGemmByLanes#f16Gemv} and {@link FlatGemmByLanes#q8Gemv}: a group of {@code lanes} neighbouring
  * work-items reads two weight rows at once in runs (8 halves, or 16 Q8_0 quants and their scale), both against
- * the same run of the normalised input from local memory, and the group's two sums meet in one step at the end
- * ({@link FlatGemmByLanes#sumPass}). Sizes, lanes and flags are meant to be compiled as constants.
+ * the same run of the normalised input from local memory, and the group's two sums meet at the end by warp
+ * shuffles ({@link FlatGemmByLanes#laneTotal}). Sizes, lanes and flags are meant to be compiled as constants.
  * <ul>
  *   <li>SwiGLU ({@link #f16SwiGlu}, {@link #q8SwiGlu}): the two rows are row j of the gate matrix and row j of the
  *   up matrix; lane 0 writes out[j] = silu(gate)·up.</li>
@@ -79,7 +79,7 @@ public final class NormGemvByLanes {
             d = f16Window(wGate, w + start, wUp, w + start, input, Math.min(NormalisedInput.WINDOW_COLS, k - start),
                     g.lane(), lanes, d);
         }
-        swiGluStore(context, scratch, d, g, out, row, n, inverse);
+        swiGluStore(context, scratch, d, g, lanes, out, row, n, inverse);
     }
 
     /**
@@ -103,7 +103,7 @@ public final class NormGemvByLanes {
             d = q8Window(gateQuants, gateScales, w + start, upQuants, upScales, w + start, input,
                     Math.min(NormalisedInput.WINDOW_COLS, k - start), g.lane(), lanes, d);
         }
-        swiGluStore(context, scratch, d, g, out, row, n, inverse);
+        swiGluStore(context, scratch, d, g, lanes, out, row, n, inverse);
     }
 
     /**
@@ -142,7 +142,7 @@ public final class NormGemvByLanes {
                 d = f16Window(wv, a, wv, a + cols, input, width, g.lane(), lanes, d);
             }
         }
-        qkvStore(context, scratch, d, g, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
+        qkvStore(context, scratch, d, g, lanes, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
                 ropeDim, positionStride, headStride, rope);
     }
 
@@ -179,7 +179,7 @@ public final class NormGemvByLanes {
                 d = q8Window(wv, wvScales, a, wv, wvScales, a + cols, input, width, g.lane(), lanes, d);
             }
         }
-        qkvStore(context, scratch, d, g, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
+        qkvStore(context, scratch, d, g, lanes, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
                 ropeDim, positionStride, headStride, rope);
     }
 
@@ -225,26 +225,28 @@ public final class NormGemvByLanes {
     }
 
     /** The lane group's gate and up sums meet, and its lane 0 stores silu(gate)·up (both scaled by the norm). */
-    static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, FloatArray out, int row,
-                                    int n, float inverse) {
-        FlatGemmByLanes.sumPass(context, scratch, PassSums.zero().withFirst(d), g, 2, 1);
+    static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, FloatArray out,
+                            int row, int n, float inverse) {
+        float gate = FlatGemmByLanes.laneTotal(context, scratch, d, g, lanes, 0);
+        float up = context.warpShuffleXor(gate, 1); // lane 1's total, the up row's
         if (g.lane() == 0 && row < n) {
-            float gate = inverse * FlatGemmByLanes.groupTotal(scratch, g, 0);
-            float up = inverse * FlatGemmByLanes.groupTotal(scratch, g, 1);
+            gate *= inverse;
+            up *= inverse;
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
     }
 
     /** The lane group's pair of sums meet, and its lane 0 stores both rows (each the other's rotation partner). */
-    private static void qkvStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, float inverse,
+    private static void qkvStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, float inverse,
                                  FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows, FloatArray keyCache,
                                  FloatArray valueCache, FloatArray rotation, IntArray state, int headDim, int ropeDim,
                                  int positionStride, int headStride, int rope) {
-        FlatGemmByLanes.sumPass(context, scratch, PassSums.zero().withFirst(d), g, 2, 1);
+        float first = FlatGemmByLanes.laneTotal(context, scratch, d, g, lanes, 0);
+        float second = context.warpShuffleXor(first, 1); // lane 1's total, the pair's second row
         int row = g.row();
         if (g.lane() == 0 && row < qRows + 2 * kvRows) {
-            float first = inverse * FlatGemmByLanes.groupTotal(scratch, g, 0);
-            float second = inverse * FlatGemmByLanes.groupTotal(scratch, g, 1);
+            first *= inverse;
+            second *= inverse;
             QkvStore.store(row, first, second, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
                     ropeDim, positionStride, headStride, rope);
             QkvStore.store(row + 1, second, first, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,

@@ -25,7 +25,7 @@ public final class NormalisedInput {
      * Writes x ⊙ normWeight over the first window, columns [0, min(cols, {@link #WINDOW_COLS})), into the local
      * array {@code input} and returns 1/√(mean(x²) + ε) over all cols, by the whole work-group of
      * {@code groupSize} work-items (every work-item gets it, and sees all of {@code input}: the sum's barriers come
-     * after the writes). {@code scratch} holds at least groupSize floats.
+     * after the writes). {@code scratch} holds at least groupSize / 32 floats; groupSize is a multiple of 32 up to 256.
      */
     public static float firstWindow(KernelContext context, float[] scratch, float[] input, int local, int groupSize,
                                     FloatArray x, FloatArray normWeight, int cols, float eps) {
