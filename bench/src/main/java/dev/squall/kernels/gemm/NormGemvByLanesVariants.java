@@ -44,7 +44,7 @@ public final class NormGemvByLanesVariants {
         int row = g.row() / 2;
         int w = Math.min(row, n - 1) * k;
         float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), FlatGemmByLanes.THREADS, x,
-                normWeight, k, eps);
+                normWeight, k, eps, false);
         float s0 = 0f;
         float s1 = 0f;
         for (int start = 0; start < k; start += NormalisedInput.WINDOW_COLS) {
@@ -60,7 +60,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Math.fma(upScales.getFloat(a >>> 5), bits(upQuants, a).dot(low) + bits(upQuants, a + 8).dot(high), s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, false, out, row, n, inverse);
     }
 
     /** {@link NormGemvByLanes#q8SwiGlu} reading the quants as words (four per int, little-endian) and widening by bits. */
@@ -74,7 +74,7 @@ public final class NormGemvByLanesVariants {
         int kw = k / 4;
         int w = Math.min(row, n - 1) * kw; // in words
         float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), FlatGemmByLanes.THREADS, x,
-                normWeight, k, eps);
+                normWeight, k, eps, false);
         float s0 = 0f;
         float s1 = 0f;
         for (int start = 0; start < k; start += NormalisedInput.WINDOW_COLS) {
@@ -92,7 +92,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Math.fma(upScales.getFloat(a >>> 3), words(upQuants, a, low, high), s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, false, out, row, n, inverse);
     }
 
     /**
@@ -117,7 +117,7 @@ public final class NormGemvByLanesVariants {
         float gateScale = gateScales.getFloat(first >>> 5);
         float upScale = upScales.getFloat(first >>> 5);
         float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), FlatGemmByLanes.THREADS, x,
-                normWeight, k, eps);
+                normWeight, k, eps, false);
         float s0 = 0f;
         float s1 = 0f;
         if (c0 < k) {
@@ -138,7 +138,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Q8Runs.fma(upQuants, upScales, w + start + c, low, high, s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, false, out, row, n, inverse);
     }
 
     /** {@link NormGemvByLanes#f16SwiGlu} issuing its first run's weight loads before the norm's reduction (k a multiple of 8). */
@@ -154,7 +154,7 @@ public final class NormGemvByLanesVariants {
         Run8 gate = Run8.of(wGate, first);
         Run8 up = Run8.of(wUp, first);
         float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), FlatGemmByLanes.THREADS, x,
-                normWeight, k, eps);
+                normWeight, k, eps, false);
         float s0 = 0f;
         float s1 = 0f;
         if (c0 < k) {
@@ -173,7 +173,7 @@ public final class NormGemvByLanesVariants {
                 s1 = Run8.of(wUp, w + start + c).fmaDot(h, s1);
             }
         }
-        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, out, row, n, inverse);
+        NormGemvByLanes.swiGluStore(context, scratch, new Dots4(s0, s1, 0f, 0f), g, lanes, false, out, row, n, inverse);
     }
 
     /** {@link #q8Preload} as it compiles (62 registers on sm_90: four work-groups a compute unit). */

@@ -17,12 +17,11 @@ import dev.squall.kernels.vector.Run8;
  * inside the k loop, and the forms need 32–40 registers, so six or more work-groups fit a compute unit
  * and many weight loads are in flight; m above a pass reads the weights again per pass.
  *
- * <p>The lanes' sums meet once per pass. Up to {@link #WARP_VALUES} sums per lane ({@link #laneTotal}): by warp
- * shuffles, then, for lane groups of more than one warp, the warps' sums through local memory behind one barrier.
- * More ({@link #sumPass}): each lane stores its weightRows·rows sums, then every lane adds one value over a stride
- * of the group's lanes (the sums' rows are padded by 32 / values floats, so that the lanes of a warp, reading
- * different values, hit different banks), and the first weightRows·rows lanes add those parts, behind two barriers.
- * The first weightRows·rows lanes store the outputs.
+ * <p>The lanes' sums meet in local memory once per pass: each lane stores its weightRows·rows sums,
+ * then every lane adds one value over a stride of the group's lanes (the sums' rows are padded by
+ * 32 / values floats, so that the lanes of a warp, reading different values, hit different banks),
+ * and the first weightRows·rows lanes add those parts and store the outputs ({@link #sumPass}).
+ * {@link NormGemvByLanes} meets its two sums by warp shuffles instead ({@link #laneTotal}).
  *
  * <p>Measured on an H200 (bench/results/2026-11-30-h200-flat-gemm-lanes.md): at m = 2, with 64
  * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 4% of
@@ -172,24 +171,22 @@ public final class FlatGemmByLanes {
                 }
             }
             PassSums sums = PassSums.zero().withFirst(new Dots4(s0, s1, s2, s3));
-            finishPass(context, scratch, sums, out, g, r0, r0, m, n, accumulate, lanes, weightRows, 1);
+            finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, 1);
         }
     }
 
-    /** The most sums per work-item and pass that meet by warp shuffles ({@link #laneTotal}); more take {@link #sumPass}. */
-    static final int WARP_VALUES = 4;
-
     /**
-     * Floats of local memory {@link #f16Form} and {@link #q8Form} take for v = weightRows·rows sums: with v up to
-     * {@link #WARP_VALUES}, two buffers (by pass parity) of v sums per warp; beyond, padded sums (rows of
-     * {@link LaneGroup#stride}), then one part per lane.
+     * Floats of local memory {@link #f16Form} and {@link #q8Form} take for v = weightRows·rows sums: padded sums
+     * (rows of {@link LaneGroup#stride}), then one part per lane.
      */
     static int scratchLength(int weightRows, int rows) {
         int values = weightRows * rows;
-        // straight-line code: the front end folds a local array's size only through that
-        int tree = Math.min(1, values / (WARP_VALUES + 1));
-        return (1 - tree) * 2 * (THREADS / KernelContext.WARP_SIZE) * values
-                + tree * (values * LaneGroup.stride(THREADS, values) + THREADS);
+        return values * LaneGroup.stride(THREADS, values) + THREADS;
+    }
+
+    /** Floats of local memory {@link #laneTotal} takes for {@code values} sums per lane: two buffers of them per warp. */
+    static int laneTotalScratch(int values) {
+        return 2 * (THREADS / KernelContext.WARP_SIZE) * values;
     }
 
     /**
@@ -228,31 +225,24 @@ public final class FlatGemmByLanes {
                 float f = weightRows == 4 ? w.getFloat(w3 + t) : b;
                 sums = sums.plusColumn(a, b, e, f, x, xs, t, weightRows, rows);
             }
-            finishPass(context, scratch, sums, out, g, r0, r0 / rows, m, n, accumulate, lanes, weightRows, rows);
-            // no barrier here: see finishPass
+            finishPass(context, scratch, sums, out, g, r0, m, n, accumulate, weightRows, rows);
+            // no barrier here: the next pass overwrites the sums (read before finishPass's second barrier)
+            // and writes the parts only after its own first barrier, once every lane has read these
         }
     }
 
     /**
-     * The end of a pass (number {@code pass}, from 0): the lane group's sums meet ({@link #laneTotal}, or
-     * {@link #sumPass} for more than {@link #WARP_VALUES} of them), and its first weightRows·rows lanes store the
-     * outputs. Every work-item of the work-group must call it. The next pass needs no barrier before it: laneTotal
-     * alternates its buffers, and sumPass's parts are written only after its first barrier, once every lane has
-     * read the previous ones.
+     * The end of a pass: the lane group's sums meet ({@link #sumPass}), and its first weightRows·rows lanes store
+     * the outputs. Every work-item of the work-group must call it: it holds two barriers. (Meeting them by warp
+     * shuffles instead, {@link #laneTotal}, took 3–5% more time on the GEMVs of a Llama-3.2-1B step on an H200:
+     * bench/results/2026-12-01-h200-warp-shuffles.md.)
      */
     private static void finishPass(KernelContext context, float[] scratch, PassSums sums, FloatArray out, LaneGroup g,
-                                   int r0, int pass, int m, int n, int accumulate, int lanes, int weightRows,
-                                   int rows) {
+                                   int r0, int m, int n, int accumulate, int weightRows, int rows) {
+        sumPass(context, scratch, sums, g, weightRows, rows);
         int lane = g.lane();
-        float total;
-        if (g.values() <= WARP_VALUES) {
-            Dots4 d = rows == 1 ? sums.d0() : new Dots4(sums.d0().r0(), sums.d0().r1(), sums.d1().r0(), sums.d1().r1());
-            total = laneTotal(context, scratch, d, g, lanes, pass);
-        } else {
-            sumPass(context, scratch, sums, g, weightRows, rows);
-            total = lane < g.values() ? groupTotal(scratch, g, lane) : 0f;
-        }
         if (lane < g.values()) {
+            float total = groupTotal(scratch, g, lane);
             int wr = lane % weightRows; // value v = weightRows·(activation row) + weight row
             int o = (r0 + lane / weightRows) * n + g.row() + wr;
             if (g.row() + wr < n && r0 + lane / weightRows < m) {
@@ -267,7 +257,8 @@ public final class FlatGemmByLanes {
      * lane masks 16 (and 8), lanes keeping one half and adding their partner's, then each lane's value adds up over
      * the rest of the masks, so lane l holds value l / (32 / v); one more shuffle hands value u to lane u. A lane
      * group of more than 32 lanes then adds its warps' sums through local memory (one barrier; buffers
-     * alternate with {@code pass}). Every work-item of the work-group must call it.
+     * alternate with {@code pass}, so a kernel with several passes needs no barrier between them). {@code scratch}
+     * holds {@link #laneTotalScratch} floats. Every work-item of the work-group must call it.
      */
     static float laneTotal(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, int pass) {
         int values = g.values();

@@ -14,8 +14,8 @@ import dev.squall.kernels.vector.Run8;
  * The two GEMVs of a transformer block that take its RMSNorm in ({@link NormalisedInput}), shaped like
  * {@link FlatGemmByLanes#f16Gemv} and {@link FlatGemmByLanes#q8Gemv}: a group of {@code lanes} neighbouring
  * work-items reads two weight rows at once in runs (8 halves, or 16 Q8_0 quants and their scale), both against
- * the same run of the normalised input from local memory, and the group's two sums meet at the end by warp
- * shuffles ({@link FlatGemmByLanes#laneTotal}). Sizes, lanes and flags are meant to be compiled as constants.
+ * the same run of the normalised input from local memory, and the group's two sums meet at the end (by warp
+ * shuffles in the binary16 forms, in local memory in the Q8_0 ones: {@link #pairTotals}). Sizes, lanes and flags are meant to be compiled as constants.
  * <ul>
  *   <li>SwiGLU ({@link #f16SwiGlu}, {@link #q8SwiGlu}): the two rows are row j of the gate matrix and row j of the
  *   up matrix; lane 0 writes out[j] = silu(gate)·up.</li>
@@ -65,12 +65,12 @@ public final class NormGemvByLanes {
      */
     public static void f16SwiGlu(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
                                  FloatArray normWeight, FloatArray out, int n, int k, float eps, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.scratchLength(2, 1));
+        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.laneTotalScratch(2));
         float[] input = context.allocateFloatLocalArray(NormalisedInput.WINDOW_COLS);
         LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, 2, 1);
         int row = g.row() / 2; // the group's output: its gate row and its up row
         int w = Math.min(row, n - 1) * k; // groups past n read row n - 1 and never store
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, k, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, k, eps, true);
         Dots4 d = Dots4.zero();
         for (int start = 0; start < k; start += NormalisedInput.WINDOW_COLS) {
             if (start > 0) {
@@ -79,7 +79,7 @@ public final class NormGemvByLanes {
             d = f16Window(wGate, w + start, wUp, w + start, input, Math.min(NormalisedInput.WINDOW_COLS, k - start),
                     g.lane(), lanes, d);
         }
-        swiGluStore(context, scratch, d, g, lanes, out, row, n, inverse);
+        swiGluStore(context, scratch, d, g, lanes, true, out, row, n, inverse);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class NormGemvByLanes {
         LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, 2, 1);
         int row = g.row() / 2;
         int w = Math.min(row, n - 1) * k;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, k, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, k, eps, true);
         Dots4 d = Dots4.zero();
         for (int start = 0; start < k; start += NormalisedInput.WINDOW_COLS) {
             if (start > 0) {
@@ -103,7 +103,7 @@ public final class NormGemvByLanes {
             d = q8Window(gateQuants, gateScales, w + start, upQuants, upScales, w + start, input,
                     Math.min(NormalisedInput.WINDOW_COLS, k - start), g.lane(), lanes, d);
         }
-        swiGluStore(context, scratch, d, g, lanes, out, row, n, inverse);
+        swiGluStore(context, scratch, d, g, lanes, false, out, row, n, inverse);
     }
 
     /**
@@ -118,14 +118,14 @@ public final class NormGemvByLanes {
                               int kvRows, int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
                               FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
                               int headStride, int rope) {
-        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.scratchLength(2, 1));
+        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.laneTotalScratch(2));
         float[] input = context.allocateFloatLocalArray(NormalisedInput.WINDOW_COLS);
         LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, 2, 1);
         int row = g.row(); // even: rows row and row + 1 of one matrix
         boolean isQ = row < qRows;
         boolean isK = !isQ && row < qRows + kvRows;
         int w = pairStart(row, qRows, kvRows, isQ, isK) * cols;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, cols, eps, true);
         Dots4 d = Dots4.zero();
         for (int start = 0; start < cols; start += NormalisedInput.WINDOW_COLS) {
             if (start > 0) {
@@ -142,7 +142,7 @@ public final class NormGemvByLanes {
                 d = f16Window(wv, a, wv, a + cols, input, width, g.lane(), lanes, d);
             }
         }
-        qkvStore(context, scratch, d, g, lanes, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
+        qkvStore(context, scratch, d, g, lanes, true, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
                 ropeDim, positionStride, headStride, rope);
     }
 
@@ -163,7 +163,7 @@ public final class NormGemvByLanes {
         boolean isQ = row < qRows;
         boolean isK = !isQ && row < qRows + kvRows;
         int w = pairStart(row, qRows, kvRows, isQ, isK) * cols;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, g.local(), THREADS, x, normWeight, cols, eps, true);
         Dots4 d = Dots4.zero();
         for (int start = 0; start < cols; start += NormalisedInput.WINDOW_COLS) {
             if (start > 0) {
@@ -179,7 +179,7 @@ public final class NormGemvByLanes {
                 d = q8Window(wv, wvScales, a, wv, wvScales, a + cols, input, width, g.lane(), lanes, d);
             }
         }
-        qkvStore(context, scratch, d, g, lanes, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
+        qkvStore(context, scratch, d, g, lanes, false, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
                 ropeDim, positionStride, headStride, rope);
     }
 
@@ -224,29 +224,46 @@ public final class NormGemvByLanes {
         return new Dots4(s0, s1, 0f, 0f);
     }
 
-    /** The lane group's gate and up sums meet, and its lane 0 stores silu(gate)·up (both scaled by the norm). */
-    static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, FloatArray out,
-                            int row, int n, float inverse) {
-        float gate = FlatGemmByLanes.laneTotal(context, scratch, d, g, lanes, 0);
-        float up = context.warpShuffleXor(gate, 1); // lane 1's total, the up row's
+    /**
+     * The lane group's two sums: by warp shuffles ({@link FlatGemmByLanes#laneTotal}; scratch of
+     * {@link FlatGemmByLanes#laneTotalScratch}(2) floats) when {@code byShuffles}, else in local memory
+     * ({@link FlatGemmByLanes#sumPass}; {@link FlatGemmByLanes#scratchLength}(2, 1)). Lane 0 gets both. On an H200
+     * shuffles took 4% less time in the binary16 forms and 3–5% more in the Q8_0 ones, which the callers follow
+     * (bench/results/2026-12-01-h200-warp-shuffles.md). Every work-item of the work-group must call it.
+     */
+    private static Dots4 pairTotals(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes,
+                                    boolean byShuffles) {
+        if (byShuffles) {
+            float first = FlatGemmByLanes.laneTotal(context, scratch, d, g, lanes, 0);
+            return new Dots4(first, context.warpShuffleXor(first, 1), 0f, 0f); // lane 1 holds the second
+        }
+        FlatGemmByLanes.sumPass(context, scratch, PassSums.zero().withFirst(d), g, 2, 1);
+        boolean reader = g.lane() == 0;
+        return new Dots4(reader ? FlatGemmByLanes.groupTotal(scratch, g, 0) : 0f,
+                reader ? FlatGemmByLanes.groupTotal(scratch, g, 1) : 0f, 0f, 0f);
+    }
+
+    /** The lane group's gate and up sums meet ({@link #pairTotals}), and its lane 0 stores silu(gate)·up (both scaled by the norm). */
+    static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, boolean byShuffles,
+                            FloatArray out, int row, int n, float inverse) {
+        Dots4 totals = pairTotals(context, scratch, d, g, lanes, byShuffles);
         if (g.lane() == 0 && row < n) {
-            gate *= inverse;
-            up *= inverse;
+            float gate = inverse * totals.r0();
+            float up = inverse * totals.r1();
             out.set(row, (float) (gate / (1.0 + Math.exp(-gate))) * up);
         }
     }
 
-    /** The lane group's pair of sums meet, and its lane 0 stores both rows (each the other's rotation partner). */
-    private static void qkvStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, float inverse,
-                                 FloatArray q, FloatArray k, FloatArray v, int qRows, int kvRows, FloatArray keyCache,
-                                 FloatArray valueCache, FloatArray rotation, IntArray state, int headDim, int ropeDim,
-                                 int positionStride, int headStride, int rope) {
-        float first = FlatGemmByLanes.laneTotal(context, scratch, d, g, lanes, 0);
-        float second = context.warpShuffleXor(first, 1); // lane 1's total, the pair's second row
+    /** The lane group's pair of sums meet ({@link #pairTotals}), and its lane 0 stores both rows (each the other's rotation partner). */
+    private static void qkvStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes,
+                                 boolean byShuffles, float inverse, FloatArray q, FloatArray k, FloatArray v, int qRows,
+                                 int kvRows, FloatArray keyCache, FloatArray valueCache, FloatArray rotation,
+                                 IntArray state, int headDim, int ropeDim, int positionStride, int headStride, int rope) {
+        Dots4 totals = pairTotals(context, scratch, d, g, lanes, byShuffles);
         int row = g.row();
         if (g.lane() == 0 && row < qRows + 2 * kvRows) {
-            first *= inverse;
-            second *= inverse;
+            float first = inverse * totals.r0();
+            float second = inverse * totals.r1();
             QkvStore.store(row, first, second, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
                     ropeDim, positionStride, headStride, rope);
             QkvStore.store(row + 1, second, first, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,

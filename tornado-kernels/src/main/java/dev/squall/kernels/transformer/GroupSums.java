@@ -3,24 +3,57 @@ package dev.squall.kernels.transformer;
 import dev.squall.api.KernelContext;
 
 /**
- * Combinations of one value per work-item over a work-group (by warp shuffles, then local memory) or over runs
- * of lanes (a tree through local memory), inlined into the kernels that call them. Every work-item of the group
- * must call them (they contain barriers and warp-wide operations).
+ * Combinations of one value per work-item over a work-group or over runs of lanes, by trees through local memory
+ * or by warp shuffles ({@link #warpSum}), inlined into the kernels that call them. Every work-item of the group must
+ * call them (they contain barriers, and warpSum warp-wide operations).
  */
 final class GroupSums {
 
     private GroupSums() {
     }
 
-    /**
-     * Σ of {@code value} over the whole group ({@code size} work-items, a multiple of 32 up to 256); all get it.
-     * Each warp adds its values by shuffles ({@link KernelContext#warpReduceSum}), and every work-item adds the
-     * warps' sums in order: two barriers, where a tree through local memory takes log₂(size) + 2.
-     */
+    /** Σ of {@code value} over the whole group ({@code size} work-items, a power of two); all get it. */
     static float sum(KernelContext context, float[] scratch, int local, int size, float value) {
-        float warpSum = context.warpReduceSum(value);
+        scratch[local] = value;
+        context.localBarrier();
+        for (int stride = size / 2; stride > 0; stride >>= 1) {
+            if (local < stride) {
+                scratch[local] += scratch[local + stride];
+            }
+            context.localBarrier();
+        }
+        float total = scratch[0];
+        context.localBarrier(); // everyone has read the total before scratch is written again
+        return total;
+    }
+
+    /** max of {@code value} over the whole group; all get it. */
+    static float max(KernelContext context, float[] scratch, int local, int size, float value) {
+        scratch[local] = value;
+        context.localBarrier();
+        for (int stride = size / 2; stride > 0; stride >>= 1) {
+            if (local < stride) {
+                scratch[local] = Math.max(scratch[local], scratch[local + stride]);
+            }
+            context.localBarrier();
+        }
+        float total = scratch[0];
+        context.localBarrier();
+        return total;
+    }
+
+    /**
+     * {@link #sum} by warp shuffles: each warp adds its values ({@link KernelContext#warpReduceSum}) and every
+     * work-item adds the warps' sums in order, behind two barriers where the tree takes log₂(size) + 2 ({@code size}
+     * a multiple of 32 up to 256; {@code scratch} at least size / 32 floats). On an H200 it took RMSNorm from 7.1 to
+     * 6.8 µs and NormGemvByLanes' forms 0.5–0.6 µs less time, but MatVec's binary16 SwiGLU form 15% more (23.2
+     * against 26.8 µs, the same registers), which therefore keeps the tree
+     * (bench/results/2026-12-01-h200-warp-shuffles.md).
+     */
+    static float warpSum(KernelContext context, float[] scratch, int local, int size, float value) {
+        float warpTotal = context.warpReduceSum(value);
         if ((local & (KernelContext.WARP_SIZE - 1)) == 0) {
-            scratch[local / KernelContext.WARP_SIZE] = warpSum;
+            scratch[local / KernelContext.WARP_SIZE] = warpTotal;
         }
         context.localBarrier();
         float total = 0f;
@@ -28,21 +61,6 @@ final class GroupSums {
             total += scratch[w];
         }
         context.localBarrier(); // everyone has read the total before scratch is written again
-        return total;
-    }
-
-    /** max of {@code value} over the whole group, as {@link #sum} ({@code Math.max}: NaN wins); all get it. */
-    static float max(KernelContext context, float[] scratch, int local, int size, float value) {
-        float warpMax = context.warpReduceMax(value);
-        if ((local & (KernelContext.WARP_SIZE - 1)) == 0) {
-            scratch[local / KernelContext.WARP_SIZE] = warpMax;
-        }
-        context.localBarrier();
-        float total = scratch[0];
-        for (int w = 1; w < size / KernelContext.WARP_SIZE; w++) {
-            total = Math.max(total, scratch[w]);
-        }
-        context.localBarrier();
         return total;
     }
 

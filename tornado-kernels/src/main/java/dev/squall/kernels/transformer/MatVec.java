@@ -103,7 +103,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
@@ -138,7 +138,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
@@ -199,7 +199,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
@@ -234,7 +234,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
@@ -295,7 +295,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
@@ -330,7 +330,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
@@ -398,7 +398,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
@@ -435,7 +435,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
@@ -496,7 +496,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float partial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)
         for (int start = 0; start < cols; start += NORM_WINDOW_COLS) {
@@ -531,7 +531,7 @@ public final class MatVec {
         int local = context.localIdx;
         int lane = local & (lanes - 1);
         int row = context.groupIdx * (GROUP_SIZE / lanes) + local / lanes;
-        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps);
+        float inverse = NormalisedInput.firstWindow(context, scratch, input, local, GROUP_SIZE, x, normWeight, cols, eps, false);
         float gatePartial = 0f;
         float upPartial = 0f;
         // the normalised input one window of NORM_WINDOW_COLS columns at a time (a single one up to that width)

@@ -25,10 +25,12 @@ public final class NormalisedInput {
      * Writes x ⊙ normWeight over the first window, columns [0, min(cols, {@link #WINDOW_COLS})), into the local
      * array {@code input} and returns 1/√(mean(x²) + ε) over all cols, by the whole work-group of
      * {@code groupSize} work-items (every work-item gets it, and sees all of {@code input}: the sum's barriers come
-     * after the writes). {@code scratch} holds at least groupSize / 32 floats; groupSize is a multiple of 32 up to 256.
+     * after the writes). The sum of squares meets by warp shuffles when {@code byShuffles} ({@link GroupSums#warpSum}:
+     * {@code scratch} holds at least groupSize / 32 floats, groupSize a multiple of 32 up to 256), else in a tree
+     * through local memory ({@code scratch} holds at least groupSize floats, groupSize a power of two).
      */
     public static float firstWindow(KernelContext context, float[] scratch, float[] input, int local, int groupSize,
-                                    FloatArray x, FloatArray normWeight, int cols, float eps) {
+                                    FloatArray x, FloatArray normWeight, int cols, float eps, boolean byShuffles) {
         float sumSquares = 0f;
         for (int j = local; j < cols; j += groupSize) {
             float v = x.get(j);
@@ -37,7 +39,8 @@ public final class NormalisedInput {
                 input[j] = v * normWeight.get(j);
             }
         }
-        float total = GroupSums.sum(context, scratch, local, groupSize, sumSquares);
+        float total = byShuffles ? GroupSums.warpSum(context, scratch, local, groupSize, sumSquares)
+                : GroupSums.sum(context, scratch, local, groupSize, sumSquares);
         return RmsNorm.inverseRms(total, cols, eps);
     }
 

@@ -43,7 +43,7 @@ public final class RmsNorm {
             float v = x.get(base + j);
             sumSquares += v * v;
         }
-        float total = GroupSums.sum(context, scratch, local, GROUP_SIZE, sumSquares);
+        float total = GroupSums.warpSum(context, scratch, local, GROUP_SIZE, sumSquares);
         float inverse = inverseRms(total, n, eps);
         for (int j = local; j < limit; j += GROUP_SIZE) {
             out.set(base + j, x.get(base + j) * inverse * weight.get(j));
