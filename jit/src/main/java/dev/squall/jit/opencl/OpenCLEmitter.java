@@ -152,6 +152,10 @@ public final class OpenCLEmitter {
         return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.Mma));
     }
 
+    /** The work-item's local linear id (x fastest), as the warp-wide operations number lanes. */
+    private static final String LOCAL_LINEAR_ID =
+            "(int) (get_local_id(0) + get_local_size(0) * (get_local_id(1) + get_local_size(1) * get_local_id(2)))";
+
     private static boolean usesShuffles(KernelFunction f) {
         return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.WarpShuffle));
     }
@@ -227,8 +231,7 @@ public final class OpenCLEmitter {
             out.append("#ifndef SQUALL_PTX_MMA\n")
                     .append("    __local int squall_mma_exchange[").append(f.warpGroupLimit())
                     .append(" * SQUALL_MMA_WORDS]; // the largest work-group the kernel allows\n")
-                    .append("    int squall_mma_id = (int) (get_local_id(0) + get_local_size(0) * (get_local_id(1)")
-                    .append(" + get_local_size(1) * get_local_id(2)));\n")
+                    .append("    int squall_mma_id = ").append(LOCAL_LINEAR_ID).append(";\n")
                     .append("    __local int* squall_mma_mine = squall_mma_exchange + squall_mma_id * SQUALL_MMA_WORDS;\n")
                     .append("    __local const int* squall_mma_warp = squall_mma_exchange")
                     .append(" + (squall_mma_id & ~31) * SQUALL_MMA_WORDS;\n")
@@ -240,8 +243,7 @@ public final class OpenCLEmitter {
             out.append("#ifndef SQUALL_PTX\n")
                     .append("    __local int squall_shfl_exchange[").append(f.warpGroupLimit())
                     .append("]; // the largest work-group the kernel allows\n")
-                    .append("    int squall_shfl_id = (int) (get_local_id(0) + get_local_size(0) * (get_local_id(1)")
-                    .append(" + get_local_size(1) * get_local_id(2)));\n")
+                    .append("    int squall_shfl_id = ").append(LOCAL_LINEAR_ID).append(";\n")
                     .append("#endif\n");
         }
         if (usesJumpFlag) {
