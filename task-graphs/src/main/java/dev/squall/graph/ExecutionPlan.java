@@ -2,6 +2,7 @@ package dev.squall.graph;
 
 import dev.squall.api.Device;
 import dev.squall.api.Devices;
+import dev.squall.api.types.NativeArray;
 import dev.squall.graph.internal.PlanRunner;
 import java.util.List;
 import java.util.function.Supplier;
@@ -121,6 +122,24 @@ public final class ExecutionPlan implements AutoCloseable {
     public List<TransferProfile> transferToDevice(Object... data) {
         checkOpen();
         return runner == null ? List.of() : runner.transferToDevice(data);
+    }
+
+    /**
+     * Frees the host memory of arrays the plan keeps on the device, keeping their device copies, which later
+     * executions go on using: weights uploaded once need no host copy after that (a model's converted
+     * weights, say, would otherwise take their size in host memory for as long as the plan runs). Each array
+     * must be transferred {@link DataTransferMode#FIRST_EXECUTION} by the plan and by no other step, and the plan
+     * must have executed once; afterwards the array keeps its size, but reading or writing it on the host throws
+     * {@link IllegalStateException}, and so does copying it for another plan. Refused on the JVM device, whose
+     * kernels run on the host arrays themselves.
+     */
+    public void releaseHostCopies(NativeArray... arrays) {
+        checkOpen();
+        if (runner == null) {
+            throw new TaskGraphException("releaseHostCopies before the plan's first execution: the arrays are not on"
+                    + " the device yet; execute the plan once first");
+        }
+        runner.releaseHostCopies(arrays);
     }
 
     /** Releases device memory and kernels; the plan cannot run again. */

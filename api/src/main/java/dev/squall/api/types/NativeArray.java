@@ -27,6 +27,9 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
     private final Storage storage;
     private Cleaner.Cleanable owner;
     private boolean freed;
+    // the host memory was released and the data lives only in a device copy; size is 0 so accessors fail fast
+    private boolean hostReleased;
+    private int releasedSize;
     private int version;
 
     /**
@@ -109,14 +112,14 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
         }
     }
 
-    /** Number of elements. */
+    /** Number of elements (also after {@link #releaseHostMemory()}, which keeps the size for the device copy). */
     public final int getSize() {
-        return size;
+        return hostReleased ? releasedSize : size;
     }
 
     /** Bytes of storage (elements, or blocks with their scales). */
     public final long byteSize() {
-        return storage.bytesFor(size);
+        return storage.bytesFor(getSize());
     }
 
     /** The elements' memory, with no header. Valid until {@link #free()} or {@link #resize(int)}. */
@@ -145,6 +148,7 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
             return;
         }
         freed = true;
+        hostReleased = false;
         version++;
         size = 0;
         if (owner != null) {
@@ -156,6 +160,30 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
 
     public final boolean isFreed() {
         return freed;
+    }
+
+    /**
+     * Frees the host memory but keeps the array's size, for an array whose data from now on lives only in an
+     * execution plan's device copy: call it through {@code ExecutionPlan.releaseHostCopies}, which checks that the
+     * plan holds that copy and will not copy the array again. Later host accesses throw
+     * {@link IllegalStateException} saying so; {@link #free()} still works. A {@code fromSegment} view is only
+     * detached (its memory is the caller's).
+     */
+    public final void releaseHostMemory() {
+        checkLive();
+        hostReleased = true;
+        releasedSize = size;
+        size = 0;
+        if (owner != null) {
+            owner.clean();
+            owner = null;
+        }
+        segment = MemorySegment.NULL;
+    }
+
+    /** Whether {@link #releaseHostMemory()} released the host memory (and the array was not freed since). */
+    public final boolean isHostReleased() {
+        return hostReleased;
     }
 
     /**
@@ -181,6 +209,9 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
         if (freed) {
             throw new IllegalStateException(kind() + " was freed");
         }
+        if (hostReleased) {
+            throw released();
+        }
     }
 
     /** Cold path of every bounds check, so the hot path stays one unsigned comparison. */
@@ -188,7 +219,15 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
         if (freed) {
             return new IllegalStateException(kind() + " was freed");
         }
+        if (hostReleased) {
+            return released();
+        }
         return new ArrayIndexOutOfBoundsException(kind() + " index " + index + " out of bounds for length " + size);
+    }
+
+    private IllegalStateException released() {
+        return new IllegalStateException(kind() + " of " + releasedSize + " elements keeps its data only on a device:"
+                + " its host memory was released (ExecutionPlan.releaseHostCopies)");
     }
 
     final String kind() {
@@ -197,6 +236,6 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
 
     @Override
     public String toString() {
-        return kind() + "[" + (freed ? "freed" : size) + "]";
+        return kind() + "[" + (freed ? "freed" : hostReleased ? releasedSize + ", on the device only" : size) + "]";
     }
 }

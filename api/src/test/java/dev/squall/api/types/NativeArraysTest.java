@@ -133,6 +133,31 @@ class NativeArraysTest {
     }
 
     @Test
+    void releasedHostMemoryKeepsTheSizeAndRefusesAccess() {
+        FloatArray array = FloatArray.fromArray(new float[] {1, 2, 3, 4, 5, 6});
+        MemorySegment old = array.segment();
+        int version = array.version();
+        array.releaseHostMemory();
+        assertTrue(array.isHostReleased());
+        assertEquals(6, array.getSize(), "the device copy keeps its size");
+        assertEquals(24, array.byteSize());
+        assertEquals(version, array.version(), "plans that hold the device copy go on using it");
+        assertEquals("FloatArray[6, on the device only]", array.toString());
+        String message = assertThrows(IllegalStateException.class, () -> array.get(0)).getMessage();
+        assertEquals("FloatArray of 6 elements keeps its data only on a device: its host memory was released"
+                + " (ExecutionPlan.releaseHostCopies)", message);
+        assertThrows(IllegalStateException.class, () -> array.set(5, 1f));
+        assertThrows(IllegalStateException.class, array::segment);
+        assertThrows(IllegalStateException.class, () -> array.resize(8));
+        assertThrows(IllegalStateException.class, array::releaseHostMemory);
+        assertThrows(IllegalStateException.class, () -> old.get(ValueLayout.JAVA_FLOAT, 0), "the memory is released");
+        array.free();
+        assertTrue(array.isFreed());
+        assertEquals(0, array.getSize());
+        assertEquals("FloatArray was freed", assertThrows(IllegalStateException.class, () -> array.get(0)).getMessage());
+    }
+
+    @Test
     void resizeKeepsThePrefixAndBumpsTheVersion() {
         IntArray array = IntArray.fromElements(1, 2, 3, 4);
         int version = array.version();

@@ -89,7 +89,10 @@ public final class DeviceLlama implements LanguageModel {
     private final boolean workGroups;
     private final float[] ropeFactors;
     private final ExecutionPlan plan;
-    /** Host arrays made for the device (Q8_0 matrices split into quants and scales), freed by {@link #close}. */
+    /**
+     * Host arrays made for the device (Q8_0 matrices split into quants and scales): their host memory is released
+     * after the first step on a device with its own memory, and {@link #close} frees them.
+     */
     private final List<NativeArray> owned = new ArrayList<>();
     // per-token inputs and the output
     private final FloatArray x;
@@ -107,6 +110,7 @@ public final class DeviceLlama implements LanguageModel {
     private long forwardNanos;
     private long executeNanos;
     private long forwardCalls;
+    private long releasedHostBytes;
 
     public DeviceLlama(LlamaWeights weights, Device device, int maxSequenceLength) {
         this(weights, device, maxSequenceLength, KernelForms.AUTO);
@@ -334,8 +338,9 @@ public final class DeviceLlama implements LanguageModel {
         /**
          * A weight matrix as the work-group kernels take it, kept on the device: its array, or for Q8_0 its quants
          * and scales split apart once (the Q8_0 GEMVs read 16 quants per load that way, {@code Q8Runs}; a block's
-         * 34 bytes are only 2-byte aligned). The split copies live in host memory too, as long as the model (freed by
-         * {@link #close}): as many bytes as the Q8_0 weights, beside the file's mapping.
+         * 34 bytes are only 2-byte aligned). The split copies' host memory (as many bytes as the Q8_0 weights, beside
+         * the file's mapping) is released once the first step has put them on the device ({@link #step}), except on
+         * the JVM device, whose kernels read them there (then {@link #close} frees them).
          */
         private Object[] deviceWeight(Weight w) {
             Object[] arrays = deviceWeights.computeIfAbsent(w, weight -> {
@@ -517,10 +522,22 @@ public final class DeviceLlama implements LanguageModel {
         ExecutionResult result = plan.execute();
         if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
             executeNanos += System.nanoTime() - executeStart;
+        } else if (!owned.isEmpty() && device.backend() != Backend.JAVA) {
+            // the split copies are on the device now, and the plan never copies them again
+            releasedHostBytes = owned.stream().mapToLong(NativeArray::byteSize).sum();
+            plan.releaseHostCopies(owned.toArray(NativeArray[]::new));
         }
         lastResult = result;
         length = position + 1;
         return result;
+    }
+
+    /**
+     * Bytes of host memory released after the first step: the Q8_0 matrices' split copies, once on a device with
+     * its own memory (0 before the first step, for other weight types, and on the JVM device).
+     */
+    public long releasedHostBytes() {
+        return releasedHostBytes;
     }
 
     @Override

@@ -308,11 +308,74 @@ public final class PlanRunner implements AutoCloseable {
             if (problem != null) {
                 throw new TaskGraphException("the requested array" + problem);
             }
+            if (item instanceof NativeArray array && array.isHostReleased()) {
+                throw new TaskGraphException(direction + " of " + array + ": its host memory was released"
+                        + " (releaseHostCopies); the device copy is the only one");
+            }
             pending.add(new PendingTransfer("on-demand", direction, item,
                     direction.equals("to-host") ? session.copyOut(item) : session.copyIn(item)));
         }
         session.synchronize();
         return pending.stream().map(PendingTransfer::profile).toList();
+    }
+
+    /**
+     * Frees the host memory of arrays whose device copies this plan keeps ({@link NativeArray#releaseHostMemory}):
+     * each must be copied {@link DataTransferMode#FIRST_EXECUTION} by the plan, and by no other step (no copy back,
+     * no copy every execution or on demand), and the plan must have executed, so the copy is on the device; the
+     * device is waited for first, so no copy still reads the host memory. Not on the JVM device, whose kernels
+     * run on the host arrays themselves.
+     */
+    public void releaseHostCopies(NativeArray... arrays) {
+        if (closed) {
+            throw new TaskGraphException("the execution plan is closed");
+        }
+        if (session.device().backend() == dev.squall.api.Backend.JAVA) {
+            throw new TaskGraphException("releaseHostCopies on the JVM device, whose kernels run on the host arrays"
+                    + " themselves: there is no device copy to keep");
+        }
+        if (!executedOnce) {
+            throw new TaskGraphException("releaseHostCopies before the plan's first execution: the arrays are not on"
+                    + " the device yet; execute the plan once first");
+        }
+        for (NativeArray array : arrays) {
+            String why = notReleasable(array);
+            if (why != null) {
+                throw new TaskGraphException("releaseHostCopies of " + array + ": " + why);
+            }
+        }
+        session.synchronize();
+        for (NativeArray array : arrays) {
+            if (!array.isHostReleased()) {
+                array.releaseHostMemory();
+            }
+        }
+    }
+
+    /** Why this plan cannot release {@code array}'s host memory, or null when it can. */
+    private String notReleasable(NativeArray array) {
+        if (array.isFreed()) {
+            return "it was freed";
+        }
+        boolean once = false;
+        for (ImmutableTaskGraph graph : graphs) {
+            for (GraphStep step : graph.steps()) {
+                switch (step) {
+                    case GraphStep.CopyIn in when in.data().stream().anyMatch(d -> d == array) -> {
+                        if (in.mode() != DataTransferMode.FIRST_EXECUTION) {
+                            return "task graph '" + graph.name() + "' copies it to the device " + in.mode()
+                                    + ", which needs the host memory again";
+                        }
+                        once = true;
+                    }
+                    case GraphStep.CopyOut out when out.data().stream().anyMatch(d -> d == array) -> {
+                        return "task graph '" + graph.name() + "' copies it back to the host";
+                    }
+                    default -> { }
+                }
+            }
+        }
+        return once ? null : "the plan does not copy it to the device FIRST_EXECUTION, so it keeps no copy of it";
     }
 
     private void remember(Object data) {
