@@ -241,6 +241,9 @@ public final class KernelContext {
      * has a multiple of {@link #WARP_SIZE} and at most {@link #warpGroupLimit} work-items. On CUDA and
      * NVIDIA OpenCL it is one {@code shfl.sync.bfly.b32}, with no local memory and no barrier; the
      * JVM, the IR interpreter and other OpenCL devices exchange through local memory between barriers.
+     * So it is <em>not</em> a barrier: on a GPU only the warp meets, and nothing orders local memory
+     * between warps; a kernel still needs {@link #localBarrier()} around its own local-memory traffic,
+     * which the fallbacks' barriers may hide (a missing one fails only on a GPU).
      */
     public float warpShuffleXor(float value, int laneMask) {
         return Float.intBitsToFloat(warpExchangeXor("warpShuffleXor(float, int)", Float.floatToRawIntBits(value),

@@ -12,6 +12,7 @@ import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.graph.TestDevices;
 import dev.squall.graph.WorkerGrid1D;
+import dev.squall.graph.WorkerGrid2D;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,18 @@ class WarpShuffleTest {
     public static void exchangesWide(KernelContext context, FloatArray values, IntArray ints, FloatArray out,
                                      IntArray intOut, int intMask, int width) {
         exchanges(context, values, ints, out, intOut, intMask, width);
+    }
+
+    /**
+     * In a 2D grid (row-major over the global x size): the value of lane {@code lane ^ mask} and the warp sum, lanes
+     * numbered by local linear id (x fastest), so a warp spans rows of the work-group.
+     */
+    public static void exchanges2d(KernelContext context, FloatArray values, FloatArray partners, FloatArray sums,
+                                   int mask) {
+        int g = context.globalIdy * context.globalGroupSizeX + context.globalIdx;
+        float v = values.get(g);
+        partners.set(g, context.warpShuffleXor(v, mask));
+        sums.set(g, context.warpReduceSum(v));
     }
 
     /** A lane mask past the warp, known when the kernel is compiled. */
@@ -146,6 +159,46 @@ class WarpShuffleTest {
             assertEquals(Float.floatToRawIntBits(lanes[0]), Float.floatToRawIntBits(lanes[l]), "a butterfly's lanes agree");
         }
         return lanes[0];
+    }
+
+    /** Work-groups of 16×8: each warp is two rows of 16, so masks 16 and up pair work-items of different rows. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void lanesFollowTheLocalLinearIdInTwoDimensions(Device device) {
+        int width = 32;
+        int height = 16;
+        FloatArray values = new FloatArray(width * height);
+        for (int i = 0; i < values.getSize(); i++) {
+            values.set(i, rng.nextFloat() * 2 - 1);
+        }
+        for (int mask : new int[] {1, 16, 21}) {
+            FloatArray partners = new FloatArray(width * height);
+            FloatArray sums = new FloatArray(width * height);
+            partners.init(Float.NaN);
+            sums.init(Float.NaN);
+            runSpmd(device, WarpShuffleTest.class, "exchanges2d", new WorkerGrid2D(width, height).setLocalWork(16, 8),
+                    values, partners, sums, mask);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int local = (y % 8) * 16 + x % 16; // local linear id in the 16×8 group
+                    int lane = local & 31;
+                    double sum = 0;
+                    double size = 0;
+                    for (int l = 0; l < 32; l++) {
+                        int id = (local & ~31) + l;
+                        float v = values.get((y - y % 8 + id / 16) * width + x - x % 16 + id % 16);
+                        sum += v;
+                        size += Math.abs(v);
+                    }
+                    int partner = (local & ~31) + (lane ^ mask);
+                    int px = x - x % 16 + partner % 16;
+                    int py = y - y % 8 + partner / 16;
+                    String at = "work-item (" + x + ", " + y + ") mask " + mask + " on " + device.id();
+                    assertEquals(values.get(py * width + px), partners.get(y * width + x), at);
+                    assertEquals(sum, sums.get(y * width + x), 32 * Math.ulp((float) size), "warp sum, " + at);
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -25,6 +25,11 @@ import dev.squall.kernels.vector.Run8;
  * words 21.0, so the int-to-float conversion is not what bounds the Q8_0 form; preloading 22.6 (Q8_0) and 25.7
  * (f16) as compiled, the early runs widened before the norm's barriers holding 62 and 52 registers, and 29.2–31.1
  * held to six or eight work-groups (spills).
+ *
+ * <p>They keep the nineteenth session's reductions as timed then: the norm's sum in a local-memory tree and the
+ * two sums by {@link FlatGemmByLanes#sumPass}. The library's forms have since taken the norm's sum by warp
+ * shuffles, and the binary16 ones their two sums too (bench/results/2026-12-01-h200-warp-shuffles.md), so a
+ * comparison with them now mixes both changes.
  */
 public final class NormGemvByLanesVariants {
 

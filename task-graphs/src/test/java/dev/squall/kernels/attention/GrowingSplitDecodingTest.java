@@ -5,9 +5,11 @@ import static dev.squall.kernels.Accuracy.poisoned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.squall.api.Device;
 import dev.squall.api.Devices;
+import dev.squall.api.KernelContext;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.graph.TestDevices;
@@ -118,6 +120,15 @@ class GrowingSplitDecodingTest {
             assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), FlashDecodingTest.LSE_ATOL, "lse " + what);
             assertEquals(0, tickets.get(0) + tickets.get(1), "tickets left set, " + what);
         }
+    }
+
+    /** The softmax gives each query head a warp and each lane four positions of the span. */
+    @Test
+    void softmaxLayoutFitsTheWorkGroup() {
+        assertTrue(GrowingSplitDecoding.THREADS / KernelContext.WARP_SIZE >= GrowingSplitDecoding.MAX_GROUP,
+                "a warp per query head");
+        assertEquals(4 * KernelContext.WARP_SIZE, GrowingSplitDecoding.SPAN, "four positions a lane");
+        assertTrue(GrowingSplitDecoding.LOCAL_BYTES <= 48 * 1024, "NVIDIA OpenCL's 48 KiB");
     }
 
     @Test

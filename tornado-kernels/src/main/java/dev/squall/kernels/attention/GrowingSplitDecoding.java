@@ -19,10 +19,14 @@ import dev.squall.kernels.Tickets;
  * head dimension each), a warp per query head takes the maximum and the sum of its scores by warp shuffles
  * ({@link KernelContext#warpReduceMax}, four barriers in all), and each work-item adds four value
  * dimensions of every head over its share of the positions; every loop issues four loads before it uses
- * them. 45 KB of local memory (NVIDIA OpenCL allows 48 KiB). On an H200, Llama-3.2-1B's step (32 query and
+ * them. 46 KB of local memory with the shuffles' exchange where a device has no shuffle instruction (NVIDIA
+ * OpenCL allows 48 KiB). The softmax needs {@link #THREADS} / 32 ≥ {@link #MAX_GROUP} warps and {@link #SPAN}
+ * = 4 · 32 positions (GrowingSplitDecodingTest checks both). On an H200, Llama-3.2-1B's step (32 query and
  * 8 kv heads of 64, capacity 2048, sizes as constants; Nsight Compute, locked clocks) took 11.7 µs at
  * position 36 against 15.7 µs for {@code splitKvMergeAtPosition}, and 20.1 µs against 19.3 µs near position
- * 1900 (bench/results/2026-11-30-h200-growing-splits.md).
+ * 1900, with the max and sum in local-memory trees (bench/results/2026-11-30-h200-growing-splits.md); with the
+ * warp-shuffle softmax 8.0 µs near position 40 (12.0 before) and 15.3 µs near positions 260 and 1,010 (18.8
+ * before; bench/results/2026-12-01-h200-warp-shuffles.md).
  *
  * <p>Layouts as {@link FlashDecoding} (batch 1): q (heads, headDim); kCache, vCache (kvHeads, capacity,
  * headDim), head-major; out (heads, headDim); lse (heads). The length is state[0] + 1 (at least 1), so a
@@ -56,8 +60,12 @@ public final class GrowingSplitDecoding {
      * merge's weights (g · active ≤ 512) in local memory.
      */
     public static final int MAX_CAPACITY = 64 * SPAN;
-    /** Local memory a work-group takes, in bytes (45 KB: NVIDIA OpenCL allows 48 KiB). */
-    public static final long LOCAL_BYTES = 4L * (PARTIAL_FLOATS + MAX_GROUP * SPAN + TREE_FLOATS + 2 * MAX_GROUP + 1);
+    /**
+     * Local memory a work-group takes, in bytes, with the warp shuffles' exchange of one int per work-item that
+     * devices without a shuffle instruction use (46 KB: NVIDIA OpenCL allows 48 KiB).
+     */
+    public static final long LOCAL_BYTES = 4L * (PARTIAL_FLOATS + MAX_GROUP * SPAN + TREE_FLOATS + 2 * MAX_GROUP + 1
+            + THREADS);
 
     private GrowingSplitDecoding() {
     }

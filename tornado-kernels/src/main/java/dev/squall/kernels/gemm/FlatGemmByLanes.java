@@ -21,7 +21,7 @@ import dev.squall.kernels.vector.Run8;
  * then every lane adds one value over a stride of the group's lanes (the sums' rows are padded by
  * 32 / values floats, so that the lanes of a warp, reading different values, hit different banks),
  * and the first weightRows·rows lanes add those parts and store the outputs ({@link #sumPass}).
- * {@link NormGemvByLanes} meets its two sums by warp shuffles instead ({@link #laneTotal}).
+ * {@link NormGemvByLanes}' binary16 forms meet their two sums by warp shuffles instead.
  *
  * <p>Measured on an H200 (bench/results/2026-11-30-h200-flat-gemm-lanes.md): at m = 2, with 64
  * lanes, it took 4–16% less time than {@link FlatGemmMma#f16} on all five issue shapes, within 4% of
@@ -184,11 +184,6 @@ public final class FlatGemmByLanes {
         return values * LaneGroup.stride(THREADS, values) + THREADS;
     }
 
-    /** Floats of local memory {@link #laneTotal} takes for {@code values} sums per lane: two buffers of them per warp. */
-    static int laneTotalScratch(int values) {
-        return 2 * (THREADS / KernelContext.WARP_SIZE) * values;
-    }
-
     /**
      * The kernel with {@code weightRows} (2 or 4) weight rows per lane group and {@code rows} (1, 2, 4
      * or 8) activation rows per pass, launched with {@link #globalX(int, int, int)}. Callers pass both as
@@ -234,8 +229,8 @@ public final class FlatGemmByLanes {
     /**
      * The end of a pass: the lane group's sums meet ({@link #sumPass}), and its first weightRows·rows lanes store
      * the outputs. Every work-item of the work-group must call it: it holds two barriers. (Meeting them by warp
-     * shuffles instead, {@link #laneTotal}, took 3–5% more time on the GEMVs of a Llama-3.2-1B step on an H200:
-     * bench/results/2026-12-01-h200-warp-shuffles.md.)
+     * shuffles instead, as {@code NormGemvByLanes}' binary16 forms do, took 2–5% more time on the GEMVs of a
+     * Llama-3.2-1B step on an H200: bench/results/2026-12-01-h200-warp-shuffles.md.)
      */
     private static void finishPass(KernelContext context, float[] scratch, PassSums sums, FloatArray out, LaneGroup g,
                                    int r0, int m, int n, int accumulate, int weightRows, int rows) {
@@ -249,58 +244,6 @@ public final class FlatGemmByLanes {
                 out.set(o, accumulate != 0 ? out.get(o) + total : total);
             }
         }
-    }
-
-    /**
-     * The lane group's v = {@code g.values()} sums (1, 2 or 4: d.r0 … of every lane) summed over its lanes: lane
-     * u &lt; v of the group gets value u (other lanes a partial). Within a warp by shuffles: the values halve at
-     * lane masks 16 (and 8), lanes keeping one half and adding their partner's, then each lane's value adds up over
-     * the rest of the masks, so lane l holds value l / (32 / v); one more shuffle hands value u to lane u. A lane
-     * group of more than 32 lanes then adds its warps' sums through local memory (one barrier; buffers
-     * alternate with {@code pass}, so a kernel with several passes needs no barrier between them). {@code scratch}
-     * holds {@link #laneTotalScratch} floats. Every work-item of the work-group must call it.
-     */
-    static float laneTotal(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, int pass) {
-        int values = g.values();
-        int lane = g.local() & (KernelContext.WARP_SIZE - 1);
-        float v = d.r0();
-        if (values == 2) {
-            boolean upper = (lane & 16) != 0;
-            v = (upper ? d.r1() : d.r0()) + context.warpShuffleXor(upper ? d.r0() : d.r1(), 16);
-        } else if (values == 4) {
-            boolean upper = (lane & 16) != 0;
-            float low = (upper ? d.r2() : d.r0()) + context.warpShuffleXor(upper ? d.r0() : d.r2(), 16);
-            float high = (upper ? d.r3() : d.r1()) + context.warpShuffleXor(upper ? d.r1() : d.r3(), 16);
-            boolean odd = (lane & 8) != 0;
-            v = (odd ? high : low) + context.warpShuffleXor(odd ? low : high, 8);
-        }
-        int per = KernelContext.WARP_SIZE / values; // lanes that hold one value
-        // masks per / 2 … 1, written out: constant masks and no loop once values is a constant
-        if (per == 32) {
-            v += context.warpShuffleXor(v, 16);
-        }
-        if (per >= 16) {
-            v += context.warpShuffleXor(v, 8);
-        }
-        v += context.warpShuffleXor(v, 4);
-        v += context.warpShuffleXor(v, 2);
-        v += context.warpShuffleXor(v, 1);
-        if (lanes == KernelContext.WARP_SIZE) {
-            return context.warpShuffleXor(v, lane < values ? lane ^ (lane * per) : 0);
-        }
-        int warps = THREADS / KernelContext.WARP_SIZE;
-        int buffer = (pass & 1) * warps * values;
-        if (lane % per == 0) {
-            scratch[buffer + (g.local() / KernelContext.WARP_SIZE) * values + lane / per] = v;
-        }
-        context.localBarrier();
-        float total = 0f;
-        if (g.lane() < values) {
-            for (int w = 0; w < lanes / KernelContext.WARP_SIZE; w++) {
-                total += scratch[buffer + (g.first() / KernelContext.WARP_SIZE + w) * values + g.lane()];
-            }
-        }
-        return total;
     }
 
     /**

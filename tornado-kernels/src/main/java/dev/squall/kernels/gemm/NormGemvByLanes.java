@@ -32,6 +32,12 @@ public final class NormGemvByLanes {
     /** Work-items per work-group. */
     public static final int THREADS = FlatGemmByLanes.THREADS;
 
+    /**
+     * Floats of local memory the binary16 forms take for their sums by shuffles ({@link #pairTotals}): two per warp,
+     * and at least the warps' sums of the norm ({@link NormalisedInput#firstWindow}).
+     */
+    static final int SHUFFLE_SCRATCH = 2 * (THREADS / KernelContext.WARP_SIZE);
+
     private NormGemvByLanes() {
     }
 
@@ -65,7 +71,7 @@ public final class NormGemvByLanes {
      */
     public static void f16SwiGlu(KernelContext context, HalfFloatArray wGate, HalfFloatArray wUp, FloatArray x,
                                  FloatArray normWeight, FloatArray out, int n, int k, float eps, int lanes) {
-        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.laneTotalScratch(2));
+        float[] scratch = context.allocateFloatLocalArray(SHUFFLE_SCRATCH);
         float[] input = context.allocateFloatLocalArray(NormalisedInput.WINDOW_COLS);
         LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, 2, 1);
         int row = g.row() / 2; // the group's output: its gate row and its up row
@@ -118,7 +124,7 @@ public final class NormGemvByLanes {
                               int kvRows, int cols, float eps, int lanes, FloatArray keyCache, FloatArray valueCache,
                               FloatArray rotation, IntArray state, int headDim, int ropeDim, int positionStride,
                               int headStride, int rope) {
-        float[] scratch = context.allocateFloatLocalArray(FlatGemmByLanes.laneTotalScratch(2));
+        float[] scratch = context.allocateFloatLocalArray(SHUFFLE_SCRATCH);
         float[] input = context.allocateFloatLocalArray(NormalisedInput.WINDOW_COLS);
         LaneGroup g = LaneGroup.of(context.localIdx, context.groupIdx, THREADS, lanes, 2, 1);
         int row = g.row(); // even: rows row and row + 1 of one matrix
@@ -225,22 +231,48 @@ public final class NormGemvByLanes {
     }
 
     /**
-     * The lane group's two sums: by warp shuffles ({@link FlatGemmByLanes#laneTotal}; scratch of
-     * {@link FlatGemmByLanes#laneTotalScratch}(2) floats) when {@code byShuffles}, else in local memory
-     * ({@link FlatGemmByLanes#sumPass}; {@link FlatGemmByLanes#scratchLength}(2, 1)). Lane 0 gets both. On an H200
+     * The lane group's two sums (d.r0 and d.r1 of every lane), valid in its lane 0. By warp shuffles when
+     * {@code byShuffles} (scratch of {@link #SHUFFLE_SCRATCH} floats): a halving butterfly, in which at lane mask 16
+     * lanes 0–15 keep the first sum and add their partner's while lanes 16–31 keep the second, and masks 8 … 1
+     * finish each half, so lane 0 holds the warp's first sum and lane 16 its second. At 32 lanes one shuffle hands
+     * lane 16's sum to lane 1; a group of more warps adds its warps' sums through local memory (one barrier),
+     * lanes 0 and 1 of the group one sum each. Lane 1's sum then goes to lane 0. Otherwise in local memory
+     * ({@link FlatGemmByLanes#sumPass}; scratch of {@link FlatGemmByLanes#scratchLength}(2, 1) floats). On an H200
      * shuffles took 4% less time in the binary16 forms and 3–5% more in the Q8_0 ones, which the callers follow
-     * (bench/results/2026-12-01-h200-warp-shuffles.md). Every work-item of the work-group must call it.
+     * (bench/results/2026-12-01-h200-warp-shuffles.md). Every work-item of the work-group must call it, once per
+     * launch (the local-memory words are not double-buffered).
      */
     private static Dots4 pairTotals(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes,
                                     boolean byShuffles) {
-        if (byShuffles) {
-            float first = FlatGemmByLanes.laneTotal(context, scratch, d, g, lanes, 0);
-            return new Dots4(first, context.warpShuffleXor(first, 1), 0f, 0f); // lane 1 holds the second
+        if (!byShuffles) {
+            FlatGemmByLanes.sumPass(context, scratch, PassSums.zero().withFirst(d), g, 2, 1);
+            boolean reader = g.lane() == 0;
+            return new Dots4(reader ? FlatGemmByLanes.groupTotal(scratch, g, 0) : 0f,
+                    reader ? FlatGemmByLanes.groupTotal(scratch, g, 1) : 0f, 0f, 0f);
         }
-        FlatGemmByLanes.sumPass(context, scratch, PassSums.zero().withFirst(d), g, 2, 1);
-        boolean reader = g.lane() == 0;
-        return new Dots4(reader ? FlatGemmByLanes.groupTotal(scratch, g, 0) : 0f,
-                reader ? FlatGemmByLanes.groupTotal(scratch, g, 1) : 0f, 0f, 0f);
+        int lane = g.local() & (KernelContext.WARP_SIZE - 1);
+        boolean upper = (lane & 16) != 0;
+        float v = (upper ? d.r1() : d.r0()) + context.warpShuffleXor(upper ? d.r0() : d.r1(), 16);
+        v += context.warpShuffleXor(v, 8);
+        v += context.warpShuffleXor(v, 4);
+        v += context.warpShuffleXor(v, 2);
+        v += context.warpShuffleXor(v, 1);
+        float total;
+        if (lanes == KernelContext.WARP_SIZE) {
+            total = context.warpShuffleXor(v, lane < 2 ? lane ^ (lane * 16) : 0); // lane 1 takes lane 16's sum
+        } else {
+            if (lane % 16 == 0) {
+                scratch[(g.local() / KernelContext.WARP_SIZE) * 2 + lane / 16] = v;
+            }
+            context.localBarrier();
+            total = 0f;
+            if (g.lane() < 2) {
+                for (int w = 0; w < lanes / KernelContext.WARP_SIZE; w++) {
+                    total += scratch[(g.first() / KernelContext.WARP_SIZE + w) * 2 + g.lane()];
+                }
+            }
+        }
+        return new Dots4(total, context.warpShuffleXor(total, 1), 0f, 0f);
     }
 
     /** The lane group's gate and up sums meet ({@link #pairTotals}), and its lane 0 stores silu(gate)·up (both scaled by the norm). */

@@ -32,7 +32,7 @@ public final class RmsNorm {
     /** One work-group of {@link #GROUP_SIZE} per row: grid x = rows · GROUP_SIZE. */
     public static void rmsNormSpmd(KernelContext context, FloatArray x, FloatArray weight, FloatArray out, int rows,
                                    int n, float eps) {
-        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE);
+        float[] scratch = context.allocateFloatLocalArray(GROUP_SIZE / KernelContext.WARP_SIZE); // the warps' sums
         int row = context.groupIdx;
         int local = context.localIdx;
         // no early return for a group past the last row: barriers stay outside conditionals (see DecodeAttention)
