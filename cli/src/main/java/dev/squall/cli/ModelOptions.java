@@ -98,8 +98,10 @@ final class ModelOptions {
         } finally {
             model.reset();
         }
-        err.printf("%s: compiled the kernels and moved %s of weights in %.0f ms%n", model.device().id(),
-                Format.bytes(model.weightBytes()), (System.nanoTime() - start) / 1e6);
+        long released = model.releasedHostBytes();
+        err.printf("%s: compiled the kernels and moved %s of weights in %.0f ms%s%n", model.device().id(),
+                Format.bytes(model.weightBytes()), (System.nanoTime() - start) / 1e6,
+                released > 0 ? "; freed the " + Format.bytes(released) + " of host memory their Q8_0 split took" : "");
         err.flush();
     }
 
