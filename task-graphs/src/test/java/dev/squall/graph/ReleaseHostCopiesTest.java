@@ -114,6 +114,50 @@ class ReleaseHostCopiesTest {
         }
     }
 
+    /**
+     * A refused on-demand transfer issues nothing (before, the arrays ahead of the refused one were already being
+     * copied, from host memory a release could then free), and a plan that would copy a released array is
+     * refused before it issues anything.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("accelerators")
+    void refusalsIssueNothing(Device device) {
+        FloatArray weights = random();
+        float[] uploaded = weights.toHeapArray();
+        FloatArray x = random();
+        FloatArray out = new FloatArray(N);
+        TaskGraph graph = new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, weights)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("add", TestKernels::add, x, weights, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        FloatArray echo = new FloatArray(N);
+        TaskGraph sharing = new TaskGraph("h").transferToDevice(DataTransferMode.EVERY_EXECUTION, weights)
+                .task("add", TestKernels::add, weights, weights, echo)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, echo);
+        try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device);
+             ExecutionPlan other = new ExecutionPlan(sharing.snapshot()).withDevice(device)) {
+            plan.execute();
+            weights.set(0, 1000f); // a new host value that a copy to the device would carry
+            TaskGraphException e = assertThrows(TaskGraphException.class, () -> plan.transferToDevice(weights, random()));
+            assertTrue(e.getMessage().endsWith("this array is not used by the plan"), e.getMessage());
+            plan.releaseHostCopies(weights);
+            out.init(Float.NaN);
+            plan.execute();
+            assertEquals(x.get(0) + uploaded[0], out.get(0), "the refused transfer copied nothing");
+            for (int i = 1; i < N; i++) {
+                assertEquals(x.get(i) + uploaded[i], out.get(i), "element " + i + " on " + device.id());
+            }
+            echo.init(Float.NaN);
+            TaskGraphException shared = assertThrows(TaskGraphException.class, other::execute);
+            assertEquals("task graph 'h' copies FloatArray[1000, on the device only] to the device, but its host memory"
+                    + " was released (releaseHostCopies) and only a device copy is left; transfer it FIRST_EXECUTION in a"
+                    + " plan that holds it", shared.getMessage());
+            assertTrue(Float.isNaN(echo.get(0)), "nothing ran");
+        } finally {
+            weights.free();
+        }
+    }
+
     @Test
     void refusesTheJvmDevice() {
         FloatArray weights = random();

@@ -60,7 +60,7 @@ public final class Q4_0Array extends NativeArray {
     }
 
     public int blockCount() {
-        return size / BLOCK_ELEMENTS;
+        return getSize() / BLOCK_ELEMENTS;
     }
 
     /** Element {@code index}, dequantised. */

@@ -63,7 +63,7 @@ public final class Q8_0Array extends NativeArray {
 
     /** Number of 32-element blocks. */
     public int blockCount() {
-        return size / BLOCK_ELEMENTS;
+        return getSize() / BLOCK_ELEMENTS;
     }
 
     /** Element {@code index}, dequantised: scale of its block times its quant. */

@@ -155,6 +155,11 @@ class NativeArraysTest {
         assertTrue(array.isFreed());
         assertEquals(0, array.getSize());
         assertEquals("FloatArray was freed", assertThrows(IllegalStateException.class, () -> array.get(0)).getMessage());
+        Q8_0Array blocks = new Q8_0Array(96);
+        blocks.releaseHostMemory();
+        assertEquals(3, blocks.blockCount());
+        assertEquals(3 * 34, blocks.byteSize());
+        assertThrows(IllegalStateException.class, () -> blocks.getFloat(0));
     }
 
     @Test

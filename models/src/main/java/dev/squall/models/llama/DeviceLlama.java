@@ -522,13 +522,14 @@ public final class DeviceLlama implements LanguageModel {
         ExecutionResult result = plan.execute();
         if (++forwardCalls > 1) { // the first call also compiles the kernels and uploads the weights
             executeNanos += System.nanoTime() - executeStart;
-        } else if (!owned.isEmpty() && device.backend() != Backend.JAVA) {
-            // the split copies are on the device now, and the plan never copies them again
-            releasedHostBytes = owned.stream().mapToLong(NativeArray::byteSize).sum();
-            plan.releaseHostCopies(owned.toArray(NativeArray[]::new));
         }
         lastResult = result;
         length = position + 1;
+        if (forwardCalls == 1 && !owned.isEmpty() && device.backend() != Backend.JAVA) {
+            // the split copies are on the device now, and the plan never copies them again
+            plan.releaseHostCopies(owned.toArray(NativeArray[]::new));
+            releasedHostBytes = owned.stream().mapToLong(NativeArray::byteSize).sum();
+        }
         return result;
     }
 

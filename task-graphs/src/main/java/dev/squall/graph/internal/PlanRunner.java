@@ -219,6 +219,7 @@ public final class PlanRunner implements AutoCloseable {
             throw new TaskGraphException("the execution plan is closed");
         }
         validate(scheduler);
+        checkCopiesHaveHostMemory();
         session.beginExecution();
         session.checkLaunches(launches, scheduler);
         long start = System.nanoTime();
@@ -298,7 +299,7 @@ public final class PlanRunner implements AutoCloseable {
         if (!executedOnce) {
             throw new TaskGraphException("nothing to transfer: the plan has not executed yet");
         }
-        List<PendingTransfer> pending = new ArrayList<>();
+        // every item checked before any copy is issued: a refusal must not leave a copy still reading host memory
         for (Object item : data) {
             if (!versions.containsKey(item)) {
                 throw new TaskGraphException(direction + " of " + (item == null ? "null" : Arguments.describe(item))
@@ -312,11 +313,43 @@ public final class PlanRunner implements AutoCloseable {
                 throw new TaskGraphException(direction + " of " + array + ": its host memory was released"
                         + " (releaseHostCopies); the device copy is the only one");
             }
+        }
+        List<PendingTransfer> pending = new ArrayList<>();
+        for (Object item : data) {
             pending.add(new PendingTransfer("on-demand", direction, item,
                     direction.equals("to-host") ? session.copyOut(item) : session.copyIn(item)));
         }
         session.synchronize();
         return pending.stream().map(PendingTransfer::profile).toList();
+    }
+
+    /**
+     * Refuses, before anything is issued, an execution that would copy an array whose host memory was released
+     * (by this plan or another that shares it): only the copies this execution makes are looked at, so a plan's
+     * own released weights (copied at its first execution only) cost nothing here.
+     */
+    private void checkCopiesHaveHostMemory() {
+        for (ImmutableTaskGraph graph : graphs) {
+            for (GraphStep step : graph.steps()) {
+                boolean copies = switch (step) {
+                    case GraphStep.CopyIn in -> in.mode() == DataTransferMode.EVERY_EXECUTION || !executedOnce;
+                    case GraphStep.CopyOut out -> out.mode() == DataTransferMode.EVERY_EXECUTION
+                            || (out.mode() == DataTransferMode.FIRST_EXECUTION && !executedOnce);
+                    case GraphStep.Launch launch -> false;
+                };
+                if (!copies) {
+                    continue;
+                }
+                for (Object data : dataOf(step)) {
+                    if (data instanceof NativeArray array && array.isHostReleased()) {
+                        throw new TaskGraphException("task graph '" + graph.name() + "' copies " + array + " "
+                                + (step instanceof GraphStep.CopyIn ? "to the device" : "to the host")
+                                + ", but its host memory was released (releaseHostCopies) and only a device copy is"
+                                + " left; transfer it FIRST_EXECUTION in a plan that holds it");
+                    }
+                }
+            }
+        }
     }
 
     /**
