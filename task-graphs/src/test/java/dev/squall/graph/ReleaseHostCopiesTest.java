@@ -37,6 +37,14 @@ class ReleaseHostCopiesTest {
         return a;
     }
 
+    /** out = x + weights: the weights copied once, x in and out back every execution. */
+    private static TaskGraph weightsPlusInput(FloatArray weights, FloatArray x, FloatArray out) {
+        return new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, weights)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("add", TestKernels::add, x, weights, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("accelerators")
     void laterExecutionsComputeWithTheDeviceCopy(Device device) {
@@ -51,10 +59,7 @@ class ReleaseHostCopiesTest {
         float[] kept = weights.toHeapArray();
         FloatArray x = random();
         FloatArray out = new FloatArray(N);
-        TaskGraph graph = new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, weights)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("add", TestKernels::add, x, weights, out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        TaskGraph graph = weightsPlusInput(weights, x, out);
         try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
             if (cudaGraph) {
                 plan.withCudaGraph();
@@ -91,10 +96,7 @@ class ReleaseHostCopiesTest {
         FloatArray x = random();
         FloatArray out = new FloatArray(N);
         FloatArray stranger = random();
-        TaskGraph graph = new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, weights)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("add", TestKernels::add, x, weights, out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        TaskGraph graph = weightsPlusInput(weights, x, out);
         try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot()).withDevice(device)) {
             assertEquals("releaseHostCopies before the plan's first execution: the arrays are not on the device yet;"
                     + " execute the plan once first",
@@ -126,10 +128,7 @@ class ReleaseHostCopiesTest {
         float[] uploaded = weights.toHeapArray();
         FloatArray x = random();
         FloatArray out = new FloatArray(N);
-        TaskGraph graph = new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, weights)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("add", TestKernels::add, x, weights, out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        TaskGraph graph = weightsPlusInput(weights, x, out);
         FloatArray echo = new FloatArray(N);
         TaskGraph sharing = new TaskGraph("h").transferToDevice(DataTransferMode.EVERY_EXECUTION, weights)
                 .task("add", TestKernels::add, weights, weights, echo)
