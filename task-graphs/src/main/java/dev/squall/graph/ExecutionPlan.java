@@ -136,8 +136,7 @@ public final class ExecutionPlan implements AutoCloseable {
     public void releaseHostCopies(NativeArray... arrays) {
         checkOpen();
         if (runner == null) {
-            throw new TaskGraphException("releaseHostCopies before the plan's first execution: the arrays are not on"
-                    + " the device yet; execute the plan once first");
+            throw new TaskGraphException(PlanRunner.RELEASE_BEFORE_EXECUTION);
         }
         runner.releaseHostCopies(arrays);
     }

@@ -309,6 +309,7 @@ public final class IrInterpreter {
                     + " a work-group of " + KernelContext.warpGroupNeed(f.warpGroupLimit()) + ", not " + items.length);
         }
         long[] values = new long[items.length];
+        int[] partners = new int[items.length];
         for (int i = 0; i < items.length; i++) {
             long mask = bits(items[i], shuffle.laneMask());
             if (mask < 0 || mask >= KernelContext.WARP_SIZE) {
@@ -317,10 +318,10 @@ public final class IrInterpreter {
                         + " lane mask " + mask + "; lanes are 0 … " + (KernelContext.WARP_SIZE - 1));
             }
             values[i] = bits(items[i], shuffle.value());
+            partners[i] = i ^ (int) mask;
         }
         for (int i = 0; i < items.length; i++) {
-            int partner = i ^ (int) bits(items[i], shuffle.laneMask());
-            set(items[i], shuffle.result(), values[partner]);
+            set(items[i], shuffle.result(), values[partners[i]]);
             items[i].pendingWarp = null;
         }
     }

@@ -149,7 +149,12 @@ public final class OpenCLEmitter {
     }
 
     private static boolean usesMma(KernelFunction f) {
-        return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.Mma));
+        return uses(f, Inst.Mma.class);
+    }
+
+    /** Whether the kernel has an instruction of this kind. */
+    private static boolean uses(KernelFunction f, Class<? extends Inst> kind) {
+        return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(kind::isInstance));
     }
 
     /** The work-item's local linear id (x fastest), as the warp-wide operations number lanes. */
@@ -157,7 +162,7 @@ public final class OpenCLEmitter {
             "(int) (get_local_id(0) + get_local_size(0) * (get_local_id(1) + get_local_size(1) * get_local_id(2)))";
 
     private static boolean usesShuffles(KernelFunction f) {
-        return f.blocks().stream().anyMatch(b -> b.body().stream().anyMatch(i -> i instanceof Inst.WarpShuffle));
+        return uses(f, Inst.WarpShuffle.class);
     }
 
     private static boolean usesLongAtomics(KernelFunction f) {

@@ -1,5 +1,6 @@
 package dev.squall.graph.internal;
 
+import dev.squall.api.Backend;
 import dev.squall.api.Device;
 import dev.squall.api.LaunchBounds;
 import dev.squall.api.types.NativeArray;
@@ -34,6 +35,8 @@ public final class PlanRunner implements AutoCloseable {
     private final Set<String> taskNames;
     /** Every launch of the graphs, in order (fixed with the graphs). */
     private final List<GraphStep.Launch> launches;
+    /** Every copy step with its graph's name, for {@link #checkCopiesHaveHostMemory} (launches left out). */
+    private final List<GraphCopy> copies;
     private final Map<Object, Integer> versions = new IdentityHashMap<>();
     private final Map<Object, Integer> sizes = new IdentityHashMap<>();
     private final Map<GraphStep.Launch, Long> argumentBytes = new IdentityHashMap<>();
@@ -53,15 +56,20 @@ public final class PlanRunner implements AutoCloseable {
         this.session = Sessions.open(device, cudaGraph);
         Set<String> names = new LinkedHashSet<>();
         List<GraphStep.Launch> all = new ArrayList<>();
+        List<GraphCopy> copySteps = new ArrayList<>();
         for (ImmutableTaskGraph graph : this.graphs) {
             names.addAll(graph.taskNames());
             for (GraphStep step : graph.steps()) {
+                if (!(step instanceof GraphStep.Launch)) {
+                    copySteps.add(new GraphCopy(graph.name(), step));
+                }
                 if (step instanceof GraphStep.Launch launch) {
                     all.add(launch);
                 }
             }
         }
         this.launches = List.copyOf(all);
+        this.copies = List.copyOf(copySteps);
         this.taskNames = Collections.unmodifiableSet(names);
     }
 
@@ -229,9 +237,10 @@ public final class PlanRunner implements AutoCloseable {
             for (GraphStep step : graph.steps()) {
                 switch (step) {
                     case GraphStep.CopyIn in -> {
+                        boolean copy = copiesNow(in);
                         for (Object data : in.data()) {
                             remember(data);
-                            if (in.mode() == DataTransferMode.EVERY_EXECUTION || !executedOnce) {
+                            if (copy) {
                                 transfers.add(new PendingTransfer(graph.name(), "to-device", data, session.copyIn(data, timeKernels)));
                             } else {
                                 session.allocate(data);
@@ -249,10 +258,9 @@ public final class PlanRunner implements AutoCloseable {
                         tasks.add(new PendingTask(launch, argumentBytes(launch), session.launch(launch, grid, timeKernels)));
                     }
                     case GraphStep.CopyOut out -> {
+                        boolean copy = copiesNow(out);
                         for (Object data : out.data()) {
                             remember(data);
-                            boolean copy = out.mode() == DataTransferMode.EVERY_EXECUTION
-                                    || (out.mode() == DataTransferMode.FIRST_EXECUTION && !executedOnce);
                             if (copy) {
                                 transfers.add(new PendingTransfer(graph.name(), "to-host", data, session.copyOut(data, timeKernels)));
                             }
@@ -329,28 +337,38 @@ public final class PlanRunner implements AutoCloseable {
      * own released weights (copied at its first execution only) cost nothing here.
      */
     private void checkCopiesHaveHostMemory() {
-        for (ImmutableTaskGraph graph : graphs) {
-            for (GraphStep step : graph.steps()) {
-                boolean copies = switch (step) {
-                    case GraphStep.CopyIn in -> in.mode() == DataTransferMode.EVERY_EXECUTION || !executedOnce;
-                    case GraphStep.CopyOut out -> out.mode() == DataTransferMode.EVERY_EXECUTION
-                            || (out.mode() == DataTransferMode.FIRST_EXECUTION && !executedOnce);
-                    case GraphStep.Launch launch -> false;
-                };
-                if (!copies) {
-                    continue;
-                }
-                for (Object data : dataOf(step)) {
-                    if (data instanceof NativeArray array && array.isHostReleased()) {
-                        throw new TaskGraphException("task graph '" + graph.name() + "' copies " + array + " "
-                                + (step instanceof GraphStep.CopyIn ? "to the device" : "to the host")
-                                + ", but its host memory was released (releaseHostCopies) and only a device copy is"
-                                + " left; transfer it FIRST_EXECUTION in a plan that holds it");
-                    }
+        for (GraphCopy copy : copies) {
+            if (!copiesNow(copy.step())) {
+                continue;
+            }
+            for (Object data : dataOf(copy.step())) {
+                if (data instanceof NativeArray array && array.isHostReleased()) {
+                    throw new TaskGraphException("task graph '" + copy.graph() + "' copies " + array + " "
+                            + (copy.step() instanceof GraphStep.CopyIn ? "to the device" : "to the host")
+                            + ", but its host memory was released (releaseHostCopies) and only a device copy is"
+                            + " left; transfer it FIRST_EXECUTION in a plan that holds it");
                 }
             }
         }
     }
+
+    /** Whether this execution makes the copies of {@code step} (a copy step), by its transfer mode. */
+    private boolean copiesNow(GraphStep step) {
+        return switch (step) {
+            case GraphStep.CopyIn in -> in.mode() == DataTransferMode.EVERY_EXECUTION || !executedOnce;
+            case GraphStep.CopyOut out -> out.mode() == DataTransferMode.EVERY_EXECUTION
+                    || (out.mode() == DataTransferMode.FIRST_EXECUTION && !executedOnce);
+            case GraphStep.Launch launch -> false;
+        };
+    }
+
+    /** A copy step and the name of its graph. */
+    private record GraphCopy(String graph, GraphStep step) {
+    }
+
+    /** The refusal of {@link #releaseHostCopies} before the plan's first execution. */
+    public static final String RELEASE_BEFORE_EXECUTION = "releaseHostCopies before the plan's first execution: the"
+            + " arrays are not on the device yet; execute the plan once first";
 
     /**
      * Frees the host memory of arrays whose device copies this plan keeps ({@link NativeArray#releaseHostMemory}):
@@ -363,13 +381,12 @@ public final class PlanRunner implements AutoCloseable {
         if (closed) {
             throw new TaskGraphException("the execution plan is closed");
         }
-        if (session.device().backend() == dev.squall.api.Backend.JAVA) {
+        if (session.device().backend() == Backend.JAVA) {
             throw new TaskGraphException("releaseHostCopies on the JVM device, whose kernels run on the host arrays"
                     + " themselves: there is no device copy to keep");
         }
         if (!executedOnce) {
-            throw new TaskGraphException("releaseHostCopies before the plan's first execution: the arrays are not on"
-                    + " the device yet; execute the plan once first");
+            throw new TaskGraphException(RELEASE_BEFORE_EXECUTION);
         }
         for (NativeArray array : arrays) {
             String why = notReleasable(array);
@@ -391,22 +408,19 @@ public final class PlanRunner implements AutoCloseable {
             return "it was freed";
         }
         boolean once = false;
-        for (ImmutableTaskGraph graph : graphs) {
-            for (GraphStep step : graph.steps()) {
-                switch (step) {
-                    case GraphStep.CopyIn in when in.data().stream().anyMatch(d -> d == array) -> {
-                        if (in.mode() != DataTransferMode.FIRST_EXECUTION) {
-                            return "task graph '" + graph.name() + "' copies it to the device " + in.mode()
-                                    + ", which needs the host memory again";
-                        }
-                        once = true;
-                    }
-                    case GraphStep.CopyOut out when out.data().stream().anyMatch(d -> d == array) -> {
-                        return "task graph '" + graph.name() + "' copies it back to the host";
-                    }
-                    default -> { }
-                }
+        for (GraphCopy copy : copies) {
+            if (dataOf(copy.step()).stream().noneMatch(d -> d == array)) {
+                continue;
             }
+            if (copy.step() instanceof GraphStep.CopyOut) {
+                return "task graph '" + copy.graph() + "' copies it back to the host";
+            }
+            DataTransferMode mode = ((GraphStep.CopyIn) copy.step()).mode();
+            if (mode != DataTransferMode.FIRST_EXECUTION) {
+                return "task graph '" + copy.graph() + "' copies it to the device " + mode
+                        + ", which needs the host memory again";
+            }
+            once = true;
         }
         return once ? null : "the plan does not copy it to the device FIRST_EXECUTION, so it keeps no copy of it";
     }

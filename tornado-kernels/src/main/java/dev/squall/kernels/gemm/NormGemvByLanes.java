@@ -15,7 +15,8 @@ import dev.squall.kernels.vector.Run8;
  * {@link FlatGemmByLanes#f16Gemv} and {@link FlatGemmByLanes#q8Gemv}: a group of {@code lanes} neighbouring
  * work-items reads two weight rows at once in runs (8 halves, or 16 Q8_0 quants and their scale), both against
  * the same run of the normalised input from local memory, and the group's two sums meet at the end (by warp
- * shuffles in the binary16 forms, in local memory in the Q8_0 ones: {@link #pairTotals}). Sizes, lanes and flags are meant to be compiled as constants.
+ * shuffles in the binary16 forms, in local memory in the Q8_0 ones: {@link #pairTotals}). Sizes, lanes and flags
+ * are meant to be compiled as constants.
  * <ul>
  *   <li>SwiGLU ({@link #f16SwiGlu}, {@link #q8SwiGlu}): the two rows are row j of the gate matrix and row j of the
  *   up matrix; lane 0 writes out[j] = silu(gate)·up.</li>
@@ -148,8 +149,8 @@ public final class NormGemvByLanes {
                 d = f16Window(wv, a, wv, a + cols, input, width, g.lane(), lanes, d);
             }
         }
-        qkvStore(context, scratch, d, g, lanes, true, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
-                ropeDim, positionStride, headStride, rope);
+        qkvStore(context, scratch, d, g, lanes, true, inverse, q, k, v, qRows, kvRows, keyCache, valueCache,
+                rotation, state, headDim, ropeDim, positionStride, headStride, rope);
     }
 
     /**
@@ -185,8 +186,8 @@ public final class NormGemvByLanes {
                 d = q8Window(wv, wvScales, a, wv, wvScales, a + cols, input, width, g.lane(), lanes, d);
             }
         }
-        qkvStore(context, scratch, d, g, lanes, false, inverse, q, k, v, qRows, kvRows, keyCache, valueCache, rotation, state, headDim,
-                ropeDim, positionStride, headStride, rope);
+        qkvStore(context, scratch, d, g, lanes, false, inverse, q, k, v, qRows, kvRows, keyCache, valueCache,
+                rotation, state, headDim, ropeDim, positionStride, headStride, rope);
     }
 
     /**
@@ -238,7 +239,7 @@ public final class NormGemvByLanes {
      * lane 16's sum to lane 1; a group of more warps adds its warps' sums through local memory (one barrier),
      * lanes 0 and 1 of the group one sum each. Lane 1's sum then goes to lane 0. Otherwise in local memory
      * ({@link FlatGemmByLanes#sumPass}; scratch of {@link FlatGemmByLanes#scratchLength}(2, 1) floats). On an H200
-     * shuffles took 4% less time in the binary16 forms and 3–5% more in the Q8_0 ones, which the callers follow
+     * shuffles took 4% less time in the binary16 forms and 2–6% more in the Q8_0 ones, which the callers follow
      * (bench/results/2026-12-01-h200-warp-shuffles.md). Every work-item of the work-group must call it, once per
      * launch (the local-memory words are not double-buffered).
      */
@@ -275,7 +276,10 @@ public final class NormGemvByLanes {
         return new Dots4(total, context.warpShuffleXor(total, 1), 0f, 0f);
     }
 
-    /** The lane group's gate and up sums meet ({@link #pairTotals}), and its lane 0 stores silu(gate)·up (both scaled by the norm). */
+    /**
+     * The lane group's gate and up sums meet ({@link #pairTotals}), and its lane 0 stores silu(gate)·up (both scaled
+     * by the norm).
+     */
     static void swiGluStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes, boolean byShuffles,
                             FloatArray out, int row, int n, float inverse) {
         Dots4 totals = pairTotals(context, scratch, d, g, lanes, byShuffles);
@@ -286,7 +290,10 @@ public final class NormGemvByLanes {
         }
     }
 
-    /** The lane group's pair of sums meet ({@link #pairTotals}), and its lane 0 stores both rows (each the other's rotation partner). */
+    /**
+     * The lane group's pair of sums meet ({@link #pairTotals}), and its lane 0 stores both rows (each the other's
+     * rotation partner).
+     */
     private static void qkvStore(KernelContext context, float[] scratch, Dots4 d, LaneGroup g, int lanes,
                                  boolean byShuffles, float inverse, FloatArray q, FloatArray k, FloatArray v, int qRows,
                                  int kvRows, FloatArray keyCache, FloatArray valueCache, FloatArray rotation,

@@ -46,7 +46,7 @@ final class GroupSums {
      * {@link #sum} by warp shuffles: each warp adds its values ({@link KernelContext#warpReduceSum}) and every
      * work-item adds the warps' sums in order, behind two barriers where the tree takes log₂(size) + 2 ({@code size}
      * a multiple of 32 up to 256; {@code scratch} at least size / 32 floats). On an H200 it took RMSNorm from 7.1 to
-     * 6.8 µs and NormGemvByLanes' forms 0.5–0.6 µs less time, but MatVec's binary16 SwiGLU form 15% more (23.2
+     * 6.8 µs and NormGemvByLanes' forms 0.1–0.7 µs less time, but MatVec's binary16 SwiGLU form 15% more (23.2
      * against 26.8 µs, the same registers), which therefore keeps the tree
      * (bench/results/2026-12-01-h200-warp-shuffles.md).
      */
