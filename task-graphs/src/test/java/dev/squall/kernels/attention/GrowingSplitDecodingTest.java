@@ -41,6 +41,7 @@ class GrowingSplitDecodingTest {
             {32, 8, 64, 2048, 129},     // a second split of one position: the merge
             {32, 8, 64, 2048, 700},     // six of sixteen splits active, the last one partly
             {32, 8, 64, 2048, 2048},    // every split full
+            {32, 8, 64, 2048, 1200},    // ten splits: the merge's second batch of eight only partly filled
             {4, 4, 128, 300, 300},      // MHA, capacity not a multiple of the span (three splits, the last short)
             {14, 2, 64, 500, 389},      // GQA 7: the second block of four heads
             {8, 1, 40, 150, 77},        // GQA 8, head dim 40 (value work-items idle)

@@ -18,8 +18,11 @@ import dev.squall.kernels.Tickets;
  * The body is short: two work-items score one position for up to eight query heads at once (half of the
  * head dimension each), a warp per query head takes the maximum and the sum of its scores by warp shuffles
  * ({@link KernelContext#warpReduceMax}, four barriers in all), and each work-item adds four value
- * dimensions of every head over its share of the positions; every loop issues four loads before it uses
- * them. 46 KB of local memory with the shuffles' exchange where a device has no shuffle instruction (NVIDIA
+ * dimensions of every head over its share of the positions. With head dimensions of 64 and more, a work-item's
+ * first eight key pieces and eight value rows are loaded before the queries, so a span waits for memory once;
+ * the rest of the loops issue four or eight loads before they use them. Only the splits that have positions
+ * run (the others return at once); they take their kv row's ticket, and the last merges them
+ * ({@link MergeRun}: eight splits' partials per wait on memory). 46 KB of local memory with the shuffles' exchange where a device has no shuffle instruction (NVIDIA
  * OpenCL allows 48 KiB). The softmax needs {@link #THREADS} / 32 ≥ {@link #MAX_GROUP} warps and {@link #SPAN}
  * = 4 · 32 positions (GrowingSplitDecodingTest checks both). On an H200, Llama-3.2-1B's step (32 query and
  * 8 kv heads of 64, capacity 2048, sizes as constants; Nsight Compute, locked clocks) took 11.7 µs at
@@ -55,9 +58,8 @@ public final class GrowingSplitDecoding {
     /** Local floats of the key pass's partial scores, then the merge's weights. */
     static final int TREE_FLOATS = PARTS * MAX_GROUP * SPAN;
     /**
-     * Largest cache: the grid has a work-group per 128 positions of the capacity, however short the sequence, and
-     * every one of them takes its kv row's ticket once the length passes {@link #SPAN}; 64 splits also keep the
-     * merge's weights (g · active ≤ 512) in local memory.
+     * Largest cache: the grid has a work-group per 128 positions of the capacity, however short the sequence (those
+     * past the length return at once), and the merge takes {@link MergeRun#BATCH} splits per wait on memory.
      */
     public static final int MAX_CAPACITY = 64 * SPAN;
     /**
@@ -131,8 +133,64 @@ public final class GrowingSplitDecoding {
         int active = (length + SPAN - 1) / SPAN;
         int begin = split * SPAN;
         int count = Math.max(0, Math.min(length, begin + SPAN) - begin);
+        if (count == 0) {
+            return; // a split past the length: nothing to read, and only the active splits take the ticket
+        }
         int firstRow = kvRow * g;
         float scale = (float) (1.0 / Math.sqrt(headDim));
+
+        // key pass layout: work-item i scores position i % SPAN over its part of the dimensions; a position past
+        // the split's end reads the split's first row (in bounds; its score is −∞ below)
+        int t = i % SPAN;
+        int part = i / SPAN;
+        int width = headDim / PARTS;
+        int keyBase = (kvRow * capacity + begin + (t < count ? t : 0)) * headDim;
+        // value pass layout: work-item i adds dimensions 4·(i % blocks)… of every head over positions
+        // i / blocks + classes·j
+        int blocks = headDim / 4;
+        int classes = THREADS / blocks;
+        int d0 = 4 * (i % blocks);
+        int first = i / blocks;
+        int valueBase = (kvRow * capacity + begin) * headDim + d0;
+        // With head dimensions of 64 and more (the models') the first 32 dimensions of the key pass and the first
+        // eight value rows are loaded here, before the queries, so they arrive while the queries do and the step
+        // waits for memory once before its first barrier rather than once per loop trip. Those value rows are
+        // first + classes·j < 8·classes <= SPAN; past the split's end they read its first row (weight 0).
+        boolean ahead = headDim >= 64;
+        Float4 k0 = Float4.of(0f);
+        Float4 k1 = k0;
+        Float4 k2 = k0;
+        Float4 k3 = k0;
+        Float4 k4 = k0;
+        Float4 k5 = k0;
+        Float4 k6 = k0;
+        Float4 k7 = k0;
+        Float4 v0 = k0;
+        Float4 v1 = k0;
+        Float4 v2 = k0;
+        Float4 v3 = k0;
+        Float4 v4 = k0;
+        Float4 v5 = k0;
+        Float4 v6 = k0;
+        Float4 v7 = k0;
+        if (ahead) {
+            k0 = Float4.load(kCache, keyBase + part * width);
+            k1 = Float4.load(kCache, keyBase + part * width + 4);
+            k2 = Float4.load(kCache, keyBase + part * width + 8);
+            k3 = Float4.load(kCache, keyBase + part * width + 12);
+            k4 = Float4.load(kCache, keyBase + part * width + 16);
+            k5 = Float4.load(kCache, keyBase + part * width + 20);
+            k6 = Float4.load(kCache, keyBase + part * width + 24);
+            k7 = Float4.load(kCache, keyBase + part * width + 28);
+            v0 = Float4.load(vCache, valueBase + valueRow(first, count) * headDim);
+            v1 = Float4.load(vCache, valueBase + valueRow(first + classes, count) * headDim);
+            v2 = Float4.load(vCache, valueBase + valueRow(first + 2 * classes, count) * headDim);
+            v3 = Float4.load(vCache, valueBase + valueRow(first + 3 * classes, count) * headDim);
+            v4 = Float4.load(vCache, valueBase + valueRow(first + 4 * classes, count) * headDim);
+            v5 = Float4.load(vCache, valueBase + valueRow(first + 5 * classes, count) * headDim);
+            v6 = Float4.load(vCache, valueBase + valueRow(first + 6 * classes, count) * headDim);
+            v7 = Float4.load(vCache, valueBase + valueRow(first + 7 * classes, count) * headDim);
+        }
         // heads past g up to the block of four (or eight) the key pass computes read zeros, not stale local memory
         int heads4 = g > 4 ? 8 : 4;
         for (int v = i; v < heads4 * headDim; v += THREADS) {
@@ -140,38 +198,55 @@ public final class GrowingSplitDecoding {
         }
         c.localBarrier();
 
-        // key pass: work-item i scores position i % SPAN over its part of the dimensions, for heads 0-3 and 4-7
-        int t = i % SPAN;
-        int part = i / SPAN;
-        int width = headDim / PARTS;
-        int keyBase = (kvRow * capacity + begin + t) * headDim;
+        // key pass, heads 0-3 and 4-7: the dimensions loaded ahead, then the rest in trips that issue their
+        // loads before using any (a loop of one load per trip waits on memory every trip)
         Float4 low = Float4.of(0f);
         Float4 high = Float4.of(0f);
+        int d = part * width;
+        int end = d + width;
+        if (ahead) {
+            low = scores8(big, headDim, 0, d, k0, k1, k2, k3, k4, k5, k6, k7, low);
+            if (g > 4) {
+                high = scores8(big, headDim, 4, d, k0, k1, k2, k3, k4, k5, k6, k7, high);
+            }
+            d += 32;
+        }
         if (t < count) {
-            // four key loads issued before any is used (a loop of one load per trip waits on memory every trip)
-            int d = part * width;
-            int end = d + width;
-            for (; d + 16 <= end; d += 16) {
-                Float4 k0 = Float4.load(kCache, keyBase + d);
-                Float4 k1 = Float4.load(kCache, keyBase + d + 4);
-                Float4 k2 = Float4.load(kCache, keyBase + d + 8);
-                Float4 k3 = Float4.load(kCache, keyBase + d + 12);
-                low = scores(big, headDim, 0, d, k0, low);
-                low = scores(big, headDim, 0, d + 4, k1, low);
-                low = scores(big, headDim, 0, d + 8, k2, low);
-                low = scores(big, headDim, 0, d + 12, k3, low);
+            for (; d + 32 <= end; d += 32) {
+                Float4 r0 = Float4.load(kCache, keyBase + d);
+                Float4 r1 = Float4.load(kCache, keyBase + d + 4);
+                Float4 r2 = Float4.load(kCache, keyBase + d + 8);
+                Float4 r3 = Float4.load(kCache, keyBase + d + 12);
+                Float4 r4 = Float4.load(kCache, keyBase + d + 16);
+                Float4 r5 = Float4.load(kCache, keyBase + d + 20);
+                Float4 r6 = Float4.load(kCache, keyBase + d + 24);
+                Float4 r7 = Float4.load(kCache, keyBase + d + 28);
+                low = scores8(big, headDim, 0, d, r0, r1, r2, r3, r4, r5, r6, r7, low);
                 if (g > 4) {
-                    high = scores(big, headDim, 4, d, k0, high);
-                    high = scores(big, headDim, 4, d + 4, k1, high);
-                    high = scores(big, headDim, 4, d + 8, k2, high);
-                    high = scores(big, headDim, 4, d + 12, k3, high);
+                    high = scores8(big, headDim, 4, d, r0, r1, r2, r3, r4, r5, r6, r7, high);
+                }
+            }
+            for (; d + 16 <= end; d += 16) {
+                Float4 r0 = Float4.load(kCache, keyBase + d);
+                Float4 r1 = Float4.load(kCache, keyBase + d + 4);
+                Float4 r2 = Float4.load(kCache, keyBase + d + 8);
+                Float4 r3 = Float4.load(kCache, keyBase + d + 12);
+                low = scores(big, headDim, 0, d, r0, low);
+                low = scores(big, headDim, 0, d + 4, r1, low);
+                low = scores(big, headDim, 0, d + 8, r2, low);
+                low = scores(big, headDim, 0, d + 12, r3, low);
+                if (g > 4) {
+                    high = scores(big, headDim, 4, d, r0, high);
+                    high = scores(big, headDim, 4, d + 4, r1, high);
+                    high = scores(big, headDim, 4, d + 8, r2, high);
+                    high = scores(big, headDim, 4, d + 12, r3, high);
                 }
             }
             for (; d < end; d += 4) {
-                Float4 k = Float4.load(kCache, keyBase + d);
-                low = scores(big, headDim, 0, d, k, low);
+                Float4 r = Float4.load(kCache, keyBase + d);
+                low = scores(big, headDim, 0, d, r, low);
                 if (g > 4) {
-                    high = scores(big, headDim, 4, d, k, high);
+                    high = scores(big, headDim, 4, d, r, high);
                 }
             }
         }
@@ -198,22 +273,21 @@ public final class GrowingSplitDecoding {
         }
         c.localBarrier();
 
-        // value pass: work-item i adds dimensions 4·(i % blocks)… of every head over positions i / blocks + classes·j
-        int blocks = headDim / 4;
-        int classes = THREADS / blocks;
-        int d0 = 4 * (i % blocks);
-        int first = i / blocks;
-        int valueBase = (kvRow * capacity + begin) * headDim + d0;
+        // value pass: the rows loaded ahead (weights 0 past the split's end), then the rest four rows a trip
         HeadValues sums = HeadValues.zero();
+        int p = first;
+        if (ahead) {
+            sums = sums.plusRows(weights, p, classes, v0, v1, v2, v3, g)
+                    .plusRows(weights, p + 4 * classes, classes, v4, v5, v6, v7, g);
+            p += 8 * classes;
+        }
         if (first < classes) {
-            int p = first;
-            // four value rows loaded before any is used
             for (; p + 3 * classes < count; p += 4 * classes) {
-                Float4 v0 = Float4.load(vCache, valueBase + p * headDim);
-                Float4 v1 = Float4.load(vCache, valueBase + (p + classes) * headDim);
-                Float4 v2 = Float4.load(vCache, valueBase + (p + 2 * classes) * headDim);
-                Float4 v3 = Float4.load(vCache, valueBase + (p + 3 * classes) * headDim);
-                sums = sums.plusRows(weights, p, classes, v0, v1, v2, v3, g);
+                Float4 r0 = Float4.load(vCache, valueBase + p * headDim);
+                Float4 r1 = Float4.load(vCache, valueBase + (p + classes) * headDim);
+                Float4 r2 = Float4.load(vCache, valueBase + (p + 2 * classes) * headDim);
+                Float4 r3 = Float4.load(vCache, valueBase + (p + 3 * classes) * headDim);
+                sums = sums.plusRows(weights, p, classes, r0, r1, r2, r3, g);
             }
             for (; p < count; p += classes) {
                 sums = sums.plusRow(weights, p, Float4.load(vCache, valueBase + p * headDim), g);
@@ -225,34 +299,60 @@ public final class GrowingSplitDecoding {
             sums.store(big, slot, headDim, g);
         }
         c.localBarrier();
-        for (int v = i; v < g * headDim && count > 0; v += THREADS) {
+        for (int v = i; v < g * headDim; v += THREADS) {
             int h = v / headDim;
-            int d = v % headDim;
+            int dim = v % headDim;
             float sum = 0f;
             for (int k = 0; k < classes; k++) {
-                sum += big[(k * MAX_GROUP + h) * headDim + d];
+                sum += big[(k * MAX_GROUP + h) * headDim + dim];
             }
             float total = stats[MAX_GROUP + h];
             int row = firstRow + h;
             if (active == 1) {
-                out.set(row * headDim + d, sum / total);
-                if (d == 0) {
+                out.set(row * headDim + dim, sum / total);
+                if (dim == 0) {
                     lse.set(row, stats[h] + KernelMath.log(total));
                 }
             } else {
-                partialOut.set((row * active + split) * headDim + d, sum / total);
-                if (d == 0) {
+                partialOut.set((row * active + split) * headDim + dim, sum / total);
+                if (dim == 0) {
                     partialLse.set(row * active + split, stats[h] + KernelMath.log(total));
                 }
             }
         }
-        if (active > 1) {
-            // every launched split takes the ticket (an empty one has written nothing); the last merges the active ones
-            if (Tickets.lastOf(c, tickets, kvRow, splits, arrival)) {
-                FlashDecoding.mergeRows(c, partialOut, partialLse, out, lse, tree, TREE_FLOATS, firstRow, g,
-                        headDim, active);
+        // every active split takes the ticket; the last merges them, MergeRun.BATCH splits per wait on memory
+        if (active > 1 && Tickets.lastOf(c, tickets, kvRow, active, arrival)) {
+            for (int v = i; v < g * headDim; v += THREADS) {
+                int row = firstRow + v / headDim;
+                int dim = v % headDim;
+                MergeRun run = MergeRun.empty();
+                for (int from = 0; from < active; from += MergeRun.BATCH) {
+                    run = run.plusBatch(partialOut, partialLse, row, dim, headDim, active, from);
+                }
+                out.set(row * headDim + dim, run.output());
+                if (dim == 0) {
+                    lse.set(row, run.logSumExp());
+                }
             }
         }
+    }
+
+    /** Value row p of the split, or its first row at and past {@code count} (a row whose weight is 0). */
+    private static int valueRow(int p, int count) {
+        return p < count ? p : 0;
+    }
+
+    /** scores over the eight key pieces of dimensions d … d + 31. */
+    private static Float4 scores8(float[] query, int headDim, int h0, int d, Float4 k0, Float4 k1, Float4 k2,
+                                  Float4 k3, Float4 k4, Float4 k5, Float4 k6, Float4 k7, Float4 acc) {
+        Float4 a = scores(query, headDim, h0, d, k0, acc);
+        a = scores(query, headDim, h0, d + 4, k1, a);
+        a = scores(query, headDim, h0, d + 8, k2, a);
+        a = scores(query, headDim, h0, d + 12, k3, a);
+        a = scores(query, headDim, h0, d + 16, k4, a);
+        a = scores(query, headDim, h0, d + 20, k5, a);
+        a = scores(query, headDim, h0, d + 24, k6, a);
+        return scores(query, headDim, h0, d + 28, k7, a);
     }
 
     /** Head h's score at position p of the split: the key pass's parts summed, −∞ at and past {@code count}. */
