@@ -894,12 +894,6 @@ final class BenchCases {
                                     + (s == splits ? "" : ", sweep") + ")", key, flops, bytes, copies, runs(),
                                     i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, s, true, 1, 0f,
                                             UnifiedMaxDecoding.class, "stepF16Mma")));
-                            if (UnifiedMaxDecoding.mmaStagedStepFits(device)) {
-                                cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16MmaStaged (S=" + s
-                                        + (s == splits ? "" : ", sweep") + ")", key, flops, bytes, copies, runs(),
-                                        i -> unifiedMax(q, kc, vc, batch, heads, kvHeads, d, length, s, true, 1, 0f,
-                                                UnifiedMaxDecoding.class, "stepF16MmaStaged")));
-                            }
                         }
                     }
                     cases.add(new BenchCase("decode", "UnifiedMaxDecoding.stepF16Mma (S=" + splits
@@ -1011,7 +1005,7 @@ final class BenchCases {
         // the kernels over the cache get heads, kvHeads and headDim as constants when constantSizes
         if (launchCount == 1) {
             List<Object> args = new ArrayList<>(List.of(q, kc, vc, num, den, partialOut, partialLse, flags, tickets));
-            if (stepKernel.startsWith("stepF16Mma")) { // its unified sums go into rowSums, after the tickets
+            if (stepKernel.equals("stepF16Mma")) { // its unified sums go into rowSums, after the tickets
                 args.add(rowSums);
             }
             // the kernel's parameters: the context, these, out and fallbacks, then heads, kvHeads and headDim

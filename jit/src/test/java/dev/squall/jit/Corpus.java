@@ -67,12 +67,7 @@ public final class Corpus {
 
     /** {@code UnifiedMaxDecoding.stepF16Mma}: 12 query heads on 1 kv head, 261 of 300 positions in {@code splits} splits. */
     private static KernelCase tensorCoreStep(int splits) {
-        return tensorCoreStep(splits, "stepF16Mma");
-    }
-
-    /** The tensor-core step {@code kernel} ({@code stepF16Mma} or {@code stepF16MmaStaged}) on the shape above. */
-    private static KernelCase tensorCoreStep(int splits, String kernel) {
-        return KernelCase.spmd(UnifiedMaxDecoding.class, kernel, new int[] {FlashDecoding.splitGlobalX(splits), 1, 1},
+        return KernelCase.spmd(UnifiedMaxDecoding.class, "stepF16Mma", new int[] {FlashDecoding.splitGlobalX(splits), 1, 1},
                 new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 12 * 128),
                         finiteHalves(r, 300 * 128), finiteHalves(r, 300 * 128), poison(12 * splits * 128),
                         poison(12 * splits), floats(r, 12 * splits * 128), floats(r, 12 * splits), new IntArray(12),
@@ -300,7 +295,6 @@ public final class Corpus {
                 // whatever order the work-groups come, so its outputs match the JVM's to rounding, not bit for bit.
                 tensorCoreStep(2),
                 tensorCoreStep(6).named("stepF16Mma-summed").tolerant(1e-5),
-                tensorCoreStep(6, "stepF16MmaStaged").named("stepF16MmaStaged-summed").tolerant(1e-5),
                 KernelCase.spmd(UnifiedMaxDecoding.class, "partial", new int[] {FlashDecoding.splitGlobalX(2), 2, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 64),
                                 floats(r, 2 * 40 * 64), floats(r, 2 * 40 * 64), poison(4 * 2 * 64), poison(4 * 2),

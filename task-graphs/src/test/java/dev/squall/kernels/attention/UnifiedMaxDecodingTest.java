@@ -86,8 +86,8 @@ class UnifiedMaxDecodingTest {
                     || !UnifiedMaxDecoding.stagedStepFits(device))) {
                 continue; // an F16 cache only; PoCL: see POCL_ONE_LAUNCH_SHAPES; NVIDIA OpenCL has 48 KB
             }
-            if (form.onTensorCores()) {
-                continue; // their own test, theTensorCoreStepMatchesFloat64
+            if (form == Form.ONE_LAUNCH_MMA) {
+                continue; // its own test, theTensorCoreStepMatchesFloat64
             }
             checkForm(device, form, new DecodeProblem(rng, half, batch, heads, kvHeads, headDim, capacity, length), splits);
         }
@@ -123,9 +123,8 @@ class UnifiedMaxDecodingTest {
             + " mmas (one specialisation, two cores); the JVM, the IR interpreter (corpus) and the GPUs run it";
 
     /**
-     * {@link UnifiedMaxDecoding#stepF16Mma}, and {@link UnifiedMaxDecoding#stepF16MmaStaged} where its ring fits
-     * (not NVIDIA OpenCL's 48 KiB): in-window rows on tensor cores, forced rows recomputed on CUDA cores, flags
-     * cleared. Its weights are rounded to TF32 (11 significant bits, as binary16), so it is
+     * {@link UnifiedMaxDecoding#stepF16Mma}: in-window rows on tensor cores, forced rows recomputed on CUDA
+     * cores, flags cleared. Its weights are rounded to TF32 (11 significant bits, as binary16), so it is
      * held to the spec's decode tolerance (rtol = atol = 1e−3) rather than to twice the naive float error.
      */
     @ParameterizedTest(name = "{0} b{1} h{2}/{3} cap{4} len{5} S{6}")
@@ -135,10 +134,6 @@ class UnifiedMaxDecodingTest {
         assumeFalse(device.type() == DeviceType.CPU, MMA_ON_POCL);
         checkForm(device, Form.ONE_LAUNCH_MMA,
                 new DecodeProblem(rng, true, batch, heads, kvHeads, MmaDecodeCore.HEAD_DIM, capacity, length), splits);
-        if (UnifiedMaxDecoding.mmaStagedStepFits(device)) {
-            checkForm(device, Form.ONE_LAUNCH_MMA_STAGED,
-                    new DecodeProblem(rng, true, batch, heads, kvHeads, MmaDecodeCore.HEAD_DIM, capacity, length), splits);
-        }
 
     }
 
@@ -188,17 +183,7 @@ class UnifiedMaxDecodingTest {
         /** {@link UnifiedMaxDecoding#stepF16Staged}: the step with the rows staged through local memory by asynchronous copies. */
         ONE_LAUNCH_STAGED,
         /** {@link UnifiedMaxDecoding#stepF16Mma}: the step's unified path on tensor cores. */
-        ONE_LAUNCH_MMA,
-        /** {@link UnifiedMaxDecoding#stepF16MmaStaged}: the tensor-core step with its pieces staged by asynchronous copies. */
-        ONE_LAUNCH_MMA_STAGED;
-
-        boolean onTensorCores() {
-            return this == ONE_LAUNCH_MMA || this == ONE_LAUNCH_MMA_STAGED;
-        }
-
-        boolean oneLaunch() {
-            return this == ONE_LAUNCH || this == ONE_LAUNCH_STAGED || onTensorCores();
-        }
+        ONE_LAUNCH_MMA
     }
 
     private void checkForm(Device device, Form form, DecodeProblem p, int splits) {
@@ -255,21 +240,16 @@ class UnifiedMaxDecodingTest {
 
     /**
      * The one-launch forms the mixed-window tests run on {@code device}: the plain step everywhere, and
-     * the tensor-core steps (on the F16 shape of head dimension 128) where they compile in reasonable time
-     * (not PoCL, see {@link #MMA_ON_POCL}), the staged one where its ring fits.
+     * the tensor-core step (on the F16 shape of head dimension 128) where it compiles in reasonable time
+     * (not PoCL, see {@link #MMA_ON_POCL}).
      */
     private static List<Form> oneLaunchForms(Device device) {
-        if (device.type() == DeviceType.CPU) {
-            return List.of(Form.ONE_LAUNCH);
-        }
-        return UnifiedMaxDecoding.mmaStagedStepFits(device)
-                ? List.of(Form.ONE_LAUNCH, Form.ONE_LAUNCH_MMA, Form.ONE_LAUNCH_MMA_STAGED)
-                : List.of(Form.ONE_LAUNCH, Form.ONE_LAUNCH_MMA);
+        return device.type() == DeviceType.CPU ? List.of(Form.ONE_LAUNCH) : List.of(Form.ONE_LAUNCH, Form.ONE_LAUNCH_MMA);
     }
 
     private void mergesRecomputedSplitsWithUnifiedOnes(Device device, Form form) {
         for (int[] s : POCL_ONE_LAUNCH_SHAPES) {
-            if (form.onTensorCores() && (s[0] != 1 || s[4] != MmaDecodeCore.HEAD_DIM)) {
+            if (form == Form.ONE_LAUNCH_MMA && (s[0] != 1 || s[4] != MmaDecodeCore.HEAD_DIM)) {
                 continue; // the tensor-core step's shape: an F16 cache, head dimension 128
             }
             for (int splits : splitCounts(form, s[7])) {
@@ -284,7 +264,7 @@ class UnifiedMaxDecodingTest {
      * rowSums rather than walked.
      */
     private static int[] splitCounts(Form form, int splits) {
-        return form.onTensorCores() ? new int[] {splits, UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS + 2}
+        return form == Form.ONE_LAUNCH_MMA ? new int[] {splits, UnifiedMaxDecoding.SUMMED_ABOVE_SPLITS + 2}
                 : new int[] {splits};
     }
 
@@ -408,13 +388,13 @@ class UnifiedMaxDecodingTest {
         DecodeProblem p = new DecodeProblem(rng, true, 2, 4, 2, 64, 30, 0);
         DecodeProblem wide = new DecodeProblem(rng, true, 2, 4, 2, MmaDecodeCore.HEAD_DIM, 30, 0);
         for (Form form : Form.values()) {
-            if (form.oneLaunch() && device.type() == DeviceType.CPU
-                    || form == Form.ONE_LAUNCH_STAGED && !UnifiedMaxDecoding.stagedStepFits(device)
-                    || form == Form.ONE_LAUNCH_MMA_STAGED && !UnifiedMaxDecoding.mmaStagedStepFits(device)) {
+            if ((form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA)
+                    && device.type() == DeviceType.CPU
+                    || form == Form.ONE_LAUNCH_STAGED && !UnifiedMaxDecoding.stagedStepFits(device)) {
                 continue; // one more compile of a slow kernel on PoCL (see POCL_ONE_LAUNCH_SHAPES); NVIDIA OpenCL: 48 KB
             }
             UnifiedMax window = new UnifiedMax(0f, -60f, 60f);
-            DecodeProblem problem = form.onTensorCores() ? wide : p; // the tensor-core body's head dim
+            DecodeProblem problem = form == Form.ONE_LAUNCH_MMA ? wide : p; // the tensor-core body's head dim
             Result r = decode(device, problem, 5, window, form); // 5: the tensor-core step adds its sums
             assertEquals(0, r.fallbacks);
             for (int i = 0; i < problem.rows() * problem.headDim; i++) {
@@ -429,7 +409,7 @@ class UnifiedMaxDecodingTest {
      * decode tolerance.
      */
     private static void assertMatches(DecodeProblem p, FloatArray out, Form form, String what) {
-        if (form.onTensorCores()) {
+        if (form == Form.ONE_LAUNCH_MMA) {
             assertWithinDecodeTolerance(p, out, what);
         } else {
             assertMatches(p, out, what);
@@ -486,13 +466,12 @@ class UnifiedMaxDecodingTest {
         FloatArray out = poisoned(rows * p.headDim);
         String suffix = p.half ? "F16" : "";
         FloatArray sums = null;
-        if (form.oneLaunch()) {
+        if (form == Form.ONE_LAUNCH || form == Form.ONE_LAUNCH_STAGED || form == Form.ONE_LAUNCH_MMA) {
             String kernel = form == Form.ONE_LAUNCH_STAGED ? "stepF16Staged"
-                    : form == Form.ONE_LAUNCH_MMA ? "stepF16Mma"
-                    : form == Form.ONE_LAUNCH_MMA_STAGED ? "stepF16MmaStaged" : "step" + suffix;
+                    : form == Form.ONE_LAUNCH_MMA ? "stepF16Mma" : "step" + suffix;
             List<Object> args = new ArrayList<>(List.of(p.q, p.kCache, p.vCache, num, den, partialOut, partialLse, flags,
                     tickets));
-            if (form.onTensorCores()) { // their unified sums go into rowSums, after the tickets
+            if (form == Form.ONE_LAUNCH_MMA) { // its unified sums go into rowSums, after the tickets
                 sums = rowSums != null ? rowSums : new FloatArray(UnifiedMaxDecoding.rowSumsLength(rows, p.headDim));
                 args.add(sums);
             }

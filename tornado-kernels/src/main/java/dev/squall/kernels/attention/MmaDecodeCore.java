@@ -62,8 +62,6 @@ final class MmaDecodeCore {
     static final int HALF = HEAD_DIM / 2;
     /** Local floats the merge takes from the step's partials: every warp's outputs of half the dims. */
     static final int MERGE_FLOATS = WARPS * BLOCK_HEADS * HALF;
-    /** Halves of one trip in the staged body's ring: every work-item's eight pieces of eight. */
-    static final int STAGE_HALVES = 8 * SplitKvCore.THREADS * 8;
     /** Local floats of the lanes' denominators. */
     static final int SUM_FLOATS = SplitKvCore.THREADS;
 
@@ -82,7 +80,7 @@ final class MmaDecodeCore {
     static int run(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache, FloatArray outA,
                    FloatArray outB, int heads, int kvHeads, int capacity, int length, int splits, float phi,
                    float low, float high, int[] queryPairs, float[] partials, float[] sums, FloatArray rowSums,
-                   boolean summed, short[] ring, int stages) {
+                   boolean summed) {
         int t = c.localIdx;
         int lane = t & (KernelContext.WARP_SIZE - 1);
         int warp = t / KernelContext.WARP_SIZE;
@@ -111,15 +109,6 @@ final class MmaDecodeCore {
             MmaAccumulator o6 = MmaAccumulator.zero();
             MmaAccumulator o7 = MmaAccumulator.zero();
             float sum = 0f; // the rounded weights of head firstHead + group at this lane's positions
-            // staged: the ring's first stages − 1 trips (empty groups too: every trip's group is stages − 1 back)
-            for (int ahead = 0; stages > 0 && ahead + 1 < stages; ahead++) { // stages > 0: folds away unstaged
-                if (ahead * TRIP < n) {
-                    stageTrip(c, kCache, vCache, ring, ahead * STAGE_HALVES + 8 * t, cacheBase, n,
-                            ahead * TRIP + warp * WARP_POSITIONS, group, quad);
-                }
-                c.commitCopies();
-            }
-            int stage = 0;
             for (int trip = 0; trip < n; trip += TRIP) {
                 int first = trip + warp * WARP_POSITIONS;
                 // every load first: the mmas are collectives, which loads do not move across. The lane's
@@ -127,45 +116,14 @@ final class MmaDecodeCore {
                 int kr0 = first + group;
                 int p0 = first + 2 * quad;
                 int p1 = p0 + 1;
-                HalfPairs ka0;
-                HalfPairs ka1;
-                HalfPairs ka2;
-                HalfPairs ka3;
-                HalfPairs va0;
-                HalfPairs vA0;
-                HalfPairs va1;
-                HalfPairs vA1;
-                if (stages > 0) {
-                    // this trip's pieces landed stages − 1 trips ago; refill the stage the last trip read (only
-                    // this work-item reads its pieces, so no barrier)
-                    int next = trip + (stages - 1) * TRIP;
-                    int refill = stage == 0 ? stages - 1 : stage - 1;
-                    if (next < n) {
-                        stageTrip(c, kCache, vCache, ring, refill * STAGE_HALVES + 8 * t, cacheBase, n,
-                                next + warp * WARP_POSITIONS, group, quad);
-                    }
-                    c.commitCopies();
-                    c.waitCopies(stages - 1);
-                    int from = stage * STAGE_HALVES + 8 * t;
-                    stage = stage + 1 == stages ? 0 : stage + 1;
-                    ka0 = HalfPairs.ofLocal(ring, from);
-                    ka1 = HalfPairs.ofLocal(ring, from + 8 * SplitKvCore.THREADS);
-                    ka2 = HalfPairs.ofLocal(ring, from + 2 * 8 * SplitKvCore.THREADS);
-                    ka3 = HalfPairs.ofLocal(ring, from + 3 * 8 * SplitKvCore.THREADS);
-                    va0 = HalfPairs.ofLocal(ring, from + 4 * 8 * SplitKvCore.THREADS);
-                    vA0 = HalfPairs.ofLocal(ring, from + 5 * 8 * SplitKvCore.THREADS);
-                    va1 = HalfPairs.ofLocal(ring, from + 6 * 8 * SplitKvCore.THREADS);
-                    vA1 = HalfPairs.ofLocal(ring, from + 7 * 8 * SplitKvCore.THREADS);
-                } else {
-                    ka0 = keyPiece(kCache, cacheBase, n, kr0, quad, 0);
-                    ka1 = keyPiece(kCache, cacheBase, n, kr0, quad, 1);
-                    ka2 = keyPiece(kCache, cacheBase, n, kr0, quad, 2);
-                    ka3 = keyPiece(kCache, cacheBase, n, kr0, quad, 3);
-                    va0 = valuePiece(vCache, cacheBase, n, p0, group, 0);
-                    vA0 = valuePiece(vCache, cacheBase, n, p0, group, HALF);
-                    va1 = valuePiece(vCache, cacheBase, n, p1, group, 0);
-                    vA1 = valuePiece(vCache, cacheBase, n, p1, group, HALF);
-                }
+                HalfPairs ka0 = keyPiece(kCache, cacheBase, n, kr0, quad, 0);
+                HalfPairs ka1 = keyPiece(kCache, cacheBase, n, kr0, quad, 1);
+                HalfPairs ka2 = keyPiece(kCache, cacheBase, n, kr0, quad, 2);
+                HalfPairs ka3 = keyPiece(kCache, cacheBase, n, kr0, quad, 3);
+                HalfPairs va0 = valuePiece(vCache, cacheBase, n, p0, group, 0);
+                HalfPairs vA0 = valuePiece(vCache, cacheBase, n, p0, group, HALF);
+                HalfPairs va1 = valuePiece(vCache, cacheBase, n, p1, group, 0);
+                HalfPairs vA1 = valuePiece(vCache, cacheBase, n, p1, group, HALF);
                 // the scores: the binary16 parts of the query (h) and the remainders (r)
                 MmaAccumulator h = MmaAccumulator.zero();
                 MmaAccumulator r = MmaAccumulator.zero();
@@ -234,30 +192,6 @@ final class MmaDecodeCore {
             c.localBarrier(); // sums and the query's fragments are free again
         }
         return mask;
-    }
-
-    /**
-     * Starts the copies of one trip's pieces for work-item t into the ring at {@code at} (its stage's offset plus
-     * 8t; piece j at at + 8j·THREADS): the four key pieces and four value pieces the unstaged body loads for
-     * the warp's positions from {@code first}, rows past {@code n} as the split's first row.
-     */
-    static void stageTrip(KernelContext c, HalfFloatArray kCache, HalfFloatArray vCache, short[] ring, int at,
-                          int cacheBase, int n, int first, int group, int quad) {
-        int kr = first + group;
-        int p0 = first + 2 * quad;
-        int p1 = p0 + 1;
-        int keyAt = cacheBase + (kr < n ? kr : 0) * HEAD_DIM + 8 * quad;
-        int firstValue = cacheBase + (p0 < n ? p0 : 0) * HEAD_DIM + 8 * group;
-        int secondValue = cacheBase + (p1 < n ? p1 : 0) * HEAD_DIM + 8 * group;
-        int piece = 8 * SplitKvCore.THREADS;
-        c.copyAsync(ring, at, kCache, keyAt);
-        c.copyAsync(ring, at + piece, kCache, keyAt + 32);
-        c.copyAsync(ring, at + 2 * piece, kCache, keyAt + 64);
-        c.copyAsync(ring, at + 3 * piece, kCache, keyAt + 96);
-        c.copyAsync(ring, at + 4 * piece, vCache, firstValue);
-        c.copyAsync(ring, at + 5 * piece, vCache, firstValue + HALF);
-        c.copyAsync(ring, at + 6 * piece, vCache, secondValue);
-        c.copyAsync(ring, at + 7 * piece, vCache, secondValue + HALF);
     }
 
     /** Dims 32·run + 8·quad … + 7 of key row {@code row} of the split (its first row from {@code n} on). */

@@ -200,26 +200,6 @@ public final class UnifiedMaxDecoding {
     }
 
     /**
-     * {@link #stepF16Mma} with each trip's key and value pieces staged through local memory by asynchronous copies
-     * ({@code cp.async} on CUDA), a ring of {@link #STAGED_STAGES} trips, so the next trip's bytes are in flight
-     * while this one's mmas run without taking registers (the tensor-core body already holds 124–128). It takes
-     * {@link #MMA_STAGED_LOCAL_BYTES} of local memory per work-group, more than NVIDIA OpenCL's 48 KiB. Arguments
-     * and grid as {@link #stepF16Mma}.
-     */
-    @LaunchBounds(maxGroupSize = SplitKvCore.THREADS, minGroupsPerComputeUnit = 2)
-    public static void stepF16MmaStaged(KernelContext c, FloatArray q, HalfFloatArray kCache, HalfFloatArray vCache,
-                                        FloatArray partialNum, FloatArray partialDen, FloatArray partialOut,
-                                        FloatArray partialLse, IntArray flags, IntArray tickets, FloatArray rowSums,
-                                        FloatArray out, IntArray fallbackCount, int heads, int kvHeads, int headDim,
-                                        int capacity, int length, int splits, float phi, float low, float high) {
-        short[] ring = c.allocateShortLocalArray(STAGED_STAGES * MmaDecodeCore.STAGE_HALVES);
-        stepF16Form(c, q, kCache, vCache, partialNum, partialDen, partialOut, partialLse, flags, tickets, out,
-                fallbackCount, heads, kvHeads, headDim, capacity, length, splits, phi, low, high, ring, STAGED_STAGES,
-                c.allocateIntLocalArray(MmaDecodeCore.QUERY_INTS), true, rowSums,
-                headDim == MmaDecodeCore.HEAD_DIM && splits > SUMMED_ABOVE_SPLITS);
-    }
-
-    /**
      * Split counts up to this one merge by walking the partials, as the other steps do: the walk is then
      * one trip of loads, and on an H200 the atomics made B = 8, S = 4 0.3–0.8% slower, while at S = 32–33
      * they took 3–5% off the step (bench/results/2026-11-30-h200-decode-floor.md).
@@ -236,10 +216,6 @@ public final class UnifiedMaxDecoding {
             + SplitKvCore.padded(4L * SplitKvCore.QUERY_FLOATS) + SplitKvCore.padded(4L * SplitKvCore.PARTIAL_FLOATS)
             + SplitKvCore.padded(4L * SplitKvCore.PROB_FLOATS) + 2 * SplitKvCore.padded(4L * SplitKvCore.STAT_FLOATS)
             + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP);
-
-    /** Local memory a work-group of {@link #stepF16MmaStaged} takes, in bytes: {@link #stepF16Mma}'s and the ring. */
-    public static final long MMA_STAGED_LOCAL_BYTES = UnifiedMaxDecoding.MMA_LOCAL_BYTES
-            + SplitKvCore.padded(2L * UnifiedMaxDecoding.STAGED_STAGES * MmaDecodeCore.STAGE_HALVES);
 
     /**
      * {@link #stepF16} with the four-query-head body's key and value rows staged through local memory by
@@ -274,11 +250,6 @@ public final class UnifiedMaxDecoding {
      */
     public static final long STAGED_LOCAL_BYTES = FlashDecoding.STAGED_LOCAL_BYTES // the split's arrays and ring
             + SplitKvCore.padded(4) + SplitKvCore.padded(4L * UnifiedMaxDecoding.MAX_GROUP); // arrival, leftWindow
-
-    /** Whether {@link #stepF16MmaStaged}'s local memory fits a work-group on {@code device}. */
-    public static boolean mmaStagedStepFits(Device device) {
-        return device.localMemoryBytes() >= MMA_STAGED_LOCAL_BYTES;
-    }
 
     /** Whether {@link #stepF16Staged}'s local memory fits a work-group on {@code device}. */
     public static boolean stagedStepFits(Device device) {
@@ -332,7 +303,7 @@ public final class UnifiedMaxDecoding {
         clearLeftWindow(c, leftWindow);
         int outside = tensorCores && headDim == MmaDecodeCore.HEAD_DIM
                 ? MmaDecodeCore.run(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, capacity, length,
-                        splits, phi, low, high, queryPairs, partials, probs, rowSums, summed, ring, stages)
+                        splits, phi, low, high, queryPairs, partials, probs, rowSums, summed)
                 : stages > 0
                 ? SplitKvCore.runF16Staged(c, q, kCache, vCache, partialNum, partialDen, heads, kvHeads, headDim,
                         capacity, length, splits, 1, 1, phi, low, high, query, partials, probs, statM, statL, ring, stages)
