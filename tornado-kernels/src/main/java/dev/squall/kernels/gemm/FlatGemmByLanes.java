@@ -4,7 +4,6 @@ import dev.squall.api.KernelContext;
 import dev.squall.api.types.ByteArray;
 import dev.squall.api.types.FloatArray;
 import dev.squall.api.types.HalfFloatArray;
-import dev.squall.kernels.vector.Q8Run;
 import dev.squall.kernels.vector.Q8Runs;
 import dev.squall.kernels.vector.Run8;
 
@@ -161,23 +160,7 @@ public final class FlatGemmByLanes {
             float s1 = 0f;
             float s2 = 0f;
             float s3 = 0f;
-            // two of the lane's runs per trip, every weight load issued before any is used (a trip waits for
-            // memory once), then the last run when their count is odd; the sums add in column order either way
-            int c = 16 * g.lane();
-            for (; weightRows == 2 && c + 16 * lanes < k; c += 32 * lanes) {
-                int e = c + 16 * lanes;
-                Q8Run a0 = Q8Run.of(quants, scales, w0 + c);
-                Q8Run b0 = Q8Run.of(quants, scales, w1 + c);
-                Q8Run a1 = Q8Run.of(quants, scales, w0 + e);
-                Q8Run b1 = Q8Run.of(quants, scales, w1 + e);
-                Run8 low = Run8.of(x, xr + c);
-                Run8 high = Run8.of(x, xr + c + 8);
-                Run8 nextLow = Run8.of(x, xr + e);
-                Run8 nextHigh = Run8.of(x, xr + e + 8);
-                s0 = a1.fma(nextLow, nextHigh, a0.fma(low, high, s0));
-                s1 = b1.fma(nextLow, nextHigh, b0.fma(low, high, s1));
-            }
-            for (; c < k; c += 16 * lanes) {
+            for (int c = 16 * g.lane(); c < k; c += 16 * lanes) {
                 Run8 low = Run8.of(x, xr + c);
                 Run8 high = Run8.of(x, xr + c + 8);
                 s0 = Q8Runs.fma(quants, scales, w0 + c, low, high, s0);

@@ -7,7 +7,6 @@ import dev.squall.api.types.HalfFloatArray;
 import dev.squall.api.types.IntArray;
 import dev.squall.kernels.transformer.NormalisedInput;
 import dev.squall.kernels.transformer.QkvStore;
-import dev.squall.kernels.vector.Q8Run;
 import dev.squall.kernels.vector.Q8Runs;
 import dev.squall.kernels.vector.Run8;
 
@@ -218,30 +217,12 @@ public final class NormGemvByLanes {
         return new Dots4(s0, s1, 0f, 0f);
     }
 
-    /**
-     * {@link #f16Window} for Q8_0 rows: runs of 16 columns, half a block (width a multiple of 32), two of the lane's
-     * runs per trip with all four runs' loads issued before any is used (a trip waits for memory once; one run per
-     * trip waited once per run), then the last run when their count is odd. The sums add in column order either way.
-     */
+    /** {@link #f16Window} for Q8_0 rows: runs of 16 columns, half a block (width a multiple of 32). */
     private static Dots4 q8Window(ByteArray qa, HalfFloatArray sa, int a, ByteArray qb, HalfFloatArray sb, int b,
                                   float[] input, int width, int lane, int lanes, Dots4 d) {
         float s0 = d.r0();
         float s1 = d.r1();
-        int c = 16 * lane;
-        for (; c + 16 * lanes < width; c += 32 * lanes) {
-            int e = c + 16 * lanes;
-            Q8Run a0 = Q8Run.of(qa, sa, a + c);
-            Q8Run b0 = Q8Run.of(qb, sb, b + c);
-            Q8Run a1 = Q8Run.of(qa, sa, a + e);
-            Q8Run b1 = Q8Run.of(qb, sb, b + e);
-            Run8 low = Run8.of(input, c);
-            Run8 high = Run8.of(input, c + 8);
-            Run8 nextLow = Run8.of(input, e);
-            Run8 nextHigh = Run8.of(input, e + 8);
-            s0 = a1.fma(nextLow, nextHigh, a0.fma(low, high, s0));
-            s1 = b1.fma(nextLow, nextHigh, b0.fma(low, high, s1));
-        }
-        if (c < width) {
+        for (int c = 16 * lane; c < width; c += 16 * lanes) {
             Run8 low = Run8.of(input, c);
             Run8 high = Run8.of(input, c + 8);
             s0 = Q8Runs.fma(qa, sa, a + c, low, high, s0);
