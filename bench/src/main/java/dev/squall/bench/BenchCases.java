@@ -221,7 +221,7 @@ final class BenchCases {
                         Launch l = Launch.spmd("k", (Class<?>) form[0], (String) form[1],
                                 new WorkerGrid1D(groups * FlatGemmMma.THREADS).setLocalWork(FlatGemmMma.THREADS),
                                 x, w, out, m, n, k, 0, parts, tickets);
-                        return new BenchCase.Instance(plan(new Object[] {x, w, parts, tickets}, new Object[] {out}, l),
+                        return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w, parts, tickets}, out), new Object[] {out}, l),
                                 p -> checkLinear(p, out, x, w, m, n, k));
                     }));
                 }
@@ -514,6 +514,12 @@ final class BenchCases {
         return concat(inputs, outputs);
     }
 
+    /** {@link #poisonedOnDevice(Object[], FloatArray...)} for a binary16 output. */
+    private static Object[] poisonedOnDevice(Object[] inputs, HalfFloatArray output) {
+        output.init(Float.NaN);
+        return concat(inputs, new Object[] {output});
+    }
+
     private static Object[] concat(Object[]... parts) {
         return Arrays.stream(parts).flatMap(Arrays::stream).toArray();
     }
@@ -665,7 +671,7 @@ final class BenchCases {
                 IntArray tickets = new IntArray(form.ticketsLength(m, n));
                 cases.add(new BenchCase("flat_gemm", name, key, flops, bytes, copies, runs(), i -> {
                     HalfFloatArray pairs = new HalfFloatArray((int) TiledGemmMma.pairsLength(m, k));
-                    return new BenchCase.Instance(plan(new Object[] {x, w, pairs, parts, tickets}, new Object[] {out},
+                    return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {x, w, pairs, parts, tickets}, out), new Object[] {out},
                             tiledLaunches(form, x, pairs, w, out, m, n, k, splits, parts, tickets)),
                             p -> checkLinear(p, out, x, w, m, n, k));
                 }));
@@ -708,16 +714,16 @@ final class BenchCases {
         double bytes32 = 4.0 * (m * k + n * k + m * n);
         double bytes16 = 2.0 * (m * k + n * k) + 4.0 * m * n;
         cases.add(new BenchCase("gemm", "Gemm.registerBlocked", f32, flops, bytes32, 1, quick ? 5 : 20, i ->
-                new BenchCase.Instance(plan(new Object[] {a, b, bias}, new Object[] {out},
+                new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {a, b, bias}, out), new Object[] {out},
                         Launch.spmd("k", Gemm.class, "registerBlocked", blockedGrid(m, n), a, b, bias, out, m, n, k, 0, 0)),
                         p -> checkGemm(p, out, a, b, m, n, k))));
         cases.add(new BenchCase("gemm", "Gemm.tiled", f32, flops, bytes32, 1, quick ? 3 : 10, i ->
-                new BenchCase.Instance(plan(new Object[] {a, b, bias}, new Object[] {out},
+                new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {a, b, bias}, out), new Object[] {out},
                         Launch.spmd("k", Gemm.class, "tiled", new WorkerGrid2D(Gemm.tiledGlobalX(n), Gemm.tiledGlobalY(m))
                                 .setLocalWork(Gemm.TILE, Gemm.TILE), a, b, bias, out, m, n, k, 0, 0)),
                         p -> checkGemm(p, out, a, b, m, n, k))));
         cases.add(new BenchCase("gemm", "Gemm.registerBlockedF16", f16, flops, bytes16, 1, quick ? 5 : 20, i ->
-                new BenchCase.Instance(plan(new Object[] {a16, b16, bias}, new Object[] {out},
+                new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {a16, b16, bias}, out), new Object[] {out},
                         blockedF16(a16, b16, bias, out, m, n, k)), p -> checkGemm(p, out, a16, b16, m, n, k))));
         // the tensor-core tiled GEMM: fp32 activations (as nearest and remainder halves), fp16 weights; in the
         // fp16 row, beside the peers' fp16×fp16 products
@@ -728,7 +734,7 @@ final class BenchCases {
         IntArray tickets = new IntArray(form.ticketsLength(m, n));
         HalfFloatArray pairs = new HalfFloatArray((int) TiledGemmMma.pairsLength(m, k));
         cases.add(new BenchCase("gemm", "TiledGemmMma." + form.kernel(), f16, flops, bytesTiled, 1, quick ? 5 : 20, i ->
-                new BenchCase.Instance(plan(new Object[] {a, b16, pairs, parts, tickets}, new Object[] {out},
+                new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {a, b16, pairs, parts, tickets}, out), new Object[] {out},
                         tiledLaunches(form, a, pairs, b16, out, m, n, k, splits, parts, tickets)),
                         p -> checkGemm(p, out, a, b16, m, n, k))));
         return cases;
@@ -772,7 +778,7 @@ final class BenchCases {
                 double flops = 4.0 * s * s * d * heads / (causal == 1 ? 2 : 1);
                 double bytes = 2.0 * 4 * heads * s * d;
                 cases.add(new BenchCase("prefill", "FlashAttention2.forwardF16", key, flops, bytes, 1, quick ? 5 : 20, i ->
-                        new BenchCase.Instance(plan(new Object[] {q, k, v}, new Object[] {o, lse},
+                        new BenchCase.Instance(plan(poisonedOnDevice(poisonedOnDevice(new Object[] {q, k, v}, o), lse), new Object[] {o, lse},
                                 Launch.spmd("k", FlashAttention2.class, "forwardF16", new WorkerGrid2D(FlashAttention2.globalX(s), heads)
                                         .setLocalWork(FlashAttention2.THREADS, 1), q, k, v, o, lse, s, heads, heads, d,
                                         causal)), p -> checkPrefill(p, q, k, v, o, s, heads, d, causal == 1))));
@@ -955,7 +961,7 @@ final class BenchCases {
             IntArray tickets = new IntArray(batch * kvHeads);
             Launch step = Launch.spmd("split_merge", FlashDecoding.class, "splitKvMergeF16", splitGrid, q, kc, vc, partialOut,
                     partialLse, tickets, out, lse, heads, kvHeads, d, length, length, splits).specialized(9, 10, 11);
-            return new BenchCase.Instance(plan(new Object[] {q, kc, vc, tickets}, new Object[] {out}, step),
+            return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {q, kc, vc, tickets}, out), new Object[] {out}, step),
                     p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
         }
         Launch split = Launch.spmd("split", FlashDecoding.class, staged ? "splitKvF16Staged" : "splitKvF16", splitGrid, q,
@@ -963,7 +969,7 @@ final class BenchCases {
                 heads, kvHeads, d, length, length, splits).specialized(6, 7, 8); // heads, kvHeads, headDim: a model's fixed sizes
         Launch merge = Launch.spmd("merge", FlashDecoding.class, "merge", new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows))
                 .setLocalWork(threads), partialOut, partialLse, out, lse, rows, d, splits);
-        return new BenchCase.Instance(plan(new Object[] {q, kc, vc}, new Object[] {out}, split, merge),
+        return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {q, kc, vc}, out), new Object[] {out}, split, merge),
                 p -> checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length));
     }
 
@@ -1033,7 +1039,7 @@ final class BenchCases {
                     new WorkerGrid1D(FlashDecoding.mergeGlobalX(rows)).setLocalWork(threads),
                     partialOut, partialLse, flags, out, rows, d, splits));
         }
-        return new BenchCase.Instance(plan(new Object[] {q, kc, vc, flags, tickets, rowSums, fallbacks}, new Object[] {out, fallbacks},
+        return new BenchCase.Instance(plan(poisonedOnDevice(new Object[] {q, kc, vc, flags, tickets, rowSums, fallbacks}, out), new Object[] {out, fallbacks},
                 launches.toArray(new Launch[0])), p -> {
                     String check = checkDecode(p, out, q, kc, vc, batch, heads, kvHeads, d, length);
                     p.execute().transferToHost(fallbacks);
