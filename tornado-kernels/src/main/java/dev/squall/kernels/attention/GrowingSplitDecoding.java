@@ -22,14 +22,17 @@ import dev.squall.kernels.Tickets;
  * first eight key pieces and eight value rows are loaded before the queries, so a span waits for memory once;
  * the rest of the loops issue four or eight loads before they use them. Only the splits that have positions
  * run (the others return at once); they take their kv row's ticket, and the last merges them
- * ({@link MergeRun}: eight splits' partials per wait on memory). 46 KB of local memory with the shuffles' exchange where a device has no shuffle instruction (NVIDIA
- * OpenCL allows 48 KiB). The softmax needs {@link #THREADS} / 32 ≥ {@link #MAX_GROUP} warps and {@link #SPAN}
+ * ({@link MergeRun}: eight splits' partials per wait on memory; sixteen were slower below nine splits). 46 KB
+ * of local memory with the shuffles' exchange where a device has no shuffle instruction (NVIDIA OpenCL allows
+ * 48 KiB). The softmax needs {@link #THREADS} / 32 ≥ {@link #MAX_GROUP} warps and {@link #SPAN}
  * = 4 · 32 positions (GrowingSplitDecodingTest checks both). On an H200, Llama-3.2-1B's step (32 query and
  * 8 kv heads of 64, capacity 2048, sizes as constants; Nsight Compute, locked clocks) took 11.7 µs at
  * position 36 against 15.7 µs for {@code splitKvMergeAtPosition}, and 20.1 µs against 19.3 µs near position
  * 1900, with the max and sum in local-memory trees (bench/results/2026-11-30-h200-growing-splits.md); with the
  * warp-shuffle softmax 8.0 µs near position 40 (12.0 before) and 15.3 µs near positions 260 and 1,010 (18.8
- * before; bench/results/2026-12-01-h200-warp-shuffles.md).
+ * before; bench/results/2026-12-01-h200-warp-shuffles.md); with the loads first and the batched merge 7.1, 11.8,
+ * 12.9 and 15.5 µs near positions 40, 250, 1,000 and 1,875 (8.5, 15.6, 15.4 and 16.8 before;
+ * bench/results/2026-12-01-h200-decode-loads-first.md).
  *
  * <p>Layouts as {@link FlashDecoding} (batch 1): q (heads, headDim); kCache, vCache (kvHeads, capacity,
  * headDim), head-major; out (heads, headDim); lse (heads). The length is state[0] + 1 (at least 1), so a
