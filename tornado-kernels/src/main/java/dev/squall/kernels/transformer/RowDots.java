@@ -84,6 +84,9 @@ final class RowDots {
 
     static float q8(Q8_0Array w, int row, int cols, FloatArray x, int first, int step) {
         int base = row * cols;
+        if (first == 0 && step == 1) {
+            return q8Blocks(w, base, cols, x);
+        }
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
@@ -99,6 +102,31 @@ final class RowDots {
             s0 += w.getScale((base + c) >>> 5) * w.getQuant(base + c) * x.get(c);
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * A whole Q8_0 row (one work-item's, as the loop kernels take it) a block at a time: the block's 32 quants
+     * against x in four independent sums, then one multiply by its scale. Per column that is a byte and a float
+     * instead of a byte, a float and a binary16 scale widened again for every column (on the JVM device the
+     * 0.5B-parameter Q8_0 model decoded at 0.5 tokens/s that way).
+     */
+    private static float q8Blocks(Q8_0Array w, int base, int cols, FloatArray x) {
+        float s = 0f;
+        int firstBlock = base >>> 5;
+        for (int c = 0; c < cols; c += 32) {
+            float d0 = 0f;
+            float d1 = 0f;
+            float d2 = 0f;
+            float d3 = 0f;
+            for (int j = 0; j < 32; j += 4) {
+                d0 += w.getQuant(base + c + j) * x.get(c + j);
+                d1 += w.getQuant(base + c + j + 1) * x.get(c + j + 1);
+                d2 += w.getQuant(base + c + j + 2) * x.get(c + j + 2);
+                d3 += w.getQuant(base + c + j + 3) * x.get(c + j + 3);
+            }
+            s = Math.fma(w.getScale(firstBlock + (c >>> 5)), (d0 + d1) + (d2 + d3), s);
+        }
+        return s;
     }
 
     /**
