@@ -285,6 +285,15 @@ public final class Corpus {
                                 floats(r, 8 * 64), floats(r, 2 * 300 * 64), floats(r, 2 * 300 * 64), poison(8 * 3 * 64),
                                 poison(8 * 3), new IntArray(2), poison(8 * 64), poison(8), IntArray.fromElements(260), 8, 2,
                                 64, 300, 3}).mathTolerance(1e-5),
+                // and at position 150: two splits active, the third returns at once and takes no ticket (zeroed
+                // partials: the tail that two active splits lay out but never write must compare equal)
+                KernelCase.spmd(GrowingSplitDecoding.class, "stepAtPosition",
+                        new int[] {FlashDecoding.splitGlobalX(GrowingSplitDecoding.splitsFor(300)), 2, 1},
+                        new int[] {GrowingSplitDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(),
+                                floats(r, 8 * 64), floats(r, 2 * 300 * 64), floats(r, 2 * 300 * 64),
+                                new FloatArray(8 * 3 * 64), new FloatArray(8 * 3), new IntArray(2), poison(8 * 64),
+                                poison(8), IntArray.fromElements(150), 8, 2, 64, 300, 3})
+                        .named("stepAtPosition-idleSplit").mathTolerance(1e-5),
                 KernelCase.spmd(FlashDecoding.class, "merge", new int[] {FlashDecoding.mergeGlobalX(4), 1, 1},
                         new int[] {FlashDecoding.THREADS, 1, 1}, r -> new Object[] {new KernelContext(), floats(r, 4 * 3 * 64),
                                 floats(r, 4 * 3), poison(4 * 64), poison(4), 4, 64, 3}).mathTolerance(1e-5),

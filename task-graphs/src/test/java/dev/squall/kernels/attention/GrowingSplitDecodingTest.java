@@ -26,8 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link GrowingSplitDecoding#stepAtPosition} against float64 on fresh random F32 caches (NaN past the
  * length, outputs poisoned with NaN): one active split (no merge) and several, a split with one position,
  * the whole capacity, a capacity that is not a multiple of the span, GQA ratios 1, 2, 3, 4, 7 and 8, head
- * dimensions 8, 40, 64 and 128. Each shape runs twice on the same tickets, which must be back at 0, and a
- * growing sequence runs its steps on the same scratch.
+ * dimensions 8, 40, 64, 72, 96, 120 and 128 (from 64 on, the loads made before the queries), merges of one to eight
+ * batches of eight splits. Each shape runs twice on the same tickets, which must be back at 0; a sequence runs its
+ * steps on the same scratch as it grows and shrinks; and one position far above the rest checks the merge's running
+ * maximum.
  */
 class GrowingSplitDecodingTest {
 
@@ -48,6 +50,12 @@ class GrowingSplitDecodingTest {
             {16, 2, 128, 400, 300},     // GQA 8, head dim 128 (all of the local arrays), three of four splits merged
             {4, 2, 64, 256, 256},       // GQA 2, two full splits
             {3, 1, 8, 80, 70},          // GQA 3, head dim 8
+            {8, 2, 72, 300, 260},       // ahead at 72: one key piece after it, value work-items 252-255 idle
+            {16, 2, 96, 500, 389},      // ahead at 96: a 16-dimension trip after it, GQA 8
+            {8, 1, 120, 300, 200},      // ahead at 120: 16 + 4 · 3 after it, idle value work-items
+            {32, 8, 64, 2048, 1000},    // eight splits: exactly one full merge batch
+            {32, 8, 64, 2048, 1025},    // nine: a second batch of one
+            {8, 2, 64, 8192, 8000},     // MAX_CAPACITY, 63 of 64 splits: eight batches, the last partly
         };
         List<Arguments> cases = new ArrayList<>();
         for (Device device : TestDevices.all().toList()) {
@@ -110,7 +118,7 @@ class GrowingSplitDecodingTest {
         IntArray tickets = new IntArray(2);
         FloatArray partialOut = poisoned(8 * splits * 64);
         FloatArray partialLse = poisoned(8 * splits);
-        for (int length : new int[] {128, 129, 700}) {
+        for (int length : new int[] {128, 129, 700, 1000, 129, 2, 700}) {
             DecodeProblem p = new DecodeProblem(rng, false, 1, 8, 2, 64, capacity, length);
             FlashDecodingTest.Expected e = FlashDecodingTest.Expected.of(p);
             FloatArray out = poisoned(p.rows() * p.headDim);
@@ -120,6 +128,31 @@ class GrowingSplitDecodingTest {
             assertWithinTwiceNaive(out, e.out(), e.naiveOut(), FlashDecodingTest.OUT_ATOL, "out " + what);
             assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), FlashDecodingTest.LSE_ATOL, "lse " + what);
             assertEquals(0, tickets.get(0) + tickets.get(1), "tickets left set, " + what);
+        }
+    }
+
+    /**
+     * One position scores about 240 above the rest (its split's log-sum-exp far above the other splits'), in the
+     * first batch of the merge and with a second batch after it: the merge's running maximum must keep e^(L - top)
+     * from overflowing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.squall.graph.TestDevices#all")
+    void aDominantSplitDoesNotOverflowTheMerge(Device device) {
+        for (int position : new int[] {5 * 128 + 3, 9 * 128 + 7}) {
+            DecodeProblem p = new DecodeProblem(rng, false, 1, 4, 4, 64, 2048, 1200);
+            for (int kv = 0; kv < 4; kv++) {
+                for (int d = 0; d < 64; d++) {
+                    p.setKey(kv, position, d, p.q.get(kv * 64 + d) >= 0 ? 60f : -60f);
+                }
+            }
+            FlashDecodingTest.Expected e = FlashDecodingTest.Expected.of(p);
+            FloatArray out = poisoned(p.rows() * 64);
+            FloatArray lse = poisoned(p.rows());
+            step(device, p, new IntArray(4), out, lse);
+            String what = "dominant position " + position + " on " + device.id();
+            assertWithinTwiceNaive(out, e.out(), e.naiveOut(), FlashDecodingTest.OUT_ATOL, "out " + what);
+            assertWithinTwiceNaive(lse, e.lse(), e.naiveLse(), FlashDecodingTest.LSE_ATOL, "lse " + what);
         }
     }
 

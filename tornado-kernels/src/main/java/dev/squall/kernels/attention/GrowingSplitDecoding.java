@@ -133,7 +133,9 @@ public final class GrowingSplitDecoding {
         int kvRow = c.groupIdy;
         int g = heads / kvHeads;
         int length = state.get(0) + 1;
-        int active = (length + SPAN - 1) / SPAN;
+        // at most the launched splits, so every party the ticket counts exists: the caller keeps the length within
+        // the capacity, and were it not to, the ticket would still go back to 0 rather than block every later step
+        int active = Math.min((length + SPAN - 1) / SPAN, splits);
         int begin = split * SPAN;
         int count = Math.max(0, Math.min(length, begin + SPAN) - begin);
         if (count == 0) {
