@@ -150,12 +150,7 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
         freed = true;
         hostReleased = false;
         version++;
-        size = 0;
-        if (owner != null) {
-            owner.clean();
-            owner = null;
-        }
-        segment = MemorySegment.NULL;
+        dropHostMemory();
     }
 
     public final boolean isFreed() {
@@ -173,6 +168,11 @@ public abstract sealed class NativeArray permits FloatArray, DoubleArray, IntArr
         checkLive();
         hostReleased = true;
         releasedSize = size;
+        dropHostMemory();
+    }
+
+    /** Size 0 and no segment, the owned memory given back (a {@code fromSegment} view's memory is the caller's). */
+    private void dropHostMemory() {
         size = 0;
         if (owner != null) {
             owner.clean();

@@ -60,11 +60,10 @@ public final class PlanRunner implements AutoCloseable {
         for (ImmutableTaskGraph graph : this.graphs) {
             names.addAll(graph.taskNames());
             for (GraphStep step : graph.steps()) {
-                if (!(step instanceof GraphStep.Launch)) {
-                    copySteps.add(new GraphCopy(graph.name(), step));
-                }
                 if (step instanceof GraphStep.Launch launch) {
                     all.add(launch);
+                } else {
+                    copySteps.add(new GraphCopy(graph.name(), step));
                 }
             }
         }

@@ -162,31 +162,17 @@ public final class GrowingSplitDecoding {
         // waits for memory once before its first barrier rather than once per loop trip. Those value rows are
         // first + classes·j < 8·classes <= SPAN; past the split's end they read its first row (weight 0).
         boolean ahead = headDim >= 64;
-        Float4 k0 = Float4.of(0f);
-        Float4 k1 = k0;
-        Float4 k2 = k0;
-        Float4 k3 = k0;
-        Float4 k4 = k0;
-        Float4 k5 = k0;
-        Float4 k6 = k0;
-        Float4 k7 = k0;
-        Float4 v0 = k0;
-        Float4 v1 = k0;
-        Float4 v2 = k0;
-        Float4 v3 = k0;
-        Float4 v4 = k0;
-        Float4 v5 = k0;
-        Float4 v6 = k0;
-        Float4 v7 = k0;
+        KeyPieces firstKeys = KeyPieces.zero();
+        Float4 v0 = Float4.of(0f);
+        Float4 v1 = v0;
+        Float4 v2 = v0;
+        Float4 v3 = v0;
+        Float4 v4 = v0;
+        Float4 v5 = v0;
+        Float4 v6 = v0;
+        Float4 v7 = v0;
         if (ahead) {
-            k0 = Float4.load(kCache, keyBase + part * width);
-            k1 = Float4.load(kCache, keyBase + part * width + 4);
-            k2 = Float4.load(kCache, keyBase + part * width + 8);
-            k3 = Float4.load(kCache, keyBase + part * width + 12);
-            k4 = Float4.load(kCache, keyBase + part * width + 16);
-            k5 = Float4.load(kCache, keyBase + part * width + 20);
-            k6 = Float4.load(kCache, keyBase + part * width + 24);
-            k7 = Float4.load(kCache, keyBase + part * width + 28);
+            firstKeys = KeyPieces.load(kCache, keyBase + part * width);
             v0 = Float4.load(vCache, valueBase + valueRow(first, count) * headDim);
             v1 = Float4.load(vCache, valueBase + valueRow(first + classes, count) * headDim);
             v2 = Float4.load(vCache, valueBase + valueRow(first + 2 * classes, count) * headDim);
@@ -210,25 +196,18 @@ public final class GrowingSplitDecoding {
         int d = part * width;
         int end = d + width;
         if (ahead) {
-            low = scores8(big, headDim, 0, d, k0, k1, k2, k3, k4, k5, k6, k7, low);
+            low = firstKeys.scores(big, headDim, 0, d, low);
             if (g > 4) {
-                high = scores8(big, headDim, 4, d, k0, k1, k2, k3, k4, k5, k6, k7, high);
+                high = firstKeys.scores(big, headDim, 4, d, high);
             }
             d += 32;
         }
         if (t < count) {
             for (; d + 32 <= end; d += 32) {
-                Float4 r0 = Float4.load(kCache, keyBase + d);
-                Float4 r1 = Float4.load(kCache, keyBase + d + 4);
-                Float4 r2 = Float4.load(kCache, keyBase + d + 8);
-                Float4 r3 = Float4.load(kCache, keyBase + d + 12);
-                Float4 r4 = Float4.load(kCache, keyBase + d + 16);
-                Float4 r5 = Float4.load(kCache, keyBase + d + 20);
-                Float4 r6 = Float4.load(kCache, keyBase + d + 24);
-                Float4 r7 = Float4.load(kCache, keyBase + d + 28);
-                low = scores8(big, headDim, 0, d, r0, r1, r2, r3, r4, r5, r6, r7, low);
+                KeyPieces keys = KeyPieces.load(kCache, keyBase + d);
+                low = keys.scores(big, headDim, 0, d, low);
                 if (g > 4) {
-                    high = scores8(big, headDim, 4, d, r0, r1, r2, r3, r4, r5, r6, r7, high);
+                    high = keys.scores(big, headDim, 4, d, high);
                 }
             }
             for (; d + 16 <= end; d += 16) {
@@ -347,19 +326,6 @@ public final class GrowingSplitDecoding {
         return p < count ? p : 0;
     }
 
-    /** scores over the eight key pieces of dimensions d … d + 31. */
-    private static Float4 scores8(float[] query, int headDim, int h0, int d, Float4 k0, Float4 k1, Float4 k2,
-                                  Float4 k3, Float4 k4, Float4 k5, Float4 k6, Float4 k7, Float4 acc) {
-        Float4 a = scores(query, headDim, h0, d, k0, acc);
-        a = scores(query, headDim, h0, d + 4, k1, a);
-        a = scores(query, headDim, h0, d + 8, k2, a);
-        a = scores(query, headDim, h0, d + 12, k3, a);
-        a = scores(query, headDim, h0, d + 16, k4, a);
-        a = scores(query, headDim, h0, d + 20, k5, a);
-        a = scores(query, headDim, h0, d + 24, k6, a);
-        return scores(query, headDim, h0, d + 28, k7, a);
-    }
-
     /** Head h's score at position p of the split: the key pass's parts summed, −∞ at and past {@code count}. */
     private static float score(float[] tree, int h, int p, int count) {
         float s = 0f;
@@ -375,7 +341,7 @@ public final class GrowingSplitDecoding {
     }
 
     /** acc + (the scores of key piece k, dimensions d … d + 3, with query heads h0 … h0 + 3 in local {@code query}). */
-    private static Float4 scores(float[] query, int headDim, int h0, int d, Float4 k, Float4 acc) {
+    static Float4 scores(float[] query, int headDim, int h0, int d, Float4 k, Float4 acc) {
         return new Float4(acc.x() + dot(query, h0 * headDim + d, k), acc.y() + dot(query, (h0 + 1) * headDim + d, k),
                 acc.z() + dot(query, (h0 + 2) * headDim + d, k), acc.w() + dot(query, (h0 + 3) * headDim + d, k));
     }
