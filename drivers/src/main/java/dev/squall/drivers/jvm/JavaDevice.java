@@ -6,9 +6,11 @@ import dev.squall.api.DeviceType;
 import java.lang.management.ManagementFactory;
 
 /**
- * The JVM reference device: loop kernels run as the Java method itself (their sequential meaning);
+ * The JVM reference device: loop kernels run as the Java method itself, their outermost
+ * {@code @Parallel} loop shared out in chunks over threads ({@link LoopLauncher});
  * {@code KernelContext} kernels run as SPMD work-groups on the JVM ({@link SpmdLauncher}). Every
- * other backend is checked against it.
+ * other backend is checked against it. {@code -Dsquall.jvm.threads=N} sets the threads of both
+ * (default: the available processors; 1 runs loop kernels exactly as written).
  */
 public final class JavaDevice implements Device {
 
@@ -16,7 +18,29 @@ public final class JavaDevice implements Device {
     /** The largest work-group the emulator accepts, as on most GPUs. */
     public static final int MAX_WORK_GROUP_SIZE = 1024;
 
-    private final SpmdLauncher launcher = new SpmdLauncher(Runtime.getRuntime().availableProcessors());
+    /** The system property that sets how many threads the device runs kernels on. */
+    public static final String THREADS_PROPERTY = "squall.jvm.threads";
+
+    private final int threads = threads();
+    private final SpmdLauncher launcher = new SpmdLauncher(threads);
+    private final LoopLauncher loopLauncher = new LoopLauncher(threads);
+
+    private static int threads() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + value + ": the JVM device's thread count must"
+                + " be a whole number of at least 1");
+    }
 
     @Override
     public String id() {
@@ -55,7 +79,7 @@ public final class JavaDevice implements Device {
 
     @Override
     public int computeUnits() {
-        return Runtime.getRuntime().availableProcessors();
+        return threads;
     }
 
     @Override
@@ -65,8 +89,13 @@ public final class JavaDevice implements Device {
 
     @Override
     public String details() {
-        return "Java " + Runtime.version() + "; work-groups run in parallel, work-items of a group one at a time"
-                + " between barriers";
+        return "Java " + Runtime.version() + "; " + threads + " threads: loop kernels' outermost @Parallel loop in"
+                + " chunks, work-groups in parallel (work-items of a group one at a time between barriers)";
+    }
+
+    /** What runs loop kernels' chunked copies on this device's threads. */
+    public LoopLauncher loopLauncher() {
+        return loopLauncher;
     }
 
     /** The SPMD emulator this device runs {@code KernelContext} kernels with. */

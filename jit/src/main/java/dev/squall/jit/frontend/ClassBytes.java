@@ -8,14 +8,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Reads classes' bytecode from their own resources (so classes in jars work) and caches the parsed models. */
-final class ClassBytes {
+public final class ClassBytes {
 
     private static final Map<Class<?>, ClassModel> MODELS = new ConcurrentHashMap<>();
 
     private ClassBytes() {
     }
 
-    static ClassModel model(Class<?> type) {
+    /** The parsed class file of {@code type}, cached. */
+    public static ClassModel model(Class<?> type) {
         return MODELS.computeIfAbsent(type, ClassBytes::read);
     }
 
