@@ -22,6 +22,11 @@ public final class LaunchGeometry {
     /** Used for a dimension whose trip count only the device knows (an inner bound from an outer index). */
     public static final int UNKNOWN_TRIP_COUNT_ITEMS = 256;
 
+    /** Work-groups per compute unit that spreading aims at: enough to even out uneven cores. */
+    public static final int SPREAD_GROUPS_PER_UNIT = 4;
+    /** The smallest work-group spreading makes: CPU OpenCL vectorises across a group's work-items. */
+    public static final int SPREAD_MIN_GROUP = 16;
+
     /**
      * @param global work-items per dimension, a multiple of {@code local}
      * @param local  work-group size per dimension
@@ -37,6 +42,16 @@ public final class LaunchGeometry {
      * work-items per group, preferring {@code preferredGroupSize}.
      */
     public static Sizes of(KernelFunction f, Object[] javaArgs, int maxWorkGroupSize, int preferredGroupSize) {
+        return of(f, javaArgs, maxWorkGroupSize, preferredGroupSize, 0);
+    }
+
+    /**
+     * As {@link #of(KernelFunction, Object[], int, int)}; with {@code computeUnits} above 0, a one-dimensional
+     * index space's groups shrink (to no fewer than {@link #SPREAD_MIN_GROUP} work-items) until each compute unit
+     * has {@link #SPREAD_GROUPS_PER_UNIT} of them.
+     */
+    public static Sizes of(KernelFunction f, Object[] javaArgs, int maxWorkGroupSize, int preferredGroupSize,
+                           int computeUnits) {
         int[] required = f.requiredLocalSize();
         if (f.kind() == KernelKind.SERIAL) {
             return new Sizes(new int[] {1, 1, 1}, new int[] {1, 1, 1});
@@ -51,7 +66,12 @@ public final class LaunchGeometry {
             trips[d.dimension()] = (trips0 + d.coarsening() - 1) / d.coarsening();
         }
         int dims = f.parallelDims().size();
-        int[] local = required != null ? required : defaultLocal(dims, trips, Math.min(maxWorkGroupSize, preferredGroupSize));
+        int budget = Math.min(maxWorkGroupSize, preferredGroupSize);
+        if (dims == 1 && computeUnits > 0) {
+            long perGroup = Math.max(1, trips[0] / ((long) computeUnits * SPREAD_GROUPS_PER_UNIT));
+            budget = (int) Math.min(budget, Math.max(SPREAD_MIN_GROUP, Long.highestOneBit(perGroup)));
+        }
+        int[] local = required != null ? required : defaultLocal(dims, trips, budget);
         int[] global = new int[3];
         for (int d = 0; d < 3; d++) {
             long items = Math.max(trips[d], 1);

@@ -1,6 +1,7 @@
 package dev.squall.graph.internal;
 
 import dev.squall.api.Device;
+import dev.squall.api.DeviceType;
 import dev.squall.api.KernelCompilationException;
 import dev.squall.api.types.NativeArray;
 import dev.squall.drivers.opencl.OpenCLBuffer;
@@ -165,7 +166,8 @@ final class OpenCLSession implements DeviceSession {
         long compileNanos = System.nanoTime() - compileStart;
         Object[] args = launch.args().toArray();
         List<LaunchStep> steps = LaunchPlanner.plan(compiled.function(), args,
-                grid == null ? null : grid.globalWork(), grid == null ? null : grid.localWork(), device.maxWorkGroupSize());
+                grid == null ? null : grid.globalWork(), grid == null ? null : grid.localWork(), device.maxWorkGroupSize(),
+                device.type() == DeviceType.CPU ? device.computeUnits() : 0);
         List<OpenCLKernel> kernels = new ArrayList<>();
         Map<Object, OpenCLBuffer> hidden = new IdentityHashMap<>();
         for (LaunchStep step : steps) {
