@@ -96,21 +96,27 @@ public final class LoopLauncher {
             claims.stop();
             failure = e;
         }
+        // every helper is waited for, even when interrupted: none may go on writing after launch returns
+        boolean interrupted = false;
         for (Future<?> helper : helpers) {
-            try {
-                helper.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() instanceof ExecutionException inner ? inner.getCause() : e.getCause();
-                if (failure == null) {
-                    failure = cause;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                claims.stop();
-                if (failure == null) {
-                    failure = e;
+            while (true) {
+                try {
+                    helper.get();
+                    break;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause() instanceof ExecutionException inner ? inner.getCause() : e.getCause();
+                    if (failure == null) {
+                        failure = cause;
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    claims.stop();
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (failure != null) {
             throw failure;

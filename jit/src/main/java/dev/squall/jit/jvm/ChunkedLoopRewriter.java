@@ -16,12 +16,19 @@ import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.attribute.RuntimeInvisibleTypeAnnotationsAttribute;
 import java.lang.classfile.attribute.RuntimeVisibleTypeAnnotationsAttribute;
 import java.lang.classfile.attribute.StackMapTableAttribute;
+import java.lang.classfile.constantpool.MemberRefEntry;
+import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.DiscontinuedInstruction;
+import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LocalVariable;
 import java.lang.classfile.instruction.LocalVariableType;
+import java.lang.classfile.instruction.LookupSwitchInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -45,7 +52,9 @@ import java.util.function.IntUnaryOperator;
  *
  * <p>The caller checks first that the JIT accepts the kernel: that the variable is a loop's
  * induction variable with a positive constant stride, a loop-invariant bound and no {@code break}.
- * A shape this class does not recognise gives {@link LoopSplit.Sequential} with the reason.
+ * A shape this class does not recognise gives {@link LoopSplit.Sequential} with the reason, and so do a
+ * loop inside another loop (entered again, it would find the claims used up) and code that reaches a
+ * protected member of another package (the copy is no subclass).
  */
 public final class ChunkedLoopRewriter {
 
@@ -95,6 +104,15 @@ public final class ChunkedLoopRewriter {
         if (step <= 0) {
             return new LoopSplit.Sequential("the @Parallel variable (slot " + range.slot() + ") is not stored once before"
                     + " the loop and raised by one positive constant increment in it");
+        }
+        if (insideALoop(code, range)) {
+            return new LoopSplit.Sequential("the @Parallel loop is inside another loop, so it would be entered"
+                    + " more than once with one set of claims");
+        }
+        String protectedMember = protectedElsewhere(code, owner);
+        if (protectedMember != null) {
+            return new LoopSplit.Sequential("it uses " + protectedMember + ", protected in another package, which a"
+                    + " copy beside " + owner.getName() + " cannot reach");
         }
         int parameterSlots = 0;
         for (Class<?> p : kernel.getParameterTypes()) {
@@ -176,6 +194,81 @@ public final class ChunkedLoopRewriter {
             }
         }
         return firstStore && increments.size() == 1 ? Math.max(0, increments.getFirst()) : 0;
+    }
+
+    /** True if a branch from the loop's start or later jumps back before it: the loop is in another loop. */
+    private static boolean insideALoop(CodeAttribute code, Range range) {
+        int bci = 0;
+        for (CodeElement e : code) {
+            if (!(e instanceof Instruction ins)) {
+                continue;
+            }
+            int at = bci;
+            bci += ins.sizeInBytes();
+            if (at < range.startBci()) {
+                continue;
+            }
+            List<Label> targets = switch (ins) {
+                case BranchInstruction b -> List.of(b.target());
+                case TableSwitchInstruction t -> t.cases().stream().map(SwitchCase::target).toList();
+                case LookupSwitchInstruction l -> l.cases().stream().map(SwitchCase::target).toList();
+                default -> List.of();
+            };
+            for (Label target : targets) {
+                if (code.labelToBci(target) < range.startBci()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A member the code reaches that is protected and declared in another package than
+     * {@code owner}'s (an inherited helper): {@code owner} may use it as a subclass, the hidden copy
+     * (a subclass of Object) may not. Null if there is none.
+     */
+    private static String protectedElsewhere(CodeAttribute code, Class<?> owner) {
+        for (CodeElement e : code) {
+            MemberRefEntry ref = switch (e) {
+                case InvokeInstruction i -> i.method();
+                case FieldInstruction f -> f.field();
+                default -> null;
+            };
+            if (ref == null) {
+                continue;
+            }
+            Class<?> c;
+            try {
+                c = Class.forName(ref.owner().asInternalName().replace('/', '.'), false, owner.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError ex) {
+                return ref.owner().asInternalName() + "." + ref.name().stringValue();
+            }
+            String name = ref.name().stringValue();
+            String type = ref.type().stringValue();
+            for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+                Integer modifiers = null;
+                for (var m : k.getDeclaredMethods()) {
+                    if (m.getName().equals(name) && MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                            .toMethodDescriptorString().equals(type)) {
+                        modifiers = m.getModifiers();
+                    }
+                }
+                for (var f : k.getDeclaredFields()) {
+                    if (f.getName().equals(name) && f.getType().descriptorString().equals(type)) {
+                        modifiers = f.getModifiers();
+                    }
+                }
+                if (modifiers != null) {
+                    if (java.lang.reflect.Modifier.isProtected(modifiers)
+                            && !k.getPackageName().equals(owner.getPackageName())) {
+                        return k.getName() + "." + name;
+                    }
+                    break;
+                }
+            }
+        }
+        return null;
     }
 
     private static void copy(CodeAttribute code, Range range, int step, Slots slots, CodeBuilder b) {
