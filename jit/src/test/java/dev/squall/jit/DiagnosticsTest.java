@@ -57,6 +57,12 @@ class DiagnosticsTest {
                 Arguments.of("siblingParallelLoops", "siblings", "siblingParallelLoops",
                         "has @Parallel loops one after another; Java runs the first to completion before the second,"
                                 + " which a device cannot promise without a global barrier: put each loop in its own task"),
+                Arguments.of("carriesValue", "carried", "carriesValue",
+                        "@Parallel loop over 'i' carries 'k' from one iteration to the next; its iterations must be"
+                                + " independent: compute it from i in the body"),
+                Arguments.of("readsLastIteration", "carried-after", "readsLastIteration",
+                        "@Parallel loop over 'i' carries 'last' from one iteration to the next; its iterations must be"
+                                + " independent: compute it from i in the body"),
                 Arguments.of("variableStride", "stride", "variableStride",
                         "@Parallel loop over 'i' must step by a positive constant"),
                 Arguments.of("conditionalReduce", "conditional-reduce", "conditionalReduce",
@@ -83,6 +89,12 @@ class DiagnosticsTest {
         assertTrue(e.bytecodeIndex() >= 0, e.getMessage());
         assertTrue(e.getMessage().startsWith("cannot compile kernel " + RefusedKernels.class.getName() + "."
                 + reportedMethod + "(RefusedKernels.java"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aVariableSetAfreshInEveryIterationIsNotCarried() {
+        KernelCompiler.compile(KernelCase.find(RefusedKernels.class, "reassignedEachIteration"), Map.of(),
+                CompileOptions.CHECKED);
     }
 
     @org.junit.jupiter.api.Test

@@ -26,6 +26,22 @@ public final class DeadCodeElimination implements Pass {
 
     @Override
     public boolean run(KernelFunction f) {
+        Set<Var> live = liveValues(f);
+        boolean changed = false;
+        for (Block b : f.blocks()) {
+            List<Inst.Phi> phis = b.phis().stream().filter(p -> live.contains(p.result())).toList();
+            List<Inst> body = b.body().stream()
+                    .filter(i -> i.hasSideEffects() || i.results().isEmpty() || i.results().stream().anyMatch(live::contains))
+                    .toList();
+            changed |= phis.size() != b.phis().size() || body.size() != b.body().size();
+            b.setPhis(phis);
+            b.setBody(body);
+        }
+        return changed;
+    }
+
+    /** The values something with an effect (a store, an atomic, a barrier, a terminator) depends on, and the parameters. */
+    public static Set<Var> liveValues(KernelFunction f) {
         Map<Var, Inst> defs = f.definitions();
         Set<Var> live = new HashSet<>();
         Deque<Var> work = new ArrayDeque<>();
@@ -49,17 +65,7 @@ public final class DeadCodeElimination implements Pass {
                 markOperands(def.operands(), live, work);
             }
         }
-        boolean changed = false;
-        for (Block b : f.blocks()) {
-            List<Inst.Phi> phis = b.phis().stream().filter(p -> live.contains(p.result())).toList();
-            List<Inst> body = b.body().stream()
-                    .filter(i -> i.hasSideEffects() || i.results().isEmpty() || i.results().stream().anyMatch(live::contains))
-                    .toList();
-            changed |= phis.size() != b.phis().size() || body.size() != b.body().size();
-            b.setPhis(phis);
-            b.setBody(body);
-        }
-        return changed;
+        return live;
     }
 
     private static void markOperands(List<Operand> ops, Set<Var> live, Deque<Var> work) {

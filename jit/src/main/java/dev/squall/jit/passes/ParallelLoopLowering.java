@@ -42,7 +42,7 @@ import java.util.Set;
  * Refused with a diagnostic: a loop variable that is not a loop's induction variable, a stride
  * that is not a positive constant, a condition other than {@code <} or {@code <=} against a
  * loop-invariant bound, a loop left by {@code break} or {@code return}, sibling parallel loops,
- * and more than three nested ones.
+ * more than three nested ones, and a value carried from one iteration to the next that is read.
  */
 public final class ParallelLoopLowering {
 
@@ -155,6 +155,16 @@ public final class ParallelLoopLowering {
             throw error(f, pos, "@Parallel loop over '" + name + "' must step by a positive constant");
         }
 
+        // another value carried from one iteration to the next that something reads (a store, a branch, the code after
+        // the loop): the iterations are not independent, and the grid-strided loop would start it afresh per work-item
+        Set<Var> live = DeadCodeElimination.liveValues(f);
+        for (Inst.Phi other : header.phis()) {
+            if (!other.result().equals(phiVar) && live.contains(other.result())) {
+                String carried = other.result().name().isEmpty() ? "a value" : "'" + other.result().name() + "'";
+                throw error(f, pos, "@Parallel loop over '" + name + "' carries " + carried + " from one iteration to the"
+                        + " next; its iterations must be independent: compute it from " + name + " in the body");
+            }
+        }
         Block pre = Preheaders.ensure(f, loop);
         Inst.Phi phiNow = header.phis().stream().filter(p -> p.result().equals(phiVar)).findFirst().orElseThrow();
         Operand init = phiNow.valueFrom(pre.id());

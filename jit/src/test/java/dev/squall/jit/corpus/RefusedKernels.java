@@ -120,6 +120,31 @@ public final class RefusedKernels {
         }
     }
 
+    public static void carriesValue(FloatArray out) {
+        int k = 0;
+        for (@Parallel int i = 0; i < out.getSize(); i++, k += 2) { // refused: carried
+            out.set(i, k);
+        }
+    }
+
+    public static void readsLastIteration(FloatArray in, FloatArray out) {
+        float last = 0f;
+        for (@Parallel int i = 0; i < in.getSize(); i++) { // refused: carried-after
+            last = in.get(i) * 2f;
+        }
+        out.set(0, last);
+    }
+
+    /** Not refused: the value is set afresh before every read, so nothing is carried. */
+    public static void reassignedEachIteration(FloatArray in, FloatArray out) {
+        float t = 0f;
+        int unused = 0;
+        for (@Parallel int i = 0; i < in.getSize(); i++, unused++) {
+            t = in.get(i) * 3f;
+            out.set(i, t);
+        }
+    }
+
     public static void variableStride(FloatArray a, int step) {
         for (@Parallel int i = 0; i < a.getSize(); i += step) { // refused: stride
             a.set(i, 1f);
