@@ -162,6 +162,22 @@ public final class ChunkedLoopRewriter {
         return outer;
     }
 
+    /** An instruction of the method with its bytecode index; {@code end} is where the next one starts. */
+    private record Placed(Instruction instruction, int bci, int end) {
+    }
+
+    private static List<Placed> instructions(CodeAttribute code) {
+        List<Placed> placed = new ArrayList<>();
+        int bci = 0;
+        for (CodeElement e : code) {
+            if (e instanceof Instruction ins) {
+                placed.add(new Placed(ins, bci, bci + ins.sizeInBytes()));
+                bci += ins.sizeInBytes();
+            }
+        }
+        return placed;
+    }
+
     /**
      * The loop variable's increment, or 0 unless: an int store to its slot ends right where its live
      * range starts, and inside the range the slot changes only through one positive {@code iinc}.
@@ -169,17 +185,11 @@ public final class ChunkedLoopRewriter {
     private static int increment(CodeAttribute code, Range range) {
         boolean firstStore = false;
         List<Integer> increments = new ArrayList<>();
-        int bci = 0;
-        for (CodeElement e : code) {
-            if (!(e instanceof Instruction ins)) {
-                continue;
-            }
-            int at = bci;
-            bci += ins.sizeInBytes();
-            boolean inside = at >= range.startBci() && at < range.endBci();
-            switch (ins) {
+        for (Placed p : instructions(code)) {
+            boolean inside = p.bci() >= range.startBci() && p.bci() < range.endBci();
+            switch (p.instruction()) {
                 case StoreInstruction s when s.slot() == range.slot() -> {
-                    if (bci == range.startBci() && s.typeKind() == TypeKind.INT) {
+                    if (p.end() == range.startBci() && s.typeKind() == TypeKind.INT) {
                         firstStore = true;
                     } else if (inside) {
                         return 0;
@@ -198,17 +208,11 @@ public final class ChunkedLoopRewriter {
 
     /** True if a branch from the loop's start or later jumps back before it: the loop is in another loop. */
     private static boolean insideALoop(CodeAttribute code, Range range) {
-        int bci = 0;
-        for (CodeElement e : code) {
-            if (!(e instanceof Instruction ins)) {
+        for (Placed p : instructions(code)) {
+            if (p.bci() < range.startBci()) {
                 continue;
             }
-            int at = bci;
-            bci += ins.sizeInBytes();
-            if (at < range.startBci()) {
-                continue;
-            }
-            List<Label> targets = switch (ins) {
+            List<Label> targets = switch (p.instruction()) {
                 case BranchInstruction b -> List.of(b.target());
                 case TableSwitchInstruction t -> t.cases().stream().map(SwitchCase::target).toList();
                 case LookupSwitchInstruction l -> l.cases().stream().map(SwitchCase::target).toList();
