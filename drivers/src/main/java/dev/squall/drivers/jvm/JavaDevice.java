@@ -4,6 +4,7 @@ import dev.squall.api.Backend;
 import dev.squall.api.Device;
 import dev.squall.api.DeviceType;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The JVM reference device: loop kernels run as the Java method itself, their outermost
@@ -22,8 +23,10 @@ public final class JavaDevice implements Device {
     public static final String THREADS_PROPERTY = "squall.jvm.threads";
 
     private final int threads = threads();
-    private final SpmdLauncher launcher = new SpmdLauncher(threads);
-    private final LoopLauncher loopLauncher = new LoopLauncher(threads);
+    // one pool for both: a plan runs one kernel at a time
+    private final ExecutorService pool = JvmThreads.pool(threads);
+    private final SpmdLauncher launcher = new SpmdLauncher(threads, pool);
+    private final LoopLauncher loopLauncher = new LoopLauncher(threads, pool);
 
     private static int threads() {
         String value = System.getProperty(THREADS_PROPERTY);

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -25,9 +24,13 @@ public final class LoopLauncher {
     private final ExecutorService pool;
 
     public LoopLauncher(int parallelism) {
+        this(parallelism, JvmThreads.pool(parallelism));
+    }
+
+    /** Runs copies on {@code pool}, which has at least {@code parallelism} threads. */
+    public LoopLauncher(int parallelism, ExecutorService pool) {
         this.parallelism = Math.max(1, parallelism);
-        this.pool = Executors.newFixedThreadPool(this.parallelism, Thread.ofPlatform().daemon().name("squall-jvm-loop-", 0)
-                .factory());
+        this.pool = pool;
     }
 
     public int parallelism() {

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,9 +20,13 @@ public final class SpmdLauncher {
     private final ExecutorService pool;
 
     public SpmdLauncher(int parallelism) {
+        this(parallelism, JvmThreads.pool(parallelism));
+    }
+
+    /** Runs work-groups on {@code pool}, which has at least {@code parallelism} threads. */
+    public SpmdLauncher(int parallelism, ExecutorService pool) {
         this.parallelism = Math.max(1, parallelism);
-        this.pool = Executors.newFixedThreadPool(this.parallelism, Thread.ofPlatform().daemon().name("squall-jvm-group-", 0)
-                .factory());
+        this.pool = pool;
     }
 
     /**

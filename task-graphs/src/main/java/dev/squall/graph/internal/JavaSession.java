@@ -38,6 +38,12 @@ final class JavaSession implements DeviceSession {
      * @param outer    the outermost {@code @Parallel} loop (null when it runs as written)
      */
     private record LoopKernel(LoopSplit split, KernelFunction function, ParallelDim outer) {
+
+        /** The outermost loop's iterations with these arguments, or -1 when only the loop itself knows them. */
+        long trips(Object[] args) {
+            return outer.tripCount() == null ? -1
+                    : LaunchGeometry.tripCount(outer.tripCount(), ArgumentValues.scalars(function, args));
+        }
     }
 
     private final JavaDevice device;
@@ -99,14 +105,10 @@ final class JavaSession implements DeviceSession {
             start = System.nanoTime();
         }
         try {
-            if (loop.split() instanceof LoopSplit.Chunked chunked) {
-                long trips = loop.outer().tripCount() == null ? -1
-                        : LaunchGeometry.tripCount(loop.outer().tripCount(), ArgumentValues.scalars(loop.function(), args));
-                if (device.loopLauncher().threads(trips) > 1) {
-                    device.loopLauncher().launch(chunked.handle(), args, chunked.step(), trips);
-                } else {
-                    handle.invokeWithArguments(args);
-                }
+            LoopSplit.Chunked chunked = loop.split() instanceof LoopSplit.Chunked c ? c : null;
+            long trips = chunked == null ? 0 : loop.trips(args);
+            if (chunked != null && device.loopLauncher().threads(trips) > 1) {
+                device.loopLauncher().launch(chunked.handle(), args, chunked.step(), trips);
             } else {
                 handle.invokeWithArguments(args);
             }
